@@ -1,0 +1,1 @@
+"""CLI command modules, one per area (see falv.cli.COMMAND_MODULES)."""

@@ -1,0 +1,129 @@
+"""falv's own SQLite store: connection, schema migrations, write transactions.
+
+One file (config.store_path()) holds imported statutes and the knowledge base. It runs in WAL mode
+so readers keep working while an import writes, and every write happens inside one
+`write_transaction`, so a killed import leaves all of its batch or none of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import config
+from .errors import StoreError
+
+# Each migration takes the store from version N-1 to N. Append; never edit a released one.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE IF NOT EXISTS laws (
+        law_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        doc_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        issuing_body TEXT,
+        document_number TEXT,
+        publish_date TEXT,
+        effective_date TEXT,
+        version TEXT,
+        source TEXT NOT NULL DEFAULT 'import',
+        note TEXT,
+        source_file TEXT,
+        content_hash TEXT NOT NULL,
+        imported_at TEXT
+    );
+    CREATE INDEX IF NOT EXISTS laws_title ON laws(title);
+    CREATE TABLE IF NOT EXISTS articles (
+        id INTEGER PRIMARY KEY,
+        law_id TEXT NOT NULL REFERENCES laws(law_id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        article_no TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        suffix INTEGER NOT NULL DEFAULT 0,
+        chapter TEXT,
+        section TEXT,
+        text TEXT NOT NULL,
+        UNIQUE (law_id, article_no)
+    );
+    CREATE INDEX IF NOT EXISTS articles_law ON articles(law_id, ordinal);
+    """),
+]
+
+SCHEMA_VERSION = max(v for v, _ in MIGRATIONS)
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) falv's own store."""
+    path = Path(path) if path else config.store_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"数据库 {path} 由更新版本的 falv 写入（架构版本 {version}，本程序支持 {SCHEMA_VERSION}）",
+                hint="请升级 falv，或设置 FALV_HOME 使用另一个数据目录",
+            )
+        if version < SCHEMA_VERSION:
+            _migrate(conn, version)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"数据库 {path} 无法读取：{exc}") from exc
+    except StoreError:
+        conn.close()
+        raise
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, current: int) -> None:
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    with write_transaction(conn):
+        # re-read inside the lock: another process may have migrated meanwhile
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for version, script in MIGRATIONS:
+            if version > current:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT: one writer at a time; a second waits up to BUSY_TIMEOUT_MS, then
+    fails with a clear message. Any exception rolls the whole batch back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError("数据库正被另一个导入进程写入", hint="请稍后重试") from exc
+        raise StoreError(f"无法开始写入：{exc}") from exc
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def bump_revision(conn: sqlite3.Connection) -> None:
+    """Called inside a write transaction whenever stored content changes (index caches key on it)."""
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES('revision', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )

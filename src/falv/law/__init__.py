@@ -1,0 +1,1 @@
+"""Statutes and citations: a pipeline of verbs (find → resolve → verify → annotate) over a store."""

