@@ -1,0 +1,70 @@
+"""`falv search QUESTION` (ranked statute articles) and `falv eval FILE.jsonl` (metrics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..cli import app
+from .common import emit_json, store
+
+
+@app.command("search")
+def search_cmd(
+    question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
+    law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
+    top: int = typer.Option(10, "--top", min=1, max=100, help="返回条数"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
+    from ..search.retrieve import search
+
+    hits = search(store(), question, top=top, law=law)
+    if as_json:
+        emit_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        typer.echo("未找到相关法条。")
+        return
+    for rank, h in enumerate(hits, 1):
+        a = h.article
+        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+        typer.echo(f"   {a.text}")
+
+
+@app.command("eval")
+def eval_cmd(
+    file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
+    as_json: bool = typer.Option(False, "--json", help="只输出一个 JSON 对象（固定字段）"),
+    k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准答案"),
+    no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
+) -> None:
+    """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
+    from ..evaluate import run
+
+    metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers)
+    if as_json:
+        emit_json(metrics)
+        return
+    if verbose:
+        for r in results:
+            gold = set(r.item.gold)
+            missed = [g for g in r.item.gold if g not in set(r.ranked[:k])]
+            if not missed and not r.item.unresolved:
+                continue
+            ranks = [i + 1 for i, key in enumerate(r.ranked) if key in gold]
+            typer.echo(f"[{r.item.id}] {r.item.question[:60]}")
+            for law, art in missed:
+                typer.echo(f"   未命中：《{law}》{art}")
+            for g in r.item.unresolved:
+                typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
+            typer.echo(f"   命中名次：{ranks or '无'}；前三：" + "；".join(
+                f"《{t}》{a}" for t, a in r.ranked[:3]))
+    for key, value in metrics.items():
+        typer.echo(f"{key}\t{'null' if value is None else value}")
+    typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "
+               f"{notes['unresolved_gold']} 条计为未命中）")
+    if not notes["composer"]:
+        typer.echo(f"（{notes['basis_note']}）")

@@ -1,0 +1,202 @@
+"""The statute search index: built on first use, persisted under
+`config.index_dir()/<store content hash>/`, loaded memory-mapped on later starts.
+
+Layout of one index directory:
+  bm25/        bm25s index (scores as CSC arrays; loaded with mmap=True)
+  docs.marshal the articles' fields (law id, number, chapter, text …) in index order, so hits
+               become Article objects without touching SQLite
+  dict.marshal the compact segmenter table (see analyzer.py: why not jieba at query time)
+  meta.json    analyzer fingerprint, document count, build time
+
+A store change (import, removal) changes the content hash, so a new directory is built; a change of
+the legal dictionary, stop words or tokenisation code changes the fingerprint, which rebuilds too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .. import config
+from ..law.models import Article, Law
+from .analyzer import Analyzer, Segmenter, expansions
+
+INDEX_VERSION = 4  # bump when document text or tokenisation changes
+_CN_PREFIX = "中华人民共和国"
+# Amendment instruments (刑法修正案, 修改决定) are merged into the consolidated texts the store
+# also holds; indexing them too would return "条目二十八" fragments instead of the article.
+SKIPPED_DOC_TYPES = ("修正案", "修改决定")
+COMMON_FREQ = 50  # jieba frequency from which a general word is kept in the compact table
+_build_lock = threading.Lock()
+
+
+def fingerprint() -> str:
+    h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    for name in ("legal_dict.txt", "stopwords.txt"):
+        h.update(resources.files("falv.search").joinpath("data", name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def doc_text(article: Article) -> str:
+    """What BM25 sees of an article: law title, chapter, section, text."""
+    return " ".join(x for x in (article.law.title, article.chapter, article.section, article.text) if x)
+
+
+def short_titles(title: str) -> list[str]:
+    """Names a question may use for a law without an alias table: the title and, for national
+    laws, the title without 中华人民共和国."""
+    names = [title]
+    if title.startswith(_CN_PREFIX) and len(title) > len(_CN_PREFIX) + 2:
+        names.append(title[len(_CN_PREFIX):])
+    return names
+
+
+@dataclass
+class Docs:
+    """Article fields in index order (columns, so that marshal loads them fast)."""
+
+    law_ids: list[str]
+    article_nos: list[str]
+    numbers: list[int]
+    suffixes: list[int]
+    chapters: list[str | None]
+    sections: list[str | None]
+    ordinals: list[int]
+    texts: list[str]
+
+    def __len__(self) -> int:
+        return len(self.law_ids)
+
+    def article(self, i: int, law: Law) -> Article:
+        return Article(law, self.article_nos[i], self.numbers[i], self.suffixes[i], self.texts[i],
+                       self.chapters[i], self.sections[i], self.ordinals[i])
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(marshal.dumps((self.law_ids, self.article_nos, self.numbers, self.suffixes,
+                                        self.chapters, self.sections, self.ordinals, self.texts)))
+
+    @classmethod
+    def load(cls, path: Path) -> "Docs":
+        return cls(*marshal.loads(path.read_bytes()))
+
+
+@dataclass
+class Index:
+    path: Path
+    retriever: object  # bm25s.BM25
+    docs: Docs
+    analyzer: Analyzer
+    meta: dict
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        return self.retriever.vocab_dict
+
+
+def index_path(store) -> Path:
+    return config.index_dir() / store.content_hash()
+
+
+def _is_complete(path: Path) -> bool:
+    meta = path / "meta.json"
+    if not meta.exists():
+        return False
+    try:
+        return json.loads(meta.read_text())["fingerprint"] == fingerprint()
+    except (ValueError, KeyError):
+        return False
+
+
+def load_or_build(store) -> Index:
+    """The index for the store's current content: load it, or build it first."""
+    path = index_path(store)
+    if not _is_complete(path):
+        with _build_lock:
+            if not _is_complete(path):
+                build(store, path)
+    return load(path)
+
+
+def load(path: Path) -> Index:
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    retriever = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
+    docs = Docs.load(path / "docs.marshal")
+    analyzer = Analyzer(Segmenter.load(path / "dict.marshal"))
+    meta = json.loads((path / "meta.json").read_text())
+    return Index(path, retriever, docs, analyzer, meta)
+
+
+def build(store, path: Path) -> None:
+    """Tokenise every current article and write the index directory atomically."""
+    import bm25s
+
+    started = time.perf_counter()
+    titles = [law.title for law in store.laws() if store.is_current(law)]
+    extra = {name for t in titles for name in short_titles(t)}
+    segmenter = Segmenter.full(extra)
+    analyzer = Analyzer(segmenter)
+
+    cols: tuple[list, ...] = ([], [], [], [], [], [], [], [])
+    corpus: list[list[str]] = []
+    vocab: set[str] = set()
+    for art in store.iter_articles(current_only=True):
+        if art.law.doc_type in SKIPPED_DOC_TYPES:
+            continue
+        for col, value in zip(cols, (art.law.law_id, art.article_no, art.number, art.suffix,
+                                     art.chapter, art.section, art.ordinal, art.text)):
+            col.append(value)
+        tokens = analyzer.doc_tokens(doc_text(art))
+        vocab.update(tokens)
+        corpus.append(tokens)
+    docs = Docs(*cols)
+
+    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    retriever.index(corpus, show_progress=False)
+
+    # Common words of the general dictionary stay too, so that everyday words in questions
+    # (饰演, 怎么办) are segmented as words rather than as stray single characters.
+    common = {w for w, f in segmenter.freq.items() if f >= COMMON_FREQ}
+    compact_words = (vocab | extra | common | {w for w, _ in _legal_words()}
+                     | expansions().vocabulary() | analyzer.stop)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    retriever.save(str(tmp / "bm25"))
+    docs.save(tmp / "docs.marshal")
+    segmenter.compact(compact_words).save(tmp / "dict.marshal")
+    meta = {"fingerprint": fingerprint(), "content_hash": path.name, "documents": len(docs),
+            "vocabulary": len(vocab), "build_seconds": round(time.perf_counter() - started, 2),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+    if path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+    try:
+        os.replace(tmp, path)
+    except OSError:  # another process finished first: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+    _remove_stale(path)
+
+
+def _legal_words():
+    from .analyzer import legal_words
+
+    return legal_words()
+
+
+def _remove_stale(current: Path) -> None:
+    """Indexes of older store contents are never read again."""
+    for other in current.parent.iterdir():
+        if other != current and other.is_dir() and ".tmp-" not in other.name:
+            shutil.rmtree(other, ignore_errors=True)
