@@ -41,3 +41,30 @@ def store(falv_home):
     s = StatuteStore()
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def imported_template(tmp_path_factory) -> Path:
+    """falv.db with the nine ../shared statute files imported — built once per session."""
+    if not STATUTES_DIR.is_dir():
+        pytest.skip(f"../shared/data/statutes is absent ({STATUTES_DIR})")
+    from falv.law.importer import import_files
+
+    files = sorted(p for p in STATUTES_DIR.glob("*.md") if p.name != "MANIFEST.md")
+    path = tmp_path_factory.mktemp("imported") / "falv.db"
+    import_files(path, files)  # closes its connection: the WAL is checkpointed into falv.db
+    return path
+
+
+@pytest.fixture
+def imported_store(imported_template, falv_home):
+    """A StatuteStore (function-scoped, writable copy) holding the nine imported statute files."""
+    import shutil
+
+    from falv.law.store import StatuteStore
+
+    falv_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(imported_template, falv_home / "falv.db")
+    s = StatuteStore()
+    yield s
+    s.close()

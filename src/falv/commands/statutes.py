@@ -1,4 +1,4 @@
-"""`falv statutes …`: list the instruments in the store (import lives in the importer's module)."""
+"""`falv statutes …`: list, import and remove the instruments in the store."""
 
 from __future__ import annotations
 
@@ -26,3 +26,40 @@ def list_laws(
         return
     for l in laws:
         typer.echo(f"{l.title}\t{l.doc_type}\t{l.status}\t{l.version or ''}\t{l.source}")
+
+
+_ACTIONS = {"added": "新增", "replaced": "已更新", "unchanged": "unchanged（未变化）"}
+_DRY_ACTIONS = {"added": "将新增", "replaced": "将更新", "unchanged": "unchanged（未变化）"}
+
+
+@statutes_app.command("import")
+def import_cmd(
+    files: list[str] = typer.Argument(..., help="LawRefBook 式 Markdown（.md）或 JSONL（.jsonl）文件"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """导入法规文件。整批文件为一个事务：任一文件有误则全部不写入。"""
+    from ..law.importer import import_files
+
+    report = import_files(None, files, dry_run=dry_run)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    labels = _DRY_ACTIONS if dry_run else _ACTIONS
+    for law in report.laws:
+        typer.echo(f"{law.title}\t{law.version or '-'}\t{law.status}\t{law.articles} 条\t"
+                   f"{labels[law.action]}\t{law.file}")
+    if dry_run:
+        typer.echo("（--dry-run：未写入任何内容）")
+
+
+@statutes_app.command("remove")
+def remove_cmd(
+    title: str = typer.Argument(..., help="导入法规的标准标题"),
+    version: str = typer.Option(None, "--version", help="只删除该版本（默认删除全部导入版本）"),
+) -> None:
+    """删除导入的法规（基础库中的法规不能删除）。"""
+    from ..law.importer import remove_law
+
+    ids = remove_law(None, title, version)
+    typer.echo(f"已删除 {len(ids)} 个版本：{title}")

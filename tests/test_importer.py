@@ -1,0 +1,331 @@
+"""Statute importer: the nine ../shared files, rejections that write nothing, idempotence, JSONL."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from falv import db
+from falv.errors import ImportRejected
+from falv.law.importer import canonical_title, import_files, law_id_for, parse_file
+
+DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
+EXPRESS = "快递暂行条例"
+TWO_HIGH = "最高人民法院、最高人民检察院关于办理侵犯公民个人信息刑事案件适用法律若干问题的解释"
+
+
+def dump(path: Path) -> list:
+    """Every row of falv's own store, for before/after comparisons."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return [(t, conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()) for t in tables]
+    finally:
+        conn.close()
+
+
+def manifest_counts(statutes_dir: Path) -> dict[str, int]:
+    """file name → article count, read from MANIFEST.md's table ('13 条', '12 项')."""
+    counts = {}
+    for line in (statutes_dir / "MANIFEST.md").read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 8 and cells[0].endswith(".md"):
+            counts[cells[0]] = int(re.match(r"\d+", cells[8]).group())
+    return counts
+
+
+def article_lines(path: Path) -> list[str]:
+    return [l for l in path.read_text("utf-8").splitlines() if re.match(r"^第\S+条 ", l)]
+
+
+# -- the nine files -------------------------------------------------------------------------------
+
+def test_nine_files_article_counts_match_manifest(imported_store, statutes_dir):
+    counts = manifest_counts(statutes_dir)
+    assert len(counts) == 9
+    imported = [l for l in imported_store.laws() if l.source == "import"]
+    assert len(imported) == 9
+    rows = imported_store.own.execute("SELECT source_file, law_id FROM laws").fetchall()
+    for source_file, law_id in rows:
+        assert len(imported_store.articles(law_id)) == counts[Path(source_file).name], source_file
+
+
+def test_decision_items_become_articles(imported_store, statutes_dir):
+    law = imported_store.current_law(DECISION)
+    assert law.doc_type == "决定" and law.status == "现行有效"
+    arts = imported_store.articles(law.law_id)
+    assert [a.article_no for a in arts][:2] == ["第一条", "第二条"] and arts[-1].article_no == "第十二条"
+    source = (statutes_dir / "npcsc_decision_network_info_protection_2012.md").read_text("utf-8")
+    first_item = next(l for l in source.splitlines() if l.startswith("一、"))
+    assert arts[0].text.split("\n")[0] == first_item.removeprefix("一、")
+    # a continuation paragraph belongs to its item
+    assert "\n" in imported_store.get_article(DECISION, "第十条").text
+
+
+def test_two_express_versions_coexist(imported_store):
+    versions = imported_store.laws_by_title(EXPRESS)
+    assert [(v.version, v.status) for v in versions] == [("2025-04-13", "现行有效"), ("2019-03-02", "已被修改")]
+    assert [len(imported_store.articles(v.law_id)) for v in versions] == [59, 48]
+    assert imported_store.get_article(EXPRESS, "第五十九条").law.version == "2025-04-13"
+    old = versions[1]
+    assert "2019年修订本" in old.note and not imported_store.is_current(old)
+    assert old.law_id == law_id_for(EXPRESS, "2019-03-02")
+
+
+def test_tort_law_is_repealed(imported_store):
+    law = imported_store.current_law("中华人民共和国侵权责任法")
+    assert law.status == "已废止" and "民法典" in law.note and not imported_store.is_current(law)
+    assert len(imported_store.articles(law.law_id)) == 92
+
+
+def test_titles_dates_and_sections(imported_store, statutes_dir):
+    law = imported_store.current_law(TWO_HIGH)
+    assert law.doc_type == "司法解释" and "原标题：最高人民法院 最高人民检察院" in law.note
+    telecom = imported_store.current_law("中华人民共和国电信条例")
+    assert (telecom.publish_date, telecom.version) == ("2000-09-25", "2016-02-06")
+    art = imported_store.get_article("中华人民共和国电信条例", "第九条")
+    assert (art.chapter, art.section) == ("第二章 电信市场", "第一节 电信业务许可")
+    # the appendix (电信业务分类目录) after the last article is not part of it
+    last = imported_store.get_article("中华人民共和国电信条例", "第八十条")
+    lines = article_lines(statutes_dir / "telecom_regs_2016.md")
+    assert last.text == lines[-1].split(" ", 1)[1]
+    nds = imported_store.get_article("网络数据安全管理条例", "第一条")
+    assert nds.chapter == "第一章 总则"  # '总 则' as in the base database's spelling
+
+
+def test_every_article_text_is_the_file_text(imported_store, statute_files):
+    """Articles are stored verbatim: the first paragraph of each is the file's 第X条 line."""
+    for path in statute_files:
+        if path.name.startswith("npcsc"):
+            continue
+        law_id = next(r[0] for r in imported_store.own.execute(
+            "SELECT law_id FROM laws WHERE source_file = ?", (str(path),)))
+        stored = [a.article_no + " " + a.text.split("\n")[0] for a in imported_store.articles(law_id)]
+        assert stored == article_lines(path)
+
+
+def test_canonical_titles():
+    assert canonical_title("快递暂行条例（2019年修订本，历史文本）") == ("快递暂行条例", "2019年修订本，历史文本")
+    assert canonical_title("中华人民共和国刑法修正案（十一）") == ("中华人民共和国刑法修正案（十一）", None)
+    assert canonical_title("最高人民法院 最高人民检察院关于X的解释")[0] == "最高人民法院、最高人民检察院关于X的解释"
+
+
+# -- idempotence, dry-run, JSONL ------------------------------------------------------------------
+
+def test_reimport_is_idempotent(statute_files, falv_home):
+    path = falv_home / "falv.db"
+    first = import_files(path, statute_files)
+    assert {l.action for l in first.laws} == {"added"}
+    before = dump(path)
+    second = import_files(path, statute_files)
+    assert {l.action for l in second.laws} == {"unchanged"} and not second.changed
+    assert dump(path) == before  # not even the revision moved
+
+
+def test_changed_content_replaces(statute_files, falv_home, tmp_path):
+    path = falv_home / "falv.db"
+    src = next(p for p in statute_files if p.name.startswith("network_data"))
+    import_files(path, [src])
+    conn = db.connect(path)
+    rev = conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]
+    conn.close()
+    lines = src.read_text("utf-8").splitlines()
+    # drop the last article and fix the header count: same law, same version, new content
+    last = max(i for i, l in enumerate(lines) if l.startswith("第六十四条 "))
+    del lines[last]
+    edited = tmp_path / "edited.md"
+    edited.write_text("\n".join(lines).replace("article_count: 64", "article_count: 63"), "utf-8")
+    report = import_files(path, [edited])
+    assert report.laws[0].action == "replaced"
+    conn = db.connect(path)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 63
+    assert conn.execute("SELECT count(*) FROM laws").fetchone()[0] == 1
+    assert int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]) == int(rev) + 1
+    conn.close()
+
+
+def test_dry_run_writes_nothing(statute_files, falv_home):
+    path = falv_home / "falv.db"
+    report = import_files(path, statute_files, dry_run=True)
+    assert report.dry_run and {l.action for l in report.laws} == {"added"} and len(report.laws) == 9
+    conn = db.connect(path)
+    assert conn.execute("SELECT count(*) FROM laws").fetchone()[0] == 0
+    conn.close()
+
+
+def jsonl_from_base(store, title: str, n: int = 3, **extra) -> str:
+    law = store.current_law(title)
+    arts = store.articles(law.law_id)[:n]
+    obj = {"title": f"测试导入的{title}（2099年修订本）", "doc_type": "部门规章", "status": "现行有效",
+           "publish_date": "2099-01-02", "articles": [
+               {"article_no": a.article_no, "text": a.text, "chapter": a.chapter} for a in arts]}
+    obj.update(extra)
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def test_jsonl_import(store, tmp_path):
+    f = tmp_path / "laws.jsonl"
+    other = jsonl_from_base(store, "中华人民共和国消费者权益保护法", 2)
+    f.write_text(jsonl_from_base(store, "中华人民共和国个人信息保护法") + "\n\n" + other + "\n", "utf-8")
+    report = import_files(store, [f])
+    assert [l.articles for l in report.laws] == [3, 2]
+    title = "测试导入的中华人民共和国个人信息保护法"
+    law = store.current_law(title)
+    assert law and law.version == "2099-01-02" and law.doc_type == "部门规章"
+    base = store.get_article("中华人民共和国个人信息保护法", "第三条")
+    assert store.get_article(title, "第三条").text == base.text
+
+
+def test_jsonl_numeric_article_numbers(store, tmp_path):
+    f = tmp_path / "n.jsonl"
+    law = store.current_law("中华人民共和国个人信息保护法")
+    art = store.articles(law.law_id)[0]
+    f.write_text(json.dumps({"title": "测试法规", "doc_type": "部门规章", "status": "现行有效",
+                             "articles": [{"article_no": 1, "text": art.text}]}, ensure_ascii=False))
+    import_files(store, [f])
+    assert store.get_article("测试法规", "第一条").text == art.text
+
+
+# -- rejections: nothing written ------------------------------------------------------------------
+
+def _variant(src: Path, tmp_path: Path, name: str, edit) -> Path:
+    out = tmp_path / name
+    data = edit(src.read_bytes())
+    out.write_bytes(data)
+    return out
+
+
+def _line_of(data: bytes, needle: bytes) -> int:
+    return data[:data.index(needle)].count(b"\n") + 1
+
+
+def _nth_line(data: bytes, needle: bytes, n: int) -> int:
+    at = -1
+    for _ in range(n):
+        at = data.index(needle, at + 1)
+    return data[:at].count(b"\n") + 1
+
+
+REJECTIONS = {
+    # name: (edit of the file's bytes, expected message fragment, line finder or None)
+    "bad_encoding": (lambda b: b.replace("第二条 ".encode(), b"\xff\xfe" + "第二条 ".encode(), 1),
+                     "UTF-8", lambda b: _line_of(b, b"\xff\xfe")),
+    "gbk": (lambda b: b.decode("utf-8").encode("gb18030"), "UTF-8", lambda b: 2),
+    "duplicate": (lambda b: b.replace("第三条 ".encode(), "第二条 ".encode(), 1),
+                  "条号重复", lambda b: _nth_line(b, "\n第二条 ".encode(), 2) + 1),
+    "count": (lambda b: re.sub(rb"article_count: \d+", b"article_count: 999", b), "条文数不符",
+              lambda b: _line_of(b, b"article_count")),
+    "status": (lambda b: re.sub(rb'status: "[^"]*"', 'status: "大概有效"'.encode(), b), "未知的时效性",
+               lambda b: _line_of(b, b"status:")),
+    "doc_type": (lambda b: re.sub(rb'doc_type: "[^"]*"', 'doc_type: "通知"'.encode(), b), "未知的类别",
+                 lambda b: _line_of(b, b"doc_type:")),
+    "no_articles": (lambda b: b"\n".join(l for l in b.split(b"\n") if not l.startswith("第".encode())),
+                    "没有找到任何条文", None),
+    "bad_yaml": (lambda b: b.replace(b"title:", b"title: [unclosed", 1), "YAML", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REJECTIONS))
+def test_rejection_writes_nothing(case, statute_files, falv_home, tmp_path):
+    path = falv_home / "falv.db"
+    good = [p for p in statute_files if p.name.startswith("telecom")]
+    src = next(p for p in statute_files if p.name.startswith("spc_facial"))
+    import_files(path, [src])  # the store already holds something
+    before = dump(path)
+    edit, message, line_of = REJECTIONS[case]
+    bad = _variant(src, tmp_path, f"{case}.md", edit)
+    with pytest.raises(ImportRejected, match=message) as info:
+        import_files(path, good + [bad])  # the good file of the batch is not written either
+    assert info.value.location.startswith(str(bad))
+    if line_of is not None:
+        assert info.value.location == f"{bad}:{line_of(bad.read_bytes())}"
+    assert dump(path) == before
+
+
+def test_duplicate_version_in_one_batch(statute_files, tmp_path, falv_home):
+    src = next(p for p in statute_files if p.name.startswith("spc_facial"))
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(src.read_bytes())
+    with pytest.raises(ImportRejected, match="同一法规的同一版本"):
+        import_files(falv_home / "falv.db", [src, copy])
+    assert dump(falv_home / "falv.db") == [] or all(not rows for t, rows in dump(falv_home / "falv.db")
+                                                    if t in ("laws", "articles"))
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"title": "甲", "doc_type": "部门规章", "status": "现行有效", "articles": []}', "没有条文"),
+    ('{"title": "甲", "doc_type": "部门规章", "status": "现行有效", "artciles": []}', "未知字段"),
+    ('{"title": "甲", "doc_type": "部门规章", "status": "现行有效", "articles": [{"article_no": "第一条", '
+     '"text": "甲。"}, {"article_no": "1", "text": "乙。"}]}', "条号重复"),
+    ('{"title": "甲", "doc_type": "部门规章", "status": "现行有效", "articles": [{"article_no": "第X条", '
+     '"text": "甲。"}]}', "条号"),
+    ('{"title": "甲", "doc_type": "部门规章", "status": "未知", "articles": [{"article_no": "1", '
+     '"text": "甲。"}]}', "未知的时效性"),
+    ('{"title": "甲", ', "不是有效的 JSON"),
+])
+def test_jsonl_rejections(content, message, tmp_path, falv_home):
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"title": "乙", "doc_type": "部门规章", "status": "现行有效", "articles": '
+                 '[{"article_no": "1", "text": "乙。"}]}\n' + content, "utf-8")
+    with pytest.raises(ImportRejected, match=message) as info:
+        import_files(falv_home / "falv.db", [f])
+    assert info.value.location in (f"{f}:2", f"{f}:1")
+    conn = db.connect(falv_home / "falv.db")
+    assert conn.execute("SELECT count(*) FROM laws").fetchone()[0] == 0
+    conn.close()
+
+
+def test_empty_jsonl_is_rejected(tmp_path, falv_home):
+    f = tmp_path / "empty.jsonl"
+    f.write_text("\n\n", "utf-8")
+    with pytest.raises(ImportRejected, match="没有任何法规"):
+        import_files(falv_home / "falv.db", [f])
+
+
+def test_missing_file_is_rejected(tmp_path, falv_home):
+    with pytest.raises(ImportRejected, match="无法读取"):
+        import_files(falv_home / "falv.db", [tmp_path / "absent.md"])
+
+
+def test_plain_lawrefbook_file_without_header(tmp_path, falv_home, store):
+    """No front matter: title from '# …', doc type inferred from the title, status assumed."""
+    law = store.current_law("中华人民共和国个人信息保护法")
+    arts = store.articles(law.law_id)[:3]
+    body = "\n\n".join(f"{a.article_no} {a.text}" for a in arts)
+    f = tmp_path / "plain.md"
+    f.write_text(f"# 某某信息保护条例\n\n## 第一章 总则\n\n{body}\n", "utf-8")
+    (parsed,) = parse_file(f)
+    assert parsed.doc_type == "行政法规" and parsed.status == "现行有效" and len(parsed.articles) == 3
+    assert parsed.articles[2].text == arts[2].text  # multi-paragraph article kept whole
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+
+def falv(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from falv.cli import main; main()", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_cli_import_reimport_and_reject(statute_files, tmp_path, falv_home):
+    src = [p for p in statute_files if p.name.startswith("express")]
+    out = falv("statutes", "import", *map(str, src))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("快递暂行条例") == 2 and "59 条" in out.stdout and "已被修改" in out.stdout
+    again = falv("statutes", "import", "--json", *map(str, src))
+    report = json.loads(again.stdout)
+    assert [l["action"] for l in report["laws"]] == ["unchanged", "unchanged"]
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(src[0].read_bytes().replace(b"status: ", b"status: X", 1))
+    rejected = falv("statutes", "import", str(bad))
+    assert rejected.returncode == 2 and f"{bad}:" in rejected.stderr and "未知的时效性" in rejected.stderr
+    dry = falv("statutes", "import", "--dry-run", str(src[0]))
+    assert dry.returncode == 0 and "unchanged" in dry.stdout and "未写入" in dry.stdout
