@@ -43,6 +43,47 @@ def store(falv_home):
     s.close()
 
 
+# Laws copied (rows and all) from the real base DB into the small fixture base DB of search tests.
+SMALL_BASE_LAWS = ("中华人民共和国民法典", "中华人民共和国个人信息保护法", "中华人民共和国消费者权益保护法",
+                   "中华人民共和国刑法", "中华人民共和国商标法", "中华人民共和国环境保护法")
+
+
+@pytest.fixture(scope="session")
+def small_base_db(tmp_path_factory) -> Path:
+    """A base DB with laws.db's schema and a few of its laws (every version of each, so repealed
+    and historical rows are there too). Article texts are copied from laws.db, never typed."""
+    import sqlite3
+
+    from falv.config import base_db_path
+
+    src = sqlite3.connect(f"file:{base_db_path()}?mode=ro", uri=True)
+    path = tmp_path_factory.mktemp("base") / "laws.db"
+    dst = sqlite3.connect(path)
+    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"):
+        dst.execute(sql)
+    marks = ",".join("?" * len(SMALL_BASE_LAWS))
+    for table in ("laws", "articles"):
+        cols = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
+        rows = src.execute(f"SELECT {','.join(cols)} FROM {table} WHERE law_name IN ({marks})",
+                           SMALL_BASE_LAWS).fetchall()
+        dst.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(cols))})", rows)
+    dst.commit()
+    dst.close()
+    src.close()
+    return path
+
+
+@pytest.fixture
+def small_store(small_base_db, monkeypatch, falv_home):
+    """A StatuteStore over the small base DB (FALV_BASE_DB) and an empty own store."""
+    from falv.law.store import StatuteStore
+
+    monkeypatch.setenv("FALV_BASE_DB", str(small_base_db))
+    s = StatuteStore()
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def imported_template(tmp_path_factory) -> Path:
     """falv.db with the nine ../shared statute files imported — built once per session."""

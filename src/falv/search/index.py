@@ -54,7 +54,7 @@ def short_titles(title: str) -> list[str]:
     """Names a question may use for a law without an alias table: the title and, for national
     laws, the title without 中华人民共和国."""
     names = [title]
-    if title.startswith(_CN_PREFIX) and len(title) > len(_CN_PREFIX) + 2:
+    if title.startswith(_CN_PREFIX) and len(title) >= len(_CN_PREFIX) + 2:
         names.append(title[len(_CN_PREFIX):])
     return names
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -266,21 +267,19 @@ def _explicit_citations(store, question: str, names) -> list[tuple[str, str]]:
 # -- process-wide searcher ----------------------------------------------------------------------
 
 _lock = threading.Lock()
-_searchers: dict[tuple[int, str], Searcher] = {}
+_searchers: "weakref.WeakKeyDictionary[object, Searcher]" = weakref.WeakKeyDictionary()
 
 
 def searcher(store) -> Searcher:
     """The Searcher for this store's current content (rebuilt/reloaded when the content changes)."""
-    key = (id(store), store.content_hash())
-    s = _searchers.get(key)
-    if s is None:
+    content = store.content_hash()
+    s = _searchers.get(store)
+    if s is None or s.content_hash != content:
         with _lock:
-            s = _searchers.get(key)
-            if s is None:
-                for old in [k for k in _searchers if k[0] == id(store)]:
-                    del _searchers[old]
+            s = _searchers.get(store)
+            if s is None or s.content_hash != content:
                 store.reload()
-                s = _searchers[key] = Searcher(store)
+                s = _searchers[store] = Searcher(store)
     return s
 
 

@@ -1,0 +1,72 @@
+"""`falv eval` on a tiny JSONL set over the small fixture store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from falv import cli, evaluate
+from falv.errors import InputError
+
+ITEMS = [
+    {"id": "a", "question": "个人信息保护法第四十七条规定了什么",
+     "gold_citations": [{"law": "中华人民共和国个人信息保护法", "article": "第四十七条"}]},
+    {"id": "b", "question": "骚扰电话不停怎么办", "gold_citations_reliable": True,
+     "gold_citations": [{"law": "民法典", "article": "第1033条"},
+                        {"law": "中华人民共和国不存在法", "article": "第一条"}]},
+    {"id": "c", "question": "随便问问", "gold_citations_reliable": False,
+     "gold_citations": [{"law": "中华人民共和国民法典", "article": "第一条"}]},
+]
+
+
+@pytest.fixture
+def eval_file(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in ITEMS) + "\n", encoding="utf-8")
+    return path
+
+
+def test_gold_is_normalised_and_unreliable_items_skipped(small_store, eval_file):
+    items, skipped = evaluate.read_items(small_store, eval_file)
+    assert skipped == 1 and [i.id for i in items] == ["a", "b"]
+    assert items[1].gold == [("中华人民共和国民法典", "第一千零三十三条")]
+    assert items[1].unresolved == [{"law": "中华人民共和国不存在法", "article": "第一条"}]
+
+
+def test_metrics(small_store, eval_file):
+    metrics, results, notes = evaluate.run(small_store, eval_file, with_answers=False)
+    assert tuple(metrics) == evaluate.KEYS
+    assert metrics["n"] == 2
+    assert results[0].rr() == 1.0  # the direct citation is ranked first
+    # item b: one of its two gold articles is not in the store, so its recall is at most 0.5
+    assert results[1].recall(10) <= 0.5
+    assert 0.0 <= metrics["recall@5"] <= metrics["recall@10"] <= 0.75
+    assert metrics["basis_precision"] is None and metrics["basis_recall"] is None
+    assert notes["unresolved_gold"] == 1 and notes["skipped_unreliable"] == 1
+
+
+def test_cli_json_prints_exactly_the_keys(small_store, eval_file, capsys):
+    from falv.commands import common
+
+    common.store.cache_clear()  # the CLI's process store must see this test's FALV_HOME
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["eval", str(eval_file), "--json", "--no-answers"])
+    finally:
+        common.store.cache_clear()
+    assert exc.value.code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == set(evaluate.KEYS) and out["n"] == 2
+
+
+def test_missing_file_is_an_input_error(small_store, tmp_path):
+    with pytest.raises(InputError, match="评测文件不存在"):
+        evaluate.read_items(small_store, tmp_path / "nope.jsonl")
+
+
+def test_broken_line_names_its_location(small_store, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"question": "x", "gold_citations": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(InputError, match="第 2 行"):
+        evaluate.read_items(small_store, path)

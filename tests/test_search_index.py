@@ -1,0 +1,94 @@
+"""The index is built once, persisted under index_dir()/<content hash>, loaded on later starts and
+rebuilt when the store's content changes; the compact query-time segmenter agrees with the full one."""
+
+from __future__ import annotations
+
+import json
+
+from falv import config, db
+from falv.law.store import StatuteStore
+from falv.search import index as index_mod
+from falv.search.analyzer import Segmenter
+from falv.search.retrieve import Searcher, search
+
+# An invented instrument: its text is test data, not statute text.
+FAKE_LAW = ("test-law-1", "测试用暂行规定", "部门规章", "现行有效")
+FAKE_TEXT = "本规定所称甲乙丙测试物品，是指专供测试使用的物品。"
+
+
+def _import_fake_law(store: StatuteStore) -> None:
+    with db.write_transaction(store.own) as conn:
+        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
+                     " VALUES (?, ?, ?, ?, 'import', 'h1')", FAKE_LAW)
+        conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
+                     " VALUES (?, 1, '第一条', 1, 0, ?)", (FAKE_LAW[0], FAKE_TEXT))
+    store.reload()
+
+
+def test_index_is_persisted_under_content_hash(small_store):
+    s = Searcher(small_store)
+    path = config.index_dir() / small_store.content_hash()
+    assert s.index.path == path
+    for name in ("meta.json", "docs.marshal", "dict.marshal", "bm25"):
+        assert (path / name).exists()
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["documents"] == len(s.index.docs) > 1000
+
+
+def test_second_start_loads_instead_of_rebuilding(small_store, monkeypatch):
+    Searcher(small_store)
+
+    def fail(*a, **k):
+        raise AssertionError("index rebuilt although it was cached")
+
+    monkeypatch.setattr(index_mod, "build", fail)
+    fresh = StatuteStore()  # a new process would open a new store over the same files
+    try:
+        assert search(fresh, "隐私权", top=1)
+    finally:
+        fresh.close()
+
+
+def test_import_changes_hash_and_rebuilds_index(small_store):
+    before = small_store.content_hash()
+    assert search(small_store, "甲乙丙测试物品") == [] or all(
+        h.article.law.title != FAKE_LAW[1] for h in search(small_store, "甲乙丙测试物品"))
+    _import_fake_law(small_store)
+    after = small_store.content_hash()
+    assert after != before
+    hits = search(small_store, "甲乙丙测试物品", top=3)
+    assert hits[0].article.law.title == FAKE_LAW[1]
+    assert (config.index_dir() / after).is_dir()
+    assert not (config.index_dir() / before).exists()  # the stale index was removed
+
+
+def test_repealed_or_quoted_instruments_are_not_indexed(small_store):
+    with db.write_transaction(small_store.own) as conn:
+        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
+                     " VALUES ('old-1', '测试用已废止规定', '部门规章', '已废止', 'import', 'h2')")
+        conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
+                     " VALUES ('old-1', 1, '第一条', 1, 0, ?)", (FAKE_TEXT,))
+    small_store.reload()
+    assert all(h.article.law.title != "测试用已废止规定" for h in search(small_store, "甲乙丙测试物品"))
+
+
+def test_compact_segmenter_matches_full_on_documents(small_store):
+    idx = index_mod.load_or_build(small_store)
+    titles = [l.title for l in small_store.laws() if small_store.is_current(l)]
+    full = Segmenter.full({n for t in titles for n in index_mod.short_titles(t)})
+    compact = idx.analyzer.segmenter
+    for i, art in enumerate(small_store.iter_articles()):
+        if i % 25:
+            continue
+        text = index_mod.doc_text(art)
+        assert compact.cut_for_search(text) == full.cut_for_search(text), art.key
+
+
+def test_segmenter_is_jieba_search_mode_without_hmm():
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    seg = Segmenter(dict(tk.FREQ), tk.total)  # jieba's dictionary alone, no legal words
+    sentence = "快递单上的个人信息被泄露了应该向哪个部门投诉"
+    assert seg.cut_for_search(sentence) == jieba.lcut_for_search(sentence, HMM=False)
