@@ -31,6 +31,7 @@ W_COVER = 0.5
 W_PHRASE = 0.35
 W_LAW = 0.3
 PHRASE_MIN, PHRASE_CAP = 2, 8
+W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: the 2nd…4th best candidates of the same chapter
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
@@ -153,7 +154,24 @@ class Searcher:
                 score += W_LAW
                 reasons.append("law_named")
             out.append((doc, score, tuple(reasons)))
+        if W_CHAPTER:
+            out = self._chapter_vote(out)
         out.sort(key=lambda x: -x[1])
+        return out
+
+    def _chapter_vote(self, ranked: list[tuple[int, float, tuple]]) -> list[tuple[int, float, tuple]]:
+        """Articles whose chapter holds several strong candidates gain: relevant provisions
+        cluster (隐私权 第一千零三十二、一千零三十三条), stray matches in unrelated laws do not."""
+        docs = self.index.docs
+        groups: dict[tuple, list[float]] = {}
+        for doc, score, _ in ranked:
+            groups.setdefault((docs.law_ids[doc], docs.chapters[doc]), []).append(score)
+        votes = {g: sum(sorted(v, reverse=True)[1:CHAPTER_TOP]) for g, v in groups.items()}
+        best = max(votes.values(), default=0.0) or 1.0
+        out = []
+        for doc, score, reasons in ranked:
+            vote = votes[(docs.law_ids[doc], docs.chapters[doc])] / best
+            out.append((doc, score + W_CHAPTER * vote, reasons))
         return out
 
     def _direct(self, question: str) -> list[int]:

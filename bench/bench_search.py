@@ -1,0 +1,83 @@
+"""Speed and memory of statute search: first build, later loads, cold CLI start, warm latency.
+
+    python bench/bench_search.py [EVAL.jsonl …]
+
+Runs each phase in a fresh process (so the numbers are what a user sees) against a temporary
+FALV_HOME; peak RSS is the child's ru_maxrss. Quality is measured by `falv eval` and bench/peer.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+FALV = str(Path(PY).with_name("falv"))
+QUESTION = "快递单上的个人信息被泄露了找谁"
+DEFAULT_EVAL = [REPO.parent / "shared" / "eval" / "dev.jsonl"]
+
+
+def child(cmd: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB, stdout) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def main() -> None:
+    evals = [Path(p) for p in sys.argv[1:]] or DEFAULT_EVAL
+    home = tempfile.mkdtemp(prefix="falv-bench-")
+    env = {**os.environ, "FALV_HOME": home}
+    rows = []
+
+    build_code = ("import time;from falv.law.store import StatuteStore;from falv.search import index;"
+                  "s=StatuteStore();t=time.perf_counter();index.load_or_build(s);"
+                  "print(time.perf_counter()-t)")
+    wall, rss, out = child([PY, "-c", build_code], env)
+    rows.append(("first index build (in process)", f"{float(out):.2f} s", f"{rss:.0f} MB"))
+
+    load_code = ("import time;from falv.law.store import StatuteStore;from falv.search import index;"
+                 "s=StatuteStore();t=time.perf_counter();i=index.load(index.index_path(s));"
+                 "print(time.perf_counter()-t)")
+    loads = [float(child([PY, "-c", load_code], env)[2]) for _ in range(5)]
+    rows.append(("later index load (median of 5)", f"{statistics.median(loads):.3f} s", ""))
+
+    colds, rsss = [], []
+    for _ in range(5):
+        wall, rss, _ = child([FALV, "search", QUESTION, "--top", "5"], env)
+        colds.append(wall)
+        rsss.append(rss)
+    rows.append(("cold `falv search` wall (median of 5)", f"{statistics.median(colds):.3f} s",
+                 f"{max(rsss):.0f} MB"))
+
+    for path in evals:
+        warm_code = ("import json,sys;from falv.law.store import StatuteStore;from falv import evaluate;"
+                     f"m,_,_=evaluate.run(StatuteStore(),{str(path)!r},with_answers=False);"
+                     "print(json.dumps(m))")
+        _, rss, out = child([PY, "-c", warm_code], env)
+        m = json.loads(out.strip().splitlines()[-1])
+        rows.append((f"warm search on {path.name} (n={m['n']})",
+                     f"p50 {m['p50_ms']} ms · p95 {m['p95_ms']} ms", f"{rss:.0f} MB"))
+        rows.append((f"quality on {path.name}",
+                     f"R@5 {m['recall@5']} · R@10 {m['recall@10']} · MRR@10 {m['mrr@10']}", ""))
+
+    print("| measurement | value | peak RSS |")
+    print("|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
