@@ -7,6 +7,7 @@ so readers keep working while an import writes, and every write happens inside o
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,18 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 SCHEMA_VERSION = max(v for v, _ in MIGRATIONS)
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # default; FALV_BUSY_TIMEOUT_MS overrides (how long a writer waits)
+
+
+def busy_timeout_ms() -> int:
+    """How long a second writer waits for the first one before giving up with a clear message."""
+    raw = os.environ.get("FALV_BUSY_TIMEOUT_MS")
+    if raw is None:
+        return BUSY_TIMEOUT_MS
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        raise StoreError(f"FALV_BUSY_TIMEOUT_MS 不是整数：{raw!r}") from None
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
@@ -61,12 +73,13 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     path = Path(path) if path else config.store_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+        timeout_ms = busy_timeout_ms()
+        conn = sqlite3.connect(path, timeout=timeout_ms / 1000, check_same_thread=False,
                                isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -104,18 +117,21 @@ def _statements(script: str) -> list[str]:
 
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT: one writer at a time; a second waits up to BUSY_TIMEOUT_MS, then
-    fails with a clear message. Any exception rolls the whole batch back."""
+    """BEGIN IMMEDIATE … COMMIT: one writer at a time; a second waits up to busy_timeout_ms(),
+    then fails with a clear message. Any exception rolls the whole batch back."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError("数据库正被另一个导入进程写入", hint="请稍后重试") from exc
+            waited = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+            raise StoreError(f"数据库正被另一个进程写入（已等待 {waited:g} 秒）",
+                             hint="请等待其完成后重试") from exc
         raise StoreError(f"无法开始写入：{exc}") from exc
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (disk full, I/O error)
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

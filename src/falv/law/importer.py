@@ -63,7 +63,8 @@ _ARTICLE_RE = re.compile(
     r"(?:[ \t\u3000]+(?P<rest>.*))?$")
 _ITEM_RE = re.compile(r"^(?P<num>[一二三四五六七八九十百]+)、(?P<rest>.*)$")
 _DIVISION_RE = re.compile(rf"^第\s*{_NUM}\s*(?P<kind>[编章节])(?:[ \t\u3000]+(?P<name>.*))?$")
-_APPENDIX_RE = re.compile(r"^(?:附[：:]|附件|附录|附表)")
+# a line that is only an appendix marker ("附：", "附件1", "附录") ends the articles
+_APPENDIX_RE = re.compile(r"^(?:附|附件|附录|附表)[一二三四五六七八九十0-9]*[：:]?$")
 _DATE_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _CJK_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 _TRAILING_REMARK_RE = re.compile(r"^(?P<title>.+?)\s*[（(](?P<remark>[^（）()]*)[）)]\s*$")
@@ -270,11 +271,18 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
     seen: dict[str, int] = {}
     preamble: list[str] = []
     paragraphs: list[str] = []
-    in_appendix = False
+    appendix: list[str] | None = None  # lines after an appendix marker, until proven otherwise
 
     def close_article() -> None:
         if articles and paragraphs:
             articles[-1].text = "\n".join(paragraphs)
+
+    def not_an_appendix() -> None:
+        # more articles follow: what looked like an appendix was part of the previous article
+        nonlocal appendix
+        if appendix is not None:
+            paragraphs.extend(appendix)
+            appendix = None
 
     for no, s in body:
         if not s:
@@ -286,12 +294,11 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
                 heading = (title_text, no)
                 continue
             m = _DIVISION_RE.match(title_text)
-            if in_appendix or not m:
+            if not m:
                 if articles:  # an unnumbered heading after the articles starts an appendix
-                    close_article()
-                    paragraphs = []
-                    in_appendix = True
+                    appendix = (appendix or []) + [title_text]
                 continue
+            not_an_appendix()
             label = _division_label(title_text)
             kind = m.group("kind")
             if kind == "编":
@@ -300,8 +307,6 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
                 chapter, section = label, None
             else:
                 section = label
-            continue
-        if in_appendix:
             continue
         new = _match_article(s, itemised, len(articles))
         if new is not None:
@@ -312,18 +317,18 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
                                      location=f"{name}:{no}")
             if len(articles) >= MAX_ARTICLES:
                 raise ImportRejected(f"条文过多（上限 {MAX_ARTICLES} 条）", location=f"{name}:{no}")
+            not_an_appendix()
             close_article()
             seen[article_no] = no
             paragraphs = [rest] if rest else []
             full_chapter = " ".join(x for x in (part, chapter) if x) or None
             articles.append(ParsedArticle(article_no, number, suffix, "", full_chapter, section, no))
             continue
-        if articles and _APPENDIX_RE.match(s):
-            close_article()
-            paragraphs = []
-            in_appendix = True
-            continue
-        if articles:
+        if appendix is not None:
+            appendix.append(s)
+        elif articles and _APPENDIX_RE.match(s):
+            appendix = [s]
+        elif articles:
             paragraphs.append(s)
         else:
             preamble.append(s)
@@ -348,7 +353,10 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
             raise ImportRejected(f"标题不一致：文件头为“{raw_title}”，正文标题为“{heading[0]}”",
                                  location=f"{name}:{heading[1]}")
     caption = preamble[0] if preamble and preamble[0][:1] in "（(" else None
-    return _build_law(name, header, title, raw_title, remark, articles, caption)
+    law = _build_law(name, header, title, raw_title, remark, articles, caption)
+    if appendix:
+        law.note = (law.note + "\n" if law.note else "") + f"附件：最后一条之后的附件（{len(appendix)} 段）未作为条文导入"
+    return law
 
 
 def _strip(line: str) -> str:
