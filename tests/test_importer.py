@@ -329,3 +329,93 @@ def test_cli_import_reimport_and_reject(statute_files, tmp_path, falv_home):
     assert rejected.returncode == 2 and f"{bad}:" in rejected.stderr and "未知的时效性" in rejected.stderr
     dry = falv("statutes", "import", "--dry-run", str(src[0]))
     assert dry.returncode == 0 and "unchanged" in dry.stdout and "未写入" in dry.stdout
+
+
+# -- appendix handling ----------------------------------------------------------------------------
+
+def test_appendix_after_last_article_is_not_an_article(imported_store):
+    law = imported_store.current_law("中华人民共和国电信条例")
+    assert "附件" in law.note
+    assert "电信业务分类目录" not in imported_store.get_article("中华人民共和国电信条例", "第八十条").text
+
+
+def test_appendix_marker_inside_the_articles_stays_article_text(tmp_path, store):
+    """刑法's last article carries 附件一/附件二 in the base DB; a marker followed by more articles
+    was article text, not an appendix."""
+    law = store.current_law("中华人民共和国个人信息保护法")
+    a1, a2 = store.articles(law.law_id)[:2]
+    f = tmp_path / "x.md"
+    f.write_text(f"---\ndoc_type: 部门规章\nstatus: 现行有效\n---\n# 附件测试规章\n\n{a1.article_no} {a1.text}\n\n"
+                 f"附件一\n\n列表甲\n\n{a2.article_no} {a2.text}\n\n附：\n\n目录乙\n", "utf-8")
+    (parsed,) = parse_file(f)
+    assert parsed.articles[0].text == a1.text + "\n附件一\n列表甲"
+    assert parsed.articles[1].text == a2.text and "附件" in parsed.note
+
+
+# -- resource limits ------------------------------------------------------------------------------
+
+def _bounded(fn, seconds: float = 3.0, megabytes: int = 64):
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        fn()
+    finally:
+        elapsed = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert elapsed < seconds and peak < megabytes * 2**20, (elapsed, peak)
+
+
+def test_100k_empty_lines_rejected_quickly(tmp_path, falv_home):
+    f = tmp_path / "empty.md"
+    f.write_text("\n" * 100_000, "utf-8")
+
+    def run():
+        with pytest.raises(ImportRejected, match="没有找到任何条文") as info:
+            import_files(falv_home / "falv.db", [f])
+        assert info.value.location == f"{f}:1"
+    _bounded(run)
+
+
+def test_100k_lines_without_articles_rejected_quickly(tmp_path, falv_home):
+    f = tmp_path / "prose.md"
+    f.write_text("# 标题\n" + "这一行不是条文。\n\n## 不是章\n" * 25_000, "utf-8")
+
+    def run():
+        with pytest.raises(ImportRejected, match="没有找到任何条文"):
+            import_files(falv_home / "falv.db", [f])
+    _bounded(run)
+
+
+def test_oversized_file_is_rejected_without_reading(tmp_path, falv_home):
+    from falv.law.importer import MAX_FILE_BYTES
+
+    f = tmp_path / "huge.md"
+    with open(f, "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+
+    def run():
+        with pytest.raises(ImportRejected, match="文件过大"):
+            import_files(falv_home / "falv.db", [f])
+    _bounded(run, seconds=1.0, megabytes=8)
+
+
+def test_overlong_line_is_rejected(tmp_path, falv_home):
+    from falv.law.importer import MAX_LINE_CHARS
+
+    f = tmp_path / "long.md"
+    f.write_text("# 标题\n\n第一条 " + "长" * MAX_LINE_CHARS + "\n", "utf-8")
+    with pytest.raises(ImportRejected, match="行过长") as info:
+        import_files(falv_home / "falv.db", [f])
+    assert info.value.location == f"{f}:3"
+
+
+def test_binary_file_is_rejected(tmp_path, falv_home):
+    f = tmp_path / "bin.md"
+    f.write_bytes(b"# t\n\x00\x01\x02")
+    with pytest.raises(ImportRejected, match="NUL") as info:
+        import_files(falv_home / "falv.db", [f])
+    assert info.value.location == f"{f}:2"

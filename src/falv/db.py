@@ -87,6 +87,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
                 f"数据库 {path} 由更新版本的 falv 写入（架构版本 {version}，本程序支持 {SCHEMA_VERSION}）",
                 hint="请升级 falv，或设置 FALV_HOME 使用另一个数据目录",
             )
+        _ensure_wal(conn)
         if version < SCHEMA_VERSION:
             _migrate(conn, version)
     except sqlite3.DatabaseError as exc:
@@ -98,9 +99,16 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, current: int) -> None:
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """WAL lets readers work during an import; a store copied or made elsewhere may lack it."""
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # another process holds the file; it keeps working in its current mode
+
+
+def _migrate(conn: sqlite3.Connection, current: int) -> None:
     with write_transaction(conn):
         # re-read inside the lock: another process may have migrated meanwhile
         current = conn.execute("PRAGMA user_version").fetchone()[0]
