@@ -70,43 +70,40 @@ def read_items(store, path: Path) -> tuple[list[Item], int]:
             continue
         keys, unresolved = [], []
         for g in gold:
-            key = normalize_gold(store, g.get("law", ""), g.get("article", ""))
-            if key is None:
+            found = normalize_gold(store, g.get("law", ""), g.get("article", ""))
+            if not found:
                 unresolved.append({"law": g.get("law"), "article": g.get("article")})
-            elif key not in keys:
-                keys.append(key)
+            for key in found:
+                if key not in keys:
+                    keys.append(key)
         items.append(Item(str(obj.get("id", lineno)), question, keys, unresolved))
     return items, skipped
 
 
-def normalize_gold(store, law: str, article: str) -> tuple[str, str] | None:
-    """(canonical title, article number) of a gold citation, or None when the store lacks it.
+def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
+    """[(canonical title, current article number)] of a gold citation that the store holds as a
+    current article; [] when it does not (the item then keeps it as an unmatched gold).
 
-    Delegates to falv.law.resolve.normalize_gold (aliases, renumbered articles) where it exists;
-    otherwise an exact title (or the title with 中华人民共和国 added) and the canonical number."""
+    falv.law.resolve.normalize_gold maps aliases, old numbering (pre-2026 网络安全法) and repealed
+    articles with a successor; where it is unavailable, the title as written (or with
+    中华人民共和国 prefixed) and the canonical article number are used."""
+    candidates: list[tuple[str, str]] = []
     try:
         from .law.resolve import normalize_gold as resolve_gold
-    except ImportError:
-        resolve_gold = None
-    if resolve_gold is not None:
-        result = resolve_gold(store, law, article)
-        if result is None:
-            return None
-        if isinstance(result, tuple):
-            return (result[0], result[1])
-        title = getattr(result, "law_title", None) or getattr(result, "law", None)
-        ref = getattr(result, "ref", None)
-        number = ref.article_no if ref is not None else getattr(result, "article", None)
-        return (title, number) if title and number else None
-    try:
-        number = canonical_article_no(article)
-    except InputError:
-        return None
-    for title in (law, "中华人民共和国" + law):
+
+        candidates = list(resolve_gold(store, law, article))
+    except ImportError:  # the resolver (or a module it needs) is not there yet
+        try:
+            number = canonical_article_no(article)
+        except InputError:
+            return []
+        candidates = [(law, number), ("中华人民共和国" + law, number)]
+    out = []
+    for title, number in candidates:
         current = store.current_law(title)
         if current is not None and store.is_current(current) and store.get_article(title, number):
-            return (title, number)
-    return None
+            out.append((title, number))
+    return out
 
 
 def _composer(store):

@@ -56,6 +56,15 @@ def legal_words() -> tuple[tuple[str, int | None], ...]:
     return tuple(out)
 
 
+GAP_SHORT, GAP_LONG = 1, 2  # characters a key may have inserted: 2-character keys, longer keys
+
+
+@lru_cache(maxsize=4096)
+def _gapped(key: str) -> re.Pattern:
+    gap = GAP_SHORT if len(key) <= 2 else GAP_LONG
+    return re.compile(f"[^，。；！？,.;!?\\s]{{0,{gap}}}".join(map(re.escape, key)))
+
+
 @dataclass(frozen=True)
 class Expansions:
     """Colloquial → legal vocabulary, read from data/expansions.toml."""
@@ -65,10 +74,13 @@ class Expansions:
     weight: float = 0.6
 
     def expand(self, question: str) -> list[str]:
-        """Legal terms implied by the question (substring rules, then co-occurrence rules)."""
+        """Legal terms implied by the question (key rules, then co-occurrence rules).
+
+        A key also matches with a few characters inserted (被打 ~ 被人打, 喝酒开车 ~ 喝了酒开车,
+        不签 ~ 不跟我签): people pad colloquial phrases, and one spelling per entry is enough."""
         out: list[str] = []
         for key, extra in self.terms.items():
-            if key in question:
+            if key in question or _gapped(key).search(question):
                 out.extend(extra)
         for keys, extra in self.cooccur:
             if all(k in question for k in keys):

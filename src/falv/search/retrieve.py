@@ -12,6 +12,7 @@ may call `search` from several threads.
 from __future__ import annotations
 
 import re
+from math import log
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ W_COVER = 0.5
 W_PHRASE = 0.35
 W_LAW = 0.3
 PHRASE_MIN, PHRASE_CAP = 2, 8
+IDF_COVER = False  # coverage counts rare terms more than common ones
 W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: the 2nd…4th best candidates of the same chapter
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
@@ -110,6 +112,16 @@ class Searcher:
     # -- stages -------------------------------------------------------------------------------
 
     def _ranked(self, question: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
+        scores, known = self._bm25(question)
+        if law_title:
+            mask = np.isin(self._doc_law, self._title_code.get(law_title, []))
+            scores[~mask] = 0.0
+        if not known:
+            return []
+        return self._rerank(question, scores, known)
+
+    def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
+        """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
         terms = self.index.analyzer.query_terms(question)
         scores = np.zeros(self._n, dtype=np.float32)
         data, indices, indptr, vocab = self._data, self._indices, self._indptr, self._vocab
@@ -121,13 +133,13 @@ class Searcher:
             start, end = indptr[tid], indptr[tid + 1]
             if start == end:
                 continue
-            known[term] = weight
+            df = int(end - start)
+            known[term] = weight * (log(1 + (self._n - df + 0.5) / (df + 0.5)) if IDF_COVER else 1.0)
             scores[indices[start:end]] += weight * data[start:end]
-        if law_title:
-            mask = np.isin(self._doc_law, self._title_code.get(law_title, []))
-            scores[~mask] = 0.0
-        if not known:
-            return []
+        return scores, known
+
+    def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float]
+                ) -> list[tuple[int, float, tuple]]:
         k = min(RECALL_K, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
         cand = cand[scores[cand] > 0]
@@ -197,9 +209,9 @@ class Searcher:
     def _resolve_law(self, law: str) -> str:
         name = normalize(law).strip("《》 ")
         try:  # the resolver (aliases such as 个保法) where it exists
-            from ..law.resolve import Resolver
+            from ..law.resolve import resolver_for
 
-            title = Resolver(self.store).resolve_title(name)
+            title = resolver_for(self.store).resolve_title(name)
             if title and title in self._title_code:
                 return title
         except ImportError:
@@ -254,20 +266,9 @@ def _explicit_citations(store, question: str, names) -> list[tuple[str, str]]:
     from ..text import format_article_no, parse_article_no
 
     try:
-        from ..law.find import extract
-        from ..law.resolve import Resolver
-    except ImportError:
-        extract = None
-    if extract is not None:
-        out = []
-        resolver = Resolver(store)
-        for cit in extract(question):
-            if cit.ref is None:
-                continue
-            cit = resolver.resolve(cit)
-            if cit.law_title:
-                out.append((cit.law_title, format_article_no(cit.ref.number, cit.ref.suffix)))
-        return out
+        return _resolved_citations(store, question)
+    except ImportError:  # falv.law.find / resolve not available: the plain pattern below
+        pass
     out = []
     for m in _CITE.finditer(question):
         written = m.group("law")
@@ -279,6 +280,22 @@ def _explicit_citations(store, question: str, names) -> list[tuple[str, str]]:
             out.append((title, format_article_no(*parse_article_no(no))))
         except InputError:
             continue
+    return out
+
+
+def _resolved_citations(store, question: str) -> list[tuple[str, str]]:
+    from ..law.find import extract
+    from ..law.resolve import resolver_for
+    from ..text import format_article_no
+
+    resolver = resolver_for(store)
+    out = []
+    for cit in extract(question):
+        if cit.ref is None:
+            continue
+        cit = resolver.resolve(cit)
+        if cit.law_title:
+            out.append((cit.law_title, format_article_no(cit.ref.number, cit.ref.suffix)))
     return out
 
 
