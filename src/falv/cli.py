@@ -25,6 +25,7 @@ app.add_typer(kb_app, name="kb")
 COMMAND_MODULES = [
     "falv.commands.statutes",
     "falv.commands.search",
+    "falv.commands.citations",
 ]
 
 

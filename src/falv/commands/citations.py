@@ -1,0 +1,113 @@
+"""`falv verify FILE|-` and `falv article LAW ARTICLE`: the citation engine on the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..cli import app
+from ..errors import InputError, NotFoundError
+from .common import emit_json, store
+
+BADGES = {
+    "ok": "✔ 核验通过",
+    "partial_quote": "✔ 节录",
+    "mismatch": "✘ 引文不符",
+    "not_found": "✘ 未找到",
+    "repealed": "✘ 已废止",
+    "superseded_version": "✘ 旧版条号",
+    "unverifiable": "？无法核验",
+}
+
+
+def read_input(path: str) -> str:
+    """FILE or - (stdin) → text; missing, undecodable or empty input is an InputError (exit 2)."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        where = "标准输入"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"文件不存在：{path}")
+        data = p.read_bytes()
+        where = path
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} 不是 UTF-8 文本（第 {exc.start} 字节无法解码）") from exc
+    if not text.strip():
+        raise InputError(f"{where} 是空的：没有可核验的文本")
+    return text
+
+
+@app.command("verify")
+def verify_cmd(
+    file: str = typer.Argument(..., help="要核验的文本文件，- 表示标准输入"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出（每条引用一个对象）"),
+    no_quotes: bool = typer.Option(False, "--no-quotes", help="不核对引文，只核对条文是否存在、有效"),
+    as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
+) -> None:
+    """核验文本中的每一处法条引用：存在、有效、引文一致；失败时退出码为 1。"""
+    from ..law.verify import verify_text
+
+    text = read_input(file)
+    checked = verify_text(store(), text, quotes=not no_quotes, as_of=as_of)
+    if as_json:
+        emit_json([c.to_dict() for c in checked])
+    else:
+        if not checked:
+            typer.echo("未发现法条引用")
+        for c in checked:
+            d = c.to_dict()
+            line = f"{d['law']}\t{d['article'] or '（整部）'}\t{BADGES[d['verdict']]}"
+            extra = f"→ {d['replacement']}" if d["replacement"] else d["detail"]
+            typer.echo(f"{line}\t{extra}")
+            if d["diff"]:
+                typer.echo(f"\t差异：{d['diff']}")
+    if any(not c.passed for c in checked):
+        raise typer.Exit(1)
+
+
+@app.command("article")
+def article_cmd(
+    law: str = typer.Argument(..., help="法规名称或简称，如 民法典、个保法、两高解释"),
+    article: str = typer.Argument(..., help="条号，如 1038、第一千零三十八条、第二百五十三条之一"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """显示一条法条：法规、章节、时效性、日期和原文。"""
+    import difflib
+
+    from ..law.resolve import resolver_for
+    from ..text import canonical_article_no
+
+    s = store()
+    res = resolver_for(s)
+    title = res.resolve_title(law)
+    if title is None:
+        near = res.nearest_titles(law, n=5)
+        raise NotFoundError(f"法规库中没有《{law}》",
+                            hint="相近的法规：" + "、".join(near) if near else None)
+    article_no = canonical_article_no(article)
+    found = res.law_for(title, law)
+    art = s.article(found.law_id, article_no)
+    if art is None:
+        numbers = [a.article_no for a in s.articles(found.law_id)]
+        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
+        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
+                            hint="最接近的条文：" + "、".join(near) if near else None)
+    if as_json:
+        emit_json(art.to_dict())
+        return
+    law_ = art.law
+    typer.echo(f"《{law_.title}》{art.article_no}")
+    where = " ".join(x for x in (art.chapter, art.section) if x)
+    if where:
+        typer.echo(where)
+    dates = "，".join(x for x in (f"公布 {law_.publish_date}" if law_.publish_date else "",
+                                 f"施行 {law_.effective_date}" if law_.effective_date else "",
+                                 f"版本 {law_.version}" if law_.version else "") if x)
+    typer.echo(f"{law_.doc_type} · {law_.status}" + (f" · {dates}" if dates else ""))
+    typer.echo("")
+    typer.echo(art.text)

@@ -1,0 +1,321 @@
+"""Find every statute citation in free text, with its span.
+
+One pass of a few compiled regexes over the text (like eyecite's find step): law names in 《》 (one
+level of nested 《》 allowed, for 司法解释 titles), known bare names (民法典, 刑法 …, from the alias
+table and the base DB's titles), 本法/同法/该法, and article numbers 第X条[之Y][第Z款][第W项] with
+full- or half-width digits and spaces inside. A small state machine then stitches law names to the
+article numbers that follow, expands lists (、和及) and ranges (至/–) and pairs a citation that opens
+a line of a 法律依据 block with the quoted article text that follows it.
+Spans always index the input string as given.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable
+
+from ..errors import FalvError, InputError
+from ..text import cn_to_int
+from .models import ArticleRef, Citation
+
+HS = r"[ \t\u3000]*"  # horizontal space: citations never run across lines
+NUM = r"(?:[0-9０-９]{1,5}|[零〇一二两三四五六七八九十百千]{1,10})"
+SUFFIX = r"(?:[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})"
+ARTICLE = (rf"第{HS}(?P<n>{NUM}){HS}[条條](?:{HS}之{HS}(?P<s>{SUFFIX}))?"
+           rf"(?:{HS}第{HS}(?P<k>{NUM}){HS}款)?(?:{HS}第{HS}(?P<x>{NUM}){HS}[项項])?")
+_ARTICLE_RE = re.compile(ARTICLE)
+BRACKETED = r"《(?:[^《》\n]|《[^《》\n]{0,80}》){1,160}》|〈(?:[^〈〉\n]){1,160}〉"
+SELF = r"本(?:法|条例|规定|解释|决定|办法|细则)"
+SAME = r"(?:同法|该法|同条例|该条例|该解释|该规定|该决定)"
+# 版本说明 between a name and its article: 《网络安全法》（2016年）第四十条
+VERSION = r"[（(][^（）()\n]{1,20}[）)]"
+_VERSION_RE = re.compile(HS + VERSION)
+LIST_SEP = re.compile(rf"{HS}(?:、|，|,|和|及|以及|与|或者|或){HS}\Z")
+RANGE_SEP = re.compile(rf"{HS}(?:至|到|—|–|－|-|～|~|—{{2}}){HS}\Z")
+GAP = re.compile(HS + r"\Z")
+# 《…决定》 八、 — NPCSC decisions number their items 一、二、…
+DECISION_ITEM = re.compile(rf"{HS}(?P<item>[一二三四五六七八九十]{{1,3}})、")
+# 引号引文: 《民法典》第1038条规定：“……”
+QUOTED = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[“\"「](?P<q>[^”\"」]{{2,4000}})[”\"」]")
+# a line that opens a citation of a 法律依据 block
+HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?\Z")
+# lines where a quoted article ends: next entry ㈠, a 【label】, an analysis label, a blank line
+BLOCK_END = re.compile(r"\n(?=[ \t\u3000]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z))")
+# names that are instruments even without an article (so 《侵权责任法》 in analysis is caught)
+INSTRUMENT_SUFFIX = re.compile(
+    r"(?:法|法典|条例|规定|解释|决定|办法|细则|规则|意见|批复|答复|通知|纪要|修正案|[）)])$")
+MAX_RANGE = 300  # a range wider than this keeps only its endpoints
+MAX_TEXT = 20_000_000
+
+
+@dataclass
+class _Law:
+    text: str  # the name as written, without 《》
+    start: int
+    end: int
+    kind: str  # bracketed · bare · self · same
+    version: str | None = None
+
+
+def extract(text: str, names: Iterable[str] | None = None, quotes: bool = False) -> list[Citation]:
+    """Every citation in `text`, in order of position.
+
+    `names` are the bare law names to recognise without 《》 (default: the alias table and the
+    base DB's titles with and without 中华人民共和国). With quotes=True, a citation that opens a
+    line of a 法律依据 block (or is followed by “…”) carries the quoted text in `quoted_text`.
+    """
+    if not isinstance(text, str):
+        raise InputError("要查找引用的文本必须是字符串")
+    if len(text) > MAX_TEXT:
+        raise InputError(f"文本过长（{len(text)} 字符，上限 {MAX_TEXT}）")
+    if not text:
+        return []
+    master = _master_regex(frozenset(names) if names is not None else None)
+    return _Scanner(text, quotes).run(master)
+
+
+class _Scanner:
+    def __init__(self, text: str, quotes: bool):
+        self.text = text
+        self.quotes = quotes
+        self.out: list[Citation] = []
+        self.heads: list[int] = []  # indexes in out of citations that open a quote block
+        self.pending: _Law | None = None  # a law name waiting for its article
+        self.last_named: _Law | None = None  # most recent explicitly named law (同法/该法)
+        self.chain_law: _Law | None = None  # law of the article chain in progress
+        self.chain_end = -1  # end of the last article of that chain
+        self.chain_ref: ArticleRef | None = None
+        self.chain_start = -1
+        self.block_ends = [m.start() for m in BLOCK_END.finditer(text)]
+        self.quote_law: _Law | None = None  # law of the article being quoted
+        self.quote_until = -1
+
+    def run(self, master: re.Pattern) -> list[Citation]:
+        text = self.text
+        for m in master.finditer(text):
+            kind = m.lastgroup
+            if kind == "art":
+                self._article(m)
+                continue
+            self._flush_pending()
+            if kind == "br":
+                name = m.group()[1:-1]
+                law = _Law(name, m.start(), m.end(), "bracketed")
+            elif kind == "bare":
+                law = _Law(m.group(), m.start(), m.end(), "bare")
+            elif kind == "self":
+                ref_law = self._self_law(m.start())
+                if ref_law is None:
+                    continue
+                law = _Law(ref_law.text, m.start(), m.end(), "self", ref_law.version)
+            else:  # same
+                if self.last_named is None:
+                    continue
+                law = _Law(self.last_named.text, m.start(), m.end(), "same", self.last_named.version)
+            v = _VERSION_RE.match(text, law.end)
+            if v and law.kind in ("bracketed", "bare") and _ARTICLE_AT.match(text, v.end()):
+                law.version = v.group().strip()[1:-1]
+                law.end = v.end()
+            if law.kind in ("bracketed", "bare"):
+                self.last_named = law
+            self.pending = law
+            if law.kind == "bracketed" and law.text.endswith("决定"):
+                item = DECISION_ITEM.match(text, law.end)
+                if item:
+                    ref = ArticleRef(cn_to_int(item.group("item")))
+                    self._emit(law, ref, law.start, item.end(), head_end=item.end())
+                    self.pending = None
+        self._flush_pending()
+        if self.quotes:
+            self._attach_quotes()
+        return self.out
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    def _self_law(self, pos: int) -> _Law | None:
+        if self.quote_law is not None and pos < self.quote_until:
+            return self.quote_law
+        return self.last_named
+
+    def _flush_pending(self) -> None:
+        law = self.pending
+        self.pending = None
+        if law is None or law.kind != "bracketed":
+            return
+        name = law.text
+        if INSTRUMENT_SUFFIX.search(name) or name in _alias_keys():
+            self.out.append(Citation(name, None, (law.start, law.end), self.text[law.start:law.end]))
+
+    def _article(self, m: re.Match) -> None:
+        text = self.text
+        ref = _ref(m)
+        if ref is None:
+            return
+        law = self.pending
+        if law is not None and GAP.match(text[law.end:m.start()]):
+            self.pending = None
+            self._emit(law, ref, law.start, m.end(), head_end=m.end())
+            return
+        self._flush_pending()
+        unknown = UNKNOWN_NAME.search(text, max(0, m.start() - 40), m.start())
+        if unknown:
+            name = LEADING_VERB.sub("", unknown.group("name"))
+            if len(name) >= 3:
+                law = _Law(name, unknown.start("name") + len(unknown.group("name")) - len(name),
+                           unknown.end("name"), "bare")
+                self.last_named = law
+                self._emit(law, ref, law.start, m.end(), head_end=m.end())
+                return
+        if self.chain_law is not None and m.start() - self.chain_end <= 8:
+            gap = text[self.chain_end:m.start()]
+            if LIST_SEP.match(gap):
+                self._emit(self.chain_law, ref, m.start(), m.end(), chained=True)
+                return
+            if RANGE_SEP.match(gap) and self.chain_ref is not None:
+                self._expand_range(m, ref)
+                return
+        if self.quote_law is not None and m.start() < self.quote_until:
+            # a bare 第X条 inside a quoted article refers to that article's law
+            self._emit(self.quote_law, ref, m.start(), m.end(), chained=True)
+            return
+        if self.chain_law is not None and "\n" not in text[self.chain_end:m.start()]:
+            self._emit(self.chain_law, ref, m.start(), m.end(), chained=True)
+
+    def _expand_range(self, m: re.Match, ref: ArticleRef) -> None:
+        first = self.chain_ref
+        law = self.chain_law
+        lo, hi = first.number, ref.number
+        if hi > lo and not first.suffix and not ref.suffix and hi - lo <= MAX_RANGE:
+            span_start = self.chain_start
+            for n in range(lo + 1, hi):
+                self.out.append(Citation(law.text, ArticleRef(n), (span_start, m.end()),
+                                         self.text[span_start:m.end()]))
+        self._emit(law, ref, m.start(), m.end(), chained=True)
+
+    def _emit(self, law: _Law, ref: ArticleRef, start: int, end: int, *, chained: bool = False,
+              head_end: int | None = None) -> None:
+        name = law.text if not law.version else f"{law.text}（{law.version}）"
+        self.out.append(Citation(name, ref, (start, end), self.text[start:end]))
+        self.chain_law, self.chain_end, self.chain_ref, self.chain_start = law, end, ref, start
+        if not chained and law.kind in ("bracketed", "bare") and self._is_head(start):
+            self.heads.append(len(self.out) - 1)
+            self.quote_law = law
+            self.quote_until = self._block_end(end)
+
+    def _is_head(self, start: int) -> bool:
+        line_start = self.text.rfind("\n", 0, start) + 1
+        return bool(HEAD_PREFIX.match(self.text[line_start:start]))
+
+    def _block_end(self, pos: int) -> int:
+        i = bisect.bisect_right(self.block_ends, pos)
+        return self.block_ends[i] if i < len(self.block_ends) else len(self.text)
+
+    def _attach_quotes(self) -> None:
+        text = self.text
+        head_set = set(self.heads)
+        head_starts = sorted(self.out[i].span[0] for i in self.heads)
+        for i, cit in enumerate(self.out):
+            if cit.ref is None:
+                continue
+            end = cit.span[1]
+            # only the last article of a list or range carries a quote
+            nxt = self.out[i + 1] if i + 1 < len(self.out) else None
+            if nxt is not None and nxt.span[0] <= end + 8 and nxt.law_text == cit.law_text:
+                continue
+            quoted = None
+            q = QUOTED.match(text, end)
+            if q:
+                quoted = q.group("q")
+            elif i in head_set:
+                j = bisect.bisect_right(head_starts, cit.span[0])
+                stop = min(self._block_end(end), head_starts[j] if j < len(head_starts) else len(text))
+                quoted = text[end:stop].strip(" \t\u3000\n:：")
+            if quoted:
+                self.out[i] = replace(cit, quoted_text=quoted)
+
+
+_ARTICLE_AT = re.compile(HS + r"第" + HS + NUM)
+# an instrument name the tables do not know, right before 第X条 (消费者权益保护法实施条例第五条):
+# it must not be taken for the previous citation's law
+UNKNOWN_NAME = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,30}(?:法|法典|条例|解释|办法|细则))" + HS + r"\Z")
+LEADING_VERB = re.compile(r"^(?:(?:依据|根据|按照|依照|违反|适用|参照|对照|结合|依|据|按|见|和|及|与|或|即|如)+)")
+
+
+def _ref(m: re.Match) -> ArticleRef | None:
+    try:
+        number = cn_to_int(m.group("n"))
+        suffix = cn_to_int(m.group("s")) if m.group("s") else 0
+        paragraph = cn_to_int(m.group("k")) if m.group("k") else None
+        item = cn_to_int(m.group("x")) if m.group("x") else None
+    except FalvError:
+        return None
+    if number <= 0:
+        return None
+    return ArticleRef(number, suffix, paragraph, item)
+
+
+# -- compiled patterns ------------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _master_regex(names: frozenset[str] | None) -> re.Pattern:
+    if names is None:
+        names = frozenset(default_names())
+    bare = _trie_regex(n for n in names if len(n) >= 2)
+    article = ARTICLE
+    parts = [rf"(?P<br>{BRACKETED})", rf"(?P<self>{SELF})(?={HS}第)", rf"(?P<same>{SAME})(?={HS}第)"]
+    if bare:
+        parts.append(rf"(?P<bare>{bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
+    parts.append(rf"(?P<art>{article})")
+    return re.compile("|".join(parts))
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """An alternation of many words as a trie, so the regex engine does not try each in turn."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    if not trie:
+        return ""
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        # longer branches first; the end marker last makes the group optional (greedy)
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=1)
+def _alias_keys() -> frozenset[str]:
+    from .resolve import load_aliases
+
+    return frozenset(load_aliases())
+
+
+@lru_cache(maxsize=1)
+def default_names() -> frozenset[str]:
+    """Bare names recognised without 《》: aliases plus the base DB's titles and short titles."""
+    from .resolve import base_titles, load_aliases
+
+    names = set(load_aliases())
+    for title in base_titles():
+        names.add(title)
+        if title.startswith("中华人民共和国") and len(title) > 9:
+            names.add(title[len("中华人民共和国"):])
+    from .resolve import repealed_names
+
+    names.update(repealed_names())
+    names.discard("决定")  # too common a word to be a name without 《》
+    return frozenset(n for n in names if n and "\n" not in n)

@@ -1,0 +1,281 @@
+"""Resolve a citation's law name to a stored instrument: exact canonical title or exact alias only.
+
+Name matching folds what does not distinguish two titles (width, whitespace, the 、 between two
+issuing bodies, 《》 marks) and nothing else: 消费者权益保护法实施条例 never becomes 消费者权益保护法.
+Tables (aliases, repealed laws) are data files in law/data/, loaded once.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import tomllib
+import weakref
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import InputError, NotFoundError
+from ..text import canonical_article_no, format_article_no, to_halfwidth
+from .models import Citation, Law
+
+PRC = "中华人民共和国"
+_FOLD_DROP = re.compile(r"[\s、·•《》〈〉<>\"“”]")
+_VERSION_TAIL = re.compile(r"[（(](?P<v>[^（）()]{1,20})[）)]$")
+_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def fold_name(name: str) -> str:
+    """The form in which law names are compared (not a fuzzy match: every character counts)."""
+    return _FOLD_DROP.sub("", to_halfwidth(name or ""))
+
+
+def split_version(name: str) -> tuple[str, str | None]:
+    """'网络安全法（2016年）' → ('网络安全法', '2016年'); a name without a remark → (name, None)."""
+    name = (name or "").strip()
+    m = _VERSION_TAIL.search(name)
+    if m and _YEAR.search(m.group("v")):
+        return name[:m.start()].strip(), m.group("v")
+    return name, None
+
+
+def version_year(remark: str | None) -> str | None:
+    m = _YEAR.search(remark or "")
+    return m.group() if m else None
+
+
+# -- data files -------------------------------------------------------------------------------
+
+def _data(name: str) -> dict:
+    with resources.files("falv.law.data").joinpath(name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def load_aliases() -> dict[str, str]:
+    """alias → canonical title, as written in aliases.toml."""
+    return dict(_data("aliases.toml").get("aliases", {}))
+
+
+@dataclass(frozen=True)
+class RepealedLaw:
+    title: str
+    repealed_on: str
+    replacement_law: str
+    replacement_part: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class RepealedArticle:
+    law: str
+    article: str
+    replacement_law: str
+    articles: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def replacement(self) -> str:
+        if len(self.articles) > 2:
+            arts = f"{self.articles[0]}至{self.articles[-1]}"
+        else:
+            arts = "、".join(self.articles)
+        return f"《{self.replacement_law}》{arts}"
+
+
+@lru_cache(maxsize=1)
+def repealed_tables() -> tuple[dict[str, RepealedLaw], dict[tuple[str, str], RepealedArticle]]:
+    """(folded name → law entry, (title, article_no) → article entry) from repealed.toml."""
+    data = _data("repealed.toml")
+    laws: dict[str, RepealedLaw] = {}
+    for row in data.get("law", []):
+        entry = RepealedLaw(row["title"], row.get("repealed_on", ""), row["replacement_law"],
+                            row.get("replacement_part", ""), row.get("basis", ""))
+        for name in _names_of(entry.title):
+            laws[fold_name(name)] = entry
+    articles: dict[tuple[str, str], RepealedArticle] = {}
+    for row in data.get("article", []):
+        entry = RepealedArticle(row["law"], canonical_article_no(row["article"]),
+                                row["replacement_law"],
+                                tuple(canonical_article_no(a) for a in row["articles"]),
+                                row.get("note", ""))
+        articles[(entry.law, entry.article)] = entry
+    return laws, articles
+
+
+def repealed_names() -> list[str]:
+    laws, _ = repealed_tables()
+    return sorted({n for e in laws.values() for n in _names_of(e.title)})
+
+
+def repealed_law(name: str) -> RepealedLaw | None:
+    """The repealed.toml entry for this exact name (title or short title), if any."""
+    base, _ = split_version(name)
+    return repealed_tables()[0].get(fold_name(base))
+
+
+def _names_of(title: str) -> list[str]:
+    names = [title]
+    if title.startswith(PRC) and len(title) > len(PRC) + 1:
+        names.append(title[len(PRC):])
+    return names
+
+
+@lru_cache(maxsize=4)
+def _base_titles(path: str) -> tuple[str, ...]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        return tuple(r[0] for r in conn.execute("SELECT DISTINCT law_name FROM laws"))
+    finally:
+        conn.close()
+
+
+def base_titles() -> tuple[str, ...]:
+    """Titles of the bundled base DB (for recognising bare names without a store at hand)."""
+    from ..config import base_db_path
+
+    try:
+        return _base_titles(str(base_db_path()))
+    except Exception:  # no base DB: bare names come from the alias table only
+        return ()
+
+
+# -- resolver ---------------------------------------------------------------------------------
+
+class Resolver:
+    """Law names → canonical titles of one store (exact titles, aliases, short titles)."""
+
+    def __init__(self, store):
+        self.store = store
+        titles = store.titles()
+        exact = {fold_name(t): t for t in titles}
+        table: dict[str, str] = {}
+        # lowest priority first; later updates win
+        for t in titles:
+            if t.startswith(PRC):
+                table.setdefault(fold_name(t[len(PRC):]), t)
+        self.intended: dict[str, str] = {}  # alias → intended title, even when not stored
+        for alias, target in load_aliases().items():
+            key = fold_name(alias)
+            self.intended[key] = target
+            stored = exact.get(fold_name(target))
+            if stored:
+                table[key] = stored
+        table.update(exact)
+        self.table = table
+        self.titles = titles
+
+    def names(self) -> frozenset[str]:
+        """Bare names worth recognising in text (stored titles, short titles, aliases)."""
+        out = set(load_aliases()) | set(repealed_names())
+        for t in self.titles:
+            out.add(t)
+            if t.startswith(PRC):
+                out.add(t[len(PRC):])
+        out.discard("决定")
+        return frozenset(n for n in out if len(n) >= 2 and "\n" not in n)
+
+    def resolve_title(self, name: str | None) -> str | None:
+        """Canonical title for an exact title or alias; None when nothing matches exactly."""
+        if not name:
+            return None
+        base, _ = split_version(name.strip().strip("《》"))
+        return self.table.get(fold_name(base))
+
+    def intended_title(self, name: str) -> str | None:
+        """What an alias names, whether or not that instrument is stored (for messages)."""
+        base, _ = split_version(name)
+        return self.intended.get(fold_name(base))
+
+    def resolve(self, citation: Citation) -> Citation:
+        title = self.resolve_title(citation.law_text)
+        if title is None:
+            return citation
+        law = self.law_for(title, citation.law_text)
+        return replace(citation, law_title=title, law_id=law.law_id if law else None)
+
+    def law_for(self, title: str, written: str | None = None) -> Law | None:
+        """The version a citation names: the one its version remark's year points to, else the
+        current one."""
+        versions = self.store.laws_by_title(title)
+        if not versions:
+            return None
+        year = version_year(split_version(written or "")[1])
+        if year:
+            for law in versions:
+                if (law.version or law.publish_date or "").startswith(year):
+                    return law
+        return versions[0]
+
+    def nearest_titles(self, name: str, n: int = 3) -> list[str]:
+        import difflib
+
+        key = fold_name(split_version(name)[0])
+        keys = difflib.get_close_matches(key, list(self.table), n=n * 2, cutoff=0.5)
+        out: list[str] = []
+        for k in keys:
+            if self.table[k] not in out:
+                out.append(self.table[k])
+        return out[:n]
+
+
+_RESOLVERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def resolver_for(store) -> Resolver:
+    """One cached Resolver per store, rebuilt when the store's set of laws changes."""
+    key = len(store.laws())
+    cached = _RESOLVERS.get(store)
+    if cached is None or cached[0] != key:
+        cached = (key, Resolver(store))
+        _RESOLVERS[store] = cached
+    return cached[1]
+
+
+# -- gold normalisation (eval harness) --------------------------------------------------------
+
+def normalize_gold(store, law: str, article: str | None, old_numbering: bool = True
+                   ) -> list[tuple[str, str]]:
+    """A gold citation → [(canonical title, current article number)].
+
+    Aliases resolve to canonical titles; with old_numbering, an article number of the version
+    before the latest amendment (pre-2026 网络安全法 第四十一条) maps to its current number
+    (第四十三条); an article of a repealed law with a known successor maps to that successor.
+    An unresolvable law keeps its name as written.
+    """
+    from .amendments import renumberings
+
+    if article is None or str(article).strip() == "":
+        title = resolver_for(store).resolve_title(law)
+        return [(title or law, "")]
+    article_no = canonical_article_no(str(article))
+    res = resolver_for(store)
+    title = res.resolve_title(law)
+    entry = repealed_law(law)
+    if entry is not None:
+        art = repealed_tables()[1].get((entry.title, article_no))
+        if art is not None:
+            return [(art.replacement_law, a) for a in art.articles]
+        return [(entry.title, article_no)]
+    if title is None:
+        return [(law, article_no)]
+    if old_numbering:
+        for renum in renumberings(store, title):
+            new = renum.old_to_new.get(article_no)
+            if new:
+                return [(title, a) for a in new]
+    return [(title, article_no)]
+
+
+def parse_article_arg(text: str) -> str:
+    """CLI helper: '1038', '第一千零三十八条', '253之一' → the statute's spelling."""
+    try:
+        return canonical_article_no(text)
+    except InputError:
+        raise
+    except Exception as exc:  # pragma: no cover - defensive
+        raise NotFoundError(f"无法识别的条号：{text}") from exc
+
+
+__all__ = ["Resolver", "resolver_for", "normalize_gold", "fold_name", "split_version",
+           "load_aliases", "repealed_law", "repealed_tables", "format_article_no"]

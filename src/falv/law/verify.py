@@ -1,0 +1,346 @@
+"""Verify citations against the store: one Verdict per citation.
+
+ok · partial_quote (a faithful excerpt) · mismatch (with a character diff) · not_found (with the
+nearest articles) · repealed (with the replacement from repealed.toml) · superseded_version (the
+number belongs to an older version; names the current number) · unverifiable (the instrument is
+not in the store — said plainly, never guessed).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..text import fold_for_compare, format_article_no
+from .find import extract
+from .models import AMENDED, REPEALED, Article, Citation, Verdict, VerdictKind
+from .resolve import (Resolver, repealed_law, repealed_tables, resolver_for, split_version,
+                      version_year)
+
+_SEGMENT = re.compile(r"[,.;:!?]+")
+MIN_EXCERPT = 8  # a faithful excerpt covers at least this many characters of the article
+CLOSE_RATIO = 0.85  # above this the quote is "the same article, differently worded"
+
+
+@dataclass(frozen=True)
+class CheckedCitation:
+    citation: Citation
+    verdict: Verdict
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+    def to_dict(self) -> dict:
+        c, v = self.citation, self.verdict
+        return {
+            "law": v.law or c.law_title or c.law_text,
+            "article": v.article if v.article is not None else (c.ref.article_no if c.ref else None),
+            "span": list(c.span),
+            "verdict": v.kind.value,
+            "replacement": v.replacement,
+            "detail": v.detail,
+            "raw": c.raw,
+            "law_text": c.law_text,
+            "diff": v.diff,
+            "notes": list(v.notes),
+        }
+
+
+# -- quote comparison -------------------------------------------------------------------------
+
+def compare_quote(quote: str, stored: str) -> tuple[str, float]:
+    """('equal' | 'excerpt' | 'differs', similarity) of a quote against an article's text."""
+    q, s = fold_for_compare(quote), fold_for_compare(stored)
+    if not q:
+        return "equal", 1.0
+    if q.rstrip(".") == s.rstrip("."):
+        return "equal", 1.0
+    pieces = [p for line in quote.splitlines() for p in _SEGMENT.split(fold_for_compare(line))]
+    if is_excerpt(pieces, s):
+        return "excerpt", 1.0
+    return "differs", _ratio(q, s)
+
+
+def is_excerpt(pieces: list[str], s: str) -> bool:
+    """Every sentence piece (line, clause) of the folded quote occurs in the folded article, in
+    order — an abridged quote that leaves out items or sentences but changes none."""
+    pos = 0
+    covered = 0
+    for piece in pieces:
+        if not piece:
+            continue
+        found = s.find(piece, pos)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+        covered += len(piece)
+    return covered >= min(MIN_EXCERPT, len(s))
+
+
+def _ratio(a: str, b: str) -> float:
+    sm = difflib.SequenceMatcher(None, a[:3000], b[:3000], autojunk=False)
+    if sm.real_quick_ratio() < 0.3:
+        return sm.real_quick_ratio() / 2
+    return sm.ratio()
+
+
+def char_diff(quote: str, stored: str, context: int = 8, limit: int = 12) -> str:
+    """Compact character diff: …context[-stored+quoted]context… per difference (difflib)."""
+    q, s = fold_for_compare(quote), fold_for_compare(stored)
+    sm = difflib.SequenceMatcher(None, s, q, autojunk=False)
+    parts = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        before = s[max(0, i1 - context):i1]
+        after = s[i2:i2 + context]
+        change = ""
+        if i2 > i1:
+            change += f"-{s[i1:i2][:60]}"
+        if j2 > j1:
+            change += f"+{q[j1:j2][:60]}"
+        parts.append(f"…{before}[{change}]{after}…")
+        if len(parts) >= limit:
+            parts.append("…（差异过多，已截断）")
+            break
+    return " ".join(parts)
+
+
+# -- verdicts ---------------------------------------------------------------------------------
+
+class Verifier:
+    def __init__(self, store, as_of: str | None = None):
+        self.store = store
+        self.resolver: Resolver = resolver_for(store)
+        self.as_of = as_of
+
+    def verify(self, citation: Citation, quoted_text: str | None = None) -> Verdict:
+        if citation.law_text is None:
+            return Verdict(VerdictKind.UNVERIFIABLE, None, _art(citation),
+                           "引用未指明法规名称，无法核验")
+        written = citation.law_text
+        title = citation.law_title or self.resolver.resolve_title(written)
+        entry = repealed_law(written) if title is None or self._is_repealed(title) else None
+        if entry is not None:
+            return self._repealed(citation, entry.title, entry)
+        if title is None:
+            return self._unknown_law(citation)
+        law = self.resolver.law_for(title, written)
+        if law.status == REPEALED:
+            return self._repealed(citation, title, None)
+        if law.source == "quoted":
+            return Verdict(VerdictKind.UNVERIFIABLE, title, _art(citation),
+                           f"《{title}》仅有问答来源引用的文本，未经官方文本核验")
+        current = self.store.is_current(law)
+        notes = []
+        if current and law.note and law.status != "现行有效":
+            notes.append(law.note.splitlines()[0])
+        if citation.ref is None:
+            return Verdict(VerdictKind.OK, title, None, f"引用整部法规：{_status(law)}",
+                           notes=tuple(notes))
+        article_no = citation.ref.article_no
+        if not current:
+            return self._old_version_citation(citation, law, quoted_text)
+        article = self.store.article(law.law_id, article_no)
+        quote = quoted_text
+        superseded = self._superseded(title, article_no, article, quote)
+        if superseded is not None:
+            return superseded
+        if article is None:
+            near = self._nearest_articles(law.law_id, article_no)
+            hint = f"；最接近的条文：{'、'.join(near)}" if near else ""
+            return Verdict(VerdictKind.NOT_FOUND, title, article_no,
+                           f"《{title}》没有{article_no}（共 {len(self.store.articles(law.law_id))} 条）{hint}",
+                           notes=tuple(notes))
+        if not quote:
+            return Verdict(VerdictKind.OK, title, article_no, _status(law), notes=tuple(notes))
+        return self._quote_verdict(title, article, quote, citation, notes)
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    def _is_repealed(self, title: str) -> bool:
+        law = self.store.current_law(title)
+        return law is not None and law.status == REPEALED
+
+    def _repealed(self, citation: Citation, title: str, entry) -> Verdict:
+        laws, articles = repealed_tables()
+        entry = entry or laws.get(_fold(title))
+        article_no = citation.ref.article_no if citation.ref else None
+        if entry is None:
+            return Verdict(VerdictKind.REPEALED, title, article_no,
+                           f"《{title}》已废止，法规库未载明替代规定")
+        art_entry = articles.get((entry.title, article_no)) if article_no else None
+        stored = self.store.current_law(entry.title)
+        where = "（法规库存有其历史文本）" if stored is not None else ""
+        if art_entry is not None:
+            replacement = art_entry.replacement
+            detail = (f"《{entry.title}》已于{entry.repealed_on}废止{where}；{article_no}的内容"
+                      f"现见{replacement}（{art_entry.note}）")
+        else:
+            replacement = f"《{entry.replacement_law}》{entry.replacement_part}".strip()
+            detail = f"《{entry.title}》已于{entry.repealed_on}废止{where}，相应规定见{replacement}"
+        if entry.basis:
+            detail += f"；依据：{entry.basis}"
+        return Verdict(VerdictKind.REPEALED, entry.title, article_no, detail, replacement)
+
+    def _unknown_law(self, citation: Citation) -> Verdict:
+        written = citation.law_text
+        intended = self.resolver.intended_title(written)
+        name = f"《{split_version(written)[0]}》"
+        if intended:
+            name += f"（即《{intended}》）"
+        near = self.resolver.nearest_titles(written) if not intended else []
+        hint = f"；相近的法规：{'、'.join('《' + t + '》' for t in near)}" if near else ""
+        return Verdict(VerdictKind.UNVERIFIABLE, intended or split_version(written)[0], _art(citation),
+                       f"法规库中没有{name}，无法核验（可用 falv statutes import 导入其文本）{hint}")
+
+    def _nearest_articles(self, law_id: str, article_no: str) -> list[str]:
+        numbers = [a.article_no for a in self.store.articles(law_id)]
+        return difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.5)
+
+    def _quote_verdict(self, title: str, article: Article, quote: str, citation: Citation,
+                       notes: list[str]) -> Verdict:
+        stored = _paragraph(article, citation.ref.paragraph) if citation.ref else article.text
+        kind, ratio = compare_quote(quote, stored)
+        if kind != "equal" and stored is not article.text:
+            kind, ratio = compare_quote(quote, article.text)
+        no = article.article_no
+        if kind == "equal":
+            return Verdict(VerdictKind.OK, title, no, f"{_status(article.law)} · 原文核验一致",
+                           notes=tuple(notes))
+        if kind == "excerpt":
+            return Verdict(VerdictKind.PARTIAL_QUOTE, title, no,
+                           f"{_status(article.law)} · 引文为原文节录（各句均见于原文，顺序一致）",
+                           notes=tuple(notes))
+        return Verdict(VerdictKind.MISMATCH, title, no,
+                       f"引文与{no}原文不符（相似度 {ratio:.0%}）", diff=char_diff(quote, article.text),
+                       notes=tuple(notes))
+
+    def _superseded(self, title: str, article_no: str, article: Article | None,
+                    quote: str | None) -> Verdict | None:
+        """The citation's number belongs to an older numbering of this law."""
+        from .amendments import renumberings
+
+        renums = renumberings(self.store, title)
+        if not renums:
+            return None
+        if quote:
+            if article is not None and compare_quote(quote, article.text)[0] != "differs":
+                return None
+            current_ratio = compare_quote(quote, article.text)[1] if article is not None else 0.0
+            for renum in renums:
+                news = renum.changed(article_no)
+                old_match = None
+                if renum.old_law is not None:
+                    old_art = self.store.article(renum.old_law.law_id, article_no)
+                    if old_art is not None:
+                        old_match = compare_quote(quote, old_art.text)
+                if news is None:
+                    if old_match and old_match[0] != "differs" and renum.old_to_new.get(article_no):
+                        return self._superseded_verdict(title, article_no, renum,
+                                                        renum.old_to_new[article_no], quote)
+                    continue
+                best = max(compare_quote(quote, self._text(title, n)) for n in news
+                           if self._text(title, n)) if any(self._text(title, n) for n in news) \
+                    else ("differs", 0.0)
+                if old_match and old_match[0] != "differs" or best[0] != "differs" \
+                        or best[1] > max(current_ratio, 0.5):
+                    return self._superseded_verdict(title, article_no, renum, news, quote)
+            return None
+        if self.as_of:
+            for renum in renums:
+                news = renum.changed(article_no)
+                if news and renum.effective_date and self.as_of < renum.effective_date:
+                    return self._superseded_verdict(title, article_no, renum, news, None)
+        return None
+
+    def _text(self, title: str, article_no: str) -> str:
+        art = self.store.get_article(title, article_no)
+        return art.text if art else ""
+
+    def _superseded_verdict(self, title, article_no, renum, news, quote) -> Verdict:
+        current = "、".join(news)
+        replacement = f"《{title}》{current}"
+        why = "引文与旧版本条文相符" if quote else f"文本日期早于{renum.effective_date}"
+        if news == [article_no]:
+            detail = f"{article_no}引用的是{renum.old_label}的文本（{why}）；现行文本条号未变，内容已修改"
+        else:
+            detail = f"{article_no}是{renum.old_label}的条号（{why}），现行条号为{current}"
+        detail += f"；依据：{renum.source}"
+        return Verdict(VerdictKind.SUPERSEDED_VERSION, title, article_no, detail, replacement)
+
+    def _old_version_citation(self, citation: Citation, law, quote: str | None) -> Verdict:
+        """A citation that names an older version explicitly (快递暂行条例（2019年修订）第三十四条)."""
+        from .amendments import renumberings
+
+        article_no = citation.ref.article_no
+        for renum in renumberings(self.store, law.title):
+            if renum.old_law is not None and renum.old_law.law_id == law.law_id:
+                news = renum.old_to_new.get(article_no)
+                if news:
+                    return self._superseded_verdict(law.title, article_no, renum, news, quote)
+        return Verdict(VerdictKind.SUPERSEDED_VERSION, law.title, article_no,
+                       f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
+
+
+def _paragraph(article: Article, paragraph: int | None) -> str:
+    if not paragraph:
+        return article.text
+    paras = [p for p in article.text.split("\n") if p.strip()]
+    return paras[paragraph - 1] if 0 < paragraph <= len(paras) else article.text
+
+
+def _fold(title: str) -> str:
+    from .resolve import fold_name
+
+    return fold_name(title)
+
+
+def _art(citation: Citation) -> str | None:
+    return citation.ref.article_no if citation.ref else None
+
+
+def _status(law) -> str:
+    text = law.status
+    if law.status == AMENDED:
+        text = "现行文本（基础库整体标注“已被修改”）"
+    if law.effective_date:
+        text += f"（施行日期 {law.effective_date}）"
+    return text
+
+
+# -- public API -------------------------------------------------------------------------------
+
+def verify(store, citation: Citation, quoted_text: str | None = None, as_of: str | None = None
+           ) -> Verdict:
+    """The verdict on one citation; quoted_text (or citation.quoted_text) is compared verbatim."""
+    quote = quoted_text if quoted_text is not None else citation.quoted_text
+    return Verifier(store, as_of).verify(citation, quote)
+
+
+_DATE = re.compile(r"(?:(?:19|20)\d{2})-\d{2}-\d{2}")
+
+
+def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
+                ) -> list[CheckedCitation]:
+    """Every citation in `text` with its verdict. quotes=True pairs each citation that opens a
+    法律依据 line with the text after it (or a “…” quote) and checks that text; as_of (YYYY-MM-DD)
+    dates the text, so numbers of a later renumbering are reported as superseded_version."""
+    if not isinstance(text, str):
+        raise InputError("要核验的文本必须是字符串")
+    if as_of is not None and not _DATE.fullmatch(as_of):
+        raise InputError(f"日期格式应为 YYYY-MM-DD：{as_of}")
+    verifier = Verifier(store, as_of)
+    citations = extract(text, names=verifier.resolver.names(), quotes=quotes)
+    out = []
+    for cit in citations:
+        cit = verifier.resolver.resolve(cit)
+        out.append(CheckedCitation(cit, verifier.verify(cit, cit.quoted_text if quotes else None)))
+    return out
+
+
+__all__ = ["verify", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff",
+           "format_article_no", "version_year"]
