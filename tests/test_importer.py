@@ -419,3 +419,103 @@ def test_binary_file_is_rejected(tmp_path, falv_home):
     with pytest.raises(ImportRejected, match="NUL") as info:
         import_files(falv_home / "falv.db", [f])
     assert info.value.location == f"{f}:2"
+
+
+# -- more rejections (each row of docs/errors.md has a test) --------------------------------------
+
+def _one_article(store) -> str:
+    law = store.current_law("中华人民共和国个人信息保护法")
+    a = store.articles(law.law_id)[0]
+    return f"{a.article_no} {a.text}"
+
+
+@pytest.mark.parametrize("template, message, line", [
+    ("---\ntitle: 甲规章\ntitle: 乙规章\n---\n# 甲规章\n\n{art}\n", "文件头字段重复", 3),
+    ("---\ntitle: 甲规章\ndoc_type: 部门规章\n---\n# 乙规章\n\n{art}\n", "标题不一致", 5),
+    ("---\ndoc_type: 部门规章\n---\n\n{art}\n", "缺少标题", 1),
+    ("---\ntitle: 甲规章\n\n# 甲规章\n\n{art}\n", "没有结束行", 1),
+    ("# 甲规章\n\n{art}\n\n第二条\n", "第二条 没有正文", 5),
+    ("# 某某通知\n\n{art}\n", "缺少类别", 1),
+    ("---\ndoc_type: 部门规章\narticle_count: 很多\n---\n# 甲规章\n\n{art}\n", "article_count 不是数字", 3),
+    ("---\ndoc_type: [法律, 决定]\n---\n# 甲规章\n\n{art}\n", "必须是单个值", 2),
+])
+def test_more_markdown_rejections(template, message, line, tmp_path, falv_home, store):
+    f = tmp_path / "bad.md"
+    f.write_text(template.format(art=_one_article(store)), "utf-8")
+    with pytest.raises(ImportRejected, match=message) as info:
+        import_files(falv_home / "falv.db", [f])
+    assert info.value.location == f"{f}:{line}"
+    assert store.laws_by_title("甲规章") == []
+
+
+def test_too_many_articles(tmp_path, falv_home, monkeypatch):
+    from falv.law import importer
+
+    monkeypatch.setattr(importer, "MAX_ARTICLES", 3)
+    f = tmp_path / "many.md"
+    f.write_text("# 甲规章\n\n" + "\n\n".join(f"第{n}条 占位。" for n in "一二三四"), "utf-8")
+    with pytest.raises(ImportRejected, match="条文过多") as info:
+        import_files(falv_home / "falv.db", [f])
+    assert info.value.location == f"{f}:9"
+
+
+def test_no_files_is_an_input_error(falv_home):
+    from falv.errors import InputError
+
+    with pytest.raises(InputError, match="没有指定"):
+        import_files(falv_home / "falv.db", [])
+
+
+def test_remove(statute_files, falv_home):
+    from falv.errors import NotFoundError
+    from falv.law.importer import remove_law
+
+    path = falv_home / "falv.db"
+    import_files(path, [p for p in statute_files if p.name.startswith("express")])
+    assert len(remove_law(path, EXPRESS, "2019-03-02")) == 1
+    with pytest.raises(NotFoundError, match="导入的法规中没有"):
+        remove_law(path, EXPRESS, "2019-03-02")
+    out = falv("statutes", "remove", EXPRESS)
+    assert out.returncode == 0 and "已删除 1 个版本" in out.stdout
+    again = falv("statutes", "remove", EXPRESS)
+    assert again.returncode == 2 and "导入的法规中没有：快递暂行条例" in again.stderr
+
+
+def test_store_path_unusable(tmp_path, monkeypatch):
+    from falv.errors import StoreError
+
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="无法打开数据库"):
+        db.connect(blocker / "falv.db")
+
+
+def test_bad_busy_timeout_setting(falv_home, monkeypatch):
+    from falv.errors import StoreError
+
+    monkeypatch.setenv("FALV_BUSY_TIMEOUT_MS", "soon")
+    with pytest.raises(StoreError, match="FALV_BUSY_TIMEOUT_MS 不是整数"):
+        db.connect(falv_home / "falv.db")
+
+
+def test_error_table_rows_are_backed_by_tests():
+    """docs/errors.md: every row of a table with a `test` column names an existing test."""
+    repo = Path(__file__).resolve().parents[1]
+    doc = (repo / "docs" / "errors.md").read_text("utf-8")
+    rows, header = [], None
+    for line in doc.splitlines():
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+        elif not set(line) <= set("|- ") and header[-1] == "test":
+            rows.append(cells)
+    assert len(rows) >= 30
+    for cells in rows:
+        m = re.fullmatch(r"`(tests/[\w/]+\.py)::(\w+)`", cells[-1])
+        assert m, f"row without a test reference: {cells}"
+        test_file = repo / m.group(1)
+        assert test_file.exists(), m.group(1)
+        assert re.search(rf"^def {m.group(2)}\(", test_file.read_text("utf-8"), re.M), cells[-1]
