@@ -32,6 +32,7 @@ class StatuteStore:
             raise StoreError(f"无法只读打开基础法规库 {self.base_path}：{exc}") from exc
         self.own = db.connect(self.store_path)
         self._article_cache: dict[str, list[Article]] = {}
+        self._article_index: dict[str, dict[str, Article]] = {}
 
     # -- laws ---------------------------------------------------------------------------------
 
@@ -60,6 +61,7 @@ class StatuteStore:
         self.__dict__.pop("_laws", None)
         self.__dict__.pop("_by_title", None)
         self._article_cache.clear()
+        self._article_index.clear()
 
     def laws(self) -> list[Law]:
         return list(self._laws.values())
@@ -129,10 +131,11 @@ class StatuteStore:
         return result
 
     def article(self, law_id: str, article_no: str) -> Article | None:
-        for art in self.articles(law_id):
-            if art.article_no == article_no:
-                return art
-        return None
+        index = self._article_index.get(law_id)
+        if index is None:
+            index = {art.article_no: art for art in reversed(self.articles(law_id))}  # first wins
+            self._article_index[law_id] = index
+        return index.get(article_no)
 
     def get_article(self, title: str, article_no: str) -> Article | None:
         """The article of the current version of the law with this exact title."""
