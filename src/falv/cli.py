@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "falv.commands.statutes",
     "falv.commands.search",
     "falv.commands.citations",
+    "falv.commands.toolkit",
 ]
 
 

@@ -1,0 +1,148 @@
+"""`falv route`, `falv severity`, `falv draft`: the personal-information toolkit on the command
+line. Each command is a thin shell over a pure function in falv.domain.personal_info that returns
+JSON-ready dicts (the HTTP API and the MCP server call the same functions)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..cli import app
+from ..errors import InputError
+from .common import emit_json, store
+
+_MARK = {"ok": "✔", "partial_quote": "✔", None: "·"}
+
+
+def _basis_line(q: dict) -> str:
+    clause = q.get("clause") or q["article"]
+    if q["status"] == "未导入":
+        return f"《{q['law']}》{clause}（未导入）"
+    mark = _MARK.get(q.get("verdict"), "✘ " + str(q.get("verdict")))
+    return f"《{q['law']}》{clause} {mark}"
+
+
+@app.command("route")
+def route_cmd(
+    question: str = typer.Argument(None, help="用中文描述遇到的个人信息问题"),
+    scenario: str = typer.Option(None, "--scenario", "-s", help="直接指定场景（见 --list-scenarios）"),
+    list_scenarios: bool = typer.Option(False, "--list-scenarios", help="列出所有场景"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
+    from ..domain.personal_info.channels import list_scenarios as scenario_list
+    from ..domain.personal_info.channels import route
+
+    if list_scenarios:
+        items = scenario_list()
+        if as_json:
+            emit_json(items)
+        else:
+            for s in items:
+                typer.echo(f"{s['id']}\t{s['name']}\t{' → '.join(s['routes'])}")
+        return
+    if not scenario and not (question and question.strip()):
+        raise InputError("请给出问题或 --scenario", hint='例如 falv route "快递信息泄露了怎么办"')
+    result = route(question, scenario, store())
+    if as_json:
+        emit_json(result)
+        return
+    _print_route(result)
+
+
+def _print_route(result: dict) -> None:
+    if result["scenarios"]:
+        for s in result["scenarios"]:
+            why = f"（命中：{'、'.join(s['terms'])}）" if s["terms"] else ""
+            typer.echo(f"场景：{s['name']}{why}")
+    for note in result["notes"]:
+        typer.echo(f"提示：{note}")
+    if result["steps"]:
+        typer.echo("\n建议步骤：")
+        for n, step in enumerate(result["steps"], 1):
+            cites = "；".join(f"《{c['law']}》{c['article']}" for c in step["citations"])
+            typer.echo(f"  {n}. {step['text']}" + (f"（{cites}）" if cites else ""))
+    if result["channels"]:
+        typer.echo("\n渠道（按顺序）：")
+    for ch in result["channels"]:
+        typer.echo(f"  {ch['order']}. {ch['body']}")
+        for c in ch["contact"]:
+            flag = "（待核实：" + c["note"] + "）" if c["unconfirmed"] else ""
+            kind = {"hotline": "电话", "website": "网址", "how": "方式"}.get(c["kind"], c["kind"])
+            typer.echo(f"     {kind}：{c['value']}{flag}")
+        typer.echo(f"     受理：{ch['handles']}")
+        typer.echo(f"     准备：{'；'.join(ch['prepare'])}")
+        typer.echo(f"     依据：{'、'.join(_basis_line(q) for q in ch['basis'])}")
+
+
+@app.command("severity")
+def severity_cmd(
+    count: list[str] = typer.Option(None, "--count", "-c",
+                                    help="类别=条数，可重复；类别：行踪轨迹 通信内容 征信 财产 住宿 通信记录 健康生理 交易 其他"),
+    gains: str = typer.Option("0", "--gains", help="违法所得（元）；与 --business 同用时为获利"),
+    insider: bool = typer.Option(False, "--insider", help="信息是在履行职责或提供服务过程中获得的"),
+    used_for_crime: bool = typer.Option(False, "--used-for-crime", help="出售或提供的行踪轨迹信息被他人用于犯罪"),
+    knowing: bool = typer.Option(False, "--knowing", help="知道或应当知道对方利用信息实施犯罪"),
+    prior: str = typer.Option(None, "--prior", help="前科：criminal（曾受刑事处罚）| admin（二年内受过行政处罚）"),
+    grave_harm: bool = typer.Option(False, "--grave-harm", help="造成被害人死亡、重伤、精神失常或被绑架等严重后果"),
+    major_loss: bool = typer.Option(False, "--major-loss", help="造成重大经济损失或恶劣社会影响"),
+    business: bool = typer.Option(False, "--business", help="为合法经营活动而非法购买、收受（两高解释第六条）"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考，不是法律结论。"""
+    from ..domain.personal_info.severity import parse_counts, severity
+
+    counts = parse_counts(count)
+    result = severity(counts, gains, store(), insider=insider, used_for_crime=used_for_crime,
+                      knowing=knowing, prior=prior, grave_harm=grave_harm, major_loss=major_loss,
+                      business=business)
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(f"结论：{result['label']}")
+    if result["steps"]:
+        typer.echo("\n计算过程：")
+        for step in result["steps"]:
+            typer.echo(f"  · {step}")
+    typer.echo("\n适用的规则：" if result["rules"] else "\n适用的规则：无")
+    for r in result["rules"]:
+        typer.echo(f"  · {r['clause']}：{r['detail']}")
+        if r["text"]:
+            typer.echo(f"    原文：{r['text']}")
+    typer.echo("\n法律依据：")
+    for q in result["articles"]:
+        typer.echo(f"  {_basis_line(q)}")
+        if q["text"]:
+            for line in q["text"].splitlines():
+                typer.echo(f"    {line}")
+    for note in result["notes"]:
+        typer.echo(f"\n提示：{note}")
+
+
+@app.command("draft")
+def draft_cmd(
+    kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
+                                          "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
+    fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
+    fmt: str = typer.Option("markdown", "--format", "-f", help="输出格式：markdown | text"),
+    list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
+) -> None:
+    """生成个人信息权利请求书、投诉举报信、报案材料；引用的条文从法规库原文插入。"""
+    from ..domain.personal_info.drafts import draft_kinds, parse_fill, render_draft
+
+    if list_kinds or not kind:
+        kinds = draft_kinds()
+        if as_json:
+            emit_json(kinds)
+            return
+        if not kind and not list_kinds:
+            raise InputError("请指定文书类型", hint="可用类型：" + "、".join(k["kind"] for k in kinds))
+        for k in kinds:
+            typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
+            typer.echo(f"\t字段：{'、'.join(k['fields'])}")
+        return
+    result = render_draft(kind, parse_fill(fill), store(), fmt)
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(result["text"], nl=False)

@@ -1,0 +1,192 @@
+"""Legal basis of a domain rule: (law title, article[, 款, 项]) → the article quoted from the store.
+
+Why here and not in the data files: statute text is data of the store. Our tables only name the
+article; this module looks it up at run time, says 未导入 when the instrument is not in the store
+(e.g. the 两高解释 before `falv statutes import`), and asks falv's verifier for a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ...errors import FalvError, InputError
+from ...law.models import Article
+from ...text import cn_to_int, parse_article_no
+
+NOT_IMPORTED = "未导入"
+QUOTED = "quoted"
+MISSING = "条文缺失"
+
+_CLAUSE_RE = re.compile(r"^(第[^条]+条(?:之[一二三四五六七八九十]+)?)(?:第([^款]+)款)?(?:第([^项]+)项)?$")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One article a rule rests on, as named in our data files."""
+
+    law: str
+    article: str  # 第四十七条, 第二百五十三条之一
+    paragraph: int | None = None  # 款
+    item: int | None = None  # 项
+
+    @property
+    def clause(self) -> str:
+        """第五条第一款第三项 — the reference as a lawyer writes it."""
+        text = self.article
+        if self.paragraph:
+            text += f"第{_cn(self.paragraph)}款"
+        if self.item:
+            text += f"第{_cn(self.item)}项"
+        return text
+
+    def label(self, title: str | None = None) -> str:
+        return f"《{title or self.law}》{self.clause}"
+
+    def key(self) -> tuple[str, str]:
+        return (self.law, self.article)
+
+
+def _cn(n: int) -> str:
+    from ...text import int_to_cn
+
+    return int_to_cn(n)
+
+
+def parse_clause(law: str, ref: str) -> Basis:
+    """'第五条第一款第三项' → Basis(law, 第五条, 1, 3)."""
+    m = _CLAUSE_RE.match(ref.strip())
+    if not m:
+        raise InputError(f"无法识别的条款引用：{ref}")
+    parse_article_no(m.group(1))  # validates the article number
+    return Basis(law, m.group(1), cn_to_int(m.group(2)) if m.group(2) else None,
+                 cn_to_int(m.group(3)) if m.group(3) else None)
+
+
+def parse_basis(entry) -> Basis:
+    """A data-file entry: ["law", "第X条"] or ["law", "第X条第Y款第Z项"] or {law, article}."""
+    if isinstance(entry, dict):
+        return parse_clause(entry["law"], entry["article"])
+    if isinstance(entry, (list, tuple)) and len(entry) == 2:
+        return parse_clause(entry[0], entry[1])
+    raise InputError(f"数据文件中的法律依据格式不对：{entry!r}")
+
+
+def load_toml(name: str) -> dict:
+    import tomllib
+
+    return tomllib.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
+
+
+def resolve_title(store, law: str) -> str | None:
+    """The title under which the store keeps this law: exact, then falv's resolver (aliases such
+    as 两高解释), then the spelling variants of joint interpretations (space ↔ 、)."""
+    candidates = [law, law.replace(" ", "、"), law.replace("、", " ")]
+    for name in candidates:
+        if store.current_law(name) is not None:
+            return name
+    try:
+        from ...law.resolve import Resolver
+    except ImportError:
+        return None
+    for name in candidates:
+        try:
+            title = Resolver(store).resolve_title(name)
+        except FalvError:
+            title = None
+        if title and store.current_law(title) is not None:
+            return title
+    return None
+
+
+def find_article(store, basis: Basis) -> Article | None:
+    title = resolve_title(store, basis.law)
+    return store.get_article(title, basis.article) if title else None
+
+
+def split_clauses(text: str) -> list[tuple[str, list[str]]]:
+    """Article text → [(款 text, [项 lines])]; a line starting with （一） is an item of the 款
+    before it (the store joins paragraphs with newlines)."""
+    paragraphs: list[tuple[str, list[str]]] = []
+    for line in (l.strip() for l in text.splitlines()):
+        if not line:
+            continue
+        if line.startswith("（") and paragraphs:
+            paragraphs[-1][1].append(line)
+        else:
+            paragraphs.append((line, []))
+    return paragraphs
+
+
+def clause_text(text: str, paragraph: int | None, item: int | None) -> str | None:
+    """The words of 第N款[第M项] inside an article's text, or None when it has no such clause."""
+    if not paragraph:
+        return text
+    paras = split_clauses(text)
+    if paragraph > len(paras):
+        return None
+    head, items = paras[paragraph - 1]
+    if not item:
+        return "\n".join([head, *items])
+    return items[item - 1] if item <= len(items) else None
+
+
+def _verify(store, basis: Basis, title: str) -> dict:
+    """falv's verifier on this citation; a local existence/status check until it is installed."""
+    try:
+        from ...law.models import ArticleRef, Citation
+        from ...law.verify import verify
+    except ImportError:
+        verify = None
+    if verify is not None:
+        number, suffix = parse_article_no(basis.article)
+        raw = basis.label(title)
+        citation = Citation(law_text=title, ref=ArticleRef(number, suffix, basis.paragraph, basis.item),
+                            span=(0, len(raw)), raw=raw)
+        try:
+            verdict = verify(store, citation)
+        except FalvError as exc:
+            return {"verdict": "unverifiable", "detail": str(exc)}
+        return {"verdict": verdict.kind.value, "detail": verdict.detail,
+                "replacement": verdict.replacement}
+    art = store.get_article(title, basis.article)
+    if art is None:
+        return {"verdict": "not_found", "detail": "法规库中没有该条"}
+    if not store.is_current(art.law):
+        return {"verdict": "repealed", "detail": f"该法规时效性：{art.law.status}"}
+    return {"verdict": "ok", "detail": "条文存在且现行有效（本地核对）"}
+
+
+def quote(store, basis: Basis) -> dict:
+    """JSON-ready: law, article, clause, text (from the store, or None), status and verdict."""
+    out = {"law": basis.law, "article": basis.article, "clause": basis.clause, "text": None}
+    title = resolve_title(store, basis.law) if store is not None else None
+    if title is None:
+        out.update(status=NOT_IMPORTED, verdict=None,
+                   detail="法规库未收录该法规，请先 falv statutes import 导入后再核验原文")
+        return out
+    out["law"] = title
+    art = store.get_article(title, basis.article)
+    if art is None:
+        out.update(status=MISSING, verdict="not_found", detail="法规库中该法规没有此条")
+        return out
+    out["text"] = art.text
+    if basis.paragraph:
+        out["clause_text"] = clause_text(art.text, basis.paragraph, basis.item)
+    check = _verify(store, basis, title)
+    out.update(status=QUOTED, verdict=check.get("verdict"), detail=check.get("detail"))
+    if check.get("replacement"):
+        out["replacement"] = check["replacement"]
+    return out
+
+
+def quote_all(store, bases) -> list[dict]:
+    """Quote each distinct article once, in order."""
+    seen, out = set(), []
+    for b in bases:
+        if b.clause + b.law in seen:
+            continue
+        seen.add(b.clause + b.law)
+        out.append(quote(store, b))
+    return out

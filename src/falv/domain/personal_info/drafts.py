@@ -1,0 +1,152 @@
+"""Rights requests and letters: fill-in Markdown templates (templates/*.md) rendered with the
+articles they cite quoted from the store.
+
+A template has TOML front matter between `+++` lines (title, aliases, cites, fields) and a body
+with placeholders: {{字段}} for the user's facts, {{cite:N}} for the N-th citation's label and
+{{citations}} for the quoted articles. Templates name articles; they never contain article text.
+Unfilled fields stay visible as 【字段】 so the user sees what to complete.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ...errors import InputError
+from .basis import NOT_IMPORTED, Basis, parse_basis, quote
+
+FORMATS = ("markdown", "text")
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
+_ORDER = ("access", "correct", "delete", "explain", "complaint", "police")
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    title: str
+    aliases: tuple[str, ...]
+    cites: tuple[Basis, ...]
+    fields: dict
+    body: str
+
+    def placeholders(self) -> list[str]:
+        names = []
+        for m in _PLACEHOLDER.finditer(self.body):
+            name = m.group(1)
+            if name != "citations" and not name.startswith("cite:") and name not in names:
+                names.append(name)
+        return names
+
+
+def _parse(kind: str, raw: str) -> Template:
+    if not raw.startswith("+++"):
+        raise InputError(f"模板 {kind} 缺少 +++ 头部")
+    _, head, body = raw.split("+++", 2)
+    meta = tomllib.loads(head)
+    return Template(kind, meta["title"], tuple(meta.get("aliases", [])),
+                    tuple(parse_basis(c) for c in meta.get("cites", [])), dict(meta.get("fields", {})),
+                    body.strip() + "\n")
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, Template]:
+    folder = resources.files(__package__).joinpath("templates")
+    found = {p.name[:-3]: _parse(p.name[:-3], p.read_text("utf-8"))
+             for p in folder.iterdir() if p.name.endswith(".md")}
+    return {k: found[k] for k in sorted(found, key=lambda k: (_ORDER.index(k) if k in _ORDER else 99, k))}
+
+
+def draft_kinds() -> list[dict]:
+    return [{"kind": t.kind, "title": t.title, "aliases": list(t.aliases),
+             "fields": t.fields, "cites": [{"law": b.law, "article": b.clause} for b in t.cites]}
+            for t in templates().values()]
+
+
+def template(kind: str) -> Template:
+    table = templates()
+    if kind in table:
+        return table[kind]
+    for t in table.values():
+        if kind in t.aliases or kind == t.title:
+            return t
+    listing = "；".join(f"{t.kind}（{'/'.join(t.aliases[:2])}）" for t in table.values())
+    raise InputError(f"未知的文书类型：{kind}", hint=f"可用类型：{listing}")
+
+
+def parse_fill(specs) -> dict[str, str]:
+    """['姓名=张三', …] → {'姓名': '张三'}; malformed entries are an InputError."""
+    fill: dict[str, str] = {}
+    for spec in specs or []:
+        if "=" not in spec:
+            raise InputError(f"--fill 格式不对：{spec!r}", hint="应为 字段=内容，例如 姓名=张三")
+        key, _, value = spec.partition("=")
+        key = key.strip()
+        if not key:
+            raise InputError(f"--fill 缺少字段名：{spec!r}")
+        fill[key] = value.strip()
+    return fill
+
+
+def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "markdown") -> dict:
+    """Render a draft. Returns {kind, title, format, text, fields, missing, citations}: the text
+    with the user's values filled in and the cited articles quoted from the store."""
+    if fmt not in FORMATS:
+        raise InputError(f"未知的输出格式：{fmt}", hint="可用格式：markdown、text")
+    t = template(kind)
+    fill = dict(fill or {})
+    unknown = [k for k in fill if k not in t.fields]
+    if unknown:
+        raise InputError(f"文书“{t.title}”没有字段：{'、'.join(unknown)}",
+                         hint="可填字段：" + "、".join(t.fields))
+    quotes = [quote(store, b) for b in t.cites]
+
+    def label(n: int) -> str:
+        if not 1 <= n <= len(t.cites):
+            raise InputError(f"模板 {t.kind} 引用了不存在的第 {n} 条依据")
+        q = quotes[n - 1]
+        return f"《{q['law']}》{t.cites[n - 1].clause}"
+
+    def block() -> str:
+        parts = []
+        for b, q in zip(t.cites, quotes):
+            head = f"**《{q['law']}》{b.clause}**"
+            if q["text"] is None:
+                parts.append(f"{head}\n\n> （{NOT_IMPORTED}：{q['detail']}）")
+            else:
+                quoted = "\n".join(f"> {line}" for line in q["text"].splitlines() if line.strip())
+                parts.append(f"{head}\n\n{quoted}")
+        return "\n\n".join(parts)
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name == "citations":
+            return block()
+        if name.startswith("cite:"):
+            return label(int(name[5:]))
+        value = fill.get(name)
+        return value if value else f"【{name}】"
+
+    text = _PLACEHOLDER.sub(sub, t.body)
+    if fmt == "text":
+        text = to_plain(text)
+    missing = [f for f in t.placeholders() if not fill.get(f)]
+    return {"kind": t.kind, "title": t.title, "format": fmt, "text": text,
+            "fields": t.fields, "missing": missing,
+            "citations": [dict(q, clause=b.clause) for b, q in zip(t.cites, quotes)]}
+
+
+def to_plain(markdown: str) -> str:
+    """The few Markdown marks our templates use → plain text (headings, bold, quotes)."""
+    lines = []
+    for line in markdown.splitlines():
+        line = re.sub(r"^#{1,6}\s*", "", line)
+        line = line.replace("**", "")
+        if line.startswith("> "):
+            line = "    " + line[2:]
+        elif line.startswith("- "):
+            line = "· " + line[2:]
+        lines.append(line)
+    return "\n".join(lines).strip() + "\n"

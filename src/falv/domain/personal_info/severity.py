@@ -1,0 +1,287 @@
+"""侵犯公民个人信息罪的情节 calculator: the 2017 两高解释 第五条 (and 第六条) as rules.
+
+Thresholds are data (data/thresholds.toml); the articles are quoted from the store. When the
+interpretation has not been imported the calculation still runs and says 未导入. Exact fractions
+keep the boundaries exact (49/50 is not 0.98000001). This is a reference calculation for a lay
+user, not a legal conclusion: 第五条第一款第十项 and 第二款第四项 (其他情节) need a court.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+
+from ...errors import InputError
+from ...text import to_halfwidth
+from .basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
+
+NONE, SERIOUS, ESPECIALLY = "none", "serious", "especially_serious"
+PRIORS = {"criminal": "criminal", "admin": "admin", "刑事": "criminal", "行政": "admin"}
+
+
+@lru_cache(maxsize=1)
+def table() -> dict:
+    return load_toml("thresholds.toml")
+
+
+def categories() -> list[str]:
+    return [c for tier in table()["tier"] for c in tier["categories"]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    clause: str  # 第五条第一款第三项
+    level: str  # serious · especially_serious
+    detail: str  # our explanation with the numbers
+
+    def basis(self) -> Basis:
+        return parse_clause(table()["source"]["law"], self.clause)
+
+
+@dataclass
+class Assessment:
+    level: str
+    rules: list[Rule]
+    steps: list[str]
+    aggregation: dict
+    notes: list[str] = field(default_factory=list)
+    inputs: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return table()["levels"][self.level]
+
+
+# -- input parsing ------------------------------------------------------------------------------
+
+def parse_count(spec: str) -> tuple[str, int]:
+    """'行踪轨迹=60' → ('行踪轨迹', 60); anything else is an InputError naming the problem."""
+    text = to_halfwidth(spec or "").strip()
+    if "=" not in text:
+        raise InputError(f"数量格式不对：{spec!r}", hint="应为 类别=条数，例如 行踪轨迹=60")
+    key, _, value = (p.strip() for p in text.partition("="))
+    _check_category(key)
+    return key, _count(value, key)
+
+
+def parse_counts(specs) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for spec in specs or []:
+        key, value = parse_count(spec)
+        counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def _check_category(key: str) -> None:
+    if key not in categories():
+        raise InputError(f"未知的信息类别：{key!r}", hint="可用类别：" + " ".join(categories()))
+
+
+def _count(value, key: str) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"{key} 的条数必须是整数：{value!r}")
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, float) and value.is_integer():
+        n = int(value)
+    else:
+        text = to_halfwidth(str(value)).strip()
+        if not text.lstrip("-").isdigit():
+            raise InputError(f"{key} 的条数必须是整数：{value!r}")
+        n = int(text)
+    if n < 0:
+        raise InputError(f"{key} 的条数不能为负数：{n}")
+    return n
+
+
+def parse_gains(value) -> Fraction:
+    """Illegal gains in yuan: a non-negative finite number (int, float or numeric text)."""
+    if value is None or value == "":
+        return Fraction(0)
+    if isinstance(value, bool):
+        raise InputError(f"违法所得必须是数字：{value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"违法所得必须是有限的数字：{value!r}")
+    try:
+        amount = Fraction(to_halfwidth(str(value)).strip().replace(",", ""))
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"违法所得必须是数字（元）：{value!r}") from None
+    if amount < 0:
+        raise InputError(f"违法所得不能为负数：{value}")
+    return amount
+
+
+# -- the rules ----------------------------------------------------------------------------------
+
+def _num(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    text = f"{float(x):.4f}".rstrip("0").rstrip(".")
+    return text if Fraction(text) == x else "≈" + text
+
+
+def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
+           used_for_crime: bool = False, knowing: bool = False, prior: str | None = None,
+           grave_harm: bool = False, major_loss: bool = False,
+           business: bool = False) -> Assessment:
+    """Apply 第五条 (or 第六条 for purchases in lawful business) to the facts."""
+    t = table()
+    checked = {}
+    for key, value in (counts or {}).items():
+        _check_category(key)
+        checked[key] = _count(value, key)
+    counts = checked
+    gains = parse_gains(gains)
+    if prior is not None and prior not in PRIORS:
+        raise InputError(f"未知的前科类型：{prior!r}", hint="应为 criminal（曾受刑事处罚）或 admin（二年内受过行政处罚）")
+    prior = PRIORS.get(prior) if prior else None
+    inputs = {"counts": counts, "gains": _num(gains), "insider": insider,
+              "used_for_crime": used_for_crime, "knowing": knowing, "prior": prior,
+              "grave_harm": grave_harm, "major_loss": major_loss, "business": business}
+
+    rules: list[Rule] = []
+    notes: list[str] = []
+    steps: list[str] = []
+
+    tiers = [(tier, sum(counts.get(c, 0) for c in tier["categories"])) for tier in t["tier"]]
+    business_only = business and all(n == 0 for tier, n in tiers
+                                     if set(tier["categories"]) - set(t["business"]["categories"]))
+    if business and not business_only:
+        notes.append(f"第六条只适用于第五条第一款第三项、第四项以外的信息；本案含有这两项的信息，已按第五条计算")
+    if business_only:
+        return _business(counts, gains, prior, inputs, tiers)
+
+    ins = t["insider"]
+    factor = Fraction(ins["numerator"], ins["denominator"]) if insider else Fraction(1)
+    ten = t["tenfold"]["multiplier"]
+
+    def via(clause: str) -> str:
+        return ins["clause"] if insider else clause
+
+    # 第三项至第五项, each group alone; 第六项, proportional sum; all halved for insiders (第八项).
+    agg_terms, ratio_sum, fired_tier = [], Fraction(0), False
+    for tier, n in tiers:
+        limit = tier["threshold"] * factor
+        if n == 0:
+            continue
+        ratio = Fraction(n) / limit
+        ratio_sum += ratio
+        group = "、".join(tier["categories"])
+        agg_terms.append({"clause": tier["clause"], "categories": tier["categories"], "count": n,
+                          "threshold": _num(limit), "ratio": _num(ratio)})
+        steps.append(f"{group}：{n} 条 ÷ {_num(limit)} 条（{tier['clause']}"
+                     + ("标准的一半" if insider else "") + f"）= {_num(ratio)}")
+        if n >= limit:
+            fired_tier = True
+            rules.append(Rule(via(tier["clause"]), SERIOUS,
+                              f"{group}信息 {n} 条，达到 {_num(limit)} 条"
+                              + (f"（{tier['clause']}标准 {tier['threshold']} 条的一半，履职或提供服务中获得）" if insider else "")))
+    if len(agg_terms) > 1:
+        steps.append(f"比例合计：{' + '.join(a['ratio'] for a in agg_terms)} = {_num(ratio_sum)}"
+                     + ("，达到 1（第六项按相应比例合计达到数量标准）" if ratio_sum >= 1 else "，未达到 1"))
+    aggregation = {"clause": t["aggregate"]["clause"], "terms": agg_terms, "sum": _num(ratio_sum),
+                   "threshold": t["aggregate"]["sum_threshold"],
+                   "reached": ratio_sum >= t["aggregate"]["sum_threshold"]}
+    if not fired_tier and len(agg_terms) > 1 and ratio_sum >= t["aggregate"]["sum_threshold"]:
+        rules.append(Rule(via(t["aggregate"]["clause"]), SERIOUS,
+                          f"各类信息均未单独达到标准，按相应比例合计为 {_num(ratio_sum)}，达到 1"
+                          + ("（按一半标准计算，履职或提供服务中获得）" if insider else "")))
+
+    g = t["gains"]
+    gain_limit = g["threshold"] * factor
+    if gains > 0 and gains >= gain_limit:
+        rules.append(Rule(via(g["clause"]), SERIOUS,
+                          f"违法所得 {_num(gains)} 元，达到 {_num(gain_limit)} 元"
+                          + ("（第七项标准的一半，履职或提供服务中获得）" if insider else "")))
+
+    if used_for_crime:
+        u = t["used_for_crime"]
+        if counts.get(u["category"], 0) > 0:
+            rules.append(Rule(u["clause"], SERIOUS, "出售或者提供的行踪轨迹信息被他人用于犯罪"))
+        else:
+            notes.append(f"{u['clause']}只针对行踪轨迹信息被用于犯罪；其他信息被用于犯罪的，"
+                         f"如知道或者应当知道对方利用信息实施犯罪，适用{t['knowing']['clause']}"
+                         f"（--knowing），否则由司法机关依{t['other_serious']['clause']}综合判断")
+    if knowing:
+        rules.append(Rule(t["knowing"]["clause"], SERIOUS,
+                          "知道或者应当知道他人利用公民个人信息实施犯罪，仍向其出售或者提供"))
+    if prior:
+        rules.append(Rule(t["prior"]["clause"], SERIOUS, t["prior"]["values"][prior] + "，又实施本行为"))
+
+    # 第二款: 情节特别严重.
+    if grave_harm:
+        rules.append(Rule(t["grave_harm"]["clause"], ESPECIALLY, "造成被害人死亡、重伤、精神失常或者被绑架等严重后果"))
+    if major_loss:
+        rules.append(Rule(t["major_loss"]["clause"], ESPECIALLY, "造成重大经济损失或者恶劣社会影响"))
+    tenfold = []
+    for tier, n in tiers:
+        limit = tier["threshold"] * factor * ten
+        if n and n >= limit:
+            tenfold.append(f"{'、'.join(tier['categories'])}信息 {n} 条，达到 {_num(limit)} 条（{ten} 倍）")
+    if not tenfold and len(agg_terms) > 1 and ratio_sum >= ten:
+        tenfold.append(f"按相应比例合计为 {_num(ratio_sum)}，达到 {ten}（{ten} 倍）")
+    if gains > 0 and gains >= gain_limit * ten:
+        tenfold.append(f"违法所得 {_num(gains)} 元，达到 {_num(gain_limit * ten)} 元（{ten} 倍）")
+    if tenfold:
+        rules.append(Rule(t["tenfold"]["clause"], ESPECIALLY, "；".join(tenfold)
+                          + ("（以第八项的一半标准为基数）" if insider else "")))
+        steps.append(f"十倍检验（{t['tenfold']['clause']}）：" + "；".join(tenfold))
+
+    level = ESPECIALLY if any(r.level == ESPECIALLY for r in rules) else \
+        SERIOUS if rules else NONE
+    notes.append(f"未计入的兜底情形：{t['other_serious']['clause']}（其他情节严重）、"
+                 f"{t['other_especially']['clause']}（其他情节特别严重）需由司法机关综合判断")
+    return Assessment(level, rules, steps, aggregation, notes, inputs)
+
+
+def _business(counts, gains, prior, inputs, tiers) -> Assessment:
+    b = table()["business"]
+    rules, steps = [], []
+    n = sum(count for _, count in tiers)
+    steps.append(f"为合法经营活动非法购买、收受第五条第一款第三项、第四项以外的信息 {n} 条：按{b['clause']}，"
+                 "数量不单独定罪，看获利和前科")
+    if gains >= b["profit_threshold"]:
+        rules.append(Rule(b["profit_clause"], SERIOUS,
+                          f"利用非法购买、收受的信息获利 {_num(gains)} 元，达到 {b['profit_threshold']} 元"))
+    else:
+        steps.append(f"获利 {_num(gains)} 元，未达到 {b['profit_threshold']} 元")
+    if prior:
+        rules.append(Rule(b["prior_clause"], SERIOUS, table()["prior"]["values"][prior] + "，又非法购买、收受"))
+    notes = [f"将购买、收受的信息又出售或者提供的，按第五条计算（{b['resale_clause']}）；不要使用 --business",
+             "第六条第一款第三项（其他情节严重）需由司法机关综合判断"]
+    agg = {"clause": table()["aggregate"]["clause"], "terms": [], "sum": "0", "threshold": 1,
+           "reached": False}
+    return Assessment(SERIOUS if rules else NONE, rules, steps, agg, notes, inputs)
+
+
+# -- JSON for CLI / API / MCP ---------------------------------------------------------------------
+
+def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
+    """JSON-ready assessment: level, label, fired rules (with the clause text from the store),
+    aggregation steps, the articles quoted from the store (or 未导入), notes."""
+    a = assess(counts, gains, **flags)
+    t = table()
+    src = t["source"]
+    article_bases = [Basis(src["law"], "第五条")]
+    if flags.get("business"):
+        article_bases.append(Basis(src["law"], "第六条"))
+    article_bases.append(Basis(src["crime_law"], src["crime_article"]))
+    articles = [quote(store, b) for b in article_bases]
+    imported = articles[0]["status"] != NOT_IMPORTED
+    rules = []
+    for r in a.rules:
+        b = r.basis()
+        text = None
+        if store is not None and imported:
+            art = find_article(store, b)
+            text = clause_text(art.text, b.paragraph, b.item) if art else None
+        rules.append({"clause": r.clause, "level": r.level, "detail": r.detail, "text": text})
+    notes = list(a.notes)
+    if not imported:
+        notes.insert(0, f"{src['law']}未导入：阈值取自 falv 内置数据，原文无法引用核验；"
+                        "请先 falv statutes import 导入该司法解释")
+    return {"level": a.level, "label": a.label, "rules": rules, "steps": a.steps,
+            "aggregation": a.aggregation, "articles": articles, "notes": notes,
+            "inputs": a.inputs, "interpretation_imported": imported}
