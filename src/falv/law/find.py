@@ -46,7 +46,7 @@ HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依�
 BLOCK_END = re.compile(r"\n(?=[ \t\u3000]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z))")
 # names that are instruments even without an article (so 《侵权责任法》 in analysis is caught)
 INSTRUMENT_SUFFIX = re.compile(
-    r"(?:法|法典|条例|规定|解释|决定|办法|细则|规则|意见|批复|答复|通知|纪要|修正案|[）)])$")
+    r"(?:法|法典|条例|规定|解释|决定|办法|细则|规则|通则|总则|准则|意见|批复|答复|通知|纪要|修正案|[）)])$")
 MAX_RANGE = 300  # a range wider than this keeps only its endpoints
 MAX_TEXT = 20_000_000
 
@@ -83,6 +83,7 @@ class _Scanner:
         self.quotes = quotes
         self.out: list[Citation] = []
         self.heads: list[int] = []  # indexes in out of citations that open a quote block
+        self.stops: list[int] = []  # starts of citations that end a quote (《》-named ones, heads)
         self.pending: _Law | None = None  # a law name waiting for its article
         self.last_named: _Law | None = None  # most recent explicitly named law (同法/该法)
         self.chain_law: _Law | None = None  # law of the article chain in progress
@@ -200,7 +201,10 @@ class _Scanner:
         name = law.text if not law.version else f"{law.text}（{law.version}）"
         self.out.append(Citation(name, ref, (start, end), self.text[start:end]))
         self.chain_law, self.chain_end, self.chain_ref, self.chain_start = law, end, ref, start
-        if not chained and law.kind in ("bracketed", "bare") and self._is_head(start):
+        if law.kind == "bracketed" and not chained:
+            self.stops.append(start)
+        if not chained and law.kind in ("bracketed", "bare") and self._is_head(start) \
+                and not NOT_QUOTE.match(self.text, end):
             self.heads.append(len(self.out) - 1)
             self.quote_law = law
             self.quote_until = self._block_end(end)
@@ -216,7 +220,7 @@ class _Scanner:
     def _attach_quotes(self) -> None:
         text = self.text
         head_set = set(self.heads)
-        head_starts = sorted(self.out[i].span[0] for i in self.heads)
+        head_starts = sorted(set(self.stops) | {self.out[i].span[0] for i in self.heads})
         for i, cit in enumerate(self.out):
             if cit.ref is None:
                 continue
@@ -237,6 +241,8 @@ class _Scanner:
                 self.out[i] = replace(cit, quoted_text=quoted)
 
 
+# what follows a citation that is not a quote of it: a connector, punctuation, 规定…
+NOT_QUOTE = re.compile(HS + r"(?:[、，,；;。.．和及与等或至到–—\-~～)）]|规定|的|中|之)")
 _ARTICLE_AT = re.compile(HS + r"第" + HS + NUM)
 # an instrument name the tables do not know, right before 第X条 (消费者权益保护法实施条例第五条):
 # it must not be taken for the previous citation's law
@@ -299,9 +305,9 @@ def _trie_regex(words: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _alias_keys() -> frozenset[str]:
-    from .resolve import load_aliases
+    from .resolve import load_aliases, repealed_names
 
-    return frozenset(load_aliases())
+    return frozenset(load_aliases()) | frozenset(repealed_names())
 
 
 @lru_cache(maxsize=1)
