@@ -519,3 +519,95 @@ def test_error_table_rows_are_backed_by_tests():
         test_file = repo / m.group(1)
         assert test_file.exists(), m.group(1)
         assert re.search(rf"^def {m.group(2)}\(", test_file.read_text("utf-8"), re.M), cells[-1]
+
+
+# -- properties (hypothesis) ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_FRAGMENTS = ["---", "title: 甲规章", 'status: "现行有效（注）"', "doc_type: 部门规章", "article_count: 2",
+              "# 甲规章", "## 第一章 总则", "### 第一节 一般", "## 附录", "第一条 甲。", "第二条 乙。",
+              "第二条", "第一条之一 丙。", "一、丁。", "二、戊。", "附：", "附件一", "（题注）", "", "   ",
+              "第 3 条 己", "**第四条** 庚", "第十万条 辛", "第一千零一条 壬", "title: [x", "\ufeff", "\u3000第五条 癸"]
+
+
+def _parse_bytes(data: bytes, suffix: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / f"in{suffix}"
+        f.write_bytes(data)
+        try:
+            return parse_file(f), None, f
+        except ImportRejected as exc:
+            return None, exc, f
+
+
+def _check_result(laws, exc, f, data: bytes):
+    if exc is not None:
+        assert exc.location and exc.location.startswith(str(f))
+        tail = exc.location[len(str(f)):]
+        if tail:
+            line = int(tail.lstrip(":"))
+            assert 1 <= line <= data.count(b"\n") + 1
+        return
+    for law in laws:
+        nos = [a.article_no for a in law.articles]
+        assert nos and len(nos) == len(set(nos))
+        assert all(a.text.strip() for a in law.articles)
+        assert law.title and law.law_id.startswith("imp-")
+
+
+@PROPERTY
+@given(st.binary(max_size=3000), st.sampled_from([".md", ".jsonl"]))
+def test_property_any_bytes_parse_or_reject(data, suffix):
+    laws, exc, f = _parse_bytes(data, suffix)
+    _check_result(laws, exc, f, data)
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=20)), max_size=40))
+def test_property_markdown_like_lines_parse_or_reject(lines):
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    laws, exc, f = _parse_bytes(data, ".md")
+    _check_result(laws, exc, f, data)
+
+
+_PARA = st.text(alphabet="甲乙丙丁戊己庚辛壬癸，。；：“”（）ABC123 ", min_size=1, max_size=30).map(str.strip).filter(
+    lambda p: p and not p.startswith(("附", "#")))
+
+
+@PROPERTY
+@given(st.lists(st.lists(_PARA, min_size=1, max_size=3), min_size=1, max_size=25),
+       st.sampled_from(["现行有效", "已废止（注）", "已被修改"]), st.booleans())
+def test_property_markdown_round_trip(articles, status, chapters):
+    """Rendering articles as LawRefBook markdown and importing gives back exactly those articles."""
+    from falv.text import format_article_no
+
+    lines = ["---", 'title: "往返测试规章（2020年修订本）"', "doc_type: 部门规章", f'status: "{status}"',
+             'publish_date: "2020-05-06"', f"article_count: {len(articles)}", "---", "# 往返测试规章", ""]
+    for i, paras in enumerate(articles, 1):
+        if chapters and i % 5 == 1:
+            lines += [f"## 第{format_article_no(i // 5 + 1)[1:-1]}章 章　名", ""]
+        lines += [f"{format_article_no(i)} {paras[0]}", ""] + [p for q in paras[1:] for p in (q, "")]
+    laws, exc, _ = _parse_bytes("\n".join(lines).encode(), ".md")
+    assert exc is None, exc
+    (law,) = laws
+    assert law.title == "往返测试规章" and law.version == "2020-05-06" and law.status == status.split("（")[0]
+    assert [a.article_no for a in law.articles] == [format_article_no(i) for i in range(1, len(articles) + 1)]
+    assert [a.text for a in law.articles] == ["\n".join(p) for p in articles]
+    if chapters:
+        assert law.articles[0].chapter == "第一章 章名"
+
+
+@PROPERTY
+@given(st.lists(st.lists(_PARA, min_size=1, max_size=2), min_size=1, max_size=15))
+def test_property_jsonl_round_trip(articles):
+    obj = {"title": "往返测试", "doc_type": "部门规章", "status": "现行有效",
+           "articles": [{"article_no": i, "text": "\n".join(p)} for i, p in enumerate(articles, 1)]}
+    laws, exc, _ = _parse_bytes(json.dumps(obj, ensure_ascii=False).encode(), ".jsonl")
+    assert exc is None, exc
+    assert [a.text for a in laws[0].articles] == ["\n".join(p) for p in articles]

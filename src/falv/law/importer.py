@@ -250,7 +250,7 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _parse_markdown(text: str, name: str) -> ParsedLaw:
-    lines = text.splitlines()
+    lines = _lines(text)
     for no, line in enumerate(lines, 1):
         if len(line) > MAX_LINE_CHARS:
             raise ImportRejected(f"行过长（{len(line)} 字符，上限 {MAX_LINE_CHARS}）", location=f"{name}:{no}")
@@ -357,6 +357,12 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
     if appendix:
         law.note = (law.note + "\n" if law.note else "") + f"附件：最后一条之后的附件（{len(appendix)} 段）未作为条文导入"
     return law
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split on \n only (str.splitlines also splits on \x1c-\x1e, \x85, \u2028 …, which
+    would make the reported line numbers disagree with an editor's)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _strip(line: str) -> str:
@@ -510,7 +516,7 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
 
 def _parse_jsonl(text: str, name: str) -> list[ParsedLaw]:
     laws = []
-    for no, line in enumerate(text.splitlines(), 1):
+    for no, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         location = f"{name}:{no}"
