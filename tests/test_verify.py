@@ -173,3 +173,28 @@ def test_to_dict_keys(store):
     d = c.to_dict()
     assert {"law", "article", "span", "verdict", "replacement", "detail"} <= set(d)
     assert d["span"] == [0, 11] and d["verdict"] == "ok"
+
+
+def test_annotate_marks_each_citation_once(store):
+    from falv.law.annotate import annotate_html, annotate_text
+
+    text = "依据《民法典》第1034条至第1036条及《侵权责任法》<b>"
+    checked = verify_text(store, text)
+    marked = annotate_text(text, checked)
+    assert marked.count("【") == 3 and "已废止 → 《中华人民共和国民法典》第七编" in marked
+    page = annotate_html(text, checked)
+    assert "&lt;b&gt;" in page and page.count('class="cite ') == 3 and "cite-repealed" in page
+
+
+def test_outdated_terms():
+    from falv.law.currency import find_outdated, outdated_terms
+
+    entries = outdated_terms()
+    assert all(e.term and e.replacement and e.since and e.basis for e in entries)
+    text = "向工商部门投诉；依据合同法、劳动合同法和《侵权责任法》"
+    found = [(m.text, m.entry.replacement) for m in find_outdated(text)]
+    assert ("工商部门", "市场监督管理部门") in found
+    assert [t for t, _ in found].count("合同法") == 1  # not inside 劳动合同法
+    assert any(t == "侵权责任法" and "民法典" in r for t, r in found)
+    for m in find_outdated(text):
+        assert text[m.span[0]:m.span[1]] == m.text
