@@ -1,4 +1,5 @@
-"""Concurrency: readers in other processes keep getting correct results while imports run; a second
+"""Concurrency: readers in other processes (StatuteStore, `falv statutes list`, `falv article`,
+`falv verify`) keep getting correct results while imports run; a second
 writer waits for the first, or fails with a clear message — the store is never corrupted."""
 
 from __future__ import annotations
@@ -100,6 +101,17 @@ def test_readers_work_while_imports_run(batches, store, falv_home, tmp_path):
     env = {**os.environ, "FALV_HOME": str(falv_home)}
     readers = [subprocess.Popen([sys.executable, str(script), str(cfg)], env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    # CLI readers: their output during the imports must equal their output before them
+    cite = tmp_path / "cite.txt"
+    base_title, base_no, _ = expected[0]
+    cite.write_text(f"《{base_title}》{base_no}；《既有法规1》第二条", "utf-8")
+    cli_readers = [["article", base_title, base_no, "--json"], ["article", "既有法规1", "第三条", "--json"],
+                   ["verify", "--json", str(cite)]]
+    baseline = {}
+    for cmd in cli_readers:
+        out = subprocess.run(CLI + cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, (cmd, out.stderr)
+        baseline[tuple(cmd)] = out.stdout
     cli_reads = 0
     try:
         time.sleep(0.5)
@@ -116,6 +128,10 @@ def test_readers_work_while_imports_run(batches, store, falv_home, tmp_path):
                 batch_counts = [v for k, v in listed.items() if k.startswith(PREFIX)]
                 assert batch_counts in ([], [PER_FILE] * FILES)
                 cli_reads += 1
+                cmd = cli_readers[cli_reads % len(cli_readers)]
+                out = subprocess.run(CLI + cmd, env=env, capture_output=True, text=True, timeout=60)
+                assert (out.returncode, out.stdout) == (0, baseline[tuple(cmd)]), (cmd, out.stderr)
+                cli_reads += 1
             assert writer.returncode == 0, writer.stderr.read()
     finally:
         stop.touch()
@@ -124,7 +140,7 @@ def test_readers_work_while_imports_run(batches, store, falv_home, tmp_path):
         assert r.returncode == 0, err
     stats = [json.loads(out) for out, _ in results]
     ops = sum(s["ops"] for s in stats)
-    print(f"\nreader operations checked: {ops} (+{cli_reads} CLI listings); snapshots: "
+    print(f"\nreader operations checked: {ops} (+{cli_reads} CLI list/article/verify runs); snapshots: "
           f"{[s['seen'] for s in stats]}")
     assert ops > 100 and cli_reads >= 1
     conn = db.connect(falv_home / "falv.db")
