@@ -1,0 +1,203 @@
+"""Complaint routing: every scenario's ordered channels, checked against the data files, and the
+`falv route` command (text, JSON, exit codes)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from importlib import resources
+
+import pytest
+
+from falv import cli
+from falv.domain.personal_info.channels import channel_table, channels_for, route
+
+DATA = resources.files("falv.domain.personal_info").joinpath("data")
+SCENARIOS = tomllib.loads(DATA.joinpath("scenarios.toml").read_text("utf-8"))
+CHANNELS = tomllib.loads(DATA.joinpath("channels.toml").read_text("utf-8"))
+SCENARIO_IDS = [s["id"] for s in SCENARIOS["scenario"]]
+PIPL = "中华人民共和国个人信息保护法"
+CIVIL = "中华人民共和国民法典"
+DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cli_store():
+    from falv.commands.common import store
+
+    store.cache_clear()
+    yield
+    store.cache_clear()
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(list(argv))
+    out = capsys.readouterr()
+    return exc.value.code or 0, out.out, out.err
+
+
+def _bases(channel: dict) -> set[tuple[str, str]]:
+    return {(b["law"], b["article"]) for b in channel["basis"]}
+
+
+@pytest.mark.parametrize("sid", SCENARIO_IDS)
+def test_route_follows_the_data_file(sid):
+    entry = next(s for s in SCENARIOS["scenario"] if s["id"] == sid)
+    result = route(scenario_id=sid, quote_text=False)
+    assert [c["id"] for c in result["channels"]] == entry["routes"]
+    assert [c["order"] for c in result["channels"]] == list(range(1, len(entry["routes"]) + 1))
+    assert [s["id"] for s in result["scenarios"]] == [sid]
+    for ch in result["channels"]:
+        data = CHANNELS["channel"][ch["id"]]
+        assert ch["body"] == data["body"] and ch["handles"] == data["handles"]
+        assert ch["prepare"] == data["prepare"] and ch["prepare"]
+        assert [c["value"] for c in ch["contact"]] == [c["value"] for c in data["contact"]]
+        own = {(law, art) for law, art in data["basis"]}
+        extra = {(law, art) for law, art in entry.get("route_basis", {}).get(ch["id"], [])}
+        assert _bases(ch) == own | extra
+    assert result["steps"] and all(s["text"] for s in result["steps"])
+
+
+@pytest.mark.parametrize("sid", SCENARIO_IDS)
+def test_the_handler_comes_first_except_where_urgency_says_police(sid):
+    ids = [c["id"] for c in route(scenario_id=sid, quote_text=False)["channels"]]
+    if sid == "fraud":
+        assert ids[:2] == ["police", "handler"]
+        assert route(scenario_id=sid, quote_text=False)["notes"]  # the order is explained
+    else:
+        assert ids[0] == "handler"
+    assert "court" in ids
+
+
+def test_handler_rests_on_pipl_44_to_50_and_the_decision():
+    handler = channel_table()["handler"]
+    keys = {(b.law, b.article) for b in handler.basis}
+    for art in ("第四十四条", "第四十五条", "第四十六条", "第四十七条", "第四十八条", "第四十九条", "第五十条"):
+        assert (PIPL, art) in keys
+    assert (DECISION, "第八条") in keys
+
+
+def _hotlines(cid: str) -> set[str]:
+    return {c.value for c in channel_table()[cid].contact if c.kind == "hotline"}
+
+
+def test_required_bodies_and_hotlines():
+    assert "12305" in _hotlines("postal")
+    assert "12321" in _hotlines("report_12321")
+    assert "12300" in _hotlines("miit")
+    assert "12377" in _hotlines("cac")
+    assert "12315" in _hotlines("samr")
+    assert "110" in _hotlines("police")
+    assert "消费者协会" in channel_table()["consumer_association"].body
+    assert channel_table()["samr"].body == "市场监督管理部门"
+
+
+def test_scenario_specific_channels():
+    def ids(sid):
+        return [c.id for c in channels_for([sid])]
+
+    assert "postal" in ids("express")
+    spam = ids("spam")
+    assert spam.index("telecom_operator") < spam.index("miit")  # operator before 12300
+    assert "report_12321" in spam
+    assert {"report_12321", "cac"} <= set(ids("app"))
+    assert {"samr", "consumer_association", "police"} <= set(ids("merchant"))
+    assert "cac" in ids("doxxing")
+    assert "health_authority" in ids("medical")
+    assert "financial_regulator" in ids("credit")
+    assert "police" in ids("fraud") and "police" in ids("id_misuse")
+
+
+def test_legal_bases_of_the_key_channels():
+    police = {(b.law, b.article) for b in channel_table()["police"].basis}
+    assert ("中华人民共和国刑法", "第二百五十三条之一") in police
+    court = {(b.law, b.article) for b in channel_table()["court"].basis}
+    for art in ("第一千零三十四条", "第一千零三十五条", "第一千零三十六条", "第一千零三十七条",
+                "第一千零三十八条", "第一千零三十九条"):
+        assert (CIVIL, art) in court
+    assert (PIPL, "第六十九条") in court
+    assert (PIPL, "第七十条") in {(b.law, b.article) for b in channel_table()["public_interest"].basis}
+    cac = {(b.law, b.article) for b in channel_table()["cac"].basis}
+    assert {(PIPL, "第六十条"), (PIPL, "第六十一条")} <= cac
+
+
+def test_no_outdated_agency_names_and_unconfirmed_facts_are_explained():
+    text = DATA.joinpath("channels.toml").read_text("utf-8")
+    body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+    assert "工商" not in body
+    for cid, ch in channel_table().items():
+        assert ch.contact, cid
+        for c in ch.contact:
+            if c.kind == "website":
+                assert c.unconfirmed and c.note, (cid, c.value)  # URLs cannot be checked offline
+            if c.unconfirmed:
+                assert c.note, (cid, c.value)
+
+
+def test_every_scenario_route_references_known_channels():
+    for s in SCENARIOS["scenario"]:
+        assert s["routes"] and all(r in CHANNELS["channel"] for r in s["routes"]), s["id"]
+        assert all(k in s["routes"] for k in s.get("route_basis", {})), s["id"]
+
+
+def test_route_by_question_merges_scenarios_in_order():
+    result = route("快递信息泄露后被冒充客服诈骗了", quote_text=False)
+    sids = [s["id"] for s in result["scenarios"]]
+    assert {"express", "fraud"} <= set(sids)
+    ids = [c["id"] for c in result["channels"]]
+    assert len(ids) == len(set(ids)) and "postal" in ids and "police" in ids
+
+
+def test_route_quotes_articles_from_the_store(imported_store):
+    result = route(scenario_id="express", store=imported_store)
+    postal = next(c for c in result["channels"] if c["id"] == "postal")
+    for b in postal["basis"]:
+        art = imported_store.get_article(b["law"], b["article"])
+        assert art is not None and b["text"] == art.text
+        assert b["status"] == "quoted" and b["verdict"] == "ok"
+
+
+def test_route_without_imports_says_not_imported(store):
+    result = route(scenario_id="express", store=store)
+    handler = result["channels"][0]
+    by = {(b["law"], b["article"]): b for b in handler["basis"]}
+    assert by[(PIPL, "第四十七条")]["text"] == store.get_article(PIPL, "第四十七条").text
+    decision = by[(DECISION, "第八条")]
+    assert decision["status"] == "未导入" and decision["text"] is None
+
+
+def test_cli_route_text(capsys, imported_store):
+    code, out, _ = run(capsys, "route", "快递面单信息被泄露了怎么办")
+    assert code == 0
+    assert "快递面单/物流信息泄露" in out and "12305" in out and "待核实" in out
+    channels = out[out.index("渠道（按顺序）"):]
+    assert channels.index("1. 个人信息处理者本身") < channels.index("2. 邮政管理部门")
+
+
+def test_cli_route_json(capsys, imported_store):
+    code, out, _ = run(capsys, "route", "--scenario", "spam", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [s["id"] for s in data["scenarios"]] == ["spam"]
+    for ch in data["channels"]:
+        assert {"body", "contact", "handles", "prepare", "basis"} <= set(ch)
+        assert all({"law", "article", "text", "verdict"} <= set(b) for b in ch["basis"])
+
+
+def test_cli_route_list_scenarios(capsys, store):
+    code, out, _ = run(capsys, "route", "--list-scenarios")
+    assert code == 0
+    assert all(sid in out for sid in SCENARIO_IDS)
+
+
+@pytest.mark.parametrize("argv", [["route"], ["route", "--scenario", "nosuch"], ["route", "  "]])
+def test_cli_route_bad_input_exits_2(capsys, store, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "错误" in err
+
+
+def test_cli_route_unrelated_question_says_so(capsys, store):
+    code, out, _ = run(capsys, "route", "离婚后孩子抚养权归谁", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["scenarios"] == [] and data["channels"] == [] and data["notes"]

@@ -1,0 +1,191 @@
+"""Leak-scenario detection from questions as people actually ask them."""
+
+from __future__ import annotations
+
+import pytest
+
+from falv.domain.personal_info.scenarios import detect, scenarios, step_table, steps_for
+from falv.errors import InputError
+
+QUESTIONS = {
+    "express": [
+        "快递信息泄露了怎么办",
+        "刚买完东西就有人打电话说我快递丢了要理赔，他怎么知道我的单号的？",
+        "快递面单上的名字电话地址被人拿去卖了，能告快递公司吗",
+        "驿站把我的包裹信息泄露出去了，我该找谁投诉",
+        "快递员把我的手机号给了别人，天天有人加我微信",
+        "网购的物流信息被泄露，骗子冒充客服找上门",
+    ],
+    "spam": [
+        "天天接到推销电话烦死了，怎么投诉",
+        "我的手机号每天收到好多垃圾短信，能告谁",
+        "一天十几个贷款电话打进来，我的号码是不是被卖了",
+        "装修公司的电话一直打来，我明确拒绝了还打，怎么办？",
+        "营销短信退订了还在发，可以投诉运营商吗",
+        "被电话轰炸了怎么处理",
+    ],
+    "app": [
+        "这个app一打开就要读取通讯录，不给权限就不能用，合法吗",
+        "App 超范围索取权限怎么举报",
+        "小程序要求上传身份证和人脸，不同意就无法注册",
+        "软件偷偷获取我的定位和相册，这算违法收集吗？",
+        "某个应用过度收集个人信息，隐私政策写得含含糊糊",
+        "不授权麦克风就不让用，这个APP是不是违规",
+    ],
+    "doxxing": [
+        "我被人肉搜索了，家庭住址和电话都被发到网上",
+        "前男友把我的私密照片挂到网上，怎么办",
+        "有人在微博上曝光了我的身份证号和工作单位",
+        "我的聊天记录被人截图发到群里还被转发到抖音",
+        "被开盒了，网暴的人天天骚扰我家人",
+        "有人把我的照片和手机号贴到贴吧上说我是骗子",
+    ],
+    "merchant": [
+        "在4S店买完车后各种保险推销电话，是不是商家泄露了我的信息",
+        "健身房把会员信息卖给了别人怎么办",
+        "网店卖家把我的地址电话泄露了，找谁投诉",
+        "酒店把我的开房信息泄露出去，可以索赔吗",
+        "售楼处登记了信息后天天接到中介电话，商家泄露消费者信息违法吗",
+        "外卖平台泄露了我的手机号和住址",
+    ],
+    "employer": [
+        "公司把我的身份证复印件发到工作群里了，算侵权吗",
+        "离职后老板把我的工资和家庭住址公开在群里",
+        "HR把员工信息泄露给了猎头，怎么维权",
+        "单位把我的体检结果公示出来，全公司都知道了我的病",
+        "用人单位泄露员工信息怎么办",
+        "领导把我的离职原因和手机号透露给了别的公司",
+    ],
+    "face": [
+        "小区物业强制刷脸才能进门，不录人脸就不给进，合法吗",
+        "商场装摄像头人脸识别顾客，这样可以吗",
+        "物业要求录入人脸信息，我不同意可以要求刷卡吗",
+        "售楼处用人脸识别区分客户，违法吗",
+        "健身房要求刷脸入场不能用会员卡，可以拒绝吗",
+        "公司门禁改成人脸识别了，我的面部信息会不会被泄露",
+    ],
+    "credit": [
+        "我的征信报告上有一笔不是我的贷款，怎么更正",
+        "银行泄露了我的账户信息，骗子知道我的余额",
+        "网贷催收打电话给我通讯录里的朋友，合法吗",
+        "信用卡信息被泄露被盗刷了找谁",
+        "银行流水被别人查到了，银行有责任吗",
+        "征信有不良记录但我没逾期过，是银行报错了吗",
+    ],
+    "medical": [
+        "医院泄露了我的病历，能起诉吗",
+        "刚生完孩子就接到各种母婴推销电话，是不是医院把信息卖了",
+        "体检中心把我的体检报告泄露给了单位",
+        "医生把我的病情告诉了我的同事，这合法吗",
+        "产检后就有月子中心打电话来，医院泄露孕检信息怎么办",
+        "我有乙肝的事情被诊所的护士说出去了",
+    ],
+    "fraud": [
+        "骗子能准确说出我的名字和订单号，我被骗了两万",
+        "有人冒充客服让我转账退款，我被骗了怎么办",
+        "接到冒充公安的电话诈骗，对方知道我身份证号",
+        "个人信息泄露后被电信诈骗了，能找泄露的平台赔吗",
+        "刷单被骗了，钱能追回来吗",
+        "骗子用我泄露的信息骗了我爸妈的钱",
+    ],
+    "id_misuse": [
+        "我的身份证被冒用注册了公司，现在成了法人怎么办",
+        "名下多了好几张手机卡，不是我办的",
+        "有人用我的身份证去网贷，现在催收找我",
+        "身份证丢了被别人冒用开了银行卡",
+        "我被冒名登记成了一家公司的股东",
+        "查征信发现名下有贷款，身份被盗用了",
+    ],
+    "general": [
+        "个人信息泄露了怎么办",
+        "我的隐私被泄露了，该怎么维权",
+        "信息泄露找哪个部门",
+        "发现自己的个人信息被倒卖，怎么办",
+        "个人信息被泄露可以要求赔偿吗",
+    ],
+}
+
+
+@pytest.mark.parametrize("expected,question",
+                         [(sid, q) for sid, qs in QUESTIONS.items() for q in qs])
+def test_question_hits_its_scenario(expected, question):
+    hits = detect(question)
+    ids = [h.id for h in hits]
+    assert expected in ids, f"{question!r} → {ids}"
+    hit = next(h for h in hits if h.id == expected)
+    assert hit.terms and hit.score >= 2
+
+
+def test_every_scenario_has_at_least_five_questions():
+    assert set(QUESTIONS) == set(scenarios())
+    assert all(len(qs) >= 5 for qs in QUESTIONS.values())
+
+
+@pytest.mark.parametrize("question,top", [
+    ("快递面单信息泄露了", "express"),
+    ("天天接到推销电话", "spam"),
+    ("小区强制刷脸", "face"),
+    ("征信报告有错误", "credit"),
+    ("身份证被冒用注册了公司", "id_misuse"),
+])
+def test_clear_questions_rank_their_scenario_first(question, top):
+    assert detect(question)[0].id == top
+
+
+def test_a_question_can_hit_several_scenarios():
+    ids = [h.id for h in detect("快递信息泄露后被冒充客服诈骗了五千块")]
+    assert {"express", "fraud"} <= set(ids)
+
+
+def test_general_only_as_fallback():
+    assert [h.id for h in detect("个人信息泄露了怎么办")] == ["general"]
+    assert "general" not in [h.id for h in detect("快递面单信息泄露了怎么办")]
+
+
+@pytest.mark.parametrize("question", ["离婚后孩子抚养权归谁", "今天天气怎么样", "", "   "])
+def test_unrelated_questions_hit_nothing(question):
+    assert detect(question) == []
+
+
+def test_detection_normalises_width_and_traditional_characters():
+    assert "express" in [h.id for h in detect("快遞面單資訊洩露了")]
+    assert "app" in [h.id for h in detect("ＡＰＰ超范围索权")]
+
+
+def test_detect_rejects_non_text():
+    with pytest.raises(InputError):
+        detect(None)
+
+
+def test_steps_for_every_scenario_reference_known_steps_and_channels():
+    from falv.domain.personal_info.channels import channel_table
+
+    table = step_table()
+    for sid, sc in scenarios().items():
+        assert sc.steps, sid
+        assert all(s in table for s in sc.steps), sid
+        for step in steps_for([sid]):
+            assert step.text and all(c in channel_table() for c in step.channels)
+
+
+def test_steps_merge_across_scenarios_without_duplicates():
+    steps = steps_for(["express", "fraud"])
+    ids = [s.id for s in steps]
+    assert len(ids) == len(set(ids))
+    keep = next(s for s in steps if s.id == "keep_evidence")
+    assert keep.scenarios == ("express", "fraud")
+
+
+def test_steps_for_accepts_hits_and_rejects_unknown_ids():
+    assert steps_for(detect("快递面单泄露"))[0].id == "express_company"
+    with pytest.raises(InputError):
+        steps_for(["nope"])
+
+
+def test_steps_carry_citations_with_store_titles(imported_store):
+    steps = steps_for(["general"], imported_store)
+    police = next(s for s in steps if s.id == "report_police")
+    laws = {law for law, _ in police.citations}
+    assert any("刑事案件" in law for law in laws)
+    for law, _article in police.citations:
+        assert imported_store.current_law(law) is not None, law
