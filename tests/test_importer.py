@@ -302,7 +302,7 @@ def test_plain_lawrefbook_file_without_header(tmp_path, falv_home, store):
     arts = store.articles(law.law_id)[:3]
     body = "\n\n".join(f"{a.article_no} {a.text}" for a in arts)
     f = tmp_path / "plain.md"
-    f.write_text(f"# 某某信息保护条例\n\n## 第一章 总则\n\n{body}\n", "utf-8")
+    f.write_text(f"# 某某信息保护条例\n\n（题注）\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n{body}\n", "utf-8")
     (parsed,) = parse_file(f)
     assert parsed.doc_type == "行政法规" and parsed.status == "现行有效" and len(parsed.articles) == 3
     assert parsed.articles[2].text == arts[2].text  # multi-paragraph article kept whole
@@ -329,6 +329,7 @@ def test_cli_import_reimport_and_reject(statute_files, tmp_path, falv_home):
     assert rejected.returncode == 2 and f"{bad}:" in rejected.stderr and "未知的时效性" in rejected.stderr
     dry = falv("statutes", "import", "--dry-run", str(src[0]))
     assert dry.returncode == 0 and "unchanged" in dry.stdout and "未写入" in dry.stdout
+    assert "类别 行政法规" in dry.stdout and "制定机关 国务院" in dry.stdout
 
 
 # -- appendix handling ----------------------------------------------------------------------------

@@ -49,6 +49,10 @@ def import_cmd(
     for law in report.laws:
         typer.echo(f"{law.title}\t{law.version or '-'}\t{law.status}\t{law.articles} 条\t"
                    f"{labels[law.action]}\t{law.file}")
+        if dry_run:  # what would be stored
+            typer.echo(f"  类别 {law.doc_type} · 制定机关 {law.issuing_body or '-'} · 文号 "
+                       f"{law.document_number or '-'} · 公布 {law.publish_date or '-'} · 施行 "
+                       f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
     if dry_run:
         typer.echo("（--dry-run：未写入任何内容）")
 

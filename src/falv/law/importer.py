@@ -123,6 +123,12 @@ class ImportedLaw:
     doc_type: str
     articles: int
     action: str  # added · replaced · unchanged
+    issuing_body: str | None = None
+    document_number: str | None = None
+    publish_date: str | None = None
+    effective_date: str | None = None
+    chapters: int = 0
+    note: str | None = None
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -285,7 +291,7 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
             appendix = None
 
     for no, s in body:
-        if not s:
+        if not s or s.startswith("<!--"):  # LawRefBook's <!-- INFO END --> marker
             continue
         if s.startswith("#"):
             level = len(s) - len(s.lstrip("#"))
@@ -684,7 +690,9 @@ def _write(conn, law: ParsedLaw) -> None:
 
 def _result(law: ParsedLaw, action: str) -> ImportedLaw:
     return ImportedLaw(law.source_file, law.law_id, law.title, law.version, law.status,
-                       law.doc_type, len(law.articles), action)
+                       law.doc_type, len(law.articles), action, law.issuing_body,
+                       law.document_number, law.publish_date, law.effective_date,
+                       len({a.chapter for a in law.articles if a.chapter}), law.note)
 
 
 __all__ = ["import_files", "remove_law", "parse_file", "ImportReport", "ImportedLaw", "ParsedLaw",
