@@ -1,0 +1,280 @@
+"""The 两高解释 第五条/第六条 calculator: a table covering every clause, the boundaries, insider
+halving, proportional aggregation and ×10; the thresholds checked against the stored text; the
+`falv severity` command and its input errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from falv import cli
+from falv.domain.personal_info.basis import clause_text, find_article, parse_clause
+from falv.domain.personal_info.severity import (ESPECIALLY, NONE, SERIOUS, assess, categories,
+                                                parse_count, parse_counts, severity, table)
+from falv.errors import InputError
+
+C1 = "第五条第一款"
+C2 = "第五条第二款"
+
+# (counts, gains, flags, level, fired clauses)
+CASES = [
+    ({}, 0, {}, NONE, []),
+    # 第三项: 50 条 (行踪轨迹 通信内容 征信 财产, counted together)
+    ({"行踪轨迹": 49}, 0, {}, NONE, []),
+    ({"行踪轨迹": 50}, 0, {}, SERIOUS, [C1 + "第三项"]),
+    ({"通信内容": 50}, 0, {}, SERIOUS, [C1 + "第三项"]),
+    ({"征信": 25, "财产": 25}, 0, {}, SERIOUS, [C1 + "第三项"]),
+    ({"征信": 24, "财产": 25}, 0, {}, NONE, []),
+    # 第四项: 500 条
+    ({"住宿": 499}, 0, {}, NONE, []),
+    ({"住宿": 500}, 0, {}, SERIOUS, [C1 + "第四项"]),
+    ({"通信记录": 300, "健康生理": 100, "交易": 100}, 0, {}, SERIOUS, [C1 + "第四项"]),
+    # 第五项: 5000 条
+    ({"其他": 4999}, 0, {}, NONE, []),
+    ({"其他": 5000}, 0, {}, SERIOUS, [C1 + "第五项"]),
+    # 第六项: 按相应比例合计
+    ({"行踪轨迹": 30, "其他": 2000}, 0, {}, SERIOUS, [C1 + "第六项"]),  # 0.6 + 0.4 = 1
+    ({"行踪轨迹": 30, "其他": 1999}, 0, {}, NONE, []),  # 0.9998
+    ({"行踪轨迹": 25, "住宿": 250}, 0, {}, SERIOUS, [C1 + "第六项"]),
+    ({"行踪轨迹": 10, "住宿": 100, "其他": 3000}, 0, {}, SERIOUS, [C1 + "第六项"]),  # .2+.2+.6
+    ({"行踪轨迹": 60, "其他": 1200}, 3000, {}, SERIOUS, [C1 + "第三项"]),
+    # 第七项: 违法所得 5000 元
+    ({}, 4999, {}, NONE, []),
+    ({}, "4999.99", {}, NONE, []),
+    ({}, 5000, {}, SERIOUS, [C1 + "第七项"]),
+    # 第八项: 履职或提供服务中获得 → 一半
+    ({"行踪轨迹": 25}, 0, {"insider": True}, SERIOUS, [C1 + "第八项"]),
+    ({"行踪轨迹": 24}, 0, {"insider": True}, NONE, []),
+    ({"住宿": 250}, 0, {"insider": True}, SERIOUS, [C1 + "第八项"]),
+    ({"住宿": 249}, 0, {"insider": True}, NONE, []),
+    ({"其他": 2500}, 0, {"insider": True}, SERIOUS, [C1 + "第八项"]),
+    ({"其他": 2499}, 0, {"insider": True}, NONE, []),
+    ({}, 2500, {"insider": True}, SERIOUS, [C1 + "第八项"]),
+    ({}, 2499, {"insider": True}, NONE, []),
+    ({"行踪轨迹": 15, "其他": 1000}, 0, {"insider": True}, SERIOUS, [C1 + "第八项"]),  # .6 + .4
+    # 第一项, 第二项, 第九项
+    ({"行踪轨迹": 1}, 0, {"used_for_crime": True}, SERIOUS, [C1 + "第一项"]),
+    ({"其他": 10}, 0, {"used_for_crime": True}, NONE, []),  # 第一项 is about 行踪轨迹 only
+    ({"其他": 10}, 0, {"knowing": True}, SERIOUS, [C1 + "第二项"]),
+    ({"其他": 1}, 0, {"prior": "criminal"}, SERIOUS, [C1 + "第九项"]),
+    ({"其他": 1}, 0, {"prior": "admin"}, SERIOUS, [C1 + "第九项"]),
+    # 第二款: 情节特别严重
+    ({"其他": 1}, 0, {"grave_harm": True}, ESPECIALLY, [C2 + "第一项"]),
+    ({"其他": 1}, 0, {"major_loss": True}, ESPECIALLY, [C2 + "第二项"]),
+    ({"行踪轨迹": 499}, 0, {}, SERIOUS, [C1 + "第三项"]),
+    ({"行踪轨迹": 500}, 0, {}, ESPECIALLY, [C1 + "第三项", C2 + "第三项"]),
+    ({"住宿": 4999}, 0, {}, SERIOUS, [C1 + "第四项"]),
+    ({"住宿": 5000}, 0, {}, ESPECIALLY, [C1 + "第四项", C2 + "第三项"]),
+    ({"其他": 49999}, 0, {}, SERIOUS, [C1 + "第五项"]),
+    ({"其他": 50000}, 0, {}, ESPECIALLY, [C1 + "第五项", C2 + "第三项"]),
+    ({}, 49999, {}, SERIOUS, [C1 + "第七项"]),
+    ({}, 50000, {}, ESPECIALLY, [C1 + "第七项", C2 + "第三项"]),
+    ({"行踪轨迹": 249}, 0, {"insider": True}, SERIOUS, [C1 + "第八项"]),
+    ({"行踪轨迹": 250}, 0, {"insider": True}, ESPECIALLY, [C1 + "第八项", C2 + "第三项"]),
+    ({"行踪轨迹": 300, "其他": 20000}, 0, {}, ESPECIALLY,  # 6 + 4 = 10 by aggregation
+     [C1 + "第三项", C1 + "第五项", C2 + "第三项"]),
+    ({"行踪轨迹": 300, "其他": 19999}, 0, {}, SERIOUS, [C1 + "第三项", C1 + "第五项"]),
+    # 第六条: 为合法经营活动非法购买、收受 (其他 only)
+    ({"其他": 100000}, 49999, {"business": True}, NONE, []),
+    ({"其他": 100000}, 50000, {"business": True}, SERIOUS, ["第六条第一款第一项"]),
+    ({"其他": 10}, 0, {"business": True, "prior": "admin"}, SERIOUS, ["第六条第一款第二项"]),
+    ({"行踪轨迹": 60}, 0, {"business": True}, SERIOUS, [C1 + "第三项"]),  # 第六条 does not apply
+]
+
+
+@pytest.mark.parametrize("counts,gains,flags,level,clauses", CASES)
+def test_severity_table(counts, gains, flags, level, clauses):
+    a = assess(counts, gains, **flags)
+    assert a.level == level
+    assert [r.clause for r in a.rules] == clauses
+
+
+def test_table_covers_every_clause_of_article_5():
+    fired = {c for *_, clauses in CASES for c in clauses}
+    for n in "一二三四五六七八九":
+        assert f"{C1}第{n}项" in fired
+    for n in "一二三":
+        assert f"{C2}第{n}项" in fired
+    # 第十项 and 第二款第四项 are catch-alls a calculator cannot decide: always named in the notes.
+    notes = " ".join(assess({"其他": 1}).notes)
+    assert f"{C1}第十项" in notes and f"{C2}第四项" in notes
+
+
+def test_aggregation_is_shown_step_by_step():
+    a = assess({"行踪轨迹": 30, "住宿": 100, "其他": 2000})
+    assert a.steps[0].startswith("行踪轨迹、通信内容、征信、财产：30 条 ÷ 50 条") and "= 0.6" in a.steps[0]
+    assert "= 0.2" in a.steps[1] and "= 0.4" in a.steps[2]
+    assert a.steps[3] == "比例合计：0.6 + 0.2 + 0.4 = 1.2，达到 1（第六项按相应比例合计达到数量标准）"
+    assert a.aggregation["sum"] == "1.2" and a.aggregation["reached"]
+    assert [t["count"] for t in a.aggregation["terms"]] == [30, 100, 2000]
+
+
+def test_insider_steps_use_half_thresholds():
+    a = assess({"行踪轨迹": 15, "其他": 1000}, insider=True)
+    assert "15 条 ÷ 25 条" in a.steps[0] and "1000 条 ÷ 2500 条" in a.steps[1]
+    assert "一半" in a.rules[0].detail
+
+
+def test_used_for_crime_without_location_data_explains_why():
+    a = assess({"其他": 10}, used_for_crime=True)
+    assert any(f"{C1}第一项" in n and f"{C1}第二项" in n for n in a.notes)
+
+
+@pytest.mark.parametrize("counts,gains,flags", [
+    ({"行踪轨迹": -1}, 0, {}),
+    ({"车辆": 1}, 0, {}),
+    ({"行踪轨迹": "六十"}, 0, {}),
+    ({"行踪轨迹": 1.5}, 0, {}),
+    ({"行踪轨迹": True}, 0, {}),
+    ({}, -1, {}),
+    ({}, "abc", {}),
+    ({}, float("nan"), {}),
+    ({}, float("inf"), {}),
+    ({}, 0, {"prior": "yesterday"}),
+])
+def test_invalid_input_is_an_input_error(counts, gains, flags):
+    with pytest.raises(InputError):
+        assess(counts, gains, **flags)
+
+
+@pytest.mark.parametrize("spec", ["行踪轨迹", "=5", "行踪轨迹=", "行踪轨迹=abc", "行踪轨迹=-3", "车辆=1",
+                                  "行踪轨迹=1e3"])
+def test_parse_count_rejects(spec):
+    with pytest.raises(InputError):
+        parse_count(spec)
+
+
+def test_parse_counts_accepts_fullwidth_and_sums_repeats():
+    assert parse_counts(["行踪轨迹＝６０", " 其他 = 5 ", "其他=7"]) == {"行踪轨迹": 60, "其他": 12}
+
+
+LEVEL_ORDER = {NONE: 0, SERIOUS: 1, ESPECIALLY: 2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(categories()), st.integers(0, 60000), max_size=4),
+       st.integers(0, 80000), st.sampled_from(categories()), st.integers(0, 5000),
+       st.booleans())
+def test_more_data_never_lowers_the_level(counts, gains, cat, more, insider):
+    base = assess(counts, gains, insider=insider)
+    bigger = dict(counts)
+    bigger[cat] = bigger.get(cat, 0) + more
+    assert LEVEL_ORDER[assess(bigger, gains + more, insider=insider).level] >= LEVEL_ORDER[base.level]
+    assert LEVEL_ORDER[assess(counts, gains, insider=True).level] >= \
+        LEVEL_ORDER[assess(counts, gains).level]
+
+
+# -- against the stored interpretation --------------------------------------------------------
+
+def _rule_clauses() -> list[str]:
+    t = table()
+    out = [tier["clause"] for tier in t["tier"]]
+    for key in ("used_for_crime", "knowing", "aggregate", "gains", "insider", "prior", "other_serious",
+                "grave_harm", "major_loss", "tenfold", "other_especially"):
+        out.append(t[key]["clause"])
+    b = t["business"]
+    return out + [b["profit_clause"], b["prior_clause"], b["resale_clause"]]
+
+
+def test_every_clause_in_thresholds_exists_in_the_stored_interpretation(imported_store):
+    law = table()["source"]["law"]
+    for clause in _rule_clauses():
+        basis = parse_clause(law, clause)
+        art = find_article(imported_store, basis)
+        assert art is not None, clause
+        assert clause_text(art.text, basis.paragraph, basis.item), clause
+
+
+def test_thresholds_match_the_stored_text(imported_store):
+    """The numbers in thresholds.toml are read against the statute: each clause must contain its
+    anchor words (五十条, 五百条, 五千条, 五千元, 一半, 十倍, 五万元)."""
+    t = table()
+    law = t["source"]["law"]
+    checks = [(tier["clause"], tier["anchors"]) for tier in t["tier"]]
+    checks += [(t["gains"]["clause"], t["gains"]["anchors"]),
+               (t["insider"]["clause"], t["insider"]["anchors"]),
+               (t["tenfold"]["clause"], t["tenfold"]["anchors"]),
+               (t["business"]["profit_clause"], t["business"]["anchors"])]
+    for clause, anchors in checks:
+        basis = parse_clause(law, clause)
+        text = clause_text(find_article(imported_store, basis).text, basis.paragraph, basis.item)
+        for word in anchors:
+            assert word in text, (clause, word)
+
+
+def test_article_6_is_about_purchases_for_lawful_business(imported_store):
+    """第六条 read from the store: its first paragraph concerns buying/receiving information other
+    than 第五条第一款第三项、第四项, its second sends resale back to 第五条 — as severity.py models."""
+    law = table()["source"]["law"]
+    art = find_article(imported_store, parse_clause(law, "第六条"))
+    head = clause_text(art.text, 1, None)
+    assert "合法经营" in head and "第五条第一款第三项、第四项" in head
+    assert "第五条" in clause_text(art.text, 2, None)
+    assert table()["business"]["categories"] == ["其他"]
+
+
+def test_severity_json_quotes_articles_and_clauses(imported_store):
+    result = severity({"行踪轨迹": 60, "其他": 1200}, 3000, imported_store)
+    assert result["level"] == SERIOUS and result["interpretation_imported"]
+    first = result["articles"][0]
+    assert first["article"] == "第五条" and first["text"] == find_article(
+        imported_store, parse_clause(table()["source"]["law"], "第五条")).text
+    assert first["verdict"] == "ok"
+    assert result["articles"][-1]["article"] == "第二百五十三条之一"
+    rule = result["rules"][0]
+    assert rule["clause"] == C1 + "第三项" and rule["text"].startswith("（三）")
+    assert result["steps"][-1] == "比例合计：1.2 + 0.24 = 1.44，达到 1（第六项按相应比例合计达到数量标准）"
+
+
+def test_severity_without_the_interpretation_still_computes(store):
+    result = severity({"行踪轨迹": 60}, 0, store)
+    assert result["level"] == SERIOUS
+    assert result["articles"][0]["status"] == "未导入" and result["articles"][0]["text"] is None
+    assert not result["interpretation_imported"] and "未导入" in result["notes"][0]
+    assert result["articles"][-1]["text"]  # 刑法 is in the base database
+    assert result["rules"][0]["text"] is None
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def fresh_cli_store():
+    from falv.commands.common import store
+
+    store.cache_clear()
+    yield
+    store.cache_clear()
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(list(argv))
+    out = capsys.readouterr()
+    return exc.value.code or 0, out.out, out.err
+
+
+def test_cli_severity_json(capsys, imported_store):
+    code, out, _ = run(capsys, "severity", "--count", "行踪轨迹=60", "--count", "其他=1200",
+                       "--gains", "3000", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["level"] == "serious" and {"rules", "steps", "articles"} <= set(data)
+
+
+def test_cli_severity_text(capsys, imported_store):
+    code, out, _ = run(capsys, "severity", "--count", "行踪轨迹=25", "--insider", "--prior", "admin")
+    assert code == 0
+    assert "情节严重" in out and "第五条第一款第八项" in out and "第五条第一款第九项" in out
+    assert "原文：（八）" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["--count", "行踪轨迹=-5"], ["--count", "车辆=3"], ["--count", "其他"], ["--count", "其他=abc"],
+    ["--gains", "abc"], ["--gains", "-1"], ["--prior", "sometimes"],
+])
+def test_cli_severity_invalid_input_exits_2(capsys, store, argv):
+    code, _, err = run(capsys, "severity", *argv)
+    assert code == 2 and err.startswith("错误：")
