@@ -23,6 +23,7 @@ app.add_typer(kb_app, name="kb")
 
 # One module per area; each registers its commands on import.
 COMMAND_MODULES = [
+    "falv.commands.ask",
     "falv.commands.statutes",
     "falv.commands.search",
     "falv.commands.citations",

@@ -1,0 +1,236 @@
+"""Compose a grounded Answer: knowledge-base answers and domain rules give the 法律分析 points,
+the store gives the 法律依据 texts, the verifier gives each one's verdict, retrieval adds the
+best-ranked articles above a confidence threshold. Nothing here writes analysis of its own:
+with no matching entry, rule or confident article the answer says so and lists related articles.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..law.models import ArticleRef, Citation
+from ..text import normalize, parse_article_no
+from .kbmatch import KbMatcher
+from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
+
+MAX_QUESTION_CHARS = 2000
+SEARCH_TOP = 10
+# A search hit joins the basis when its score reaches this share of the best hit's score and the
+# retriever marks it confident; otherwise it is only listed among related articles.
+MAX_SEARCH_BASIS = 3
+
+
+def validate_question(question) -> str:
+    if not isinstance(question, str):
+        raise InputError("问题必须是文本")
+    if "\x00" in question:
+        raise InputError("问题含有非文本字符（NUL）")
+    text = normalize(question)
+    if not text:
+        raise InputError("问题为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"问题过长：{len(text)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
+    return text
+
+
+@dataclass
+class _Timer:
+    marks: dict
+
+    def __init__(self):
+        self.marks = {}
+        self.t0 = self.last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.marks[f"{name}_ms"] = round((now - self.last) * 1000, 2)
+        self.last = now
+
+    def total(self) -> dict:
+        self.marks["total_ms"] = round((time.perf_counter() - self.t0) * 1000, 2)
+        return self.marks
+
+
+class Composer:
+    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use."""
+
+    def __init__(self, store):
+        self.store = store
+        self._searcher = None
+        self._kb = None
+
+    # -- the parts ----------------------------------------------------------------------------
+
+    @property
+    def searcher(self):
+        if self._searcher is None:
+            from ..search.retrieve import Searcher
+
+            self._searcher = Searcher(self.store)
+        return self._searcher
+
+    @property
+    def kb(self) -> KbMatcher:
+        if self._kb is None:
+            self._kb = KbMatcher.load(self.store)
+        return self._kb
+
+    # -- answer -------------------------------------------------------------------------------
+
+    def answer(self, question: str) -> Answer:
+        timer = _Timer()
+        text = validate_question(question)
+        ans = Answer(question=text, grounded=False)
+
+        from ..domain.personal_info import scenarios as scen
+
+        hits = scen.detect(text)
+        ans.scenarios = [h.to_dict() for h in hits]
+        timer.mark("understand")
+
+        kb_matches = self.kb.match(text)
+        ans.kb_entries = [{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
+                          for m in kb_matches]
+        timer.mark("kb")
+
+        points: list[AnalysisPoint] = []
+        for m in kb_matches:
+            points.extend(m.points)
+        if hits:
+            points.extend(_rule_points(scen.steps_for(hits, self.store)))
+        ans.analysis = _dedupe_points(points)
+
+        search_hits = self.searcher.search(text, top=SEARCH_TOP)
+        timer.mark("search")
+
+        basis: dict[tuple[str, str], BasisArticle] = {}
+        for p in ans.analysis:
+            for c in p.citations:
+                if (c.law, c.article) not in basis:
+                    b = self._basis(c.law, c.article, origin="analysis")
+                    if b is not None:
+                        basis[(c.law, c.article)] = b
+        confident = [h for h in search_hits if getattr(h, "confident", True)][:MAX_SEARCH_BASIS]
+        for h in confident if (ans.analysis or _explicit(h)) else [h for h in confident if _explicit(h)]:
+            key = (h.article.law.title, h.article.article_no)
+            if key not in basis:
+                b = self._basis(*key, origin="search", score=h.score)
+                if b is not None:
+                    basis[key] = b
+        ans.basis = list(basis.values())
+        timer.mark("verify")
+
+        ans.grounded = bool(ans.analysis) or any(b.origin == "search" for b in ans.basis)
+        if not ans.analysis:
+            ans.related = [self._related(h) for h in search_hits
+                           if (h.article.law.title, h.article.article_no) not in basis][:5]
+        ans.notes = self._notes(text, kb_matches, ans)
+        ans.timings = timer.total()
+        return ans
+
+    def _basis(self, law: str, article: str, origin: str, score: float | None = None):
+        from ..law.verify import verify
+
+        versions = self.store.laws_by_title(law)
+        art = None
+        for v in versions:
+            art = self.store.article(v.law_id, article)
+            if art is not None:
+                break
+        try:
+            num, suffix = parse_article_no(article)
+            ref = ArticleRef(num, suffix)
+        except InputError:
+            return None
+        cit = Citation(law_text=law, ref=ref, span=(0, 0), raw=f"《{law}》{article}")
+        verdict = verify(self.store, cit)
+        return BasisArticle(
+            law=law, article=article, text=art.text if art else "",
+            status=art.law.status if art else "未收录", verdict=verdict.kind.value,
+            detail=verdict.detail, replacement=verdict.replacement, origin=origin,
+            score=round(score, 4) if score is not None else None,
+            chapter=art.chapter if art else None)
+
+    def _related(self, hit) -> BasisArticle:
+        a = hit.article
+        return BasisArticle(law=a.law.title, article=a.article_no, text=a.text, status=a.law.status,
+                            verdict="ok" if self.store.is_current(a.law) else "unverifiable",
+                            origin="search", score=round(hit.score, 4), chapter=a.chapter)
+
+    def _notes(self, text: str, kb_matches, ans: Answer) -> list[Note]:
+        from ..law.currency import find_outdated
+
+        notes: list[Note] = []
+        seen: set[str] = set()
+        sources = [text] + [p.text for p in ans.analysis]
+        for src in sources:
+            for hit in find_outdated(src):
+                entry = hit.entry
+                if entry.term in seen:
+                    continue
+                seen.add(entry.term)
+                since = f"（{entry.since}）" if entry.since else ""
+                notes.append(Note(kind="outdated",
+                                  text=f"原文所称“{hit.text}”已不再适用{since}：现为{entry.replacement}。{entry.note}".rstrip(),
+                                  term=entry.term, replacement=entry.replacement))
+        for b in ans.basis:
+            if b.verdict in ("repealed", "superseded_version", "unverifiable", "mismatch"):
+                notes.append(Note(kind="verification",
+                                  text=f"《{b.law}》{b.article}：{b.detail}".rstrip("："),
+                                  replacement=b.replacement))
+        if not ans.grounded:
+            notes.append(Note(kind="scope", text="知识库和规则中没有与该问题匹配的内容；相关法条仅供参考，请咨询执业律师。"))
+        return notes
+
+
+def _explicit(hit) -> bool:
+    return "explicit_citation" in (getattr(hit, "reasons", None) or ())
+
+
+def _rule_points(steps) -> list[AnalysisPoint]:
+    from ..domain.personal_info.channels import channel_table
+
+    table = channel_table()
+    points = []
+    for s in steps:
+        points.append(AnalysisPoint(
+            text=s.text, source="rule",
+            citations=[CitedArticle(law, art) for law, art in s.citations],
+            provenance=[{"rule": s.id, "scenarios": list(s.scenarios)}],
+            channels=[_card(table[c]) for c in s.channels if c in table]))
+    return points
+
+
+def _card(channel) -> dict:
+    """A routing card: who, how to reach them (unconfirmed contacts say so), what they handle."""
+    contact = "；".join(c.value + ("（待核实）" if c.unconfirmed else "") for c in channel.contact)
+    return {"id": channel.id, "body": channel.body, "contact": contact,
+            "handles": channel.handles, "prepare": list(channel.prepare)}
+
+
+def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
+    """Identical points (after normalisation) appear once, keeping every provenance."""
+    from ..text import fold_for_compare
+
+    out: dict[str, AnalysisPoint] = {}
+    for p in points:
+        key = fold_for_compare(p.text)
+        if key in out:
+            kept = out[key]
+            kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
+            kept.citations.extend(c for c in p.citations if c not in kept.citations)
+        else:
+            out[key] = p
+    return list(out.values())
+
+
+def answer(question: str, engine) -> Answer:
+    """Entry point for the API/MCP façade: `engine.store` is the StatuteStore; the Composer is
+    cached on the engine so indexes load once per process."""
+    composer = getattr(engine, "_composer", None)
+    if composer is None or composer.store is not engine.store:
+        composer = Composer(engine.store)
+        engine._composer = composer
+    return composer.answer(question)

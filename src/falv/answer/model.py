@@ -1,0 +1,91 @@
+"""The Answer value type and its stable JSON schema (docs/answer-schema.md).
+
+Field names are English and stable; texts are Chinese. Every basis text is an article text read
+from the statute store, never generated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class CitedArticle:
+    """A (law, article) pair an analysis point rests on."""
+
+    law: str
+    article: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class AnalysisPoint:
+    text: str
+    source: str  # "kb" (a stored Q&A answer) or "rule" (a domain rule of the toolkit)
+    citations: list[CitedArticle] = field(default_factory=list)
+    provenance: list[dict] = field(default_factory=list)  # kb: file, entry, lines; rule: rule id
+    channels: list[dict] = field(default_factory=list)  # routing cards (body, contact, …)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "source": self.source,
+                "citations": [c.to_dict() for c in self.citations],
+                "provenance": self.provenance, "channels": self.channels}
+
+
+@dataclass
+class BasisArticle:
+    law: str
+    article: str
+    text: str  # verbatim from the store
+    status: str  # the law's status label (现行有效 …)
+    verdict: str  # ok · partial_quote · repealed · superseded_version · unverifiable · not_found
+    detail: str = ""
+    replacement: str | None = None
+    origin: str = "analysis"  # "analysis" (cited by a point) or "search" (ranked by retrieval)
+    score: float | None = None
+    chapter: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Note:
+    kind: str  # "outdated" (an old name/law met on the way) · "verification" · "scope"
+    text: str
+    term: str | None = None
+    replacement: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    grounded: bool
+    scenarios: list[dict] = field(default_factory=list)
+    analysis: list[AnalysisPoint] = field(default_factory=list)
+    basis: list[BasisArticle] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    related: list[BasisArticle] = field(default_factory=list)
+    kb_entries: list[dict] = field(default_factory=list)  # matched KB entries: id, question, score
+    timings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "question": self.question,
+            "grounded": self.grounded,
+            "scenarios": self.scenarios,
+            "analysis": [p.to_dict() for p in self.analysis],
+            "basis": [b.to_dict() for b in self.basis],
+            "notes": [n.to_dict() for n in self.notes],
+            "related": [r.to_dict() for r in self.related],
+            "kb_entries": self.kb_entries,
+            "timings": self.timings,
+        }

@@ -1,0 +1,104 @@
+"""Render an Answer as plain text, Markdown or JSON (HTML is the web page's job)."""
+
+from __future__ import annotations
+
+import json
+
+from .model import Answer, BasisArticle
+
+BADGES = {
+    "ok": "✔ 现行有效 · 原文核验",
+    "partial_quote": "✔ 现行有效 · 节录核验",
+    "repealed": "✘ 已废止",
+    "superseded_version": "⚠ 条号已变更",
+    "mismatch": "✘ 引文不符",
+    "not_found": "✘ 未找到",
+    "unverifiable": "? 未核验（法规库未收录）",
+}
+
+
+def badge(b: BasisArticle) -> str:
+    text = BADGES.get(b.verdict, b.verdict)
+    if b.replacement:
+        text += f" → {b.replacement}"
+    return text
+
+
+def _cites(point) -> str:
+    if not point.citations:
+        return ""
+    return "（依据：" + "；".join(f"{_short(c.law)}{c.article}" for c in point.citations) + "）"
+
+
+def _short(title: str) -> str:
+    return title.removeprefix("中华人民共和国")
+
+
+def render_text(ans: Answer) -> str:
+    out = [f"【问题】{ans.question}"]
+    if ans.scenarios:
+        out.append("【情形】" + "、".join(s["name"] for s in ans.scenarios))
+    if ans.grounded and ans.analysis:
+        out.append("【法律分析】")
+        for i, p in enumerate(ans.analysis, 1):
+            out.append(f"  {i}. {p.text}{_cites(p)}")
+            for ch in p.channels:
+                contact = f"（{ch['contact']}）" if ch.get("contact") else ""
+                out.append(f"     · {ch['body']}{contact}")
+    elif not ans.grounded:
+        out.append("【说明】未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考，不构成法律分析。")
+    if ans.basis:
+        out.append("【法律依据】")
+        for b in ans.basis:
+            out.append(f"  《{b.law}》{b.article}  [{badge(b)}]")
+            for line in b.text.splitlines():
+                out.append(f"    {line}")
+    if ans.related:
+        out.append("【相关法条】")
+        for b in ans.related:
+            first = b.text.splitlines()[0] if b.text else ""
+            out.append(f"  《{b.law}》{b.article} {first[:80]}{'…' if len(first) > 80 else ''}")
+    if ans.notes:
+        out.append("【提示】")
+        for n in ans.notes:
+            out.append(f"  · {n.text}")
+    return "\n".join(out)
+
+
+def render_markdown(ans: Answer) -> str:
+    out = [f"## {ans.question}", ""]
+    if ans.scenarios:
+        out += ["**情形：** " + "、".join(s["name"] for s in ans.scenarios), ""]
+    if ans.grounded and ans.analysis:
+        out.append("### 【法律分析】")
+        for i, p in enumerate(ans.analysis, 1):
+            out.append(f"{i}. {p.text}{_cites(p)}")
+            for ch in p.channels:
+                contact = f"（{ch['contact']}）" if ch.get("contact") else ""
+                out.append(f"    - {ch['body']}{contact}")
+        out.append("")
+    elif not ans.grounded:
+        out += ["> 未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。", ""]
+    if ans.basis:
+        out.append("### 【法律依据】")
+        for b in ans.basis:
+            out.append(f"- **《{b.law}》{b.article}** `{badge(b)}`")
+            for line in b.text.splitlines():
+                out.append(f"  > {line}")
+        out.append("")
+    if ans.related:
+        out.append("### 【相关法条】")
+        for b in ans.related:
+            out.append(f"- 《{b.law}》{b.article}：{b.text.splitlines()[0] if b.text else ''}")
+        out.append("")
+    if ans.notes:
+        out.append("### 【提示】")
+        out += [f"- {n.text}" for n in ans.notes]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_json(ans: Answer) -> str:
+    return json.dumps(ans.to_dict(), ensure_ascii=False, indent=2)
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

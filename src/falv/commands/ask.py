@@ -1,0 +1,32 @@
+"""`falv ask QUESTION`: a grounded answer in text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..cli import app
+from ..errors import InputError
+from .common import store
+
+
+@app.command("ask")
+def ask(
+    question: str = typer.Argument(None, help="用中文描述问题；为 - 时从标准输入读取"),
+    fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text | markdown | json"),
+) -> None:
+    """回答问题：【法律分析】+【法律依据】，引用逐条核验。"""
+    from ..answer.compose import Composer
+    from ..answer.render import RENDERERS
+
+    if fmt not in RENDERERS:
+        raise InputError(f"未知的输出格式：{fmt}", hint="可选 text、markdown、json")
+    if question is None or question == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            question = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
+    ans = Composer(store()).answer(question)
+    typer.echo(RENDERERS[fmt](ans))
