@@ -110,30 +110,46 @@ def _next_free(pointer: int, taken: set[int]) -> int:
     return pointer
 
 
-def pair_versions(old_articles, new_articles) -> dict[str, list[str]]:
-    """Old article number → the new article with the most similar text (threshold 0.5)."""
+def pair_versions(old_articles, new_articles, window: int = 30) -> dict[str, list[str]]:
+    """Old article number → the new article with the most similar text (ratio above 0.5).
+
+    Versions keep their order, so candidates are searched near the old article's position
+    (an exact text match anywhere wins first)."""
     new_folded = [(a.article_no, fold_for_compare(a.text)) for a in new_articles]
-    exact = {}
+    exact: dict[str, str] = {}
     for no, text in new_folded:
         exact.setdefault(text, no)
     out: dict[str, list[str]] = {}
-    start = 0
-    for art in old_articles:
+    shift = 0  # how far the numbering has moved so far
+    for i, art in enumerate(old_articles):
         text = fold_for_compare(art.text)
         if text in exact:
             out[art.article_no] = [exact[text]]
+            shift = _index_of(new_folded, exact[text], i + shift) - i
             continue
-        best, best_ratio = None, 0.5
-        for i, (no, cand) in enumerate(new_folded):
-            sm = difflib.SequenceMatcher(None, text, cand, autojunk=False)
+        sm = difflib.SequenceMatcher(None, autojunk=False)
+        sm.set_seq2(text)
+        best, best_ratio, best_j = None, 0.5, None
+        lo, hi = max(0, i + shift - window), min(len(new_folded), i + shift + window)
+        for j in range(lo, hi):
+            no, cand = new_folded[j]
+            sm.set_seq1(cand)
             if sm.real_quick_ratio() <= best_ratio or sm.quick_ratio() <= best_ratio:
                 continue
             r = sm.ratio()
             if r > best_ratio:
-                best, best_ratio = no, r
+                best, best_ratio, best_j = no, r, j
         if best:
             out[art.article_no] = [best]
+            shift = best_j - i
     return out
+
+
+def _index_of(folded: list[tuple[str, str]], article_no: str, default: int) -> int:
+    for j, (no, _) in enumerate(folded):
+        if no == article_no:
+            return j
+    return default
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -122,6 +122,11 @@ class _Scanner:
                 law.end = v.end()
             if law.kind in ("bracketed", "bare"):
                 self.last_named = law
+            if law.kind == "bracketed" and self._is_head(law.start):
+                # a line that opens with a 《》 name ends the article quoted above it
+                self.stops.append(law.start)
+                if self.quote_until > law.start:
+                    self.quote_until = law.start
             self.pending = law
             if law.kind == "bracketed" and law.text.endswith("决定"):
                 item = DECISION_ITEM.match(text, law.end)
@@ -201,8 +206,6 @@ class _Scanner:
         name = law.text if not law.version else f"{law.text}（{law.version}）"
         self.out.append(Citation(name, ref, (start, end), self.text[start:end]))
         self.chain_law, self.chain_end, self.chain_ref, self.chain_start = law, end, ref, start
-        if law.kind == "bracketed" and not chained:
-            self.stops.append(start)
         if not chained and law.kind in ("bracketed", "bare") and self._is_head(start) \
                 and not NOT_QUOTE.match(self.text, end):
             self.heads.append(len(self.out) - 1)

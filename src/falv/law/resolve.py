@@ -179,8 +179,13 @@ class Resolver:
         """Canonical title for an exact title or alias; None when nothing matches exactly."""
         if not name:
             return None
-        base, _ = split_version(name.strip().strip("《》"))
-        return self.table.get(fold_name(base))
+        name = name.strip().strip("《》")
+        found = self.table.get(fold_name(name))  # 宪法修正案（2018年） is a title of its own
+        if found is None:
+            base, version = split_version(name)
+            if version:
+                found = self.table.get(fold_name(base))
+        return found
 
     def intended_title(self, name: str) -> str | None:
         """What an alias names, whether or not that instrument is stored (for messages)."""

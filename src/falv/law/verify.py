@@ -146,9 +146,12 @@ class Verifier:
             return self._old_version_citation(citation, law, quoted_text)
         article = self.store.article(law.law_id, article_no)
         quote = quoted_text
-        superseded = self._superseded(title, article_no, article, quote)
-        if superseded is not None:
-            return superseded
+        matches_current = bool(quote) and article is not None \
+            and compare_quote(quote, article.text)[0] != "differs"
+        if not matches_current and (quote or self.as_of):
+            superseded = self._superseded(title, article_no, article, quote)
+            if superseded is not None:
+                return superseded
         if article is None:
             near = self._nearest_articles(law.law_id, article_no)
             hint = f"；最接近的条文：{'、'.join(near)}" if near else ""
