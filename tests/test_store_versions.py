@@ -139,3 +139,18 @@ def test_unreadable_store_is_refused(falv_home):
     out = subprocess.run(CLI + ["statutes", "list"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "无法读取" in out.stderr
     assert path.read_bytes() == b"this is not a database" * 200  # never overwritten
+
+
+def test_migration_scripts_may_hold_triggers_and_literal_semicolons(tmp_path):
+    script = """
+    CREATE TABLE t (x TEXT);
+    CREATE TABLE log (x TEXT);
+    CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.x); INSERT INTO log VALUES ('a;b'); END;
+    INSERT INTO t VALUES ('x;y');
+    """
+    statements = db._statements(script)
+    assert len(statements) == 4
+    conn = sqlite3.connect(tmp_path / "s.db")
+    for s in statements:
+        conn.execute(s)
+    assert conn.execute("SELECT x FROM log ORDER BY rowid").fetchall() == [("x;y",), ("a;b",)]

@@ -120,7 +120,18 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """Split a migration script into statements; a `;` inside a string literal or a trigger body
+    does not end a statement (sqlite3.complete_statement decides)."""
+    statements, buf = [], ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n\t;"):
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip(" \n\t;"):
+        statements.append(buf.strip().rstrip(";"))
+    return statements
 
 
 @contextmanager
