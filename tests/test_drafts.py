@@ -1,0 +1,166 @@
+"""Rights-request drafts: every template renders, quotes its articles from the store, fills
+fields, never contains statute text itself; `falv draft` and its errors."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from falv import cli
+from falv.domain.personal_info.basis import find_article
+from falv.domain.personal_info.drafts import (draft_kinds, parse_fill, render_draft, template,
+                                              templates, to_plain)
+from falv.errors import InputError
+from falv.text import fold_for_compare
+
+PIPL = "中华人民共和国个人信息保护法"
+DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
+KINDS = ["access", "correct", "delete", "explain", "complaint", "police"]
+
+
+def test_the_six_kinds_and_their_required_citations():
+    assert list(templates()) == KINDS
+    cites = {k: {(b.law, b.article) for b in template(k).cites} for k in KINDS}
+    assert (PIPL, "第四十五条") in cites["access"]
+    assert (PIPL, "第四十六条") in cites["correct"]
+    assert {(PIPL, "第四十七条"), (DECISION, "第八条")} <= cites["delete"]
+    assert (PIPL, "第四十八条") in cites["explain"]
+    assert ("中华人民共和国刑法", "第二百五十三条之一") in cites["police"]
+
+
+@pytest.mark.parametrize("alias,kind", [("查阅复制", "access"), ("更正补充", "correct"),
+                                        ("删除", "delete"), ("解释说明", "explain"),
+                                        ("投诉举报信", "complaint"), ("报案材料", "police")])
+def test_chinese_names_select_the_template(alias, kind):
+    assert template(alias).kind == kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_placeholders_are_all_declared_and_citations_in_range(kind):
+    t = template(kind)
+    assert set(t.placeholders()) == set(t.fields), kind
+    numbers = {int(n) for n in re.findall(r"\{\{\s*cite:(\d+)\s*\}\}", t.body)}
+    assert numbers == set(range(1, len(t.cites) + 1)), kind  # every citation is used in the text
+    assert "{{citations}}" in t.body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_render_quotes_every_cited_article_from_the_store(kind, imported_store):
+    result = render_draft(kind, {}, imported_store, "markdown")
+    assert "{{" not in result["text"]
+    for c in result["citations"]:
+        art = imported_store.get_article(c["law"], c["article"])
+        assert art is not None and c["text"] == art.text and c["verdict"] == "ok"
+        for line in art.text.splitlines():
+            if line.strip():
+                assert f"> {line}" in result["text"]
+    assert result["missing"] == template(kind).placeholders()
+    assert all(f"【{f}】" in result["text"] for f in result["missing"])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_templates_do_not_copy_statute_text(kind, imported_store):
+    """Our wording only: no run of 14 characters of a cited article appears in the template."""
+    body = fold_for_compare(re.sub(r"\{\{[^}]*\}\}", "|", template(kind).body))
+    for b in template(kind).cites:
+        art = find_article(imported_store, b)
+        text = fold_for_compare(art.text)
+        for i in range(len(text) - 14):
+            assert text[i:i + 14] not in body, (kind, b.clause, text[i:i + 14])
+
+
+def test_fill_values_are_inserted(store):
+    result = render_draft("delete", {"姓名": "张三", "处理者名称": "某某快递有限公司"}, store)
+    assert "致：某某快递有限公司" in result["text"] and "申请人：张三" in result["text"]
+    assert "姓名" not in result["missing"] and "删除范围" in result["missing"]
+
+
+def test_without_imports_the_decision_is_marked_not_imported(store):
+    result = render_draft("delete", {}, store)
+    by = {(c["law"], c["article"]): c for c in result["citations"]}
+    decision = by[(DECISION, "第八条")]
+    assert decision["status"] == "未导入" and decision["text"] is None
+    assert "未导入" in result["text"]
+    assert by[(PIPL, "第四十七条")]["text"] == store.get_article(PIPL, "第四十七条").text
+
+
+def test_plain_text_format(store):
+    result = render_draft("access", {"姓名": "李四"}, store, "text")
+    text = result["text"]
+    assert "**" not in text and not re.search(r"^#", text, re.M) and not re.search(r"^> ", text, re.M)
+    assert text.startswith("个人信息查阅、复制申请书")
+    assert to_plain("## 标题\n> 引文\n- 项") == "标题\n    引文\n· 项\n"
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: render_draft("nosuch", {}, s),
+    lambda s: render_draft("access", {"年龄": "3"}, s),
+    lambda s: render_draft("access", {}, s, "html"),
+])
+def test_bad_requests_are_input_errors(call, store):
+    with pytest.raises(InputError):
+        call(store)
+
+
+@pytest.mark.parametrize("specs", [["姓名"], ["=张三"]])
+def test_parse_fill_rejects_malformed(specs):
+    with pytest.raises(InputError):
+        parse_fill(specs)
+
+
+def test_parse_fill_keeps_equals_in_values():
+    assert parse_fill(["删除范围=链接 https://x.example/?a=1"]) == {"删除范围": "链接 https://x.example/?a=1"}
+
+
+def test_draft_kinds_lists_fields_and_citations():
+    kinds = draft_kinds()
+    assert [k["kind"] for k in kinds] == KINDS
+    assert all(k["fields"] and k["cites"] for k in kinds)
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def fresh_cli_store():
+    from falv.commands.common import store
+
+    store.cache_clear()
+    yield
+    store.cache_clear()
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(list(argv))
+    out = capsys.readouterr()
+    return exc.value.code or 0, out.out, out.err
+
+
+def test_cli_draft_markdown_and_text(capsys, imported_store):
+    code, out, _ = run(capsys, "draft", "删除", "--fill", "姓名=张三", "--fill", "处理者名称=某某平台")
+    assert code == 0 and out.startswith("# 个人信息删除申请书") and "申请人：张三" in out
+    assert "《全国人民代表大会常务委员会关于加强网络信息保护的决定》第八条" in out
+    code, out, _ = run(capsys, "draft", "police", "--format", "text")
+    assert code == 0 and out.startswith("报案材料") and "第二百五十三条之一" in out
+
+
+def test_cli_draft_json_and_list(capsys, store):
+    code, out, _ = run(capsys, "draft", "access", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "access" and data["citations"]
+    code, out, _ = run(capsys, "draft", "--list")
+    assert code == 0 and all(k in out for k in KINDS)
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["draft", "nosuch"], "access"),  # the error lists the kinds
+    (["draft", "access", "--fill", "年龄=3"], "姓名"),  # and the fields
+    (["draft", "access", "--fill", "姓名"], "字段=内容"),
+    (["draft", "access", "--format", "html"], "markdown"),
+    (["draft"], "access"),
+])
+def test_cli_draft_errors_exit_2(capsys, store, argv, needle):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and needle in err
