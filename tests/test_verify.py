@@ -198,3 +198,25 @@ def test_outdated_terms():
     assert any(t == "侵权责任法" and "民法典" in r for t, r in found)
     for m in find_outdated(text):
         assert text[m.span[0]:m.span[1]] == m.text
+
+
+def test_verify_text_never_raises_on_arbitrary_text(store):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from falv.errors import FalvError
+
+    alphabet = st.sampled_from(list("《》第条之款一二三四五十百千0123456789至、本同法民刑典个保网安决定“”：\n 【】"))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(alphabet=alphabet, max_size=60))
+    def check(text):
+        try:
+            checked = verify_text(store, text, quotes=True)
+        except FalvError:
+            return
+        for c in checked:
+            assert text[c.citation.span[0]:c.citation.span[1]] == c.citation.raw
+            assert c.verdict.kind in set(V)
+
+    check()

@@ -240,12 +240,13 @@ class _Scanner:
                 j = bisect.bisect_right(head_starts, cit.span[0])
                 stop = min(self._block_end(end), head_starts[j] if j < len(head_starts) else len(text))
                 quoted = text[end:stop].strip(" \t\u3000\n:：")
-            if quoted:
+            if quoted and _WORDS.search(quoted):  # punctuation alone is not a quote
                 self.out[i] = replace(cit, quoted_text=quoted)
 
 
 # what follows a citation that is not a quote of it: a connector, punctuation, 规定…
 NOT_QUOTE = re.compile(HS + r"(?:[、，,；;。.．和及与等或至到–—\-~～)）]|规定|的|中|之)")
+_WORDS = re.compile(r"[^\W_]{2}")
 _ARTICLE_AT = re.compile(HS + r"第" + HS + NUM)
 # an instrument name the tables do not know, right before 第X条 (消费者权益保护法实施条例第五条):
 # it must not be taken for the previous citation's law

@@ -20,7 +20,7 @@ from .resolve import (Resolver, repealed_law, repealed_tables, resolver_for, spl
                       version_year)
 
 _SEGMENT = re.compile(r"[,.;:!?]+")
-MIN_EXCERPT = 8  # a faithful excerpt covers at least this many characters of the article
+MIN_EXCERPT = 4  # a faithful excerpt covers at least this many characters of the article
 CLOSE_RATIO = 0.85  # above this the quote is "the same article, differently worded"
 
 
