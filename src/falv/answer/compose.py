@@ -17,9 +17,9 @@ from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 
 MAX_QUESTION_CHARS = 2000
 SEARCH_TOP = 10
-# A search hit joins the basis when its score reaches this share of the best hit's score and the
-# retriever marks it confident; otherwise it is only listed among related articles.
+# Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
 MAX_SEARCH_BASIS = 3
+RELATIVE_SCORE_BAR = 0.8
 
 
 def validate_question(question) -> str:
@@ -112,8 +112,7 @@ class Composer:
                     b = self._basis(c.law, c.article, origin="analysis")
                     if b is not None:
                         basis[(c.law, c.article)] = b
-        confident = [h for h in search_hits if getattr(h, "confident", True)][:MAX_SEARCH_BASIS]
-        for h in confident if (ans.analysis or _explicit(h)) else [h for h in confident if _explicit(h)]:
+        for h in self._basis_hits(search_hits, grounded_by_analysis=bool(ans.analysis)):
             key = (h.article.law.title, h.article.article_no)
             if key not in basis:
                 b = self._basis(*key, origin="search", score=h.score)
@@ -122,13 +121,26 @@ class Composer:
         ans.basis = list(basis.values())
         timer.mark("verify")
 
-        ans.grounded = bool(ans.analysis) or any(b.origin == "search" for b in ans.basis)
+        ans.grounded = bool(ans.analysis) or bool(ans.basis)
         if not ans.analysis:
             ans.related = [self._related(h) for h in search_hits
                            if (h.article.law.title, h.article.article_no) not in basis][:5]
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans
+
+    @staticmethod
+    def _basis_hits(hits, grounded_by_analysis: bool) -> list:
+        """Search hits that join the 法律依据: articles the question cites explicitly, always; when
+        KB entries or rules ground the answer, also the best-ranked articles whose score is close
+        to the best one (retrieval scores are not calibrated, so the bar is relative). Without
+        analysis, ranked articles are only listed as 相关法条 — never presented as the answer."""
+        direct = [h for h in hits if _explicit(h)]
+        ranked = [h for h in hits if not _explicit(h)]
+        if not grounded_by_analysis or not ranked:
+            return direct
+        bar = RELATIVE_SCORE_BAR * ranked[0].score
+        return direct + [h for h in ranked[:MAX_SEARCH_BASIS] if h.score >= bar]
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
         from ..law.verify import verify
@@ -186,7 +198,7 @@ class Composer:
 
 
 def _explicit(hit) -> bool:
-    return "explicit_citation" in (getattr(hit, "reasons", None) or ())
+    return "direct" in (getattr(hit, "reasons", None) or ())
 
 
 def _rule_points(steps) -> list[AnalysisPoint]:
