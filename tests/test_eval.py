@@ -70,3 +70,12 @@ def test_broken_line_names_its_location(small_store, tmp_path):
     path.write_text('{"question": "x", "gold_citations": []}\n{not json\n', encoding="utf-8")
     with pytest.raises(InputError, match="第 2 行"):
         evaluate.read_items(small_store, path)
+
+
+def test_research_set_spelling_is_read_too(small_store, tmp_path):
+    path = tmp_path / "research.jsonl"
+    path.write_text(json.dumps({"qid": "q1", "query": "骚扰电话", "gold": [
+        {"law": "中华人民共和国民法典", "article_no": "第一千零三十三条", "id": 1}]}, ensure_ascii=False),
+        encoding="utf-8")
+    items, _ = evaluate.read_items(small_store, path)
+    assert items[0].id == "q1" and items[0].gold == [("中华人民共和国民法典", "第一千零三十三条")]

@@ -92,3 +92,6 @@ def test_segmenter_is_jieba_search_mode_without_hmm():
     seg = Segmenter(dict(tk.FREQ), tk.total)  # jieba's dictionary alone, no legal words
     sentence = "快递单上的个人信息被泄露了应该向哪个部门投诉"
     assert seg.cut_for_search(sentence) == jieba.lcut_for_search(sentence, HMM=False)
+    # words longer than four characters also yield their 4+-character dictionary sub-words
+    assert "个人信息" in Segmenter.from_words({"个人信息": 5, "个人信息处理者": 5, "处理者": 5}, 100).cut_for_search(
+        "个人信息处理者")

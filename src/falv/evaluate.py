@@ -1,7 +1,8 @@
 """`falv eval`: retrieval and answer-basis metrics over a JSONL evaluation set.
 
 Input lines: {"id", "question", "gold_citations": [{"law", "article"}], "gold_citations_reliable"?}
-(`../shared/eval/dev.jsonl`). Items marked unreliable are left out of citation metrics. Gold
+(`../shared/eval/dev.jsonl`); the research set's spelling {"qid", "query", "gold": [{"law",
+"article_no"}]} is read too. Items marked unreliable are left out of citation metrics. Gold
 citations are normalised first — aliases, and old numbering such as pre-2026 网络安全法 articles —
 so that a correct current article is not scored as a miss.
 
@@ -61,8 +62,9 @@ def read_items(store, path: Path) -> tuple[list[Item], int]:
             continue
         try:
             obj = json.loads(line)
-            question = obj["question"]
-            gold = obj.get("gold_citations") or []
+            question = obj["question"] if "question" in obj else obj["query"]
+            gold = obj.get("gold_citations") or [  # research/depeval_queries.jsonl spelling
+                {"law": g["law"], "article": g["article_no"]} for g in obj.get("gold") or []]
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"评测文件第 {lineno} 行无法解析：{exc}", location=f"{path}:{lineno}") from exc
         if obj.get("gold_citations_reliable") is False or not gold:
@@ -76,7 +78,7 @@ def read_items(store, path: Path) -> tuple[list[Item], int]:
             for key in found:
                 if key not in keys:
                     keys.append(key)
-        items.append(Item(str(obj.get("id", lineno)), question, keys, unresolved))
+        items.append(Item(str(obj.get("id", obj.get("qid", lineno))), question, keys, unresolved))
     return items, skipped
 
 

@@ -44,16 +44,16 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def legal_words() -> tuple[tuple[str, int | None], ...]:
-    """The legal user dictionary: (word, frequency or None) per line of legal_dict.txt."""
-    out = []
+    """The legal user dictionary: (word, frequency or None). legal_dict.txt holds words separated
+    by whitespace; a number right after a word is that word's frequency."""
+    out: list[list] = []
     for line in _data("legal_dict.txt").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split()
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        out.append((parts[0], freq))
-    return tuple(out)
+        for token in line.split("#", 1)[0].split():
+            if token.isdigit() and out:
+                out[-1][1] = int(token)
+            elif not token.isdigit():
+                out.append([token, None])
+    return tuple((w, f) for w, f in out)
 
 
 GAP_SHORT, GAP_LONG = 1, 2  # characters a key may have inserted: 2-character keys, longer keys
@@ -114,6 +114,15 @@ class Segmenter:
         self._logtotal = log(total)
 
     # -- construction ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_words(cls, freq: dict[str, int], total: int) -> "Segmenter":
+        """A table from plain word frequencies (adds the prefix entries the DAG walk needs)."""
+        table = dict(freq)
+        for w in freq:
+            for i in range(1, len(w)):
+                table.setdefault(w[:i], 0)
+        return cls(table, total)
 
     @classmethod
     def full(cls, extra_words: Iterable[str] = ()) -> "Segmenter":
@@ -218,6 +227,13 @@ class Segmenter:
             if n > 3:
                 for i in range(n - 2):
                     g = w[i:i + 3]
+                    if freq.get(g):
+                        out.append(g)
+            # beyond jieba: dictionary words of four or more characters inside a longer word
+            # (个人信息 in 个人信息处理者), so a question's 个人信息 meets the statute's compound
+            for size in range(4, n):
+                for i in range(n - size + 1):
+                    g = w[i:i + size]
                     if freq.get(g):
                         out.append(g)
             out.append(w)

@@ -29,7 +29,7 @@ from .. import config
 from ..law.models import Article, Law
 from .analyzer import Analyzer, Segmenter, expansions
 
-INDEX_VERSION = 4  # bump when document text or tokenisation changes
+INDEX_VERSION = 6  # bump when document text or tokenisation changes
 _CN_PREFIX = "中华人民共和国"
 # Amendment instruments (刑法修正案, 修改决定) are merged into the consolidated texts the store
 # also holds; indexing them too would return "条目二十八" fragments instead of the article.

@@ -32,6 +32,7 @@ W_COVER = 0.5
 W_PHRASE = 0.35
 W_LAW = 0.3
 PHRASE_MIN, PHRASE_CAP = 2, 8
+IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
 IDF_COVER = False  # coverage counts rare terms more than common ones
 W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: the 2nd…4th best candidates of the same chapter
 
@@ -134,7 +135,12 @@ class Searcher:
             if start == end:
                 continue
             df = int(end - start)
-            known[term] = weight * (log(1 + (self._n - df + 0.5) / (df + 0.5)) if IDF_COVER else 1.0)
+            idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
+            known[term] = weight * (idf if IDF_COVER else 1.0)
+            if IDF_CAP and idf > IDF_CAP:
+                # a question word that almost no statute uses is far more often everyday filler
+                # (五千块, 网上) than the key to the answer: cap its pull
+                weight *= IDF_CAP / idf
             scores[indices[start:end]] += weight * data[start:end]
         return scores, known
 
