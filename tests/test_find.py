@@ -151,3 +151,11 @@ def test_extract_never_raises_and_spans_index_input(text):
     for c in cits:
         assert 0 <= c.span[0] <= c.span[1] <= len(text)
         assert text[c.span[0]:c.span[1]] == c.raw
+
+
+def test_compact_ranges():
+    got = refs("《个人信息保护法》第44-47条")
+    assert got == [("个人信息保护法", a) for a in ("第四十四条", "第四十五条", "第四十六条", "第四十七条")]
+    got = refs("个保法第四十四至四十五条")
+    assert [a for _, a in got] == ["第四十四条", "第四十五条"]
+    spans_index_input("个保法第四十四至四十五条")

@@ -220,3 +220,19 @@ def test_verify_text_never_raises_on_arbitrary_text(store):
             assert c.verdict.kind in set(V)
 
     check()
+
+
+def test_version_remark_flags_old_numbering(store):
+    [c] = verify_text(store, "《网络安全法》（2016年）第四十条")
+    assert c.verdict.kind == V.SUPERSEDED_VERSION and c.verdict.replacement.endswith("第四十二条")
+    [c] = verify_text(store, "《网络安全法》（2025年修正）第四十二条")
+    assert c.verdict.kind == V.OK
+
+
+def test_old_version_with_unchanged_article_is_ok(imported_store):
+    new = imported_store.laws_by_title("快递暂行条例")[0]
+    old = imported_store.laws_by_title("快递暂行条例")[1]
+    same = next(a.article_no for a in imported_store.articles(old.law_id)
+                if (b := imported_store.article(new.law_id, a.article_no)) and b.text == a.text)
+    [c] = verify_text(imported_store, f"《快递暂行条例（2019年修订）》{same}")
+    assert c.verdict.kind == V.OK

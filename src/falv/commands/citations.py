@@ -66,6 +66,8 @@ def verify_cmd(
             typer.echo(f"{line}\t{extra}")
             if d["diff"]:
                 typer.echo(f"\t差异：{d['diff']}")
+            for note in d["notes"]:
+                typer.echo(f"\t注：{note}")
     if any(not c.passed for c in checked):
         raise typer.Exit(1)
 

@@ -36,6 +36,7 @@ class Renumbering:
     effective_date: str | None = None  # from when the new numbering applies
     source: str = ""  # the decision's title, or the two versions compared
     old_law: Law | None = None  # the stored old version, when there is one
+    published: str | None = None  # when the new numbering was published (decision / new version)
 
     def changed(self, article_no: str) -> list[str] | None:
         """The current numbers of an old article whose number changed; None when unchanged."""
@@ -192,7 +193,7 @@ def _decision_renumberings(store, title: str) -> list[Renumbering]:
                    for o, news in parsed.items()}
         year = (law.publish_date or "")[:4]
         out.append(Renumbering(title, f"{year}年修改前", "decision", mapping, law.effective_date,
-                               law.title))
+                               law.title, published=law.publish_date or law.version))
     return out
 
 
@@ -209,5 +210,6 @@ def _version_renumberings(store, title: str) -> list[Renumbering]:
         mapping = pair_versions(store.articles(old.law_id), new_articles)
         label = f"{old.version or old.publish_date or '旧'}版本"
         out.append(Renumbering(title, label, "version", mapping, current.version, 
-                               f"{title}（{old.version}）→（{current.version}）", old))
+                               f"{title}（{old.version}）→（{current.version}）", old,
+                               published=current.version or current.publish_date))
     return out

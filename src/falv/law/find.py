@@ -101,6 +101,9 @@ class _Scanner:
             if kind == "art":
                 self._article(m)
                 continue
+            if kind == "rng":
+                self._compact_range(m)
+                continue
             self._flush_pending()
             if kind == "br":
                 name = m.group()[1:-1]
@@ -190,6 +193,29 @@ class _Scanner:
         if self.chain_law is not None and "\n" not in text[self.chain_end:m.start()]:
             self._emit(self.chain_law, ref, m.start(), m.end(), chained=True)
 
+    def _compact_range(self, m: re.Match) -> None:
+        """第44-50条 / 第四十四至五十条: one citation per article, all with the range's span."""
+        try:
+            lo, hi = cn_to_int(m.group("ra")), cn_to_int(m.group("rb"))
+        except FalvError:
+            return
+        law = self.pending
+        if law is not None and GAP.match(self.text[law.end:m.start()]):
+            self.pending = None
+            start = law.start
+        elif self.quote_law is not None and m.start() < self.quote_until:
+            law, start = self.quote_law, m.start()
+        else:
+            self._flush_pending()
+            return
+        if not 0 < lo < hi or hi - lo > MAX_RANGE:
+            return
+        name = law.text if not law.version else f"{law.text}（{law.version}）"
+        for n in range(lo, hi + 1):
+            self.out.append(Citation(name, ArticleRef(n), (start, m.end()), self.text[start:m.end()]))
+        self.chain_law, self.chain_end, self.chain_ref, self.chain_start = \
+            law, m.end(), ArticleRef(hi), start
+
     def _expand_range(self, m: re.Match, ref: ArticleRef) -> None:
         first = self.chain_ref
         law = self.chain_law
@@ -278,6 +304,7 @@ def _master_regex(names: frozenset[str] | None) -> re.Pattern:
     parts = [rf"(?P<br>{BRACKETED})", rf"(?P<self>{SELF})(?={HS}第)", rf"(?P<same>{SAME})(?={HS}第)"]
     if bare:
         parts.append(rf"(?P<bare>{bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
+    parts.append(rf"(?P<rng>第{HS}(?P<ra>{NUM}){HS}(?:至|到|-|–|—|～|~){HS}(?P<rb>{NUM}){HS}[条條])")
     parts.append(rf"(?P<art>{article})")
     return re.compile("|".join(parts))
 

@@ -148,8 +148,9 @@ class Verifier:
         quote = quoted_text
         matches_current = bool(quote) and article is not None \
             and compare_quote(quote, article.text)[0] != "differs"
-        if not matches_current and (quote or self.as_of):
-            superseded = self._superseded(title, article_no, article, quote)
+        year = version_year(split_version(written)[1])  # 《网络安全法》（2016年）第四十条
+        if not matches_current and (quote or self.as_of or year):
+            superseded = self._superseded(title, article_no, article, quote, year)
             if superseded is not None:
                 return superseded
         if article is None:
@@ -223,7 +224,7 @@ class Verifier:
                        notes=tuple(notes))
 
     def _superseded(self, title: str, article_no: str, article: Article | None,
-                    quote: str | None) -> Verdict | None:
+                    quote: str | None, year: str | None = None) -> Verdict | None:
         """The citation's number belongs to an older numbering of this law."""
         from .amendments import renumberings
 
@@ -253,21 +254,26 @@ class Verifier:
                         or best[1] > max(current_ratio, 0.5):
                     return self._superseded_verdict(title, article_no, renum, news, quote)
             return None
-        if self.as_of:
-            for renum in renums:
-                news = renum.changed(article_no)
-                if news and renum.effective_date and self.as_of < renum.effective_date:
-                    return self._superseded_verdict(title, article_no, renum, news, None)
+        for renum in renums:
+            news = renum.changed(article_no)
+            if not news:
+                continue
+            if self.as_of and renum.effective_date and self.as_of < renum.effective_date:
+                return self._superseded_verdict(title, article_no, renum, news, None)
+            if year and renum.published and year < renum.published[:4]:
+                return self._superseded_verdict(title, article_no, renum, news, None,
+                                                why=f"引用注明{year}年版本")
         return None
 
     def _text(self, title: str, article_no: str) -> str:
         art = self.store.get_article(title, article_no)
         return art.text if art else ""
 
-    def _superseded_verdict(self, title, article_no, renum, news, quote) -> Verdict:
+    def _superseded_verdict(self, title, article_no, renum, news, quote, why: str | None = None
+                            ) -> Verdict:
         current = "、".join(news)
         replacement = f"《{title}》{current}"
-        why = "引文与旧版本条文相符" if quote else f"文本日期早于{renum.effective_date}"
+        why = why or ("引文与旧版本条文相符" if quote else f"文本日期早于{renum.effective_date}")
         if news == [article_no]:
             detail = f"{article_no}引用的是{renum.old_label}的文本（{why}）；现行文本条号未变，内容已修改"
         else:
@@ -283,8 +289,16 @@ class Verifier:
         for renum in renumberings(self.store, law.title):
             if renum.old_law is not None and renum.old_law.law_id == law.law_id:
                 news = renum.old_to_new.get(article_no)
+                if news == [article_no]:
+                    old_art = self.store.article(law.law_id, article_no)
+                    new_art = self.store.get_article(law.title, article_no)
+                    if old_art and new_art and compare_quote(old_art.text, new_art.text)[0] == "equal":
+                        return Verdict(VerdictKind.OK, law.title, article_no,
+                                       f"引用注明{law.version}版本；现行文本{article_no}与之相同",
+                                       notes=(f"现行版本：{new_art.law.version}",))
                 if news:
-                    return self._superseded_verdict(law.title, article_no, renum, news, quote)
+                    return self._superseded_verdict(law.title, article_no, renum, news, quote,
+                                                    why=f"引用注明{law.version}版本")
         return Verdict(VerdictKind.SUPERSEDED_VERSION, law.title, article_no,
                        f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
 
