@@ -189,3 +189,20 @@ def test_steps_carry_citations_with_store_titles(imported_store):
     assert any("刑事案件" in law for law in laws)
     for law, _article in police.citations:
         assert imported_store.current_law(law) is not None, law
+
+
+@pytest.mark.parametrize("question,not_expected", [
+    ("网购的衣服有质量问题，商家不给退货怎么办", "merchant"),
+    ("在平台上买的手机坏了，卖家不给换", "merchant"),
+    ("公司拖欠工资三个月了怎么办", "employer"),
+    ("银行贷款逾期了会怎么样", "credit"),
+    ("合同诈骗罪怎么量刑", "fraud"),
+    ("利用假合同骗取贷款构成贷款诈骗罪吗", "fraud"),
+    ("快递丢了，快递公司只按保价赔怎么办", "express"),
+])
+def test_everyday_questions_without_an_information_angle_do_not_hit(question, not_expected):
+    assert not_expected not in [h.id for h in detect(question)]
+
+
+def test_email_harassment_is_spam():
+    assert "spam" in [h.id for h in detect("有人天天发邮件骚扰我，怎么办")]

@@ -29,6 +29,8 @@ class Scenario:
     route_basis: dict = field(default_factory=dict, compare=False, hash=False)
     route_note: str | None = None
     fallback: bool = False
+    requires: tuple[str, ...] = ()  # at least one must occur (empty: no condition)
+    exclude: re.Pattern | None = None  # a match vetoes the scenario
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def scenarios() -> dict[str, Scenario]:
             steps=tuple(entry.get("steps", [])), routes=tuple(entry.get("routes", [])),
             route_basis={k: tuple(parse_basis(b) for b in v)
                          for k, v in entry.get("route_basis", {}).items()},
-            route_note=entry.get("route_note"), fallback=bool(entry.get("fallback", False)))
+            route_note=entry.get("route_note"), fallback=bool(entry.get("fallback", False)),
+            requires=tuple(k.lower() for k in entry.get("requires", [])),
+            exclude=re.compile(entry["exclude"]) if entry.get("exclude") else None)
     return out
 
 
@@ -95,6 +99,10 @@ def step_table() -> dict[str, tuple[str, tuple[str, ...], tuple[Basis, ...]]]:
 
 
 def _score(sc: Scenario, text: str) -> tuple[int, list[str]]:
+    if sc.requires and not any(k in text for k in sc.requires):
+        return 0, []
+    if sc.exclude is not None and sc.exclude.search(text):
+        return 0, []
     score, terms = 0, []
     for kw in sc.strong:
         if kw in text:
