@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "falv.commands.search",
     "falv.commands.citations",
     "falv.commands.toolkit",
+    "falv.commands.serve",
 ]
 
 
@@ -47,5 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # run as `python -m falv`: commands register on falv.cli's apps
+    from falv.cli import main as _main
+
+    _main()

@@ -1,0 +1,39 @@
+"""`falv serve` (HTTP API + web page, optionally MCP at /mcp) and `falv mcp` (MCP over stdio)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from ..cli import app
+from ..errors import InputError
+
+
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机）"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="端口"),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="工作进程数（共享同一法规库，只读）"),
+    mcp: bool = typer.Option(False, "--mcp", help="同时在 /mcp 提供 MCP（streamable HTTP）"),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn 日志级别"),
+) -> None:
+    """启动 HTTP 服务：网页（/）、API（/docs 查看 OpenAPI）、可选 MCP（/mcp）。"""
+    import uvicorn
+
+    if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
+        raise InputError(f"未知的日志级别：{log_level}")
+    if mcp:
+        os.environ["FALV_SERVE_MCP"] = "1"
+    typer.echo(f"falv 服务：http://{host}:{port}/（API 文档 /docs{'，MCP /mcp' if mcp else ''}）", err=True)
+    # An import string + factory: each worker process builds its own app and opens the store once.
+    uvicorn.run("falv.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, access_log=False)
+
+
+@app.command("mcp")
+def mcp_cmd() -> None:
+    """以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"""
+    from ..service.mcp import build_server
+
+    build_server().run("stdio")

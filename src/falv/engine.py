@@ -1,0 +1,233 @@
+"""One façade over the library for the HTTP API, the MCP server (and the CLI where it wants it).
+
+Engine holds no rules of its own: each method calls the library function that the CLI calls and
+returns the same JSON-ready dicts as the CLI's --json. It loads the store once per process (the
+searcher and the knowledge base lazily, on first use) and serialises calls with one lock, because
+the SQLite connections and the index caches below it are shared by the server's threads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import threading
+from pathlib import Path
+
+from .errors import FalvError, InputError, NotFoundError
+
+MAX_QUESTION_CHARS = 2000
+MAX_TEXT_CHARS = 100_000  # text to verify
+MAX_FILES = 50
+MAX_TOP = 100
+
+
+class NotImplementedFeature(FalvError):
+    """The library function behind this request is not part of this build yet."""
+
+    code = "not_implemented"
+    http_status = 501
+
+
+def _require(module: str, attr: str | None = None):
+    """Import a library function; a missing one is a clear 501, not a crash."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise NotImplementedFeature(f"此功能尚未实现：{module}（{exc.name} 缺失）") from exc
+    if attr is None:
+        return mod
+    fn = getattr(mod, attr, None)
+    if fn is None:
+        raise NotImplementedFeature(f"此功能尚未实现：{module}.{attr}")
+    return fn
+
+
+def check_question(question, what: str = "问题") -> str:
+    if not isinstance(question, str):
+        raise InputError(f"{what}必须是文本")
+    if not question.strip():
+        raise InputError(f"{what}为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"{what}过长：{len(question)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
+    if "\x00" in question:
+        raise InputError(f"{what}含有非文本字符（NUL）")
+    return question
+
+
+class Engine:
+    """The engine of one process: one store, one lock, lazily loaded indexes."""
+
+    def __init__(self, store=None):
+        if store is None:
+            from .law.store import StatuteStore
+
+            store = StatuteStore()
+        self.store = store
+        self.lock = threading.RLock()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def health(self) -> dict:
+        with self.lock:
+            laws = self.store.laws()
+            return {"status": "ok", "laws": len(laws),
+                    "imported": sum(1 for l in laws if l.source != "base"),
+                    "features": self.features()}
+
+    def features(self) -> dict:
+        """Which library parts this build has (the web page hides what is missing)."""
+        out = {}
+        for name, (module, attr) in {
+            "ask": ("falv.answer.compose", "answer"), "search": ("falv.search.retrieve", "search"),
+            "verify": ("falv.law.verify", "verify_text"),
+            "route": ("falv.domain.personal_info.channels", "route"),
+            "severity": ("falv.domain.personal_info.severity", "severity"),
+            "draft": ("falv.domain.personal_info.drafts", "render_draft"),
+            "kb_ingest": ("falv.kb.ingest", None),
+        }.items():
+            try:
+                _require(module, attr)
+                out[name] = True
+            except NotImplementedFeature:
+                out[name] = False
+        return out
+
+    def ask(self, question: str) -> dict:
+        check_question(question)
+        answer = _require("falv.answer.compose", "answer")
+        with self.lock:
+            return answer(question, self).to_dict()
+
+    def search(self, query: str, top: int = 10, law: str | None = None) -> list[dict]:
+        check_question(query, "检索词")
+        if not 1 <= int(top) <= MAX_TOP:
+            raise InputError(f"top 应在 1 到 {MAX_TOP} 之间：{top}")
+        search = _require("falv.search.retrieve", "search")
+        with self.lock:
+            return [h.to_dict() for h in search(self.store, query, top=int(top), law=law or None)]
+
+    def article(self, law: str, article: str) -> dict:
+        """The stored article (same lookup as `falv article`): exact title or alias only."""
+        import difflib
+
+        from .law.resolve import resolver_for
+        from .text import canonical_article_no
+
+        if not law or not law.strip():
+            raise InputError("请给出法规名称")
+        article_no = canonical_article_no(article)
+        with self.lock:
+            res = resolver_for(self.store)
+            title = res.resolve_title(law)
+            if title is None:
+                near = res.nearest_titles(law, n=5)
+                raise NotFoundError(f"法规库中没有《{law}》",
+                                    hint="相近的法规：" + "、".join(near) if near else None)
+            found = res.law_for(title, law)
+            art = self.store.article(found.law_id, article_no)
+            if art is None:
+                numbers = [a.article_no for a in self.store.articles(found.law_id)]
+                near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
+                raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
+                                    hint="最接近的条文：" + "、".join(near) if near else None)
+            out = art.to_dict()
+            out["current"] = self.store.is_current(art.law)
+            return out
+
+    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> list[dict]:
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("没有可核验的文本")
+        if len(text) > MAX_TEXT_CHARS:
+            raise InputError(f"文本过长：{len(text)} 字（上限 {MAX_TEXT_CHARS} 字）")
+        verify_text = _require("falv.law.verify", "verify_text")
+        with self.lock:
+            return [c.to_dict() for c in verify_text(self.store, text, quotes=quotes, as_of=as_of)]
+
+    def route(self, question: str | None = None, scenario: str | None = None) -> dict:
+        if question is not None and not scenario:
+            check_question(question)
+        route = _require("falv.domain.personal_info.channels", "route")
+        with self.lock:
+            return route(question, scenario, self.store)
+
+    def scenarios(self) -> list[dict]:
+        return _require("falv.domain.personal_info.channels", "list_scenarios")()
+
+    def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
+        severity = _require("falv.domain.personal_info.severity", "severity")
+        with self.lock:
+            return severity(counts or {}, gains, self.store, **flags)
+
+    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
+        render_draft = _require("falv.domain.personal_info.drafts", "render_draft")
+        with self.lock:
+            return render_draft(kind, fill or {}, self.store, fmt)
+
+    def draft_kinds(self) -> list[dict]:
+        return _require("falv.domain.personal_info.drafts", "draft_kinds")()
+
+    # -- writing (the API guards these with FALV_ADMIN_TOKEN) -----------------------------------
+
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> dict:
+        """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
+        import_files = _require("falv.law.importer", "import_files")
+        with self.lock, _as_files(files) as paths:
+            report = import_files(self.store, paths, dry_run=dry_run)
+            return report.to_dict()
+
+    def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
+        ingest = _require("falv.kb.ingest")
+        fn = getattr(ingest, "ingest_files", None) or getattr(ingest, "ingest", None)
+        if fn is None:
+            raise NotImplementedFeature("此功能尚未实现：falv.kb.ingest.ingest_files")
+        with self.lock, _as_files(files) as paths:
+            report = fn(self.store, paths)
+            self.__dict__.pop("_composer", None)  # the answerer reloads the knowledge base
+            return report.to_dict() if hasattr(report, "to_dict") else report
+
+
+class _as_files:
+    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards."""
+
+    def __init__(self, files: list[tuple[str, str]]):
+        if not files:
+            raise InputError("没有要导入的文件")
+        if len(files) > MAX_FILES:
+            raise InputError(f"一次最多导入 {MAX_FILES} 个文件")
+        self.files = files
+
+    def __enter__(self) -> list[Path]:
+        self.tmp = tempfile.TemporaryDirectory(prefix="falv-upload-")
+        try:
+            return self._write()
+        except BaseException:
+            self.tmp.cleanup()
+            raise
+
+    def _write(self) -> list[Path]:
+        paths = []
+        for i, (name, text) in enumerate(self.files):
+            base = Path(name or f"file{i}.md").name  # no directories from the client
+            if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
+                raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
+            path = Path(self.tmp.name) / f"{i:03d}-{base}"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    def __exit__(self, *exc) -> None:
+        self.tmp.cleanup()
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The process's engine, created on first use (each uvicorn worker has its own)."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine()
+    return _engine

@@ -1,0 +1,273 @@
+"""The HTTP API (FastAPI, OpenAPI at /openapi.json, docs at /docs) and the web page at /.
+
+Every endpoint is a thin call into falv.engine.Engine — the same library functions as the CLI.
+Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
+"hint"}; a bad request 422 with the reasons; an oversized body 413; never a stack trace.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..engine import MAX_QUESTION_CHARS, Engine, get_engine
+from ..errors import FalvError
+from . import models as m
+
+log = logging.getLogger("falv.service")
+WEB = Path(__file__).parent / "web"
+MAX_BODY_BYTES = int(os.environ.get("FALV_MAX_BODY_BYTES", 2 * 1024 * 1024))
+ADMIN_PATHS = ("/statutes/import", "/kb/ingest")
+
+_ERRORS = {"model": m.ErrorOut}
+ERROR_RESPONSES = {400: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS, 501: _ERRORS, 503: _ERRORS}
+ADMIN_RESPONSES = {**ERROR_RESPONSES, 401: _ERRORS, 403: _ERRORS}
+
+
+def _json_error(status: int, error: str, message: str, **extra) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
+
+
+class BodyGuard:
+    """ASGI middleware: caps the request body (413), rejects bodies that are not UTF-8 (422)
+    and requests to the write endpoints without the admin token (401/403) before anything runs."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        path = scope.get("path", "")
+        if path in ADMIN_PATHS:
+            denied = _admin_denied(headers.get(b"authorization", b"").decode("latin-1"))
+            if denied is not None:
+                return await denied(scope, receive, send)
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_bytes
+            except ValueError:
+                return await _json_error(400, "bad_request", "Content-Length 无效")(scope, receive, send)
+            if too_big:
+                return await self._too_large(scope, receive, send)
+        if scope.get("method") not in ("POST", "PUT", "PATCH") or path.startswith("/mcp"):
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                return await self._too_large(scope, receive, send)
+            chunks.append(body)
+            if not message.get("more_body"):
+                break
+        data = b"".join(chunks)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return await _json_error(422, "invalid_input",
+                                     f"请求体不是有效的 UTF-8 文本（第 {exc.start} 字节）")(scope, receive, send)
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": data, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    async def _too_large(self, scope, receive, send):
+        return await _json_error(413, "payload_too_large",
+                                 f"请求体过大（上限 {self.max_bytes} 字节）")(scope, receive, send)
+
+
+def _admin_token() -> str | None:
+    return os.environ.get("FALV_ADMIN_TOKEN") or None
+
+
+def _admin_denied(authorization: str) -> JSONResponse | None:
+    token = _admin_token()
+    if token is None:
+        return _json_error(403, "admin_disabled", "写入接口未启用：服务端未设置 FALV_ADMIN_TOKEN")
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        resp = _json_error(401, "unauthorized", "缺少或错误的管理令牌（Authorization: Bearer …）")
+        resp.headers["WWW-Authenticate"] = "Bearer"
+        return resp
+    return None
+
+
+_bearer = HTTPBearer(auto_error=False, description="FALV_ADMIN_TOKEN")
+
+
+def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
+    """Declared on the write endpoints (OpenAPI security); BodyGuard has already checked."""
+    denied = _admin_denied(f"Bearer {creds.credentials}" if creds else "")
+    if denied is not None:
+        raise FalvError("unauthorized")  # unreachable behind BodyGuard; never writes
+
+
+def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
+    """The app. engine defaults to the process's engine (loaded on first request), so every
+    uvicorn worker (an import-string factory) opens the store once, read-only for requests."""
+    lifespan = None
+    mcp_app = None
+    if mcp:
+        from .mcp import build_server
+
+        mcp_server = build_server(lambda: eng())
+        mcp_app = mcp_server.streamable_http_app(streamable_http_path="/", stateless_http=True,
+                                                 json_response=True)
+        from contextlib import asynccontextmanager
+
+        @asynccontextmanager
+        async def lifespan(_app):
+            async with mcp_server.session_manager.run():
+                yield
+
+    app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan,
+                  description="离线中文法律咨询引擎：问答、法条检索、引用核验、个人信息保护工具。"
+                              "所有接口与命令行 falv 调用同一套库函数。")
+    app.add_middleware(BodyGuard)
+
+    def eng() -> Engine:
+        return engine if engine is not None else get_engine()
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    @app.exception_handler(FalvError)
+    async def falv_error(_req, exc: FalvError):
+        return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_req, exc: RequestValidationError):
+        reasons = [{"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg", ""),
+                    "type": e.get("type", "")} for e in exc.errors()]
+        first = reasons[0] if reasons else {"loc": [], "msg": ""}
+        where = ".".join(x for x in first["loc"] if x != "body")
+        return _json_error(422, "invalid_input", f"请求无效：{where + '：' if where else ''}{first['msg']}",
+                           reasons=reasons)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_req, exc: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _json_error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(_req, exc: Exception):
+        log.exception("unexpected error")
+        return _json_error(500, "internal_error", "服务内部错误（已记录）")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @app.get("/health", response_model=m.HealthOut, tags=["meta"])
+    def health():
+        """服务状态：法规数、导入数、本版本具备的功能。"""
+        return eng().health()
+
+    @app.post("/ask", response_model=m.AnswerOut, responses=ERROR_RESPONSES, tags=["answer"])
+    def ask(body: m.AskIn):
+        """回答问题：【法律分析】步骤、【法律依据】原文及核验结论、维权渠道（见 docs/answer-schema.md）。"""
+        return eng().ask(body.question)
+
+    @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
+    def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
+               top: int = Query(10, ge=1, le=100), law: str | None = Query(None, max_length=200)):
+        """检索现行有效的法条（与 falv search 相同）。"""
+        return {"query": q, "hits": eng().search(q, top=top, law=law)}
+
+    @app.get("/articles/{law}/{article}", response_model=m.ArticleOut, responses=ERROR_RESPONSES,
+             tags=["statutes"])
+    def article(law: str = PathParam(..., max_length=200, description="法规全称或简称，如 民法典、个保法"),
+                article: str = PathParam(..., max_length=40, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
+        """一条法条的原文、章节、时效性（法条联想）。"""
+        return eng().article(law, article)
+
+    @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
+    def verify(body: m.VerifyIn):
+        """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
+        items = eng().verify(body.text, quotes=body.quotes, as_of=body.as_of)
+        return {"citations": items, "count": len(items),
+                "passed": all(i["verdict"] in ("ok", "partial_quote") for i in items)}
+
+    @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
+    def route(body: m.RouteIn):
+        """个人信息问题的维权路径：场景、渠道（按顺序）、步骤与依据。"""
+        return eng().route(body.question, body.scenario)
+
+    @app.get("/scenarios", tags=["toolkit"])
+    def scenarios() -> list[dict]:
+        """可用于 /route 的场景。"""
+        return eng().scenarios()
+
+    @app.post("/severity", response_model=m.SeverityOut, responses=ERROR_RESPONSES, tags=["toolkit"])
+    def severity(body: m.SeverityIn):
+        """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考。"""
+        flags = body.model_dump(exclude={"counts", "gains"})
+        return eng().severity(body.counts, str(body.gains), **flags)
+
+    @app.get("/drafts", tags=["toolkit"])
+    def draft_kinds() -> list[dict]:
+        """文书类型及其字段。"""
+        return eng().draft_kinds()
+
+    @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
+    def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
+        """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
+        return eng().draft(kind, body.fill, body.format)
+
+    # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
+
+    @app.post("/statutes/import", responses=ADMIN_RESPONSES, tags=["admin"],
+              dependencies=[Depends(require_admin)])
+    def statutes_import(body: m.ImportIn) -> dict:
+        """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
+        return eng().import_statutes([(f.name, f.content) for f in body.files], dry_run=body.dry_run)
+
+    @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
+              dependencies=[Depends(require_admin)])
+    def kb_ingest(body: m.IngestIn) -> dict:
+        """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
+        return eng().kb_ingest([(f.name, f.content) for f in body.files])
+
+    # -- the web page ------------------------------------------------------------------------------
+
+    @app.get("/", include_in_schema=False)
+    def index():
+        return FileResponse(WEB / "index.html", headers=_PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=WEB, check_dir=False), name="static")
+    if mcp_app is not None:
+        app.mount("/mcp", mcp_app)
+    return app
+
+
+# The page loads nothing from elsewhere and runs no inline script: a CSP makes that a rule.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory falv.service.api:app_factory` (several workers)."""
+    return create_app(mcp=os.environ.get("FALV_SERVE_MCP") == "1")

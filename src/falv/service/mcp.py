@@ -1,0 +1,91 @@
+"""The MCP server (official SDK, mcp 2.x MCPServer): falv's engine as tools for AI assistants.
+
+Each tool calls the same Engine method as the HTTP API, and its structured content is the same
+JSON as the CLI's --json (a list is wrapped as {"result": [...]}, as MCP requires an object).
+Bad input comes back as an MCP error result whose text and structured content are the FalvError's
+JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import CallToolResult, TextContent
+
+from ..engine import Engine, get_engine
+from ..errors import FalvError, InputError
+
+INSTRUCTIONS = (
+    "falv：离线中文法律咨询引擎。法条原文均取自法规库，每条引用都经过核验（现行有效 / 已废止→替代条文）。"
+    "回答法律问题用 ask；找法条用 search_statutes；看原文用 get_article；核验一段文字中的法条引用用 "
+    "verify_citations；个人信息泄露的维权渠道用 route；侵犯公民个人信息罪的情节估算用 severity；"
+    "生成权利请求书、投诉信用 draft。结论仅供参考，不构成法律意见。"
+)
+
+
+def _error(exc: FalvError) -> CallToolResult:
+    data = exc.to_dict()
+    return CallToolResult(content=[TextContent(type="text", text=json.dumps(data, ensure_ascii=False))],
+                          structured_content=data, is_error=True)
+
+
+def _call(fn: Callable[[], Any]):
+    try:
+        return fn()
+    except FalvError as exc:
+        return _error(exc)
+
+
+def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
+    """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
+    eng = engine or get_engine
+    server = MCPServer("falv", instructions=INSTRUCTIONS, version="0.1.0")
+
+    @server.tool(structured_output=True)
+    def ask(question: str) -> dict[str, Any]:
+        """回答一个中文法律问题：法律分析步骤、法律依据（法规库原文 + 核验结论）、维权渠道。"""
+        return _call(lambda: eng().ask(question))
+
+    @server.tool(structured_output=True)
+    def search_statutes(query: str, top_k: int = 10, law: str | None = None) -> list[dict[str, Any]]:
+        """检索现行有效的法条；law 可限定在一部法律（全称或简称）。"""
+        return _call(lambda: eng().search(query, top=top_k, law=law))
+
+    @server.tool(structured_output=True)
+    def get_article(law: str, article: str) -> dict[str, Any]:
+        """一条法条的原文、章节与时效性。law：全称或简称（民法典、个保法）；article：1038 或 第一千零三十八条。"""
+        return _call(lambda: eng().article(law, article))
+
+    @server.tool(structured_output=True)
+    def verify_citations(text: str, quotes: bool = False) -> list[dict[str, Any]]:
+        """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。"""
+        return _call(lambda: eng().verify(text, quotes=quotes))
+
+    @server.tool(structured_output=True)
+    def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:
+        """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
+        if not question and not scenario:
+            return _error(InputError("请给出问题（question）或场景（scenario）"))
+        return _call(lambda: eng().route(question, scenario))
+
+    @server.tool(structured_output=True)
+    def severity(counts: dict[str, int] | None = None, gains: str = "0", insider: bool = False,
+                 used_for_crime: bool = False, knowing: bool = False, prior: str | None = None,
+                 grave_harm: bool = False, major_loss: bool = False,
+                 business: bool = False) -> dict[str, Any]:
+        """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）。counts：类别→条数，如 {"行踪轨迹": 60}；
+        gains：违法所得（元）；prior：criminal 或 admin。仅供参考，不是法律结论。"""
+        return _call(lambda: eng().severity(counts or {}, gains, insider=insider,
+                                            used_for_crime=used_for_crime, knowing=knowing,
+                                            prior=prior, grave_harm=grave_harm,
+                                            major_loss=major_loss, business=business))
+
+    @server.tool(structured_output=True)
+    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown") -> dict[str, Any]:
+        """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
+        police 报案材料。fill：字段→内容；引用的条文从法规库原文插入。"""
+        return _call(lambda: eng().draft(kind, fill or {}, format))
+
+    return server
