@@ -126,3 +126,23 @@ def test_without_imports_only_imported_instruments_are_unverifiable(store):
             assert verdict.passed, (where, b.law, b.clause, verdict.detail)
         else:
             assert verdict.kind.value == "unverifiable", (where, b.law)
+
+
+def test_data_file_wording_is_ours_not_statute_text(imported_store):
+    """Step texts and channel descriptions paraphrase; no run of 14 characters of any article
+    they cite is copied into them."""
+    from falv.domain.personal_info.basis import find_article
+    from falv.domain.personal_info.channels import channel_table
+    from falv.domain.personal_info.scenarios import step_table
+    from falv.text import fold_for_compare
+
+    items = [(sid, text, bases) for sid, (text, _ch, bases) in step_table().items()]
+    items += [(cid, " ".join([c.handles, *c.prepare]), c.basis) for cid, c in channel_table().items()]
+    copied = []
+    for name, text, bases in items:
+        mine = fold_for_compare(text)
+        for b in bases:
+            stored = fold_for_compare(find_article(imported_store, b).text)
+            copied += [(name, b.clause, stored[i:i + 14]) for i in range(len(stored) - 14)
+                       if stored[i:i + 14] in mine]
+    assert not copied, sorted({(n, c) for n, c, _ in copied})
