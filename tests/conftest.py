@@ -13,11 +13,18 @@ STATUTES_DIR = SHARED / "data" / "statutes"
 SEED = REPO / "tests" / "fixtures" / "seed.txt"
 
 
+@pytest.fixture(scope="session")
+def shared_index_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("falv-index")
+
+
 @pytest.fixture(autouse=True)
-def falv_home(tmp_path, monkeypatch):
-    """Every test gets its own empty data directory: nothing leaks between tests."""
+def falv_home(tmp_path, monkeypatch, shared_index_dir):
+    """Every test gets its own empty data directory: nothing leaks between tests. Search indexes
+    are keyed by the store's content hash, so tests share them instead of rebuilding each time."""
     home = tmp_path / "falv-home"
     monkeypatch.setenv("FALV_HOME", str(home))
+    monkeypatch.setenv("FALV_INDEX_DIR", str(shared_index_dir))
     return home
 
 

@@ -24,8 +24,10 @@ def store_path() -> Path:
 
 
 def index_dir() -> Path:
-    """Search indexes, cached next to the store and keyed by a content hash."""
-    return falv_home() / "index"
+    """Search indexes, cached next to the store and keyed by a content hash (FALV_INDEX_DIR
+    overrides: stores with the same content share an index, e.g. across test runs)."""
+    env = os.environ.get("FALV_INDEX_DIR")
+    return Path(env).expanduser() if env else falv_home() / "index"
 
 
 def base_db_path() -> Path:

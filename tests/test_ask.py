@@ -1,0 +1,100 @@
+"""`falv ask` end to end on the real store: grounded answers, the no-answer path, the JSON schema."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from falv.answer.compose import Composer
+from falv.errors import InputError
+
+SCHEMA_KEYS = {"schema_version", "question", "grounded", "scenarios", "analysis", "basis", "notes",
+               "related", "kb_entries", "timings"}
+BASIS_KEYS = {"law", "article", "text", "status", "verdict", "detail", "replacement", "origin",
+              "score", "chapter"}
+
+
+@pytest.fixture
+def composer(store):
+    return Composer(store)
+
+
+def test_express_leak_answer_is_grounded_and_verbatim(composer, store):
+    ans = composer.answer("快递信息泄露了怎么办")
+    assert ans.grounded
+    assert "express" in [s["id"] for s in ans.scenarios]
+    assert ans.analysis and all(p.text for p in ans.analysis)
+    # every basis text is the stored article text, verbatim
+    for b in ans.basis:
+        if b.verdict in ("ok", "partial_quote"):
+            assert b.text == store.get_article(b.law, b.article).text
+    cited = {(c.law, c.article) for p in ans.analysis for c in p.citations}
+    assert cited <= {(b.law, b.article) for b in ans.basis} | {
+        (l, a) for l, a in cited if not store.laws_by_title(l)}
+    bodies = " ".join(ch["body"] for p in ans.analysis for ch in p.channels)
+    assert "邮政管理部门" in bodies and "工商部门" not in bodies
+
+
+def test_unverifiable_instruments_are_marked_not_invented(composer):
+    ans = composer.answer("有人卖我的个人信息，会判刑吗")
+    two_high = [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
+    assert two_high and all(b.verdict == "unverifiable" and b.text == "" for b in two_high)
+
+
+def test_imported_interpretation_is_quoted(imported_store):
+    ans = Composer(imported_store).answer("有人卖我的个人信息，会判刑吗")
+    two_high = [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
+    assert two_high and all(b.verdict == "ok" and b.text for b in two_high)
+
+
+def test_direct_citation_is_looked_up_first(composer, store):
+    ans = composer.answer("民法典第1038条怎么规定的")
+    assert (ans.basis[0].law, ans.basis[0].article) == ("中华人民共和国民法典", "第一千零三十八条")
+    assert ans.basis[0].text == store.get_article("中华人民共和国民法典", "第一千零三十八条").text
+
+
+def test_no_answer_path_is_honest(composer):
+    ans = composer.answer("今天天气怎么样")
+    assert not ans.grounded
+    assert ans.analysis == [] and ans.basis == []
+    assert any(n.kind == "scope" for n in ans.notes)
+
+
+def test_outdated_term_in_question_is_noted(composer):
+    ans = composer.answer("商家泄露我的信息，可以找工商部门投诉吗")
+    notes = [n for n in ans.notes if n.kind == "outdated"]
+    assert notes and notes[0].replacement == "市场监督管理部门"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "问" * 2001, "\x00"])
+def test_bad_questions_are_rejected(composer, bad):
+    with pytest.raises(InputError):
+        composer.answer(bad)
+
+
+def test_json_schema(composer):
+    data = composer.answer("个人信息泄露找什么部门投诉").to_dict()
+    assert set(data) == SCHEMA_KEYS
+    assert data["basis"] and all(set(b) == BASIS_KEYS for b in data["basis"])
+    assert all({"text", "source", "citations", "provenance", "channels"} <= set(p)
+               for p in data["analysis"])
+    assert "total_ms" in data["timings"]
+
+
+def _falv(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "falv", *args], capture_output=True,
+                          text=True, input=input, timeout=120)
+
+
+def test_cli_formats_and_errors():
+    out = _falv("ask", "快递信息泄露了怎么办", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["grounded"] is True
+    md = _falv("ask", "快递信息泄露了怎么办", "--format", "markdown")
+    assert "### 【法律分析】" in md.stdout and "### 【法律依据】" in md.stdout
+    text = _falv("ask", "快递信息泄露了怎么办")
+    assert "【法律分析】" in text.stdout and "【法律依据】" in text.stdout
+    for args in (("ask", ""), ("ask", "x" * 2001), ("ask", "q", "--format", "pdf")):
+        bad = _falv(*args)
+        assert bad.returncode == 2 and "错误" in bad.stderr and "Traceback" not in bad.stderr
