@@ -164,3 +164,11 @@ def test_cli_draft_json_and_list(capsys, store):
 def test_cli_draft_errors_exit_2(capsys, store, argv, needle):
     code, _, err = run(capsys, *argv)
     assert code == 2 and needle in err
+
+
+def test_render_draft_rejects_malformed_api_input(store):
+    with pytest.raises(InputError):
+        render_draft(None, {}, store)
+    with pytest.raises(InputError):
+        render_draft("access", ["姓名=张三"], store)
+    assert "申请人：3" in render_draft("access", {"姓名": 3}, store)["text"]

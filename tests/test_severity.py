@@ -278,3 +278,14 @@ def test_cli_severity_text(capsys, imported_store):
 def test_cli_severity_invalid_input_exits_2(capsys, store, argv):
     code, _, err = run(capsys, "severity", *argv)
     assert code == 2 and err.startswith("错误：")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"counts": [("行踪轨迹", 60)]},
+    {"counts": {1: 60}},
+    {"counts": {}, "insider": "yes"},
+    {"counts": {}, "shoe_size": 42},
+])
+def test_severity_rejects_malformed_api_input(kwargs, store):
+    with pytest.raises(InputError):
+        severity(store=store, **kwargs)

@@ -95,8 +95,12 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
     with the user's values filled in and the cited articles quoted from the store."""
     if fmt not in FORMATS:
         raise InputError(f"未知的输出格式：{fmt}", hint="可用格式：markdown、text")
+    if not isinstance(kind, str):
+        raise InputError("文书类型必须是文本")
     t = template(kind)
-    fill = dict(fill or {})
+    if fill is not None and not isinstance(fill, dict):
+        raise InputError("填写内容应为 字段→内容 的映射")
+    fill = {str(k): "" if v is None else str(v) for k, v in (fill or {}).items()}
     unknown = [k for k in fill if k not in t.fields]
     if unknown:
         raise InputError(f"文书“{t.title}”没有字段：{'、'.join(unknown)}",

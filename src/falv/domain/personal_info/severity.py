@@ -74,8 +74,8 @@ def parse_counts(specs) -> dict[str, int]:
     return counts
 
 
-def _check_category(key: str) -> None:
-    if key not in categories():
+def _check_category(key) -> None:
+    if not isinstance(key, str) or key not in categories():
         raise InputError(f"未知的信息类别：{key!r}", hint="可用类别：" + " ".join(categories()))
 
 
@@ -128,6 +128,12 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
            business: bool = False) -> Assessment:
     """Apply 第五条 (or 第六条 for purchases in lawful business) to the facts."""
     t = table()
+    if counts is not None and not isinstance(counts, dict):
+        raise InputError("条数应为 类别→条数 的映射，例如 {\"行踪轨迹\": 60}")
+    for name, flag in (("insider", insider), ("used_for_crime", used_for_crime), ("knowing", knowing),
+                       ("grave_harm", grave_harm), ("major_loss", major_loss), ("business", business)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} 应为 true 或 false：{flag!r}")
     checked = {}
     for key, value in (counts or {}).items():
         _check_category(key)
@@ -258,9 +264,15 @@ def _business(counts, gains, prior, inputs, tiers) -> Assessment:
 
 # -- JSON for CLI / API / MCP ---------------------------------------------------------------------
 
+FLAGS = ("insider", "used_for_crime", "knowing", "prior", "grave_harm", "major_loss", "business")
+
+
 def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
     """JSON-ready assessment: level, label, fired rules (with the clause text from the store),
     aggregation steps, the articles quoted from the store (or 未导入), notes."""
+    unknown = [k for k in flags if k not in FLAGS]
+    if unknown:
+        raise InputError(f"未知的参数：{'、'.join(unknown)}", hint="可用参数：" + "、".join(FLAGS))
     a = assess(counts, gains, **flags)
     t = table()
     src = t["source"]
