@@ -34,7 +34,7 @@ W_LAW = 0.3
 PHRASE_MIN, PHRASE_CAP = 2, 8
 IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
 IDF_COVER = False  # coverage counts rare terms more than common ones
-W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: the 2nd…4th best candidates of the same chapter
+W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: sum of the 2nd and 3rd best candidates of a chapter
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
@@ -96,13 +96,16 @@ class Searcher:
         law_title = self._resolve_law(law) if law else None
         hits: list[Hit] = []
         seen: set[int] = set()
-        for doc in self._direct(question):
+        direct, spans = self._direct(question)
+        for doc in direct:
             if law_title and self._law_title(doc) != law_title:
                 continue
             if doc not in seen:
                 seen.add(doc)
                 hits.append(self._hit(doc, 1000.0 - len(hits), ("direct",)))
-        for doc, score, reasons in self._ranked(question, law_title):
+        # the citation text itself (第二百五十三条之一) would only match other articles' numbers
+        rest = _blank(question, spans)
+        for doc, score, reasons in (self._ranked(rest, law_title) if rest.strip() else []):
             if len(hits) >= top:
                 break
             if doc not in seen:
@@ -192,16 +195,17 @@ class Searcher:
             out.append((doc, score + W_CHAPTER * vote, reasons))
         return out
 
-    def _direct(self, question: str) -> list[int]:
-        """Documents cited explicitly in the question, in order of appearance."""
-        docs = []
-        for law_title, article_no in _explicit_citations(self.store, question, self._names):
+    def _direct(self, question: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Documents cited explicitly in the question (in order), and the citations' spans."""
+        docs, spans = [], []
+        for law_title, article_no, span in _explicit_citations(self.store, question, self._names):
+            spans.append(span)
             for lid_code in self._title_code.get(law_title, []):
                 doc = self._key_to_doc.get((self._law_ids[lid_code], article_no))
                 if doc is not None:
                     docs.append(doc)
                     break
-        return docs
+        return docs, spans
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -264,8 +268,14 @@ _CITE = re.compile(r"《?(?P<law>[\u4e00-\u9fff]{2,40}?)》?\s*第\s*(?P<no>[0-9
                    r"(?:\s*之\s*(?P<suf>[0-9一二三四五六七八九十]+))?")
 
 
-def _explicit_citations(store, question: str, names) -> list[tuple[str, str]]:
-    """(canonical title, article number) for each explicit citation in the question.
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _explicit_citations(store, question: str, names) -> list[tuple[str, str, tuple[int, int]]]:
+    """(canonical title, article number, span) for each explicit citation in the question.
 
     Uses falv.law.find.extract + falv.law.resolve.Resolver where they exist (aliases, 本法,
     ranges); until then a plain pattern: a law title or its short form, then 第N条[之M]."""
@@ -283,13 +293,13 @@ def _explicit_citations(store, question: str, names) -> list[tuple[str, str]]:
             continue
         no = m.group("no") + ("之" + m.group("suf") if m.group("suf") else "")
         try:
-            out.append((title, format_article_no(*parse_article_no(no))))
+            out.append((title, format_article_no(*parse_article_no(no)), m.span()))
         except InputError:
             continue
     return out
 
 
-def _resolved_citations(store, question: str) -> list[tuple[str, str]]:
+def _resolved_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
     from ..law.find import extract
     from ..law.resolve import resolver_for
     from ..text import format_article_no
@@ -301,7 +311,8 @@ def _resolved_citations(store, question: str) -> list[tuple[str, str]]:
             continue
         cit = resolver.resolve(cit)
         if cit.law_title:
-            out.append((cit.law_title, format_article_no(cit.ref.number, cit.ref.suffix)))
+            out.append((cit.law_title, format_article_no(cit.ref.number, cit.ref.suffix),
+                        tuple(cit.span)))
     return out
 
 
