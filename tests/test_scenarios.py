@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from falv.domain.personal_info.scenarios import detect, scenarios, step_table, steps_for
 from falv.errors import InputError
@@ -206,3 +208,15 @@ def test_everyday_questions_without_an_information_angle_do_not_hit(question, no
 
 def test_email_harassment_is_spam():
     assert "spam" in [h.id for h in detect("有人天天发邮件骚扰我，怎么办")]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("快递面单泄露骚扰电话短信人脸刷脸征信病历诈骗身份证冒用app的了我被公司医院平台（）()[].*+?\\ \n")), max_size=80)
+       | st.text(max_size=60))
+def test_detect_never_fails_and_hits_are_consistent(text):
+    hits = detect(text)
+    ids = [h.id for h in hits]
+    assert len(ids) == len(set(ids))
+    assert all(h.score >= 2 and h.terms for h in hits)
+    assert "general" not in ids or ids == ["general"]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
