@@ -51,6 +51,89 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX IF NOT EXISTS articles_law ON articles(law_id, ordinal);
     """),
+    # 2: the Q&A knowledge base (falv.kb.store): entries, their source answers, points with every
+    # place they occur, citations with verdicts, currency annotations.
+    (2, """
+    CREATE TABLE IF NOT EXISTS kb_sources (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        encoding TEXT NOT NULL,
+        style TEXT NOT NULL,
+        entries INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS kb_entries (
+        id INTEGER PRIMARY KEY,
+        question TEXT NOT NULL,
+        norm TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS kb_entries_norm ON kb_entries(norm);
+    CREATE TABLE IF NOT EXISTS kb_answers (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES kb_entries(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES kb_sources(id) ON DELETE CASCADE,
+        marker TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        question_original TEXT NOT NULL,
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL,
+        raw TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS kb_answers_entry ON kb_answers(entry_id);
+    CREATE TABLE IF NOT EXISTS kb_points (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES kb_entries(id) ON DELETE CASCADE,
+        answer_id INTEGER NOT NULL REFERENCES kb_answers(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT,
+        text TEXT NOT NULL,
+        original TEXT NOT NULL,
+        norm TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS kb_points_entry ON kb_points(entry_id, norm);
+    CREATE TABLE IF NOT EXISTS kb_point_sources (
+        point_id INTEGER NOT NULL REFERENCES kb_points(id) ON DELETE CASCADE,
+        answer_id INTEGER NOT NULL REFERENCES kb_answers(id) ON DELETE CASCADE,
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL,
+        PRIMARY KEY (point_id, answer_id, line_start)
+    );
+    CREATE TABLE IF NOT EXISTS kb_citations (
+        id INTEGER PRIMARY KEY,
+        answer_id INTEGER NOT NULL REFERENCES kb_answers(id) ON DELETE CASCADE,
+        point_id INTEGER REFERENCES kb_points(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        raw TEXT NOT NULL,
+        law_text TEXT,
+        law TEXT,
+        article TEXT,
+        quoted_text TEXT,
+        verdict TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        replacement TEXT,
+        diff TEXT,
+        quoted_law_id TEXT,
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS kb_citations_answer ON kb_citations(answer_id);
+    CREATE TABLE IF NOT EXISTS kb_annotations (
+        id INTEGER PRIMARY KEY,
+        point_id INTEGER NOT NULL REFERENCES kb_points(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        replacement TEXT NOT NULL,
+        note TEXT NOT NULL,
+        since TEXT,
+        basis TEXT
+    );
+    CREATE INDEX IF NOT EXISTS kb_annotations_point ON kb_annotations(point_id);
+    """),
 ]
 
 SCHEMA_VERSION = max(v for v, _ in MIGRATIONS)

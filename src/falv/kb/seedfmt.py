@@ -1,0 +1,357 @@
+"""Parser for seed-format Q&A documents (pure: bytes in, ParsedDocument out, no store access).
+
+A document is a list of entries. An entry opens with a numbered line (㈠ 个人信息泄露找什么部门投诉)
+and holds an answer in blocks: 法律分析 (optional label: text before the first label is analysis
+too) and 法律依据 (citations with the quoted article text). Labels are written 【法律分析】,
+【法律分析】: or 法律分析: (colon half- or full-width, optional).
+
+Which numbering marks entries is decided per document: analysis text enumerates its own points
+(一、二、三、 or 1、2、3、), so the entry style is the one whose numbered lines open segments that
+contain answer blocks, with numbers that keep increasing (analysis enumerations restart in every
+entry). A line of that style whose number does not exceed the previous entry's stays text.
+
+Every line is normalised (full/half width, traditional → simplified, spaces) for processing; the
+original text is kept alongside for provenance. Any defect rejects the whole document with
+ImportRejected naming file:line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import FalvError, ImportRejected
+from ..text import cn_to_int, fold_for_compare, normalize
+
+MAX_BYTES = 64 * 1024 * 1024
+
+_CN = "一二三四五六七八九十百零〇两"
+_ROMAN = {ch: i for i, ch in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ", 1)}
+
+# Entry numbering styles, in order of preference when two explain a document equally well.
+# Each pattern runs on a normalised line and yields (num, rest).
+ENTRY_STYLES: dict[str, re.Pattern] = {
+    "circled": re.compile(r"^\s*(?P<num>[㈠-㈩])\s*(?P<rest>.*)$"),
+    "roman": re.compile(r"^\s*(?P<num>[Ⅰ-Ⅻ])(?:\s*[.、,:]|\s|(?=\S))\s*(?P<rest>.*)$"),
+    "paren_cn": re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,4}})\)\s*(?P<rest>.*)$"),
+    "cn": re.compile(rf"^\s*(?P<num>[{_CN}]{{1,4}})、\s*(?P<rest>.*)$"),
+    "digit_dot": re.compile(r"^\s*(?P<num>\d{1,4})\.(?!\d)\s*(?P<rest>.*)$"),
+    "digit": re.compile(r"^\s*(?P<num>\d{1,4})、\s*(?P<rest>.*)$"),
+    "circled_digit": re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>.*)$"),
+    "paren_digit": re.compile(r"^\s*\((?P<num>\d{1,3})\)\s*(?P<rest>.*)$"),
+}
+MARKER_SHAPE = {"circled": "{n}", "roman": "{n}", "paren_cn": "({n})", "cn": "{n}、",
+                "digit_dot": "{n}.", "digit": "{n}、", "circled_digit": "{n}", "paren_digit": "({n})"}
+_BRACKET_LABEL = re.compile(r"^\s*【(?P<label>[^】\n]{1,20})】\s*:?\s*(?P<rest>.*)$")
+_QUESTION_PREFIX = re.compile(r"^(?:问题|问|咨询问题)\s*:\s*")
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, str]:
+    """label text → 'analysis' | 'basis' (data/labels.toml)."""
+    with resources.files("falv.kb").joinpath("data/labels.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {lab: kind for kind in ("analysis", "basis") for lab in data.get(kind, [])}
+
+
+@lru_cache(maxsize=1)
+def _bare_label() -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, labels()), key=len, reverse=True))
+    # a bare label counts only when followed by a colon, a space, 《 or the end of the line
+    return re.compile(rf"^\s*(?P<label>{words})\s*(?::\s*|\s+|(?=《)|$)(?P<rest>.*)$")
+
+
+# -- value types ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Point:
+    """One analysis point: an enumerated item (label 一 / 1), an intro line, or a paragraph."""
+
+    ordinal: int
+    kind: str  # intro · point
+    label: str | None
+    text: str  # normalised, without the enumeration marker
+    original: str  # as written, marker included
+    line_start: int
+    line_end: int
+
+    @property
+    def norm(self) -> str:
+        return fold_for_compare(self.text)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The 法律依据 block: normalised lines joined by \\n, with the file line of each."""
+
+    text: str
+    original: str
+    lines: tuple[int, ...]  # file line number of each line of `text`
+
+    def line_at(self, offset: int) -> int:
+        """File line of a character offset into `text`."""
+        return self.lines[min(self.text.count("\n", 0, max(0, offset)), len(self.lines) - 1)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    marker: str  # ㈠ / 1. / 一、 as written (normalised)
+    number: int
+    question: str  # normalised
+    question_original: str
+    line_start: int
+    line_end: int
+    points: tuple[Point, ...]
+    basis: Basis | None
+    raw: str  # every original line of the entry, for provenance
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(self.points) or self.basis is not None
+
+
+@dataclass
+class Document:
+    file: str
+    encoding: str
+    sha256: str
+    style: str
+    entries: list[Entry] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)  # preamble (title) lines before entry 1
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-8 (BOM allowed), else GB18030 decoded strictly; neither → ImportRejected at file:line."""
+    if len(data) > MAX_BYTES:
+        raise ImportRejected(f"文件过大（{len(data)} 字节，上限 {MAX_BYTES}）", location=f"{name}:1")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf_exc:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            line = data.count(b"\n", 0, utf_exc.start) + 1
+            raise ImportRejected(
+                f"编码无法识别：既不是 UTF-8 也不是 GB18030（第 {utf_exc.start} 字节起无法解码）",
+                location=f"{name}:{line}") from None
+        return text, "gb18030"
+
+
+def _lines(text: str) -> list[str]:
+    """Split on \\n only (\\r dropped): line numbers agree with editors and with the importer."""
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+# -- numbering --------------------------------------------------------------------------------
+
+def _number(style: str, num: str) -> int:
+    if style == "circled":
+        return ord(num) - 0x3220 + 1
+    if style == "circled_digit":
+        return ord(num) - 0x2460 + 1
+    if style == "roman":
+        return _ROMAN[num]
+    if style in ("cn", "paren_cn"):
+        try:
+            return cn_to_int(num)
+        except FalvError:
+            return -1
+    return int(num)
+
+
+def _label(line: str) -> tuple[str, str, str] | None:
+    """(kind, label, rest) for a block label line; kind 'unknown' for an unlisted 【label】."""
+    m = _BRACKET_LABEL.match(line)
+    if m:
+        label = m.group("label").strip()
+        return labels().get(label, "unknown"), label, m.group("rest").strip()
+    m = _bare_label().match(line)
+    if m:
+        return labels()[m.group("label")], m.group("label"), m.group("rest").strip()
+    return None
+
+
+def _heads(norm: list[str], style: str) -> list[tuple[int, int, str, str]]:
+    """(index, number, marker, rest) of the lines that open entries in this style: numbered lines
+    whose number exceeds the previous entry's (an analysis enumeration restarts and stays text)."""
+    pattern = ENTRY_STYLES[style]
+    heads: list[tuple[int, int, str, str]] = []
+    last = 0
+    for i, line in enumerate(norm):
+        m = pattern.match(line)
+        if not m:
+            continue
+        n = _number(style, m.group("num"))
+        if n > last:
+            heads.append((i, n, MARKER_SHAPE[style].format(n=m.group("num")), m.group("rest").strip()))
+            last = n
+    return heads
+
+
+def choose_style(norm: list[str], is_label: list[bool]) -> tuple[str, list] | None:
+    """The entry style that best explains the document: most entries whose segment contains a
+    block label. Ties go to the earlier style in ENTRY_STYLES."""
+    best = None
+    for style in ENTRY_STYLES:
+        heads = _heads(norm, style)
+        if not heads:
+            continue
+        score = 0
+        for k, (i, *_rest) in enumerate(heads):
+            end = heads[k + 1][0] if k + 1 < len(heads) else len(norm)
+            if any(is_label[j] for j in range(i + 1, end)):
+                score += 1
+        if score and (best is None or score > best[0]):
+            best = (score, style, heads)
+    return (best[1], best[2]) if best else None
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+def parse_file(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from None
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, name: str) -> Document:
+    text, encoding = decode(data, name)
+    doc = parse_text(text, name)
+    doc.encoding = encoding
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def parse_text(text: str, name: str = "<text>") -> Document:
+    """Parse a decoded document. Raises ImportRejected (file:line) on any defect."""
+    if not isinstance(text, str):
+        raise ImportRejected("文档必须是文本", location=f"{name}:1")
+    original = _lines(text)
+    norm = [normalize(line) for line in original]
+    labels_at = [_label(line) if line else None for line in norm]
+    for i, lab in enumerate(labels_at):
+        if lab and lab[0] == "unknown":
+            raise ImportRejected(f"未知的块标签【{lab[1]}】（可用的标签：{'、'.join(labels())}）",
+                                 location=f"{name}:{i + 1}")
+    chosen = choose_style(norm, [lab is not None for lab in labels_at])
+    if chosen is None:
+        where = next((i for i, lab in enumerate(labels_at) if lab), None)
+        if where is not None:
+            raise ImportRejected(f"“{labels_at[where][1]}”块之前没有编号的问题（如 ㈠ 问题）",
+                                 location=f"{name}:{where + 1}")
+        raise ImportRejected("没有可解析的问答条目：需要编号的问题行（㈠、Ⅰ、一、、1.）及其后的"
+                             "法律分析/法律依据块", location=f"{name}:1")
+    style, heads = chosen
+    doc = Document(name, "utf-8", hashlib.sha256(text.encode("utf-8")).hexdigest(), style)
+    first = heads[0][0]
+    for i in range(first):
+        if labels_at[i]:
+            raise ImportRejected(f"“{labels_at[i][1]}”块之前没有编号的问题",
+                                 location=f"{name}:{i + 1}")
+        if norm[i]:
+            doc.skipped_lines.append(i + 1)
+    for k, (i, number, marker, rest) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(norm)
+        doc.entries.append(_entry(name, original, norm, labels_at, i, end, number, marker, rest))
+    return doc
+
+
+def _entry(name, original, norm, labels_at, start, end, number, marker, rest) -> Entry:
+    while end > start + 1 and not norm[end - 1]:
+        end -= 1  # trailing blank lines belong to no entry
+    body = start + 1
+    question, question_original = rest, original[start]
+    if not question:  # the question on the line after the marker
+        while body < end and not norm[body]:
+            body += 1
+        if body >= end or labels_at[body]:
+            raise ImportRejected(f"条目 {marker} 没有问题", location=f"{name}:{start + 1}")
+        question, question_original = norm[body], original[body]
+        body += 1
+    question = _QUESTION_PREFIX.sub("", question).strip()
+    if not question:
+        raise ImportRejected(f"条目 {marker} 没有问题", location=f"{name}:{start + 1}")
+
+    analysis: list[tuple[int, str, str]] = []  # (line index, normalised, original)
+    basis: list[tuple[int, str, str]] = []
+    current = analysis
+    for j in range(body, end):
+        lab = labels_at[j]
+        content, orig = norm[j], original[j]
+        if lab:
+            current = analysis if lab[0] == "analysis" else basis
+            content = lab[2]
+        if content:
+            current.append((j, content, orig))
+    if not analysis and not basis:
+        raise ImportRejected(f"条目 {marker}「{question[:30]}」只有问题，没有回答",
+                             location=f"{name}:{start + 1}")
+    points = tuple(_points(analysis))
+    basis_block = None
+    if basis:
+        basis_block = Basis("\n".join(c for _, c, _ in basis), "\n".join(o for _, _, o in basis),
+                            tuple(j + 1 for j, _, _ in basis))
+    return Entry(marker, number, question, question_original.strip(), start + 1, end,
+                 points, basis_block, "\n".join(original[start:end]))
+
+
+# Enumerations inside an analysis block: the style of the first enumerated line is the top level.
+POINT_STYLES: dict[str, re.Pattern] = {
+    "cn": ENTRY_STYLES["cn"], "digit": ENTRY_STYLES["digit"], "digit_dot": ENTRY_STYLES["digit_dot"],
+    "paren_cn": ENTRY_STYLES["paren_cn"], "paren_digit": ENTRY_STYLES["paren_digit"],
+    "circled_digit": ENTRY_STYLES["circled_digit"],
+}
+
+
+def _enumerated(line: str) -> tuple[str, str, str] | None:
+    for style, pattern in POINT_STYLES.items():
+        m = pattern.match(line)
+        if m and m.group("rest"):
+            return style, m.group("num"), m.group("rest").strip()
+    return None
+
+
+def _points(lines: list[tuple[int, str, str]]) -> list[Point]:
+    """Ordered points: lines before the first enumerated line are intro points; each enumerated
+    line opens a point that continues until the next one; without enumeration every line
+    (paragraph) is a point."""
+    top = next((e[0] for _, c, _ in lines if (e := _enumerated(c))), None)
+    points: list[Point] = []
+    cur: dict | None = None
+
+    def close():
+        if cur is not None:
+            points.append(Point(len(points) + 1, cur["kind"], cur["label"], "\n".join(cur["text"]),
+                                "\n".join(cur["orig"]), cur["start"], cur["end"]))
+
+    for j, content, orig in lines:
+        e = _enumerated(content)
+        if top is not None and e and e[0] == top:
+            close()
+            cur = {"kind": "point", "label": e[1], "text": [e[2]], "orig": [orig.strip()],
+                   "start": j + 1, "end": j + 1}
+        elif top is not None and cur is not None:
+            cur["text"].append(content)
+            cur["orig"].append(orig.strip())
+            cur["end"] = j + 1
+        else:
+            close()
+            cur = None
+            points.append(Point(len(points) + 1, "intro" if top is not None else "point", None,
+                                content, orig.strip(), j + 1, j + 1))
+    close()
+    return points
+
+
+__all__ = ["parse_file", "parse_bytes", "parse_text", "decode", "Document", "Entry", "Point", "Basis",
+           "ENTRY_STYLES", "labels"]
