@@ -95,3 +95,32 @@ def test_segmenter_is_jieba_search_mode_without_hmm():
     # words longer than four characters also yield their 4+-character dictionary sub-words
     assert "个人信息" in Segmenter.from_words({"个人信息": 5, "个人信息处理者": 5, "处理者": 5}, 100).cut_for_search(
         "个人信息处理者")
+
+
+def test_damaged_index_is_rebuilt(small_store):
+    s = Searcher(small_store)
+    (s.index.path / "docs.marshal").write_bytes(b"not marshal data")
+    fresh = StatuteStore()
+    try:
+        assert search(fresh, "隐私权", top=1)
+    finally:
+        fresh.close()
+
+
+def test_empty_store_is_a_clear_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from falv.config import base_db_path
+    from falv.errors import StoreError
+
+    empty = tmp_path / "empty.db"
+    src = sqlite3.connect(f"file:{base_db_path()}?mode=ro", uri=True)
+    dst = sqlite3.connect(empty)
+    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"):
+        dst.execute(sql)
+    dst.commit()
+    monkeypatch.setenv("FALV_BASE_DB", str(empty))
+    with StatuteStore() as store, pytest.raises(StoreError, match="没有现行有效的条文"):
+        search(store, "隐私权")

@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import config
+from ..errors import StoreError
 from ..law.models import Article, Law
 from .analyzer import Analyzer, Segmenter, expansions
 
@@ -122,7 +123,17 @@ def load_or_build(store) -> Index:
         with _build_lock:
             if not _is_complete(path):
                 build(store, path)
-    return load(path)
+    try:
+        return load(path)
+    except (OSError, ValueError, EOFError, KeyError) as exc:  # damaged files: build again, once
+        with _build_lock:
+            shutil.rmtree(path, ignore_errors=True)
+            build(store, path)
+        try:
+            return load(path)
+        except (OSError, ValueError, EOFError, KeyError):
+            raise StoreError(f"检索索引无法读取：{path}（{exc}）",
+                             hint="请检查磁盘空间与权限，或删除该目录后重试") from exc
 
 
 def load(path: Path) -> Index:
@@ -161,6 +172,9 @@ def build(store, path: Path) -> None:
         vocab.update(tokens)
         corpus.append(tokens)
     docs = Docs(*cols)
+    if not corpus:
+        raise StoreError("法规库中没有现行有效的条文，无法建立检索索引",
+                         hint="检查基础法规库（FALV_BASE_DB）或先导入法规")
 
     retriever = bm25s.BM25(k1=1.2, b=0.75)
     retriever.index(corpus, show_progress=False)
