@@ -159,3 +159,11 @@ def test_compact_ranges():
     got = refs("个保法第四十四至四十五条")
     assert [a for _, a in got] == ["第四十四条", "第四十五条"]
     spans_index_input("个保法第四十四至四十五条")
+
+
+def test_compact_lists():
+    got = refs("《民法典》第1038、1039条")
+    assert got == [("民法典", "第一千零三十八条"), ("民法典", "第一千零三十九条")]
+    got = refs("个保法第四十四、四十五、四十七条")
+    assert [a for _, a in got] == ["第四十四条", "第四十五条", "第四十七条"]
+    spans_index_input("个保法第四十四、四十五、四十七条")

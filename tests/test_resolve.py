@@ -89,3 +89,15 @@ def test_normalize_gold(store):
     assert normalize_gold(store, "个保法", "4") == [(PIPL, "第四条")]
     assert normalize_gold(store, "侵权责任法", "第三十六条")[0] == ("中华人民共和国民法典", "第一千一百九十四条")
     assert normalize_gold(store, "不存在的法", "第一条") == [("不存在的法", "第一条")]
+
+
+def test_normalize_gold_forms(store):
+    assert normalize_gold(store, "网安法", 41) == [(CYBER, "第四十三条")]
+    assert normalize_gold(store, "网络安全法", "第四十条至第四十二条") == [
+        (CYBER, "第四十二条"), (CYBER, "第四十三条"), (CYBER, "第四十四条")]
+    assert normalize_gold(store, "个保法", "第十三条第一款") == [(PIPL, "第十三条")]
+    assert normalize_gold(store, "侵权责任法", None) == [("中华人民共和国侵权责任法", "")]
+
+
+def test_traditional_characters_resolve(store):
+    assert Resolver(store).resolve_title("個人信息保護法") == PIPL

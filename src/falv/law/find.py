@@ -101,7 +101,7 @@ class _Scanner:
             if kind == "art":
                 self._article(m)
                 continue
-            if kind == "rng":
+            if kind in ("rng", "lst"):
                 self._compact_range(m)
                 continue
             self._flush_pending()
@@ -194,9 +194,14 @@ class _Scanner:
             self._emit(self.chain_law, ref, m.start(), m.end(), chained=True)
 
     def _compact_range(self, m: re.Match) -> None:
-        """第44-50条 / 第四十四至五十条: one citation per article, all with the range's span."""
+        """第44-50条 / 第四十四至五十条 / 第44、45条: one citation per article, all with the span of
+        the whole expression."""
         try:
-            lo, hi = cn_to_int(m.group("ra")), cn_to_int(m.group("rb"))
+            if m.lastgroup == "lst":
+                numbers = [cn_to_int(x) for x in _LIST_NUM.findall(m.group("lb"))]
+            else:
+                lo, hi = cn_to_int(m.group("ra")), cn_to_int(m.group("rb"))
+                numbers = list(range(lo, hi + 1)) if 0 < lo < hi and hi - lo <= MAX_RANGE else []
         except FalvError:
             return
         law = self.pending
@@ -208,13 +213,14 @@ class _Scanner:
         else:
             self._flush_pending()
             return
-        if not 0 < lo < hi or hi - lo > MAX_RANGE:
+        numbers = [n for n in numbers if n > 0]
+        if not numbers:
             return
         name = law.text if not law.version else f"{law.text}（{law.version}）"
-        for n in range(lo, hi + 1):
+        for n in numbers:
             self.out.append(Citation(name, ArticleRef(n), (start, m.end()), self.text[start:m.end()]))
         self.chain_law, self.chain_end, self.chain_ref, self.chain_start = \
-            law, m.end(), ArticleRef(hi), start
+            law, m.end(), ArticleRef(numbers[-1]), start
 
     def _expand_range(self, m: re.Match, ref: ArticleRef) -> None:
         first = self.chain_ref
@@ -272,6 +278,7 @@ class _Scanner:
 
 # what follows a citation that is not a quote of it: a connector, punctuation, 规定…
 NOT_QUOTE = re.compile(HS + r"(?:[、，,；;。.．和及与等或至到–—\-~～)）]|规定|的|中|之)")
+_LIST_NUM = re.compile(NUM)
 _WORDS = re.compile(r"[^\W_]{2}")
 _ARTICLE_AT = re.compile(HS + r"第" + HS + NUM)
 # an instrument name the tables do not know, right before 第X条 (消费者权益保护法实施条例第五条):
@@ -305,6 +312,7 @@ def _master_regex(names: frozenset[str] | None) -> re.Pattern:
     if bare:
         parts.append(rf"(?P<bare>{bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
     parts.append(rf"(?P<rng>第{HS}(?P<ra>{NUM}){HS}(?:至|到|-|–|—|～|~){HS}(?P<rb>{NUM}){HS}[条條])")
+    parts.append(rf"(?P<lst>第{HS}(?P<lb>{NUM}(?:{HS}[、，,]{HS}{NUM})+){HS}[条條])")
     parts.append(rf"(?P<art>{article})")
     return re.compile("|".join(parts))
 

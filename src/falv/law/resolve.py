@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..errors import InputError, NotFoundError
-from ..text import canonical_article_no, format_article_no, to_halfwidth
+from ..text import canonical_article_no, format_article_no, to_halfwidth, to_simplified
 from .models import Citation, Law
 
 PRC = "中华人民共和国"
@@ -25,9 +25,11 @@ _VERSION_TAIL = re.compile(r"[（(](?P<v>[^（）()]{1,20})[）)]$")
 _YEAR = re.compile(r"(19|20)\d{2}")
 
 
+@lru_cache(maxsize=8192)
 def fold_name(name: str) -> str:
-    """The form in which law names are compared (not a fuzzy match: every character counts)."""
-    return _FOLD_DROP.sub("", to_halfwidth(name or ""))
+    """The form in which law names are compared (not a fuzzy match: every character counts);
+    traditional characters count as their simplified forms."""
+    return _FOLD_DROP.sub("", to_simplified(to_halfwidth(name or "")))
 
 
 def split_version(name: str) -> tuple[str, str | None]:
@@ -239,37 +241,54 @@ def resolver_for(store) -> Resolver:
 
 # -- gold normalisation (eval harness) --------------------------------------------------------
 
-def normalize_gold(store, law: str, article: str | None, old_numbering: bool = True
+def normalize_gold(store, law: str, article: str | int | None, old_numbering: bool = True
                    ) -> list[tuple[str, str]]:
     """A gold citation → [(canonical title, current article number)].
 
-    Aliases resolve to canonical titles; with old_numbering, an article number of the version
-    before the latest amendment (pre-2026 网络安全法 第四十一条) maps to its current number
-    (第四十三条); an article of a repealed law with a known successor maps to that successor.
-    An unresolvable law keeps its name as written.
+    Aliases resolve to canonical titles; `article` may be 41, '41', '第四十一条', '第四十一条第一款' or
+    a range/list ('第四十条至第四十二条'). With old_numbering, an article number of the version
+    before the latest amendment decision (pre-2026 网络安全法 第四十一条) maps to its current number
+    (第四十三条); an article of a repealed law with a known successor maps to that successor. An
+    unresolvable law keeps its name as written.
     """
     from .amendments import renumberings
+    from .find import extract
 
-    if article is None or str(article).strip() == "":
-        title = resolver_for(store).resolve_title(law)
-        return [(title or law, "")]
-    article_no = canonical_article_no(str(article))
     res = resolver_for(store)
+    if article is None or str(article).strip() == "":
+        title = res.resolve_title(law)
+        entry = repealed_law(law)
+        return [(title or (entry.title if entry else law), "")]
+    spelled = str(article).strip()
+    if spelled[0].isdigit() or spelled[0] in "０１２３４５６７８９":
+        spelled = f"第{spelled}" if "条" in spelled else f"第{spelled}条"
+    refs = [c.ref for c in extract(f"《{law}》{spelled}") if c.ref is not None]
+    if not refs:
+        refs_no = [canonical_article_no(spelled)]
+    else:
+        refs_no = [r.article_no for r in refs]
     title = res.resolve_title(law)
     entry = repealed_law(law)
-    if entry is not None:
-        art = repealed_tables()[1].get((entry.title, article_no))
-        if art is not None:
-            return [(art.replacement_law, a) for a in art.articles]
-        return [(entry.title, article_no)]
-    if title is None:
-        return [(law, article_no)]
-    if old_numbering:
-        for renum in renumberings(store, title):
-            new = renum.old_to_new.get(article_no)
-            if new:
-                return [(title, a) for a in new]
-    return [(title, article_no)]
+    out: list[tuple[str, str]] = []
+    for article_no in refs_no:
+        if entry is not None and (title is None or store.current_law(title) is None
+                                  or store.current_law(title).status == "已废止"):
+            art = repealed_tables()[1].get((entry.title, article_no))
+            out.extend([(art.replacement_law, a) for a in art.articles] if art
+                       else [(entry.title, article_no)])
+            continue
+        if title is None:
+            out.append((law, article_no))
+            continue
+        mapped = None
+        if old_numbering:
+            for renum in renumberings(store, title, include_versions=False):
+                mapped = renum.old_to_new.get(article_no)
+                if mapped:
+                    break
+        out.extend((title, a) for a in (mapped or [article_no]))
+    seen: set = set()
+    return [x for x in out if not (x in seen or seen.add(x))]
 
 
 def parse_article_arg(text: str) -> str:
