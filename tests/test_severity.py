@@ -289,3 +289,12 @@ def test_cli_severity_invalid_input_exits_2(capsys, store, argv):
 def test_severity_rejects_malformed_api_input(kwargs, store):
     with pytest.raises(InputError):
         severity(store=store, **kwargs)
+
+
+def test_below_threshold_points_to_the_administrative_offence(store):
+    result = severity({"住宿": 100}, 0, store)
+    assert result["level"] == NONE
+    last = result["articles"][-1]
+    assert (last["law"], last["article"]) == ("中华人民共和国治安管理处罚法", "第五十六条") and last["text"]
+    assert any("治安管理处罚" in n for n in result["notes"])
+    assert all(a["article"] != "第五十六条" for a in severity({"住宿": 500}, 0, store)["articles"])

@@ -39,6 +39,8 @@ def all_citations() -> list[tuple[str, Basis]]:
     law = th["source"]["law"]
     out.append(("thresholds.toml:crime", parse_clause(th["source"]["crime_law"],
                                                       th["source"]["crime_article"])))
+    out.append(("thresholds.toml:below_threshold", parse_clause(th["below_threshold"]["law"],
+                                                                th["below_threshold"]["article"])))
     for key, value in th.items():
         entries = value if isinstance(value, list) else [value]
         for entry in entries:

@@ -280,6 +280,9 @@ def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
     if flags.get("business"):
         article_bases.append(Basis(src["law"], "第六条"))
     article_bases.append(Basis(src["crime_law"], src["crime_article"]))
+    below = t.get("below_threshold")
+    if a.level == NONE and below:
+        article_bases.append(parse_clause(below["law"], below["article"]))
     articles = [quote(store, b) for b in article_bases]
     imported = articles[0]["status"] != NOT_IMPORTED
     rules = []
@@ -291,8 +294,11 @@ def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
             text = clause_text(art.text, b.paragraph, b.item) if art else None
         rules.append({"clause": r.clause, "level": r.level, "detail": r.detail, "text": text})
     notes = list(a.notes)
+    if a.level == NONE and below:
+        notes.insert(0, f"未达情节严重不等于合法：出售、提供或非法获取个人信息仍可能受治安管理处罚"
+                        f"（《{below['law']}》{below['article']}），民事责任也不受影响")
     if not imported:
-        notes.insert(0, f"{src['law']}未导入：阈值取自 falv 内置数据，原文无法引用核验；"
+        notes.insert(0, f"《{src['law']}》未导入：阈值取自 falv 内置数据，原文无法引用核验；"
                         "请先 falv statutes import 导入该司法解释")
     return {"level": a.level, "label": a.label, "rules": rules, "steps": a.steps,
             "aggregation": a.aggregation, "articles": articles, "notes": notes,
