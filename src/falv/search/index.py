@@ -35,7 +35,8 @@ _CN_PREFIX = "中华人民共和国"
 # Amendment instruments (刑法修正案, 修改决定) are merged into the consolidated texts the store
 # also holds; indexing them too would return "条目二十八" fragments instead of the article.
 SKIPPED_DOC_TYPES = ("修正案", "修改决定")
-COMMON_FREQ = 50  # jieba frequency from which a general word is kept in the compact table
+COMMON_FREQ = 50
+KEEP_INDEXES = 4  # index directories kept per index_dir (most recently used first)  # jieba frequency from which a general word is kept in the compact table
 _build_lock = threading.Lock()
 
 
@@ -124,7 +125,9 @@ def load_or_build(store) -> Index:
             if not _is_complete(path):
                 build(store, path)
     try:
-        return load(path)
+        idx = load(path)
+        os.utime(path)  # most recently used: kept by _remove_stale
+        return idx
     except (OSError, ValueError, EOFError, KeyError) as exc:  # damaged files: build again, once
         with _build_lock:
             shutil.rmtree(path, ignore_errors=True)
@@ -210,7 +213,10 @@ def _legal_words():
 
 
 def _remove_stale(current: Path) -> None:
-    """Indexes of older store contents are never read again."""
-    for other in current.parent.iterdir():
-        if other != current and other.is_dir() and ".tmp-" not in other.name:
-            shutil.rmtree(other, ignore_errors=True)
+    """Keep the KEEP_INDEXES most recently used indexes (a data directory may serve several store
+    contents, e.g. tests sharing FALV_INDEX_DIR); older ones are never read again."""
+    dirs = [d for d in current.parent.iterdir()
+            if d.is_dir() and ".tmp-" not in d.name and d != current]
+    dirs.sort(key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in dirs[KEEP_INDEXES - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
