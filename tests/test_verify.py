@@ -236,3 +236,14 @@ def test_old_version_with_unchanged_article_is_ok(imported_store):
                 if (b := imported_store.article(new.law_id, a.article_no)) and b.text == a.text)
     [c] = verify_text(imported_store, f"《快递暂行条例（2019年修订）》{same}")
     assert c.verdict.kind == V.OK
+
+
+def test_missing_paragraph_or_item_is_not_found(store):
+    [c] = verify_text(store, "民法典第一千零三十八条第五款")
+    assert c.verdict.kind == V.NOT_FOUND and "第五款" in c.verdict.detail
+    [c] = verify_text(store, "民法典第一千零三十八条第二款")
+    assert c.verdict.kind == V.OK
+    [c] = verify_text(store, "刑法第二百八十六条之一第一款第九项")
+    assert c.verdict.kind == V.NOT_FOUND and "第九项" in c.verdict.detail
+    [c] = verify_text(store, "刑法第二百八十六条之一第一款第二项")
+    assert c.verdict.kind == V.OK

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..text import fold_for_compare, format_article_no
+from ..text import fold_for_compare, format_article_no, int_to_cn
 from .find import extract
 from .models import AMENDED, REPEALED, Article, Citation, Verdict, VerdictKind
 from .resolve import (Resolver, repealed_law, repealed_tables, resolver_for, split_version,
@@ -159,6 +159,10 @@ class Verifier:
             return Verdict(VerdictKind.NOT_FOUND, title, article_no,
                            f"《{title}》没有{article_no}（共 {len(self.store.articles(law.law_id))} 条）{hint}",
                            notes=tuple(notes))
+        missing = _missing_clause(article, citation.ref)
+        if missing:
+            return Verdict(VerdictKind.NOT_FOUND, title, article_no,
+                           f"《{title}》{article_no}{missing}", notes=tuple(notes))
         if not quote:
             return Verdict(VerdictKind.OK, title, article_no, _status(law), notes=tuple(notes))
         return self._quote_verdict(title, article, quote, citation, notes)
@@ -303,11 +307,40 @@ class Verifier:
                        f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
 
 
+def _clauses(text: str) -> list[tuple[str, list[str]]]:
+    """Article text → [(款, [项…])]: a line opening with （一）/(一) is an item of the 款 above."""
+    out: list[tuple[str, list[str]]] = []
+    for line in (l.strip() for l in text.splitlines()):
+        if not line:
+            continue
+        if line[0] in "（(" and out:
+            out[-1][1].append(line)
+        else:
+            out.append((line, []))
+    return out
+
+
 def _paragraph(article: Article, paragraph: int | None) -> str:
     if not paragraph:
         return article.text
-    paras = [p for p in article.text.split("\n") if p.strip()]
-    return paras[paragraph - 1] if 0 < paragraph <= len(paras) else article.text
+    clauses = _clauses(article.text)
+    if not 0 < paragraph <= len(clauses):
+        return article.text
+    head, items = clauses[paragraph - 1]
+    return "\n".join([head, *items])
+
+
+def _missing_clause(article: Article, ref) -> str | None:
+    """'没有第五款（共 2 款）' when the cited 款/项 does not exist; None when it does."""
+    if ref is None or not ref.paragraph:
+        return None
+    clauses = _clauses(article.text)
+    if ref.paragraph > len(clauses):
+        return f"没有第{int_to_cn(ref.paragraph)}款（共 {len(clauses)} 款）"
+    items = clauses[ref.paragraph - 1][1]
+    if ref.item and ref.item > len(items):
+        return f"第{int_to_cn(ref.paragraph)}款没有第{int_to_cn(ref.item)}项（共 {len(items)} 项）"
+    return None
 
 
 def _fold(title: str) -> str:
