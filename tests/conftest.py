@@ -116,3 +116,18 @@ def imported_store(imported_template, falv_home):
     s = StatuteStore()
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def api_server(request, tmp_path_factory, shared_index_dir):
+    """A real `falv serve` on 127.0.0.1 (subprocess, own FALV_HOME, admin token set), shared by
+    the API and browser tests; it holds the imported ../shared statutes where they exist."""
+    from serving import Server
+
+    store_file = request.getfixturevalue("imported_template") if STATUTES_DIR.is_dir() else None
+    server = Server(tmp_path_factory.mktemp("server-home"), store_file=store_file,
+                    index_dir=shared_index_dir).wait()
+    server.imported = store_file is not None
+    server.warm()
+    yield server
+    server.stop()

@@ -1,0 +1,265 @@
+// falv web page. Every text from the store, the knowledge base or the user is put into the page
+// with textContent (via el()), never as HTML: imported Q&A can contain <script>.
+"use strict";
+
+const BADGES = {
+  ok: "现行有效 · 原文核验",
+  partial_quote: "现行有效 · 节录核验",
+  repealed: "已废止",
+  superseded_version: "条号已变更",
+  mismatch: "引文不符",
+  not_found: "未找到",
+  unverifiable: "未核验（法规库未收录）",
+};
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function badge(verdict, replacement) {
+  let text = BADGES[verdict] || verdict;
+  if (verdict === "repealed" && replacement) text = `已废止 → ${replacement}`;
+  else if (replacement) text += ` → ${replacement}`;
+  return el("span", { class: `badge ${verdict}`, "data-verdict": verdict }, text);
+}
+
+async function api(method, path, body) {
+  const opts = { method, headers: {} };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  const resp = await fetch(path, opts);
+  let data = null;
+  try { data = await resp.json(); } catch (_) { /* not JSON */ }
+  if (!resp.ok) {
+    const err = new Error((data && data.message) || `请求失败（${resp.status}）`);
+    err.status = resp.status;
+    err.data = data;
+    throw err;
+  }
+  return data;
+}
+
+function setStatus(id, text, isError) {
+  const node = document.getElementById(id);
+  node.textContent = text || "";
+  node.classList.toggle("error", Boolean(isError));
+}
+
+// -- 法条联想: the article view ---------------------------------------------------------------
+
+function citeLink(law, article, label) {
+  return el("a", {
+    class: "cite", href: "#", "data-law": law, "data-article": article,
+    onclick: (ev) => { ev.preventDefault(); showArticle(law, article); },
+  }, label || `《${shortTitle(law)}》${article}`);
+}
+
+function shortTitle(law) {
+  return law.startsWith("中华人民共和国") ? law.slice("中华人民共和国".length) : law;
+}
+
+async function showArticle(law, article, extra) {
+  const view = document.getElementById("article-view");
+  const body = document.getElementById("article-body");
+  body.replaceChildren(el("p", { class: "muted" }, "载入中…"));
+  view.hidden = false;
+  try {
+    const a = await api("GET", `/articles/${encodeURIComponent(law)}/${encodeURIComponent(article)}`);
+    const where = [a.chapter, a.section].filter(Boolean).join(" ");
+    const dates = [a.publish_date && `公布 ${a.publish_date}`, a.effective_date && `施行 ${a.effective_date}`]
+      .filter(Boolean).join("，");
+    body.replaceChildren(
+      el("h3", { id: "article-title" }, `《${a.law}》${a.article}`),
+      where ? el("div", { class: "meta" }, where) : null,
+      el("div", { class: "meta" }, `${a.doc_type || ""} · ${a.status}${dates ? " · " + dates : ""}`,
+        a.current ? badge("ok") : null),
+      el("div", { class: "text", id: "article-text" }, a.text),
+      extra || null,
+    );
+  } catch (err) {
+    body.replaceChildren(el("h3", { id: "article-title" }, `《${law}》${article}`),
+      el("p", { class: "status error" }, err.message), extra || null);
+  }
+}
+
+// -- the answer ---------------------------------------------------------------------------------
+
+function channelCard(ch) {
+  const contact = Array.isArray(ch.contact)
+    ? ch.contact.map((c) => c.value + (c.unconfirmed ? "（待核实）" : "")).join("；")
+    : ch.contact;
+  return el("div", { class: "card" },
+    el("div", { class: "body" }, ch.body),
+    contact ? el("div", { class: "contact" }, contact) : null,
+    ch.handles ? el("div", {}, `受理：${ch.handles}`) : null,
+    ch.prepare && ch.prepare.length ? el("div", { class: "muted" }, `准备：${ch.prepare.join("；")}`) : null);
+}
+
+function basisItem(b) {
+  return el("details", { class: "basis-item", "data-verdict": b.verdict },
+    el("summary", {},
+      el("strong", {}, `《${b.law}》${b.article}`),
+      badge(b.verdict, b.replacement),
+      " ", citeLink(b.law, b.article, "法条联想")),
+    b.chapter ? el("div", { class: "meta muted" }, b.chapter) : null,
+    el("div", { class: "text" }, b.text || "（法规库未收录原文）"),
+    b.detail ? el("div", { class: "muted" }, b.detail) : null);
+}
+
+function renderAnswer(ans) {
+  const out = document.getElementById("answer");
+  const parts = [el("h2", {}, "【问题】"), el("p", { id: "answer-question" }, ans.question)];
+  if (ans.scenarios && ans.scenarios.length) {
+    parts.push(el("p", { class: "muted" }, "识别的场景：", ans.scenarios.map((s) => s.name).join("、")));
+  }
+  if (ans.analysis && ans.analysis.length) {
+    parts.push(el("h2", {}, "【法律分析】"));
+    parts.push(el("ol", { class: "analysis", id: "analysis" }, ans.analysis.map((p) => el("li", {},
+      el("div", {}, p.text),
+      p.citations && p.citations.length
+        ? el("div", { class: "cites" }, "依据：", p.citations.map((c) => citeLink(c.law, c.article))) : null,
+      p.channels && p.channels.length ? el("div", { class: "cards" }, p.channels.map(channelCard)) : null))));
+  }
+  if (ans.basis && ans.basis.length) {
+    parts.push(el("h2", {}, "【法律依据】"));
+    parts.push(el("div", { class: "basis", id: "basis" }, ans.basis.map(basisItem)));
+  }
+  if (ans.notes && ans.notes.length) {
+    parts.push(el("h2", {}, "【提示】"));
+    parts.push(el("ul", { class: "notes" }, ans.notes.map((n) => el("li", {}, n.text))));
+  }
+  if (ans.related && ans.related.length) {
+    parts.push(el("h2", {}, "相关法条"));
+    parts.push(el("div", { class: "basis related" }, ans.related.map(basisItem)));
+  }
+  out.replaceChildren(...parts);
+}
+
+// Before /ask existed the page composed what it could from /route and /search; kept as the
+// fallback when the server answers 501 for /ask.
+async function fallbackAnswer(question) {
+  const [route, search] = await Promise.all([
+    api("POST", "/route", { question }).catch(() => null),
+    api("GET", `/search?q=${encodeURIComponent(question)}&top=5`),
+  ]);
+  renderAnswer({
+    question,
+    scenarios: route ? route.scenarios : [],
+    analysis: route ? route.steps.map((s) => ({ text: s.text, citations: s.citations || [], channels: [] })) : [],
+    basis: search.hits.map((h) => ({ ...h, verdict: h.status === "现行有效" ? "ok" : "unverifiable" })),
+    notes: [{ text: "完整回答功能未启用：以下为检索结果。" }],
+  });
+  if (route && route.channels.length) {
+    document.getElementById("analysis")?.after(el("div", { class: "cards" }, route.channels.map(channelCard)));
+  }
+}
+
+async function onAsk(ev) {
+  ev.preventDefault();
+  const question = document.getElementById("question").value.trim();
+  if (!question) { setStatus("ask-status", "请先输入问题", true); return; }
+  setStatus("ask-status", "正在检索与核验…");
+  try {
+    try {
+      renderAnswer(await api("POST", "/ask", { question }));
+    } catch (err) {
+      if (err.status !== 501) throw err;
+      await fallbackAnswer(question);
+    }
+    setStatus("ask-status", "");
+  } catch (err) {
+    setStatus("ask-status", err.message, true);
+  }
+}
+
+// -- 核验 -----------------------------------------------------------------------------------------
+
+function verdictDetail(c) {
+  const lines = [el("div", {}, c.detail || "")];
+  if (c.replacement) lines.push(el("div", {}, "现行规定：", c.replacement));
+  return el("div", { class: "verdict-detail" }, lines);
+}
+
+function selectCitation(i, c) {
+  document.querySelectorAll(".verify-list li").forEach((li) => li.classList.toggle("selected", li.dataset.index === String(i)));
+  if (c.article) showArticle(c.law, c.article, verdictDetail(c));
+}
+
+function renderVerify(text, result) {
+  const box = document.getElementById("verify-result");
+  const list = document.getElementById("verify-list");
+  const cites = result.citations.slice().sort((a, b) => a.span[0] - b.span[0]);
+  const chars = Array.from(text); // spans count code points, as Python does
+  const slice = (a, b) => chars.slice(a, b).join("");
+  const nodes = [];
+  let pos = 0;
+  cites.forEach((c, i) => {
+    const [start, end] = c.span;
+    if (start < pos) return; // nested/overlapping spans: the first one wins
+    nodes.push(slice(pos, start));
+    const title = `${BADGES[c.verdict] || c.verdict}${c.replacement ? " → " + c.replacement : ""}`;
+    nodes.push(el("mark", {
+      class: `citation ${c.verdict}`, title, "data-verdict": c.verdict, "data-index": i,
+      onclick: () => selectCitation(i, c),
+    }, slice(start, end), badge(c.verdict, c.replacement)));
+    pos = end;
+  });
+  nodes.push(slice(pos));
+  box.replaceChildren(...nodes);
+  list.replaceChildren(...cites.map((c, i) => el("li", { "data-index": i, onclick: () => selectCitation(i, c) },
+    el("strong", {}, `《${c.law}》${c.article || "（整部）"}`), badge(c.verdict, c.replacement),
+    el("div", { class: "detail" }, c.detail || ""))));
+  setStatus("verify-status", cites.length ? `共 ${cites.length} 处引用${result.passed ? "，全部通过核验" : ""}` : "未发现法条引用");
+}
+
+async function onVerify(ev) {
+  ev.preventDefault();
+  const text = document.getElementById("verify-text").value;
+  if (!text.trim()) { setStatus("verify-status", "请先粘贴要核验的文字", true); return; }
+  setStatus("verify-status", "核验中…");
+  try {
+    const quotes = document.getElementById("verify-quotes").checked;
+    renderVerify(text, await api("POST", "/verify", { text, quotes }));
+  } catch (err) {
+    setStatus("verify-status", err.message, true);
+  }
+}
+
+// -- tabs -----------------------------------------------------------------------------------------
+
+function showTab(tab) {
+  document.querySelectorAll(".tab").forEach((t) => {
+    const on = t === tab;
+    t.classList.toggle("active", on);
+    t.setAttribute("aria-selected", String(on));
+    document.getElementById(t.dataset.panel).hidden = !on;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t)));
+  document.getElementById("ask-form").addEventListener("submit", onAsk);
+  document.getElementById("verify-form").addEventListener("submit", onVerify);
+  document.getElementById("article-close").addEventListener("click", () => {
+    document.getElementById("article-view").hidden = true;
+  });
+  const q = new URLSearchParams(location.search).get("q");
+  if (q) {
+    document.getElementById("question").value = q;
+    document.getElementById("ask-form").requestSubmit();
+  }
+});
