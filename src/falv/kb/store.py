@@ -1,0 +1,591 @@
+"""Knowledge-base tables: entries, near-duplicate merge, provenance, verdicts, annotations, JSONL.
+
+Read API (for the answer composer and the CLI)::
+
+    kb = KnowledgeBase(conn)            # conn: falv's own store (StatuteStore.own or db.connect())
+    for entry in kb.entries():          # every entry, ordered by id
+        entry.id, entry.question        # id is a string ("1", "2", …)
+        for answer in entry.answers:    # one per source entry merged into this question
+            answer.provenance           # {"file", "entry" (㈠), "line_start", "line_end"}
+            answer.points               # Point: text, kind, label, provenance (first place),
+                                        #   provenances (every place), citations, annotations
+            answer.basis                # Citation: law, article, quoted_text, verdict, detail …
+        entry.annotations               # every currency note on the entry's points
+    kb.get("1")                         # one entry; NotFoundError when absent
+
+Merging: questions whose normalised forms are equal, or whose character-bigram Jaccard similarity
+is at least SIMILARITY (0.8: conservative — 个人信息泄露找什么部门投诉 and 信息泄露怎么处理怎么举报
+share 3 of 19 bigrams and stay apart), are one entry with several source answers. Within an entry
+a point whose normalised text equals an existing point is stored once, with one more provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Iterable, TextIO
+
+from ..errors import ImportRejected, NotFoundError
+from ..text import fold_for_compare, normalize
+
+SIMILARITY = 0.8
+_TRAILING = re.compile(r"[?!.。？！\s]+$")
+
+VERDICT_BADGES = {
+    "ok": "✔", "partial_quote": "✔", "mismatch": "✘", "not_found": "✘", "repealed": "✘",
+    "superseded_version": "✘", "unverifiable": "？",
+}
+
+
+# -- question similarity ----------------------------------------------------------------------
+
+def question_key(question: str) -> str:
+    """Normalised form of a question for exact-duplicate detection."""
+    return _TRAILING.sub("", fold_for_compare(normalize(question)))
+
+
+def bigrams(key: str) -> frozenset[str]:
+    if len(key) < 2:
+        return frozenset({key}) if key else frozenset()
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+class QuestionIndex:
+    """Finds the entry a question merges into: exact key, else Jaccard ≥ SIMILARITY.
+
+    Prefix filtering keeps it fast on large knowledge bases: with bigrams in a fixed order, two
+    sets with Jaccard ≥ t share at least one of the first |A| − ⌈t·|A|⌉ + 1 elements of each.
+    """
+
+    def __init__(self, threshold: float = SIMILARITY):
+        self.threshold = threshold
+        self.exact: dict[str, int] = {}
+        self.grams: dict[int, frozenset[str]] = {}
+        self.postings: dict[str, list[int]] = {}
+
+    def _prefix(self, grams: frozenset[str]) -> list[str]:
+        import math
+
+        ordered = sorted(grams)
+        return ordered[:len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
+
+    def add(self, entry_id: int, key: str) -> None:
+        self.exact.setdefault(key, entry_id)
+        g = bigrams(key)
+        self.grams[entry_id] = g
+        for gram in self._prefix(g):
+            self.postings.setdefault(gram, []).append(entry_id)
+
+    def find(self, key: str) -> int | None:
+        if key in self.exact:
+            return self.exact[key]
+        g = bigrams(key)
+        best, best_score = None, 0.0
+        seen: set[int] = set()
+        for gram in self._prefix(g):
+            for eid in self.postings.get(gram, ()):
+                if eid in seen:
+                    continue
+                seen.add(eid)
+                score = jaccard(g, self.grams[eid])
+                if score >= self.threshold and (score > best_score or
+                                                (score == best_score and eid < best)):
+                    best, best_score = eid, score
+        return best
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> "QuestionIndex":
+        index = cls()
+        for eid, norm in conn.execute("SELECT id, norm FROM kb_entries ORDER BY id"):
+            index.add(eid, norm)
+        return index
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+class KbWriter:
+    """Writes analysed documents inside the caller's write transaction (falv.kb.ingest)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.index = QuestionIndex.load(conn)
+
+    def add_document(self, doc, entries) -> dict:
+        """Store one parsed document (seedfmt.Document) with its Analysed entries; returns what
+        was stored. A document already ingested (same sha256) is left as it is."""
+        c = self.conn
+        report = {"file": doc.file, "encoding": doc.encoding, "style": doc.style,
+                  "sha256": doc.sha256, "skipped_lines": doc.skipped_lines, "entries": [],
+                  "quoted_articles": []}
+        if c.execute("SELECT 1 FROM kb_sources WHERE sha256 = ?", (doc.sha256,)).fetchone():
+            report["action"] = "unchanged"
+            return report
+        report["action"] = "added"
+        source_id = c.execute(
+            "INSERT INTO kb_sources(file, sha256, encoding, style, entries) VALUES (?, ?, ?, ?, ?)",
+            (doc.file, doc.sha256, doc.encoding, doc.style, len(entries))).lastrowid
+        for a in entries:
+            report["entries"].append(self._add_entry(source_id, doc.file, a, report))
+        return report
+
+    def _add_entry(self, source_id: int, file: str, a, report: dict) -> dict:
+        c, e = self.conn, a.entry
+        key = question_key(e.question)
+        entry_id = self.index.find(key)
+        merged = entry_id is not None
+        if entry_id is None:
+            entry_id = c.execute("INSERT INTO kb_entries(question, norm) VALUES (?, ?)",
+                                 (e.question, key)).lastrowid
+            self.index.add(entry_id, key)
+        answer_id = c.execute(
+            "INSERT INTO kb_answers(entry_id, source_id, marker, number, question, question_original,"
+            " line_start, line_end, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, source_id, e.marker, e.number, e.question, e.question_original, e.line_start,
+             e.line_end, e.raw)).lastrowid
+        ordinal = c.execute("SELECT coalesce(max(ordinal), 0) FROM kb_points WHERE answer_id = ?",
+                            (answer_id,)).fetchone()[0]
+        new_points = 0
+        cit_ordinal = 0
+        for pt in e.points:
+            norm = pt.norm
+            row = c.execute("SELECT id FROM kb_points WHERE entry_id = ? AND norm = ?",
+                            (entry_id, norm)).fetchone()
+            if row is None:
+                ordinal += 1
+                new_points += 1
+                point_id = c.execute(
+                    "INSERT INTO kb_points(entry_id, answer_id, ordinal, kind, label, text, original,"
+                    " norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, answer_id, ordinal, pt.kind, pt.label, pt.text, pt.original,
+                     norm)).lastrowid
+                for cit in a.point_citations.get(pt.ordinal, []):
+                    cit_ordinal += 1
+                    self._citation(answer_id, point_id, cit_ordinal, cit)
+                for n in a.point_annotations.get(pt.ordinal, []):
+                    c.execute(
+                        "INSERT INTO kb_annotations(point_id, kind, span_start, span_end, term,"
+                        " replacement, note, since, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (point_id, n["kind"], n["span_start"], n["span_end"], n["term"],
+                         n["replacement"], n["note"], n["since"], n["basis"]))
+            else:
+                point_id = row[0]  # the same point again: one more provenance, stored once
+            c.execute("INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
+                      " line_end) VALUES (?, ?, ?, ?)", (point_id, answer_id, pt.line_start,
+                                                         pt.line_end))
+        for cit in a.basis:
+            cit_ordinal += 1
+            quoted_law_id = None
+            if cit["role"] == "basis" and cit["verdict"] == "unverifiable" and cit["quoted_text"] \
+                    and cit["law"] and cit["article"]:
+                quoted_law_id = self._quoted_article(cit, file, e, report)
+            self._citation(answer_id, None, cit_ordinal, cit, quoted_law_id)
+        return {"entry_id": str(entry_id), "marker": e.marker, "question": e.question,
+                "merged": merged, "lines": [e.line_start, e.line_end], "points": len(e.points),
+                "new_points": new_points,
+                "basis": [{"law": b["law"], "article": b["article"], "role": b["role"],
+                           "verdict": b["verdict"]} for b in a.basis],
+                "analysis_citations": sum(len(v) for v in a.point_citations.values()),
+                "annotations": [{"term": n["term"], "kind": n["kind"], "replacement": n["replacement"]}
+                                for v in a.point_annotations.values() for n in v]}
+
+    def _citation(self, answer_id, point_id, ordinal, cit, quoted_law_id=None) -> None:
+        self.conn.execute(
+            "INSERT INTO kb_citations(answer_id, point_id, role, ordinal, raw, law_text, law, article,"
+            " quoted_text, verdict, detail, replacement, diff, quoted_law_id, line_start, line_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
+             cit["article"], cit["quoted_text"], cit["verdict"], cit["detail"], cit["replacement"],
+             cit["diff"], quoted_law_id, cit["line_start"], cit["line_end"]))
+
+    def _quoted_article(self, cit: dict, file: str, e, report: dict) -> str:
+        """Keep the source's quoted text as a 'quoted by source' article (laws.source='quoted'):
+        `falv article` can show it, marked unverified, until the official text is imported."""
+        import hashlib
+
+        from ..law.importer import infer_doc_type
+        from ..law.models import IN_FORCE
+        from ..text import parse_article_no
+
+        c = self.conn
+        title = cit["law"]
+        law_id = "q-" + hashlib.sha256(title.encode()).hexdigest()[:12]
+        where = f"{file} {e.marker}（第 {cit['line_start']}–{cit['line_end']} 行）"
+        if c.execute("SELECT 1 FROM laws WHERE law_id = ?", (law_id,)).fetchone() is None:
+            c.execute(
+                "INSERT INTO laws(law_id, title, doc_type, status, source, note, source_file,"
+                " content_hash) VALUES (?, ?, ?, ?, 'quoted', ?, ?, '')",
+                (law_id, title, infer_doc_type(title) or "法律", IN_FORCE,
+                 f"问答来源引用的文本，未经官方文本核验；首见于 {where}", file))
+        number, suffix = parse_article_no(cit["article"])
+        added = c.execute(
+            "INSERT OR IGNORE INTO articles(law_id, ordinal, article_no, number, suffix, chapter,"
+            " text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (law_id, number * 1000 + suffix, cit["article"], number, suffix,
+             f"问答来源引用：{where}", cit["quoted_text"])).rowcount
+        if added:
+            texts = c.execute("SELECT article_no, text FROM articles WHERE law_id = ?"
+                              " ORDER BY ordinal", (law_id,)).fetchall()
+            digest = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:32]
+            c.execute("UPDATE laws SET content_hash = ? WHERE law_id = ?", (digest, law_id))
+            report["quoted_articles"].append({"law": title, "article": cit["article"],
+                                              "law_id": law_id})
+        return law_id
+
+
+# -- read API ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation of a source answer with its stored verdict. role: basis (opens a 法律依据 line,
+    quoted_text is what the source quotes), reference (mentioned inside a quoted article),
+    analysis (in an analysis point)."""
+
+    id: int
+    role: str
+    law: str | None
+    article: str | None
+    quoted_text: str | None
+    verdict: str
+    detail: str
+    replacement: str | None
+    diff: str | None
+    raw: str
+    law_text: str | None
+    quoted_law_id: str | None
+    provenance: dict
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict in ("ok", "partial_quote")
+
+    @property
+    def badge(self) -> str:
+        return VERDICT_BADGES.get(self.verdict, "？")
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "role": self.role, "law": self.law, "article": self.article,
+                "quoted_text": self.quoted_text, "verdict": self.verdict, "detail": self.detail,
+                "replacement": self.replacement, "diff": self.diff, "raw": self.raw,
+                "law_text": self.law_text, "quoted_law_id": self.quoted_law_id,
+                "provenance": self.provenance}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A currency note on a point's text: text[span[0]:span[1]] == term. Never a rewrite."""
+
+    id: int
+    point_id: int
+    kind: str  # outdated_term · repealed
+    span: tuple[int, int]
+    term: str
+    replacement: str
+    note: str
+    since: str | None
+    basis: str | None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "point_id": self.point_id, "kind": self.kind, "span": list(self.span),
+                "term": self.term, "replacement": self.replacement, "note": self.note,
+                "since": self.since, "basis": self.basis}
+
+
+@dataclass
+class Point:
+    id: int
+    kind: str  # intro · point
+    label: str | None  # 一 / 1 where the source enumerates
+    text: str  # normalised
+    original: str
+    provenances: list[dict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> dict:
+        """Where the point first occurs (file, entry, line_start, line_end)."""
+        return self.provenances[0] if self.provenances else {}
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "label": self.label, "text": self.text,
+                "original": self.original, "provenances": self.provenances,
+                "citations": [c.to_dict() for c in self.citations],
+                "annotations": [a.to_dict() for a in self.annotations]}
+
+
+@dataclass
+class Answer:
+    id: int
+    question: str  # as the source asked it (normalised)
+    provenance: dict
+    points: list[Point] = field(default_factory=list)  # points first seen in this answer
+    basis: list[Citation] = field(default_factory=list)
+    references: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "question": self.question, "provenance": self.provenance,
+                "points": [p.to_dict() for p in self.points],
+                "basis": [c.to_dict() for c in self.basis],
+                "references": [c.to_dict() for c in self.references]}
+
+
+@dataclass
+class Entry:
+    id: str
+    question: str
+    answers: list[Answer] = field(default_factory=list)
+
+    @property
+    def points(self) -> list[Point]:
+        return [p for a in self.answers for p in a.points]
+
+    @property
+    def basis(self) -> list[Citation]:
+        return [c for a in self.answers for c in a.basis]
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return [n for p in self.points for n in p.annotations]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "question": self.question,
+                "answers": [a.to_dict() for a in self.answers],
+                "annotations": [n.to_dict() for n in self.annotations]}
+
+
+class KnowledgeBase:
+    """The knowledge base in falv's own store (a sqlite3 connection from falv.db.connect)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM kb_entries").fetchone()[0]
+
+    def entries(self) -> list[Entry]:
+        return self._load(None)
+
+    def get(self, entry_id: str | int) -> Entry:
+        try:
+            eid = int(str(entry_id).strip())
+        except ValueError:
+            raise NotFoundError(f"知识库条目编号应为数字：{entry_id}") from None
+        found = self._load(eid)
+        if not found:
+            raise NotFoundError(f"知识库中没有条目 {entry_id}", hint="用 falv kb list 查看")
+        return found[0]
+
+    def _load(self, only: int | None) -> list[Entry]:
+        c = self.conn
+        where, args = ("WHERE e.id = ?", (only,)) if only is not None else ("", ())
+        entries: dict[int, Entry] = {}
+        for eid, q in c.execute(f"SELECT e.id, e.question FROM kb_entries e {where} ORDER BY e.id",
+                                args):
+            entries[eid] = Entry(str(eid), q)
+        if not entries:
+            return []
+        ewhere = "WHERE a.entry_id = ?" if only is not None else ""
+        answers: dict[int, Answer] = {}
+        for aid, eid, marker, q, ls, le, file in c.execute(
+                "SELECT a.id, a.entry_id, a.marker, a.question, a.line_start, a.line_end, s.file"
+                f" FROM kb_answers a JOIN kb_sources s ON s.id = a.source_id {ewhere}"
+                " ORDER BY a.id", args):
+            ans = Answer(aid, q, _prov(file, marker, ls, le))
+            answers[aid] = ans
+            entries[eid].answers.append(ans)
+        points: dict[int, Point] = {}
+        pwhere = "WHERE p.entry_id = ?" if only is not None else ""
+        for pid, aid, kind, label, text, orig in c.execute(
+                f"SELECT p.id, p.answer_id, p.kind, p.label, p.text, p.original FROM kb_points p"
+                f" {pwhere} ORDER BY p.answer_id, p.ordinal, p.id", args):
+            pt = Point(pid, kind, label, text, orig)
+            points[pid] = pt
+            answers[aid].points.append(pt)
+        for pid, aid, ls, le in c.execute(
+                "SELECT ps.point_id, ps.answer_id, ps.line_start, ps.line_end FROM kb_point_sources ps"
+                " JOIN kb_points p ON p.id = ps.point_id " + pwhere +
+                " ORDER BY ps.point_id, ps.answer_id, ps.line_start", args):
+            a = answers[aid]
+            points[pid].provenances.append(_prov(a.provenance["file"], a.provenance["entry"], ls, le))
+        for row in c.execute(
+                "SELECT c.id, c.answer_id, c.point_id, c.role, c.law, c.article, c.quoted_text,"
+                " c.verdict, c.detail, c.replacement, c.diff, c.raw, c.law_text, c.quoted_law_id,"
+                " c.line_start, c.line_end FROM kb_citations c JOIN kb_answers a ON a.id = c.answer_id"
+                f" {ewhere} ORDER BY c.answer_id, c.ordinal, c.id", args):
+            (cid, aid, pid, role, law, art, quote, verdict, detail, repl, diff, raw, law_text, qlid,
+             ls, le) = row
+            a = answers[aid]
+            cit = Citation(cid, role, law, art, quote, verdict, detail, repl, diff, raw, law_text, qlid,
+                           _prov(a.provenance["file"], a.provenance["entry"], ls, le))
+            if role == "analysis" and pid in points:
+                points[pid].citations.append(cit)
+            elif role == "reference":
+                a.references.append(cit)
+            else:
+                a.basis.append(cit)
+        for row in c.execute(
+                "SELECT n.id, n.point_id, n.kind, n.span_start, n.span_end, n.term, n.replacement,"
+                " n.note, n.since, n.basis FROM kb_annotations n JOIN kb_points p ON p.id = n.point_id"
+                f" {pwhere} ORDER BY n.point_id, n.span_start, n.id", args):
+            nid, pid, kind, s0, s1, term, repl, note, since, basis = row
+            points[pid].annotations.append(Annotation(nid, pid, kind, (s0, s1), term, repl, note,
+                                                      since, basis))
+        return list(entries.values())
+
+    # -- export / import ----------------------------------------------------------------------
+
+    def export_lines(self) -> Iterable[str]:
+        """JSONL records, deterministic (ordered by id, sorted keys): export → import into an
+        empty store → export gives the same bytes."""
+        yield _dump({"type": "falv-kb", "format": 1})
+        for row in _rows(self.conn, "SELECT * FROM kb_sources ORDER BY id"):
+            yield _dump({"type": "source", **row})
+        for law in _rows(self.conn, "SELECT * FROM laws WHERE source = 'quoted' ORDER BY law_id"):
+            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix, chapter,"
+                                    " section, text FROM articles WHERE law_id = ? ORDER BY ordinal,"
+                                    " article_no", (law["law_id"],))
+            yield _dump({"type": "quoted_law", **law})
+        for entry in _rows(self.conn, "SELECT * FROM kb_entries ORDER BY id"):
+            eid = entry["id"]
+            entry["answers"] = _rows(self.conn, "SELECT * FROM kb_answers WHERE entry_id = ?"
+                                     " ORDER BY id", (eid,))
+            for a in entry["answers"]:
+                a["citations"] = _rows(self.conn, "SELECT * FROM kb_citations WHERE answer_id = ?"
+                                       " ORDER BY id", (a["id"],))
+            entry["points"] = _rows(self.conn, "SELECT * FROM kb_points WHERE entry_id = ?"
+                                    " ORDER BY id", (eid,))
+            for p in entry["points"]:
+                p["sources"] = _rows(self.conn, "SELECT * FROM kb_point_sources WHERE point_id = ?"
+                                     " ORDER BY answer_id, line_start", (p["id"],))
+                p["annotations"] = _rows(self.conn, "SELECT * FROM kb_annotations WHERE point_id = ?"
+                                         " ORDER BY id", (p["id"],))
+            yield _dump({"type": "entry", **entry})
+
+    def export_jsonl(self, fh: TextIO) -> int:
+        n = 0
+        for line in self.export_lines():
+            fh.write(line + "\n")
+            n += 1
+        return n
+
+    def import_jsonl(self, text: str, name: str) -> dict:
+        """Load an export into an EMPTY knowledge base, ids and verdicts exactly as exported.
+        Malformed input → ImportRejected at file:line, nothing written."""
+        from .. import db
+
+        records = _parse_export(text, name)
+        if self.count():
+            raise ImportRejected("知识库非空：kb import 只能导入到空的知识库（导出文件保留原编号）",
+                                 location=f"{name}:1",
+                                 hint="请使用新的 FALV_HOME，或用 falv kb ingest 导入源文档")
+        counts = {"sources": 0, "entries": 0, "quoted_laws": 0}
+        with db.write_transaction(self.conn):
+            if self.count():  # re-check under the lock
+                raise ImportRejected("知识库非空", location=f"{name}:1")
+            for lineno, rec in records:
+                try:
+                    _insert_record(self.conn, rec, counts)
+                except (KeyError, TypeError, ValueError, sqlite3.Error) as exc:
+                    raise ImportRejected(f"记录无效：{exc}", location=f"{name}:{lineno}") from None
+            db.bump_revision(self.conn)
+        return counts
+
+    def dump(self) -> list[tuple]:
+        """Every row of every kb table and of the quoted laws (tests compare before/after)."""
+        out = []
+        for table in ("kb_sources", "kb_entries", "kb_answers", "kb_points", "kb_point_sources",
+                      "kb_citations", "kb_annotations"):
+            out += [(table, *r) for r in self.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+        out += [("laws", *r) for r in self.conn.execute("SELECT * FROM laws ORDER BY law_id")]
+        out += [("articles", *r) for r in self.conn.execute(
+            "SELECT law_id, article_no, text FROM articles ORDER BY law_id, article_no")]
+        return out
+
+
+def _prov(file: str, marker: str, line_start: int, line_end: int) -> dict:
+    return {"file": file, "entry": marker, "line_start": line_start, "line_end": line_end}
+
+
+def _rows(conn, sql: str, args=()) -> list[dict]:
+    cur = conn.execute(sql, args)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _dump(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _parse_export(text: str, name: str) -> list[tuple[int, dict]]:
+    records = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportRejected(f"不是合法的 JSON：{exc.msg}", location=f"{name}:{lineno}") from None
+        if not isinstance(rec, dict) or rec.get("type") not in ("falv-kb", "source", "quoted_law",
+                                                                 "entry"):
+            raise ImportRejected("不是 falv kb export 的记录（缺少或未知的 type）",
+                                 location=f"{name}:{lineno}")
+        records.append((lineno, rec))
+    if not records or records[0][1].get("type") != "falv-kb" or records[0][1].get("format") != 1:
+        raise ImportRejected("不是 falv kb export --jsonl 的输出（首行应为 falv-kb 格式 1）",
+                             location=f"{name}:1")
+    return records[1:]
+
+
+def _insert(conn, table: str, row: dict, columns: list[str], verb: str = "INSERT") -> None:
+    conn.execute(f"{verb} INTO {table}({','.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                 [row[c] for c in columns])
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(conn, table: str) -> list[str]:
+    if table not in _COLUMNS:
+        _COLUMNS[table] = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+    return _COLUMNS[table]
+
+
+def _insert_record(conn, rec: dict, counts: dict) -> None:
+    kind = rec["type"]
+    if kind == "source":
+        _insert(conn, "kb_sources", rec, _columns(conn, "kb_sources"))
+        counts["sources"] += 1
+    elif kind == "quoted_law":
+        _insert(conn, "laws", rec, _columns(conn, "laws"), "INSERT OR REPLACE")
+        conn.execute("DELETE FROM articles WHERE law_id = ?", (rec["law_id"],))
+        for art in rec["articles"]:
+            _insert(conn, "articles", {**art, "law_id": rec["law_id"]},
+                    ["law_id", "ordinal", "article_no", "number", "suffix", "chapter", "section", "text"])
+        counts["quoted_laws"] += 1
+    else:
+        _insert(conn, "kb_entries", rec, _columns(conn, "kb_entries"))
+        for a in rec["answers"]:
+            _insert(conn, "kb_answers", a, _columns(conn, "kb_answers"))
+        for p in rec["points"]:
+            _insert(conn, "kb_points", p, _columns(conn, "kb_points"))
+            for s in p["sources"]:
+                _insert(conn, "kb_point_sources", s, _columns(conn, "kb_point_sources"))
+            for n in p["annotations"]:
+                _insert(conn, "kb_annotations", n, _columns(conn, "kb_annotations"))
+        for a in rec["answers"]:  # citations may name points of this entry
+            for cit in a["citations"]:
+                _insert(conn, "kb_citations", cit, _columns(conn, "kb_citations"))
+        counts["entries"] += 1
+
+
+__all__ = ["KnowledgeBase", "Entry", "Answer", "Point", "Citation", "Annotation", "QuestionIndex",
+           "question_key", "bigrams", "jaccard", "SIMILARITY", "VERDICT_BADGES"]
