@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from falv import cli
 from falv.domain.personal_info.basis import clause_text, find_article, parse_clause
 from falv.domain.personal_info.severity import (ESPECIALLY, NONE, SERIOUS, assess, categories,
+                                                facts_from_text,
                                                 parse_count, parse_counts, severity, table)
 from falv.errors import InputError
 
@@ -298,3 +299,31 @@ def test_below_threshold_points_to_the_administrative_offence(store):
     assert (last["law"], last["article"]) == ("中华人民共和国治安管理处罚法", "第五十六条") and last["text"]
     assert any("治安管理处罚" in n for n in result["notes"])
     assert all(a["article"] != "第五十六条" for a in severity({"住宿": 500}, 0, store)["articles"])
+
+
+@pytest.mark.parametrize("question,counts,gains,insider", [
+    ("出售行踪轨迹信息60条会判刑吗", {"行踪轨迹": 60}, "0", False),
+    ("快递员卖了3000条客户信息，获利2万元，构成犯罪吗", {"其他": 3000}, "20000", True),
+    ("卖了三千多条行踪信息赚了五千元", {"行踪轨迹": 3000}, "5000", False),
+    ("卖了1.5万条开房记录", {"住宿": 15000}, "0", False),
+    ("有人以每条0.5元卖了200条通话记录", {"通信记录": 200}, "0", False),
+])
+def test_facts_from_text(question, counts, gains, insider):
+    facts = facts_from_text(question)
+    assert facts == {"counts": counts, "gains": gains, "insider": insider}
+
+
+@pytest.mark.parametrize("question", ["我的个人信息被泄露了怎么办", "刑法第二百五十三条之一怎么理解",
+                                      "依据第5条", ""])
+def test_facts_from_text_finds_nothing(question):
+    assert facts_from_text(question) is None
+
+
+def test_route_adds_a_severity_estimate_when_counts_are_stated(store):
+    from falv.domain.personal_info.channels import route
+
+    result = route("前同事把公司3000条客户信息卖给别人，获利2万元，我该去哪举报", store=store, quote_text=False)
+    est = result["severity"]
+    assert est["facts"] == {"counts": {"其他": 3000}, "gains": "20000", "insider": False}
+    assert est["estimate"] and est["level"] == SERIOUS and est["rules"] == ["第五条第一款第七项"]
+    assert "severity" not in route("快递信息泄露了", store=store, quote_text=False)

@@ -90,13 +90,30 @@ def route(question: str | None = None, scenario_id: str | None = None, store=Non
     if not ids:
         notes.append("未识别出个人信息相关的场景；可用 --scenario 指定（falv route --list-scenarios）")
     chans = channels_for(ids)
-    return {
+    result = {
         "question": question,
         "scenarios": [h.to_dict() for h in hits],
         "channels": [dict(c.to_dict(store, quote_text), order=n) for n, c in enumerate(chans, 1)],
         "steps": [s.to_dict() for s in steps_for(ids, store)],
         "notes": notes,
     }
+    estimate = _severity_estimate(question) if question and not scenario_id else None
+    if estimate:
+        result["severity"] = estimate
+    return result
+
+
+def _severity_estimate(question: str) -> dict | None:
+    """When the question states counts or gains, the 第五条 level they would reach (a hint for
+    the police channel; `falv severity` gives the full reasoning)."""
+    from .severity import assess, facts_from_text
+
+    facts = facts_from_text(question)
+    if not facts:
+        return None
+    a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
+    return {"facts": facts, "level": a.level, "label": a.label,
+            "rules": [r.clause for r in a.rules], "estimate": True}
 
 
 def list_scenarios() -> list[dict]:

@@ -9,12 +9,13 @@ user, not a legal conclusion: 第五条第一款第十项 and 第二款第四项
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 
 from ...errors import InputError
-from ...text import to_halfwidth
+from ...text import cn_to_int, to_halfwidth
 from .basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
 
 NONE, SERIOUS, ESPECIALLY = "none", "serious", "especially_serious"
@@ -303,3 +304,51 @@ def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
     return {"level": a.level, "label": a.label, "rules": rules, "steps": a.steps,
             "aggregation": a.aggregation, "articles": articles, "notes": notes,
             "inputs": a.inputs, "interpretation_imported": imported}
+
+
+# -- facts from a question ------------------------------------------------------------------------
+
+_NUM = (r"(?<![第零一二两三四五六七八九十百千万0-9.])"  # a whole number, never an article number
+        r"([0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万]+)\s*(万)?\s*(?:多|余)?")
+_COUNT_RE = re.compile(_NUM + r"条")
+_MONEY_RE = re.compile(_NUM + r"元")
+
+
+def _amount(digits: str, wan: str | None) -> Fraction:
+    value = Fraction(digits) if digits[0].isdigit() else Fraction(cn_to_int(digits))
+    return value * 10000 if wan else value
+
+
+def facts_from_text(text: str) -> dict | None:
+    """Counts per category, gains and the insider flag as a question states them ("卖了 3000 条
+    行踪轨迹信息，获利 2 万元"), ready for severity(); None when the question states no count or
+    amount. Heuristic by design: the composer shows the result as an estimate."""
+    from ...text import normalize
+
+    text = normalize(text or "")
+    t = table()
+    words = t.get("category_words", {})
+    counts: dict[str, int] = {}
+    for m in _COUNT_RE.finditer(text):
+        try:
+            n = _amount(m.group(1), m.group(2))
+        except (InputError, ValueError, ZeroDivisionError):
+            continue
+        if n.denominator != 1 or n <= 0:
+            continue
+        window = text[max(0, m.start() - 12):m.end() + 12]
+        category = next((c for c, ws in words.items() if any(w in window for w in ws)), "其他")
+        counts[category] = counts.get(category, 0) + int(n)
+    gains = Fraction(0)
+    fw = t.get("fact_words", {})
+    for m in _MONEY_RE.finditer(text):
+        window = text[max(0, m.start() - 10):m.start()]
+        if any(w in window for w in fw.get("gains", [])):
+            try:
+                gains += _amount(m.group(1), m.group(2))
+            except (InputError, ValueError, ZeroDivisionError):
+                continue
+    if not counts and not gains:
+        return None
+    insider = any(w in text for w in fw.get("insider", []))
+    return {"counts": counts, "gains": _num(gains), "insider": insider}
