@@ -79,3 +79,13 @@ def test_research_set_spelling_is_read_too(small_store, tmp_path):
         encoding="utf-8")
     items, _ = evaluate.read_items(small_store, path)
     assert items[0].id == "q1" and items[0].gold == [("中华人民共和国民法典", "第一千零三十三条")]
+
+
+def test_basis_metrics_skip_unanswered_items_for_precision():
+    gold = [("中华人民共和国民法典", "第一千零三十三条")]
+    answered = evaluate.ItemResult(evaluate.Item("a", "q", gold), [], 1.0,
+                                   basis=gold + [("中华人民共和国民法典", "第一千零三十二条")])
+    unanswered = evaluate.ItemResult(evaluate.Item("b", "q", gold), [], 2.0, basis=[])
+    m = evaluate.summarize([answered, unanswered], with_basis=True)
+    assert m["basis_precision"] == 0.5  # only the answered item counts
+    assert m["basis_recall"] == 0.5  # 1 of 1 and 0 of 1

@@ -8,7 +8,8 @@ so that a correct current article is not scored as a miss.
 
 Metrics: recall@5, recall@10 (mean over items of |gold ∩ top-k| / |gold|), mrr@10 (first gold hit)
 of `search`; basis_precision and basis_recall of the `ask` answer's basis where the answer composer
-exists (else null); p50/p95 search latency in milliseconds (warm: the index is loaded before timing).
+exists (else null) — precision over the items that got a basis (a "no grounded answer" has none),
+recall over all items; p50/p95 search latency in milliseconds (warm: the index is loaded first).
 """
 
 from __future__ import annotations
@@ -158,11 +159,12 @@ def summarize(results: list[ItemResult], k: int = 10, with_basis: bool = False) 
     if with_basis and n:
         precs, recs = [], []
         for r in results:
-            gold = set(r.item.gold)
+            gold = set(r.item.gold) | {(g["law"], g["article"]) for g in r.item.unresolved}
             basis = set(r.basis or [])
-            precs.append(len(gold & basis) / len(basis) if basis else 0.0)
+            if basis:  # an honest "no grounded answer" has no precision to score
+                precs.append(len(gold & basis) / len(basis))
             recs.append(len(gold & basis) / len(gold) if gold else 0.0)
-        bp, br = mean(precs), mean(recs)
+        bp, br = (mean(precs) if precs else 0.0), mean(recs)
     out = {
         "recall@5": mean([r.recall(5) for r in results]),
         "recall@10": mean([r.recall(10) for r in results]),
