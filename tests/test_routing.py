@@ -201,3 +201,8 @@ def test_cli_route_unrelated_question_says_so(capsys, store):
     code, out, _ = run(capsys, "route", "离婚后孩子抚养权归谁", "--json")
     data = json.loads(out)
     assert code == 0 and data["scenarios"] == [] and data["channels"] == [] and data["notes"]
+
+
+def test_cli_route_text_shows_the_estimate(capsys, store):
+    code, out, _ = run(capsys, "route", "有人出售了我们小区业主的600条行踪轨迹信息")
+    assert code == 0 and "情节估算" in out and "情节特别严重" in out

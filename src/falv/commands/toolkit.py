@@ -56,6 +56,15 @@ def _print_route(result: dict) -> None:
             typer.echo(f"场景：{s['name']}{why}")
     for note in result["notes"]:
         typer.echo(f"提示：{note}")
+    est = result.get("severity")
+    if est:
+        facts = est["facts"]
+        stated = "、".join(f"{k} {v} 条" for k, v in facts["counts"].items())
+        if facts["gains"] != "0":
+            stated += ("、" if stated else "") + f"违法所得 {facts['gains']} 元"
+        rules = "、".join(est["rules"]) or "无"
+        typer.echo(f"情节估算（仅供参考，按问题中的 {stated}）：{est['label']}；适用：{rules}"
+                   "（完整计算见 falv severity）")
     if result["steps"]:
         typer.echo("\n建议步骤：")
         for n, step in enumerate(result["steps"], 1):
