@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "falv.commands.citations",
     "falv.commands.toolkit",
     "falv.commands.serve",
+    "falv.commands.kb",
 ]
 
 

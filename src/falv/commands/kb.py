@@ -1,0 +1,173 @@
+"""`falv kb …`: ingest seed-format Q&A documents, list and show entries, export and import JSONL."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..cli import kb_app
+from ..errors import InputError
+from .common import emit_json, store
+
+
+def _kb():
+    from ..kb.store import KnowledgeBase
+
+    return KnowledgeBase(store().own)
+
+
+@kb_app.command("ingest")
+def ingest_cmd(
+    files: list[str] = typer.Argument(..., help="问答文档（㈠ 问题 / 法律分析 / 法律依据 格式；UTF-8 或 GB18030）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将写入的内容，不写入"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """导入问答文档：解析、核验引用、标注过时用语、合并重复问题。整批为一个事务。"""
+    from ..kb.ingest import ingest_files
+
+    report = ingest_files(store(), files, dry_run=dry_run)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    verb = "将" if dry_run else "已"
+    for f in report.files:
+        if f["action"] == "unchanged":
+            typer.echo(f"{f['file']}\tunchanged（此前已导入，内容相同）")
+            continue
+        typer.echo(f"{f['file']}\t{f['encoding']}\t{len(f['entries'])} 个条目\t编号样式 {f['style']}")
+        if f["skipped_lines"]:
+            typer.echo(f"  忽略条目前的标题行：{', '.join(map(str, f['skipped_lines']))}")
+        for e in f["entries"]:
+            how = f"{verb}并入条目 #{e['entry_id']}" if e["merged"] else f"{verb}新建条目 #{e['entry_id']}"
+            typer.echo(f"  {e['marker']} {e['question']}\t第 {e['lines'][0]}–{e['lines'][1]} 行\t{how}"
+                       f"\t要点 {e['new_points']}/{e['points']}")
+            for b in e["basis"]:
+                if b["role"] == "basis":
+                    typer.echo(f"    {_badge(b['verdict'])}\t《{b['law']}》{b['article'] or ''}")
+            for n in e["annotations"]:
+                typer.echo(f"    ⚠ {n['term']} → {n['replacement']}")
+        for q in f["quoted_articles"]:
+            typer.echo(f"  {verb}保存来源引用文本（未核验）：《{q['law']}》{q['article']}")
+    if dry_run:
+        typer.echo("（--dry-run：未写入任何内容）")
+
+
+def _badge(verdict: str) -> str:
+    from .citations import BADGES
+
+    return BADGES.get(verdict, verdict)
+
+
+@kb_app.command("list")
+def list_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) -> None:
+    """列出知识库条目：编号、问题、来源回答数、引用核验情况。"""
+    entries = _kb().entries()
+    rows = []
+    for e in entries:
+        basis = e.basis
+        rows.append({"id": e.id, "question": e.question, "answers": len(e.answers),
+                     "points": len(e.points), "basis": len(basis),
+                     "verified": sum(1 for b in basis if b.passed),
+                     "annotations": len(e.annotations)})
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        typer.echo("知识库为空（用 falv kb ingest FILE 导入问答文档）")
+    for r in rows:
+        typer.echo(f"#{r['id']}\t{r['question']}\t{r['answers']} 个来源回答\t要点 {r['points']}\t"
+                   f"依据 {r['verified']}/{r['basis']} 核验通过\t提示 {r['annotations']}")
+
+
+@kb_app.command("show")
+def show_cmd(
+    entry_id: str = typer.Argument(..., help="条目编号（falv kb list 第一列）"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """显示一个条目：各来源回答的分析要点、法律依据（带核验标记）和时效性提示。"""
+    entry = _kb().get(entry_id)
+    if as_json:
+        emit_json(entry.to_dict())
+        return
+    typer.echo(f"#{entry.id} {entry.question}（{len(entry.answers)} 个来源回答）")
+    for i, a in enumerate(entry.answers, 1):
+        p = a.provenance
+        typer.echo(f"\n来源 {i}：{p['file']} {p['entry']} 第 {p['line_start']}–{p['line_end']} 行")
+        if a.points:
+            typer.echo("【法律分析】")
+        for pt in a.points:
+            label = f"{pt.label}、" if pt.label else ("" if pt.kind == "intro" else "· ")
+            typer.echo(f"  {label}{_marked(pt)}")
+            also = pt.provenances[1:]
+            if also:
+                typer.echo("    （亦见于 " + "；".join(f"{x['entry']} 第 {x['line_start']} 行" for x in also) + "）")
+        if a.basis:
+            typer.echo("【法律依据】")
+        for b in a.basis:
+            typer.echo(f"  {_badge(b.verdict)}\t《{b.law}》{b.article or ''}\t{b.detail}")
+            if b.replacement:
+                typer.echo(f"    → {b.replacement}")
+            if b.quoted_law_id:
+                typer.echo("    引文已作为“来源引用”文本保存（未经官方文本核验）")
+    notes = entry.annotations
+    if notes:
+        typer.echo("\n【提示】")
+        seen = set()
+        for n in notes:
+            if (n.term, n.replacement) in seen:
+                continue
+            seen.add((n.term, n.replacement))
+            typer.echo(f"  ⚠ 原文“{n.term}” → {n.replacement}：{n.note}")
+
+
+def _marked(point) -> str:
+    """The point's text with each annotated term followed by 〔→ replacement〕 (text unchanged)."""
+    text, out, pos = point.text, [], 0
+    for n in sorted(point.annotations, key=lambda n: n.span[0]):
+        if n.span[0] < pos:
+            continue
+        out.append(text[pos:n.span[1]])
+        out.append(f"〔→{n.replacement}〕")
+        pos = n.span[1]
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@kb_app.command("export")
+def export_cmd(
+    jsonl: bool = typer.Option(True, "--jsonl", help="JSONL 格式（目前唯一的格式）"),
+    output: str = typer.Option(None, "-o", "--output", help="输出文件（默认标准输出）"),
+) -> None:
+    """导出整个知识库（含来源引用文本）为 JSONL；falv kb import 可原样导入。"""
+    kb = _kb()
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                kb.export_jsonl(fh)
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}：{exc.strerror or exc}") from None
+    else:
+        out = sys.stdout
+        for line in kb.export_lines():
+            out.write(line + "\n")
+        out.flush()
+
+
+@kb_app.command("import")
+def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的输出")) -> None:
+    """把 falv kb export 的 JSONL 导入空的知识库（编号、核验结果原样保留）。"""
+    from ..errors import ImportRejected
+
+    p = Path(file)
+    if not p.is_file():
+        raise InputError(f"文件不存在：{file}")
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(f"不是 UTF-8 文本（第 {exc.start} 字节无法解码）", location=f"{file}:1") from None
+    counts = _kb().import_jsonl(text, file)
+    store().reload()
+    typer.echo(f"已导入 {counts['entries']} 个条目、{counts['sources']} 个来源文件、"
+               f"{counts['quoted_laws']} 部来源引用法规")
