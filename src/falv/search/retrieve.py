@@ -12,10 +12,10 @@ may call `search` from several threads.
 from __future__ import annotations
 
 import re
-from math import log
 import threading
 import weakref
 from dataclasses import dataclass, field
+from math import log
 
 import numpy as np
 
