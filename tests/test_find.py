@@ -167,3 +167,9 @@ def test_compact_lists():
     got = refs("个保法第四十四、四十五、四十七条")
     assert [a for _, a in got] == ["第四十四条", "第四十五条", "第四十七条"]
     spans_index_input("个保法第四十四、四十五、四十七条")
+
+
+def test_quote_ends_at_a_numbered_analysis_line():
+    text = "法律依据:《民法典》第1034条 自然人的个人信息受法律保护。\n1、向公安机关报案。"
+    [c] = extract(text, quotes=True)
+    assert c.quoted_text.endswith("保护。")

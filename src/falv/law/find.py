@@ -43,7 +43,8 @@ QUOTED = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[�
 # a line that opens a citation of a 法律依据 block
 HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?\Z")
 # lines where a quoted article ends: next entry ㈠, a 【label】, an analysis label, a blank line
-BLOCK_END = re.compile(r"\n(?=[ \t\u3000]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z))")
+BLOCK_END = re.compile(r"\n(?=[ \t\u3000]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z"
+                       r"|[0-9０-９]{1,2}、))")
 # names that are instruments even without an article (so 《侵权责任法》 in analysis is caught)
 INSTRUMENT_SUFFIX = re.compile(
     r"(?:法|法典|条例|规定|解释|决定|办法|细则|规则|通则|总则|准则|意见|批复|答复|通知|纪要|修正案|[）)])$")

@@ -223,6 +223,12 @@ class Verifier:
             return Verdict(VerdictKind.PARTIAL_QUOTE, title, no,
                            f"{_status(article.law)} · 引文为原文节录（各句均见于原文，顺序一致）",
                            notes=tuple(notes))
+        from .amendments import renumberings
+
+        for renum in renumberings(self.store, title):
+            news = renum.changed(no)
+            if news:
+                notes.append(f"按{renum.old_label}的条号，{no}现为{'、'.join(news)}；请核对所引版本")
         return Verdict(VerdictKind.MISMATCH, title, no,
                        f"引文与{no}原文不符（相似度 {ratio:.0%}）", diff=char_diff(quote, article.text),
                        notes=tuple(notes))
