@@ -247,3 +247,10 @@ def test_missing_paragraph_or_item_is_not_found(store):
     assert c.verdict.kind == V.NOT_FOUND and "第九项" in c.verdict.detail
     [c] = verify_text(store, "刑法第二百八十六条之一第一款第二项")
     assert c.verdict.kind == V.OK
+
+
+def test_seed_with_crlf_line_endings(store):
+    text = seed_text().replace("\n", "\r\n")
+    got = {(c.verdict.law, c.verdict.article): c.verdict.kind for c in verify_text(store, text, quotes=True)}
+    assert got[("中华人民共和国民法典", "第一千零三十八条")] == V.OK
+    assert got[("中华人民共和国刑法", "第二百八十六条之一")] == V.PARTIAL_QUOTE

@@ -43,7 +43,7 @@ QUOTED = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[�
 # a line that opens a citation of a 法律依据 block
 HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?\Z")
 # lines where a quoted article ends: next entry ㈠, a 【label】, an analysis label, a blank line
-BLOCK_END = re.compile(r"\n(?=[ \t\u3000]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z"
+BLOCK_END = re.compile(r"\n(?=[ \t\u3000\r]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z"
                        r"|[0-9０-９]{1,2}、))")
 # names that are instruments even without an article (so 《侵权责任法》 in analysis is caught)
 INSTRUMENT_SUFFIX = re.compile(
@@ -272,7 +272,7 @@ class _Scanner:
             elif i in head_set:
                 j = bisect.bisect_right(head_starts, cit.span[0])
                 stop = min(self._block_end(end), head_starts[j] if j < len(head_starts) else len(text))
-                quoted = text[end:stop].strip(" \t\u3000\n:：")
+                quoted = text[end:stop].strip(" \t\u3000\r\n:：")
             if quoted and _WORDS.search(quoted):  # punctuation alone is not a quote
                 self.out[i] = replace(cit, quoted_text=quoted)
 
