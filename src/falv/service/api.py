@@ -133,7 +133,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
         from .mcp import build_server
 
         mcp_server = build_server(lambda: eng())
-        mcp_app = mcp_server.streamable_http_app(streamable_http_path="/", stateless_http=True,
+        mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
                                                  json_response=True)
         from contextlib import asynccontextmanager
 
@@ -255,7 +255,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=WEB, check_dir=False), name="static")
     if mcp_app is not None:
-        app.mount("/mcp", mcp_app)
+        app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp (streamable HTTP)
     return app
 
 
