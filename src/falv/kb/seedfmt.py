@@ -48,6 +48,7 @@ ENTRY_STYLES: dict[str, re.Pattern] = {
 MARKER_SHAPE = {"circled": "{n}", "roman": "{n}", "paren_cn": "({n})", "cn": "{n}、",
                 "digit_dot": "{n}.", "digit": "{n}、", "circled_digit": "{n}", "paren_digit": "({n})"}
 _BRACKET_LABEL = re.compile(r"^\s*【(?P<label>[^】\n]{1,20})】\s*:?\s*(?P<rest>.*)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _QUESTION_PREFIX = re.compile(r"^(?:问题|问|咨询问题)\s*:\s*")
 
 
@@ -196,19 +197,22 @@ def _heads(norm: list[str], style: str) -> list[tuple[int, int, str, str]]:
 
 
 def choose_style(norm: list[str], is_label: list[bool]) -> tuple[str, list] | None:
-    """The entry style that best explains the document: most entries whose segment contains a
-    block label. Ties go to the earlier style in ENTRY_STYLES."""
+    """The entry style that best explains the document: segments (head to next head) that contain
+    a block label count for a style, segments without one against it — an analysis enumeration
+    (一、 right before 二、) leaves label-less segments. Ties go to the earlier style in
+    ENTRY_STYLES; a style needs at least one segment with a label."""
     best = None
     for style in ENTRY_STYLES:
         heads = _heads(norm, style)
         if not heads:
             continue
-        score = 0
+        good = 0
         for k, (i, *_rest) in enumerate(heads):
             end = heads[k + 1][0] if k + 1 < len(heads) else len(norm)
             if any(is_label[j] for j in range(i + 1, end)):
-                score += 1
-        if score and (best is None or score > best[0]):
+                good += 1
+        score = 2 * good - len(heads)
+        if good and (best is None or score > best[0]):
             best = (score, style, heads)
     return (best[1], best[2]) if best else None
 
@@ -237,6 +241,11 @@ def parse_text(text: str, name: str = "<text>") -> Document:
     if not isinstance(text, str):
         raise ImportRejected("文档必须是文本", location=f"{name}:1")
     original = _lines(text)
+    for i, line in enumerate(original):
+        bad = _SURROGATE.search(line)
+        if bad:
+            raise ImportRejected(f"文本含无效字符 U+{ord(bad.group()):04X}（孤立代理项）",
+                                 location=f"{name}:{i + 1}")
     norm = [normalize(line) for line in original]
     labels_at = [_label(line) if line else None for line in norm]
     for i, lab in enumerate(labels_at):

@@ -1,0 +1,216 @@
+"""Ingestion into the knowledge base: the seed (with and without imported statutes), merging,
+point deduplication, quoted-by-source articles, annotations, rejections leave the store unchanged.
+
+Quoted article texts in generated documents are read from the store, never typed.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conftest import SEED
+from falv.errors import ImportRejected
+from falv.kb.ingest import ingest_files
+from falv.kb.store import KnowledgeBase, QuestionIndex, bigrams, jaccard, question_key
+
+DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
+CIVIL = "中华人民共和国民法典"
+
+
+def verdicts(entry, roles=("basis",)):
+    return {(c.law, c.article): c.verdict for a in entry.answers
+            for c in (a.basis + a.references) if c.role in roles}
+
+
+def test_seed_before_statute_import(store):
+    report = ingest_files(store, [SEED])
+    assert report.changed and report.files[0]["action"] == "added"
+    kb = KnowledgeBase(store.own)
+    entries = kb.entries()
+    assert [e.question for e in entries] == ["个人信息泄露找什么部门投诉", "快递信息泄露了怎么办",
+                                            "信息泄露怎么处理怎么举报"]
+    complaint, express, report_q = entries
+    assert [a.provenance["entry"] for a in complaint.answers] == ["㈠", "㈣", "㈤"]
+    assert [a.provenance["entry"] for a in express.answers] == ["㈡"]
+    assert verdicts(complaint) == {
+        (CIVIL, "第一千零三十八条"): "ok", ("中华人民共和国消费者权益保护法", "第二十九条"): "ok",
+        (CIVIL, "第一千零三十四条"): "ok", (DECISION, "第一条"): "unverifiable",
+        (DECISION, "第八条"): "unverifiable"}
+    assert verdicts(express) == {("中华人民共和国刑法", "第二百八十六条之一"): "partial_quote"}
+    [two_high] = report_q.basis
+    assert two_high.article == "第五条" and two_high.verdict == "unverifiable"
+    # the 刑法 article mentioned inside the quoted 两高解释 text is kept as a reference
+    assert {(c.law, c.article, c.verdict) for c in report_q.answers[0].references} == {
+        ("中华人民共和国刑法", "第二百五十三条之一", "ok")}
+    basis_block = sum(len(a.basis) + len(a.references) for e in entries for a in e.answers)
+    assert basis_block >= 8
+    # every basis citation keeps the quoted text and where it stands
+    b = complaint.answers[0].basis[0]
+    assert b.quoted_text.startswith("信息处理者不得泄露") and b.provenance == {
+        "file": str(SEED), "entry": "㈠", "line_start": 7, "line_end": 8}
+
+
+def test_seed_annotations_never_rewrite_text(store):
+    ingest_files(store, [SEED])
+    entries = {e.question: e for e in KnowledgeBase(store.own).entries()}
+    for question in ("个人信息泄露找什么部门投诉", "快递信息泄露了怎么办", "信息泄露怎么处理怎么举报"):
+        notes = entries[question].annotations
+        assert any(n.term == "工商部门" and n.replacement == "市场监督管理部门" for n in notes), question
+    express = entries["快递信息泄露了怎么办"]
+    [repeal] = [n for n in express.annotations if n.term == "侵权责任法"]
+    assert repeal.kind == "repealed" and "民法典" in repeal.replacement
+    point = next(p for p in express.points if p.id == repeal.point_id)
+    assert point.text[repeal.span[0]:repeal.span[1]] == "侵权责任法"  # text kept as written
+    assert point.provenance["entry"] == "㈡" and point.provenance["line_start"] == 16
+    # analysis citations carry verdicts too (侵权责任法 → repealed)
+    assert any(c.verdict == "repealed" for c in point.citations)
+    # ㈤ does not say 工商部门: its point has no annotation
+    e5 = entries["个人信息泄露找什么部门投诉"].answers[2]
+    assert e5.points and not any(p.annotations for p in e5.points)
+
+
+def test_unverifiable_quotes_become_quoted_by_source_articles(store):
+    ingest_files(store, [SEED])
+    kb = KnowledgeBase(store.own)
+    quoted = {c.article: c for c in kb.get("1").basis if c.law == DECISION}
+    law = store.current_law(DECISION)
+    assert law.source == "quoted" and law.law_id.startswith("q-") and not law.in_force
+    for article_no in ("第一条", "第八条"):
+        art = store.get_article(DECISION, article_no)
+        assert art.text == quoted[article_no].quoted_text
+        assert quoted[article_no].quoted_law_id == law.law_id
+    assert store.is_current(law) is False  # never served as a verified statute
+
+
+def test_seed_after_statute_import(imported_store):
+    report = ingest_files(imported_store, [SEED])
+    assert report.files[0]["quoted_articles"] == []
+    entries = KnowledgeBase(imported_store.own).entries()
+    complaint, _, report_q = entries
+    assert verdicts(complaint)[(DECISION, "第一条")] == "ok"
+    assert verdicts(complaint)[(DECISION, "第八条")] == "ok"
+    assert [c.verdict for c in report_q.basis] == ["ok"]
+    assert all(c.passed for e in entries for c in e.basis)
+
+
+def test_reingest_is_unchanged(store):
+    ingest_files(store, [SEED])
+    kb = KnowledgeBase(store.own)
+    before = kb.dump()
+    report = ingest_files(store, [SEED])
+    assert report.files[0]["action"] == "unchanged" and not report.changed
+    assert kb.dump() == before
+
+
+def test_dry_run_reports_and_writes_nothing(store):
+    kb = KnowledgeBase(store.own)
+    before = kb.dump()
+    report = ingest_files(store, [SEED], dry_run=True)
+    assert report.dry_run and [e["merged"] for e in report.files[0]["entries"]] == [
+        False, False, False, True, True]
+    assert len(report.files[0]["quoted_articles"]) == 3
+    assert kb.dump() == before and kb.count() == 0
+    assert store.current_law(DECISION) is None
+
+
+def _doc(store, tmp_path, name, entries):
+    """A seed-format file; each entry: (marker, question, analysis lines, [(law, article_no)]),
+    with the quoted text read from the store."""
+    lines = []
+    for marker, question, analysis, cites in entries:
+        lines.append(f"{marker} {question}")
+        lines.append("法律分析:" + analysis[0])
+        lines.extend(analysis[1:])
+        lines.append("法律依据:")
+        for law, no in cites:
+            lines.append(f"《{law}》{no} {store.get_article(law, no).text.splitlines()[0]}")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_identical_points_are_stored_once_with_every_provenance(store, tmp_path):
+    f = _doc(store, tmp_path, "dup.txt", [
+        ("㈠", "个人信息泄露找什么部门投诉", ["1、可向公安机关报案。", "2、可向网信部门举报。"],
+         [(CIVIL, "第一千零三十四条")]),
+        ("㈡", "个人信息泄露找什么部门投诉？", ["1、可向公安机关报案．", "2、可以起诉。"],
+         [(CIVIL, "第一千零三十四条")]),
+    ])
+    ingest_files(store, [f])
+    [entry] = KnowledgeBase(store.own).entries()
+    assert [p.text for p in entry.points] == ["可向公安机关报案。", "可向网信部门举报。", "可以起诉。"]
+    first = entry.points[0]
+    assert [(x["entry"], x["line_start"]) for x in first.provenances] == [("㈠", 2), ("㈡", 7)]
+    assert [len(a.points) for a in entry.answers] == [2, 1]
+
+
+def test_near_duplicates_merge_and_similar_questions_stay_apart(store, tmp_path):
+    ingest_files(store, [SEED])
+    f = _doc(store, tmp_path, "more.txt", [
+        ("㈠", "个人信息泄露找什么部门投诉呢", ["可以投诉。"], [(CIVIL, "第一千零三十八条")]),
+        ("㈡", "信息泄露怎么处理", ["可以处理。"], [(CIVIL, "第一千零三十八条")]),
+    ])
+    report = ingest_files(store, [f])
+    merged = [(e["entry_id"], e["merged"]) for e in report.files[0]["entries"]]
+    assert merged == [("1", True), ("4", False)]  # 信息泄露怎么处理 ≠ 信息泄露怎么处理怎么举报
+    assert len(KnowledgeBase(store.own).get("1").answers) == 4
+
+
+def test_similarity_threshold_is_conservative():
+    a, b, c = (question_key(q) for q in ("个人信息泄露找什么部门投诉", "信息泄露怎么处理怎么举报",
+                                         "个人信息泄露找什么部门投诉？"))
+    assert jaccard(bigrams(a), bigrams(b)) < 0.3
+    assert a == c  # punctuation at the end does not count
+
+
+def test_question_index_prefix_filter_agrees_with_brute_force():
+    rng = random.Random(7)
+    alphabet = "个人信息泄露找什么部门投诉快递怎么办处理举报公司"
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 12))) for _ in range(300)]
+    index = QuestionIndex()
+    stored: list[tuple[int, str]] = []
+    for i, key in enumerate(keys, 1):
+        found = index.find(key)
+        brute = [eid for eid, k in stored if k == key or jaccard(bigrams(k), bigrams(key)) >= 0.8]
+        if found is None:
+            assert brute == []
+            index.add(i, key)
+            stored.append((i, key))
+        else:
+            assert found in brute
+
+
+def test_mismatched_quote_is_stored_with_its_diff(store, tmp_path):
+    text = store.get_article(CIVIL, "第一千零三十四条").text.splitlines()[0]
+    altered = text.replace("个人信息", "个人资料", 1)
+    f = tmp_path / "mis.txt"
+    f.write_text(f"㈠ 问题\n法律分析:回答。\n法律依据:《{CIVIL}》第一千零三十四条 {altered}\n", "utf-8")
+    ingest_files(store, [f])
+    [cit] = KnowledgeBase(store.own).get("1").basis
+    assert cit.verdict == "mismatch" and cit.diff and not cit.passed
+
+
+BAD_FILES = {
+    "no_entry.txt": ("没有任何编号的问题。\n".encode(), "no_entry.txt:1"),
+    "no_answer.txt": ("㈠ 问题甲\n法律分析:回答。\n㈡ 问题乙\n".encode(), "no_answer.txt:3"),
+    "unknown_label.txt": ("㈠ 问题甲\n【裁判要旨】:要旨。\n".encode(), "unknown_label.txt:2"),
+    "encoding.txt": (b"\xe3\x88\xa0 ok\n\xff\xfe\x00\x81\x30\n", "encoding.txt:2"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_rejected_file_leaves_the_store_unchanged(store, tmp_path, name):
+    ingest_files(store, [SEED])
+    kb = KnowledgeBase(store.own)
+    before = kb.dump()
+    good = _doc(store, tmp_path, "good.txt", [("㈠", "新的问题", ["新的回答。"], [(CIVIL, "第一千零三十四条")])])
+    data, where = BAD_FILES[name]
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    with pytest.raises(ImportRejected) as exc:
+        ingest_files(store, [good, bad])  # the good file of the batch is not written either
+    assert exc.value.location == str(tmp_path / where)
+    assert kb.dump() == before
+    assert kb.count() == 3
