@@ -98,3 +98,49 @@ def test_cli_formats_and_errors():
     for args in (("ask", ""), ("ask", "x" * 2001), ("ask", "q", "--format", "pdf")):
         bad = _falv(*args)
         assert bad.returncode == 2 and "错误" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.fixture
+def seeded(imported_store):
+    """The nine ../shared instruments imported and the seed document ingested."""
+    from pathlib import Path
+
+    from falv.kb.ingest import ingest_files
+
+    ingest_files(imported_store, [Path(__file__).parent / "fixtures" / "seed.txt"])
+    imported_store.reload()
+    return imported_store
+
+
+@pytest.mark.parametrize("question,entry_marker", [
+    ("个人信息泄露找什么部门投诉", "㈠"), ("快递信息泄露了怎么办", "㈡"), ("信息泄露怎么处理怎么举报", "㈢")])
+def test_seed_questions_answer_with_seed_points(seeded, question, entry_marker):
+    ans = Composer(seeded).answer(question)
+    assert ans.grounded and len(ans.kb_entries) == 1
+    assert ans.kb_entries[0]["question"] == question
+    kb_points = [p for p in ans.analysis if p.source == "kb"]
+    assert kb_points and all(p.provenance for p in kb_points)
+    assert any(prov.get("entry") == entry_marker for p in kb_points for prov in p.provenance)
+    # the seed's basis citations are verified: in force and verbatim from the store
+    cited = {(c.law, c.article) for p in kb_points for c in p.citations}
+    basis = {(b.law, b.article): b for b in ans.basis}
+    assert cited and cited <= set(basis)
+    for key in cited:
+        assert basis[key].verdict in ("ok", "partial_quote")
+        assert basis[key].text == seeded.get_article(*key).text
+    # outdated references met on the way are noted with the current law
+    outdated = {n.term for n in ans.notes if n.kind == "outdated"}
+    assert "工商部门" in outdated
+    if entry_marker == "㈡":
+        assert any("侵权责任法" in t for t in outdated)
+
+
+def test_merged_entry_answers_keep_each_source(seeded):
+    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    markers = {prov.get("entry") for p in ans.analysis if p.source == "kb" for prov in p.provenance}
+    assert {"㈠", "㈣", "㈤"} <= markers
+
+
+def test_other_scenario_entry_does_not_answer(seeded):
+    ans = Composer(seeded).answer("我的个人信息泄露了怎么办")
+    assert "快递信息泄露了怎么办" not in [k["question"] for k in ans.kb_entries]

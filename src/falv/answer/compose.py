@@ -189,8 +189,9 @@ class Composer:
                                   term=entry.term, replacement=entry.replacement))
         for b in ans.basis:
             if b.verdict in ("repealed", "superseded_version", "unverifiable", "mismatch"):
-                notes.append(Note(kind="verification",
-                                  text=f"《{b.law}》{b.article}：{b.detail}".rstrip("："),
+                where = f"《{b.law}》{b.article}"
+                text = b.detail if b.detail.startswith(f"《{b.law}》") else f"{where}：{b.detail}"
+                notes.append(Note(kind="verification", text=text.rstrip("："),
                                   replacement=b.replacement))
         if not ans.grounded:
             notes.append(Note(kind="scope", text="知识库和规则中没有与该问题匹配的内容；相关法条仅供参考，请咨询执业律师。"))

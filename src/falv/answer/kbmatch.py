@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
 
-MATCH_THRESHOLD = 0.5
+MATCH_THRESHOLD = 0.6
+CONTAINMENT_MIN = 0.75
 MAX_MATCHES = 2
-_FILLER = re.compile(r"[我的了吗呢啊呀吧么该要请问一下你们他她它是在和与及或被把将就都也还很最怎么办样如何什哪些个]|[，。？！、：；,.?!:;\s\"'“”（）()]")
+_FILLER = re.compile(r"[我的了吗呢啊呀吧么该要请问一下你们他她它是在和与及或被把将就都也还很最怎么办样如何什哪些]|[，。？！、：；,.?!:;\s\"'“”（）()]")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -40,6 +41,14 @@ class _Entry:
     question: str
     grams: set[str]
     points: list[AnalysisPoint]
+    scenarios: frozenset[str] = frozenset()
+
+
+def _scenarios(text: str) -> frozenset[str]:
+    """Specific leak scenarios of a question (the general fallback does not count)."""
+    from ..domain.personal_info.scenarios import detect
+
+    return frozenset(h.id for h in detect(text) if h.id != "general")
 
 
 class KbMatcher:
@@ -58,12 +67,16 @@ class KbMatcher:
         except ImportError:  # knowledge base not available in this build
             return cls([])
         kb = KnowledgeBase(store.own)
-        return cls([_Entry(e.id, e.question, _bigrams(e.question), _points(e)) for e in kb.entries()])
+        return cls([_Entry(e.id, e.question, _bigrams(e.question), _points(e), _scenarios(e.question))
+                    for e in kb.entries()])
 
     def match(self, question: str) -> list[KbMatch]:
+        """Entries asking the same question. Wording overlap alone is not enough: an entry about a
+        specific leak scenario (快递信息泄露) never answers a question about another or none."""
         grams = _bigrams(question)
         if not grams or not self.entries:
             return []
+        asked = _scenarios(question)
         overlap: dict[int, int] = {}
         for g in grams:
             for i in self.postings.get(g, ()):
@@ -72,10 +85,10 @@ class KbMatcher:
         for i, n in overlap.items():
             e = self.entries[i]
             dice = 2 * n / (len(grams) + len(e.grams))
-            # a short KB question fully contained in the user's question counts as a match too
+            # a KB question (almost) wholly contained in a longer user question counts too
             containment = n / len(e.grams) if len(e.grams) >= 4 else 0.0
-            score = max(dice, 0.9 * containment)
-            if score >= MATCH_THRESHOLD:
+            score = max(dice, 0.9 * containment if containment >= CONTAINMENT_MIN else 0.0)
+            if score >= MATCH_THRESHOLD and (asked & e.scenarios or not (asked or e.scenarios)):
                 scored.append((score, e))
         scored.sort(key=lambda x: -x[0])
         return [KbMatch(e.entry_id, e.question, s, [_copy(p) for p in e.points])
@@ -88,11 +101,13 @@ def _copy(p: AnalysisPoint) -> AnalysisPoint:
 
 
 def _points(entry) -> list[AnalysisPoint]:
-    """KB entry → analysis points, each with its provenance and the citations its answer rests on."""
+    """KB entry → analysis points with their provenance. A source answer's 法律依据 supports the
+    answer as a whole, so its citations are listed once, on the answer's first point."""
     points = []
     for answer in entry.answers:
         cites = [CitedArticle(b.law, b.article) for b in answer.basis if b.law and b.article]
-        for pt in answer.points:
-            points.append(AnalysisPoint(text=pt.text, source="kb", citations=list(cites),
-                                        provenance=[pt.provenance] if pt.provenance else []))
+        for i, pt in enumerate(answer.points):
+            points.append(AnalysisPoint(text=pt.text, source="kb",
+                                        citations=list(cites) if i == 0 else [],
+                                        provenance=list(pt.provenances) or [pt.provenance]))
     return points
