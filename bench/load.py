@@ -1,0 +1,175 @@
+"""Load test of `falv serve`: N concurrent clients for T seconds on loopback, /ask and /verify.
+
+    python bench/load.py [--clients 50] [--seconds 30] [--workers 1] [--max-requests 200000]
+                         [--url http://127.0.0.1:PORT] [--append]
+
+Without --url it starts its own `falv serve` on 127.0.0.1 with a temporary FALV_HOME (the ../shared
+statutes imported where present) and stops it afterwards. Only loopback URLs are accepted. Each
+client alternates /ask and /verify requests; the run stops at the time limit or the request cap.
+Reports req/s, p50/p95/p99 per endpoint and the error count (non-2xx or transport errors), which
+must be 0; --append adds the figures to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+QUESTIONS = [
+    "快递信息泄露了怎么办",
+    "个人信息泄露找什么部门投诉",
+    "骚扰电话不停怎么办",
+    "App 过度收集个人信息怎么投诉",
+    "公司泄露员工身份证信息要承担什么责任",
+    "网购后被诈骗电话骗了钱怎么办",
+]
+VERIFY_TEXTS = [
+    "依据《侵权责任法》第三十六条，网络服务提供者应当承担连带责任。",
+    "《民法典》第一千零三十八条、《个人信息保护法》第四十七条、《消费者权益保护法》第二十九条",
+    "根据《刑法》第二百五十三条之一和《网络安全法》第六十四条的规定，应当依法处理。",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
+    return values[k]
+
+
+async def client(n: int, url: str, deadline: float, budget: list[int], results: dict) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+        i = n
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            i += 1
+            if i % 2:
+                name, call = "/ask", c.post("/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+            else:
+                name, call = "/verify", c.post("/verify", json={"text": VERIFY_TEXTS[i % len(VERIFY_TEXTS)]})
+            t0 = time.perf_counter()
+            try:
+                resp = await call
+                ok = resp.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            elapsed = time.perf_counter() - t0
+            slot = results.setdefault(name, {"lat": [], "errors": 0})
+            if ok:
+                slot["lat"].append(elapsed)
+            else:
+                slot["errors"] += 1
+
+
+async def run_load(url: str, clients: int, seconds: float, max_requests: int) -> dict:
+    results: dict = {}
+    budget = [max_requests]
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    await asyncio.gather(*(client(n, url, deadline, budget, results) for n in range(clients)))
+    wall = time.monotonic() - t0
+    total = sum(len(r["lat"]) + r["errors"] for r in results.values())
+    out = {"clients": clients, "seconds": round(wall, 1), "requests": total,
+           "req_per_s": round(total / wall, 1),
+           "errors": sum(r["errors"] for r in results.values()), "endpoints": {}}
+    for name, r in sorted(results.items()):
+        lat = r["lat"]
+        out["endpoints"][name] = {
+            "requests": len(lat) + r["errors"], "errors": r["errors"],
+            "p50_ms": round(percentile(lat, 50) * 1000, 1), "p95_ms": round(percentile(lat, 95) * 1000, 1),
+            "p99_ms": round(percentile(lat, 99) * 1000, 1),
+            "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None}
+    return out
+
+
+def start_server(workers: int):
+    from serving import Server
+
+    home = Path(tempfile.mkdtemp(prefix="falv-load-"))
+    store_file = None
+    shared = Path(os.environ.get("FALV_SHARED", REPO.parent / "shared")) / "data" / "statutes"
+    if shared.is_dir():
+        from falv.law.importer import import_files
+
+        store_file = home / "template.db"
+        import_files(store_file, sorted(p for p in shared.glob("*.md") if p.name != "MANIFEST.md"))
+    server = Server(home / "home", store_file=store_file, extra_args=("--workers", str(workers)))
+    server.wait(timeout=120)
+    return server, store_file is not None
+
+
+def append_markdown(result: dict, workers: int, imported: bool) -> None:
+    path = REPO / "BENCHMARKS.md"
+    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
+    header = "## HTTP load (`bench/load.py`)"
+    rows = "\n".join(
+        f"| {workers} | {name} | {e['requests']} | {e['p50_ms']} ms | {e['p95_ms']} ms | {e['p99_ms']} ms | {e['errors']} |"
+        for name, e in result["endpoints"].items())
+    run = (f"\n{result['clients']} clients, {result['seconds']} s, {workers} worker(s), store "
+           f"{'with' if imported else 'without'} the ../shared statutes: **{result['req_per_s']} req/s**, "
+           f"{result['requests']} requests, **{result['errors']} errors** "
+           f"({time.strftime('%Y-%m-%d')}, {platform.python_version()}, {os.cpu_count()} CPUs shared)\n\n"
+           "| workers | endpoint | requests | p50 | p95 | p99 | errors |\n|---|---|---|---|---|---|---|\n"
+           f"{rows}\n")
+    if header not in text:
+        text = text.rstrip("\n") + "\n\n" + header + (
+            "\n\n    python bench/load.py --clients 50 --seconds 30 [--workers N] --append\n\n"
+            "A real `falv serve` on 127.0.0.1 (temporary FALV_HOME); 50 asyncio clients each alternate "
+            "`POST /ask` (six colloquial questions) and `POST /verify` (three citation texts) for 30 s. "
+            "Latency is per request as the client sees it, queueing included: one worker serialises "
+            "requests on the engine lock, so p50 grows with the number of clients.\n")
+    text = text.rstrip("\n") + "\n" + run
+    path.write_text(text, "utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--max-requests", type=int, default=200_000)
+    ap.add_argument("--url", default=None)
+    ap.add_argument("--append", action="store_true", help="append the figures to BENCHMARKS.md")
+    args = ap.parse_args()
+    if not (1 <= args.clients <= 500 and 0 < args.seconds <= 600):
+        ap.error("clients 1..500, seconds 0..600")
+    server, imported = None, False
+    url = args.url
+    if url is None:
+        server, imported = start_server(args.workers)
+        url = server.url
+    host = urlparse(url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        ap.error(f"loopback only: {url}")
+    try:
+        for warm in range(2):  # indexes, KB and caches load before timing
+            httpx.post(url + "/ask", json={"question": QUESTIONS[warm]}, timeout=300).raise_for_status()
+            httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm]}, timeout=300).raise_for_status()
+        result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests))
+    finally:
+        if server is not None:
+            server.stop()
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.append:
+        append_markdown(result, args.workers, imported)
+    if result["errors"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
