@@ -22,17 +22,25 @@ BADGES = {
 }
 
 
+# Input cap of `falv verify` (docs/errors.md): 10 MiB verifies in seconds; past it, a clear error
+# instead of unbounded time and memory. At most cap + 1 bytes are ever read (stdin too).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+
+
 def read_input(path: str) -> str:
     """FILE or - (stdin) → text; missing, undecodable or empty input is an InputError (exit 2)."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         where = "标准输入"
     else:
         p = Path(path)
         if not p.is_file():
             raise InputError(f"文件不存在：{path}")
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
         where = path
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{where} 过大（超过 {MAX_INPUT_BYTES} 字节）", hint="请分段核验")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
