@@ -214,3 +214,10 @@ def test_rejected_file_leaves_the_store_unchanged(store, tmp_path, name):
     assert exc.value.location == str(tmp_path / where)
     assert kb.dump() == before
     assert kb.count() == 3
+
+
+def test_questions_differing_in_a_number_stay_apart():
+    index = QuestionIndex()
+    index.add(1, question_key("民法典第1038条规定了什么内容"))
+    assert index.find(question_key("民法典第1039条规定了什么内容")) is None
+    assert index.find(question_key("民法典第1038条规定了什么内容呢")) == 1

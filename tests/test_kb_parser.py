@@ -189,3 +189,12 @@ def test_bytes_raise_only_falv_errors(data):
         parse_bytes(data, "b.txt")
     except FalvError:
         pass
+
+
+def test_numbering_restarting_after_a_basis_block_opens_entries():
+    """㈠…㈩ and then ㈠ again (documents joined): a restart after 法律依据 is a new entry."""
+    one = "{m} 问题{k}\n法律分析:\n1、要点\n2、要点\n法律依据:《民法典》第一千零三十四条 引文\n"
+    text = "".join(one.format(m="㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"[k % 10], k=k) for k in range(13))
+    doc = parse_text(text, "j.txt")
+    assert [e.question for e in doc.entries] == [f"问题{k}" for k in range(13)]
+    assert all([p.label for p in e.points] == ["1", "2"] for e in doc.entries)

@@ -38,12 +38,18 @@ class _Checker:
     def __init__(self, store):
         self.verifier = Verifier(store)
         self.names = self.verifier.resolver.names()
+        self._verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
 
     def check(self, text: str, quotes: bool):
         out = []
         for cit in extract(text, names=self.names, quotes=quotes):
             cit = self.verifier.resolver.resolve(cit)
-            out.append((cit, self.verifier.verify(cit, cit.quoted_text if quotes else None)))
+            quote = cit.quoted_text if quotes else None
+            key = (cit.law_text, cit.law_title, cit.law_id, cit.ref, quote)
+            verdict = self._verdicts.get(key)
+            if verdict is None:
+                verdict = self._verdicts[key] = self.verifier.verify(cit, quote)
+            out.append((cit, verdict))
         return out
 
 

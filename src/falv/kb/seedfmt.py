@@ -179,31 +179,39 @@ def _label(line: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _heads(norm: list[str], style: str) -> list[tuple[int, int, str, str]]:
+def _heads(norm: list[str], style: str, kinds: list[str | None]) -> list[tuple[int, int, str, str]]:
     """(index, number, marker, rest) of the lines that open entries in this style: numbered lines
-    whose number exceeds the previous entry's (an analysis enumeration restarts and stays text)."""
+    whose number exceeds the previous entry's (an analysis enumeration restarts and stays text).
+    A numbering that restarts at 1 after a 法律依据 block (two documents joined, or ㈠…㈩ then ㈠
+    again) opens a new entry: enumerations inside an answer belong to its analysis."""
     pattern = ENTRY_STYLES[style]
     heads: list[tuple[int, int, str, str]] = []
     last = 0
+    block = None
     for i, line in enumerate(norm):
+        if kinds[i]:
+            block = kinds[i]
+            continue
         m = pattern.match(line)
         if not m:
             continue
         n = _number(style, m.group("num"))
-        if n > last:
+        if n > last or (n == 1 and block == "basis"):
             heads.append((i, n, MARKER_SHAPE[style].format(n=m.group("num")), m.group("rest").strip()))
             last = n
+            block = None
     return heads
 
 
-def choose_style(norm: list[str], is_label: list[bool]) -> tuple[str, list] | None:
+def choose_style(norm: list[str], kinds: list[str | None]) -> tuple[str, list] | None:
     """The entry style that best explains the document: segments (head to next head) that contain
     a block label count for a style, segments without one against it — an analysis enumeration
     (一、 right before 二、) leaves label-less segments. Ties go to the earlier style in
     ENTRY_STYLES; a style needs at least one segment with a label."""
+    is_label = [k is not None for k in kinds]
     best = None
     for style in ENTRY_STYLES:
-        heads = _heads(norm, style)
+        heads = _heads(norm, style, kinds)
         if not heads:
             continue
         good = 0
@@ -252,7 +260,7 @@ def parse_text(text: str, name: str = "<text>") -> Document:
         if lab and lab[0] == "unknown":
             raise ImportRejected(f"未知的块标签【{lab[1]}】（可用的标签：{'、'.join(labels())}）",
                                  location=f"{name}:{i + 1}")
-    chosen = choose_style(norm, [lab is not None for lab in labels_at])
+    chosen = choose_style(norm, [lab[0] if lab else None for lab in labels_at])
     if chosen is None:
         where = next((i for i, lab in enumerate(labels_at) if lab), None)
         if where is not None:

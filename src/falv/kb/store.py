@@ -15,15 +15,18 @@ Read API (for the answer composer and the CLI)::
 
 Merging: questions whose normalised forms are equal, or whose character-bigram Jaccard similarity
 is at least SIMILARITY (0.8: conservative — 个人信息泄露找什么部门投诉 and 信息泄露怎么处理怎么举报
-share 3 of 19 bigrams and stay apart), are one entry with several source answers. Within an entry
+share 3 of 19 bigrams and stay apart) and that contain the same numbers (第1038条 ≠ 第1039条), are
+one entry with several source answers. Within an entry
 a point whose normalised text equals an existing point is stored once, with one more provenance.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
@@ -52,6 +55,15 @@ def bigrams(key: str) -> frozenset[str]:
     return frozenset(key[i:i + 2] for i in range(len(key) - 1))
 
 
+_NUMBER = re.compile(r"[0-9]+|[零〇一二两三四五六七八九十百千万]+")
+
+
+def _numbers(key: str) -> list[str]:
+    """Numbers in a question (第1038条, 5000条, 三年): questions that differ in one are different
+    questions however similar the rest (民法典1038条是什么 ≠ 民法典1039条是什么)."""
+    return _NUMBER.findall(key)
+
+
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -70,16 +82,23 @@ class QuestionIndex:
         self.threshold = threshold
         self.exact: dict[str, int] = {}
         self.grams: dict[int, frozenset[str]] = {}
+        self.keys: dict[int, str] = {}
+        self.df: dict[str, int] = {}  # bigram → entries containing it, fixed at load time
         self.postings: dict[str, list[int]] = {}
 
-    def _prefix(self, grams: frozenset[str]) -> list[str]:
-        import math
+    def _order(self, gram: str) -> tuple[int, int]:
+        return self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
 
-        ordered = sorted(grams)
+    def _prefix(self, grams: frozenset[str]) -> list[str]:
+        # rarest first (document frequency when the index was loaded, then a hash): frequent
+        # bigrams such as 信息 or 泄露 stay out of the prefixes, so postings stay short. The
+        # order is fixed for the life of the index, which is all the filter needs.
+        ordered = sorted(grams, key=self._order)
         return ordered[:len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
 
     def add(self, entry_id: int, key: str) -> None:
         self.exact.setdefault(key, entry_id)
+        self.keys[entry_id] = key
         g = bigrams(key)
         self.grams[entry_id] = g
         for gram in self._prefix(g):
@@ -91,13 +110,17 @@ class QuestionIndex:
         g = bigrams(key)
         best, best_score = None, 0.0
         seen: set[int] = set()
+        low, high = self.threshold * len(g), len(g) / self.threshold if self.threshold else 1e9
         for gram in self._prefix(g):
             for eid in self.postings.get(gram, ()):
                 if eid in seen:
                     continue
                 seen.add(eid)
-                score = jaccard(g, self.grams[eid])
-                if score >= self.threshold and (score > best_score or
+                other = self.grams[eid]
+                if not low <= len(other) <= high:  # Jaccard ≥ t bounds the size ratio
+                    continue
+                score = jaccard(g, other)
+                if score >= self.threshold and _numbers(key) == _numbers(self.keys[eid]) and (score > best_score or
                                                 (score == best_score and eid < best)):
                     best, best_score = eid, score
         return best
@@ -105,7 +128,11 @@ class QuestionIndex:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> "QuestionIndex":
         index = cls()
-        for eid, norm in conn.execute("SELECT id, norm FROM kb_entries ORDER BY id"):
+        rows = conn.execute("SELECT id, norm FROM kb_entries ORDER BY id").fetchall()
+        for _eid, norm in rows:
+            for gram in bigrams(norm):
+                index.df[gram] = index.df.get(gram, 0) + 1
+        for eid, norm in rows:
             index.add(eid, norm)
         return index
 
