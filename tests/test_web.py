@@ -65,12 +65,15 @@ def test_ask_shows_verified_basis_and_article_view(page, api_server):
     # the basis texts are the API's (store) texts, collapsed until opened
     ans = httpx.post(api_server.url + "/ask", json={"question": QUESTION}, timeout=120).json()
     first = ans["basis"][0]
+    if api_server.imported and os.environ.get("FALV_SCREENSHOT"):
+        page.set_viewport_size({"width": 1200, "height": 1700})
+        page.evaluate("document.querySelector('#basis details').open = true; window.scrollTo(0, 0)")
+        page.screenshot(path=os.environ["FALV_SCREENSHOT"])
+        page.evaluate("document.querySelector('#basis details').open = false")
     items.first.locator("summary strong").click()
     assert items.first.locator(".text").text_content() == first["text"]
     # routing cards
     assert page.locator(".card").count() >= 1
-    if api_server.imported and os.environ.get("FALV_SCREENSHOT"):
-        page.screenshot(path=os.environ["FALV_SCREENSHOT"], full_page=False)
     # 法条联想: a citation link opens the article from GET /articles
     link = page.locator("#analysis a.cite").first
     law, article = link.get_attribute("data-law"), link.get_attribute("data-article")
