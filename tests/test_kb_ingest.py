@@ -221,3 +221,17 @@ def test_questions_differing_in_a_number_stay_apart():
     index.add(1, question_key("民法典第1038条规定了什么内容"))
     assert index.find(question_key("民法典第1039条规定了什么内容")) is None
     assert index.find(question_key("民法典第1038条规定了什么内容呢")) == 1
+
+
+def test_official_text_imported_later_takes_precedence(store, statute_files):
+    """Quoted-by-source articles stand in only until the instrument itself is imported."""
+    from falv.law.importer import import_files
+    from falv.law.verify import verify_text
+
+    ingest_files(store, [SEED])
+    assert store.current_law(DECISION).source == "quoted"
+    import_files(store, statute_files)
+    assert store.current_law(DECISION).source == "import"
+    assert store.get_article(DECISION, "第八条").law.source == "import"
+    checked = verify_text(store, SEED.read_text("utf-8"), quotes=True)
+    assert {c.verdict.kind.value for c in checked if c.verdict.law == DECISION} == {"ok"}
