@@ -235,3 +235,15 @@ def test_official_text_imported_later_takes_precedence(store, statute_files):
     assert store.get_article(DECISION, "第八条").law.source == "import"
     checked = verify_text(store, SEED.read_text("utf-8"), quotes=True)
     assert {c.verdict.kind.value for c in checked if c.verdict.law == DECISION} == {"ok"}
+
+
+def test_display_names_are_recorded_as_provenance(store, tmp_path):
+    upload = tmp_path / "upload-3f2a.txt"
+    upload.write_bytes(SEED.read_bytes())
+    ingest_files(store, [upload], names=["seed.txt"])
+    assert KnowledgeBase(store.own).get("2").answers[0].provenance["file"] == "seed.txt"
+    bad = tmp_path / "upload-9c1d.txt"
+    bad.write_text("没有条目\n", "utf-8")
+    with pytest.raises(ImportRejected) as exc:
+        ingest_files(store, [bad], names=["mine.txt"])
+    assert exc.value.location == "mine.txt:1"

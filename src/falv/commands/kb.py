@@ -111,6 +111,11 @@ def show_cmd(
                 typer.echo(f"    → {b.replacement}")
             if b.quoted_law_id:
                 typer.echo("    引文已作为“来源引用”文本保存（未经官方文本核验）")
+        seen_refs = set()
+        for r in a.references:
+            if (r.law, r.article) not in seen_refs:
+                seen_refs.add((r.law, r.article))
+                typer.echo(f"  （引文中提及）{_badge(r.verdict)}\t《{r.law}》{r.article or ''}")
     notes = entry.annotations
     if notes:
         typer.echo("\n【提示】")

@@ -124,16 +124,21 @@ class _DryRun(Exception):
     """Raised inside the write transaction of a dry run, so that it rolls back."""
 
 
-def ingest_files(store, paths, dry_run: bool = False) -> IngestReport:
+def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestReport:
     """Ingest seed-format files into the knowledge base of `store` (a StatuteStore).
 
     All files are parsed before anything is written; a malformed file raises ImportRejected
     (file:line) and the store stays unchanged. A file already ingested (same bytes) is skipped.
+    `names` (one per path) are the file names recorded as provenance and used in errors — for
+    uploads stored under temporary paths.
     """
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError("没有指定要导入的问答文件")
-    docs = [seedfmt.parse_file(p) for p in paths]
+    names = list(names) if names is not None else [None] * len(paths)
+    if len(names) != len(paths):
+        raise InputError("names 的个数应与文件个数相同")
+    docs = [seedfmt.parse_file(p, n) for p, n in zip(paths, names)]
     checker = _Checker(store)
     analysed = [[analyse(checker, e) for e in doc.entries] for doc in docs]
     report = IngestReport(dry_run)

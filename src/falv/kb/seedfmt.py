@@ -227,13 +227,15 @@ def choose_style(norm: list[str], kinds: list[str | None]) -> tuple[str, list] |
 
 # -- parsing ----------------------------------------------------------------------------------
 
-def parse_file(path: str | Path) -> Document:
+def parse_file(path: str | Path, name: str | None = None) -> Document:
+    """Parse a file; `name` (default: the path) is what provenance and errors call it."""
     p = Path(path)
+    name = name or str(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from None
-    return parse_bytes(data, str(path))
+        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=name) from None
+    return parse_bytes(data, name)
 
 
 def parse_bytes(data: bytes, name: str) -> Document:
