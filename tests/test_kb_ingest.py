@@ -233,6 +233,10 @@ def test_official_text_imported_later_takes_precedence(store, statute_files):
     import_files(store, statute_files)
     assert store.current_law(DECISION).source == "import"
     assert store.get_article(DECISION, "第八条").law.source == "import"
+    # the quoted 两高解释 was stored under the importer's spelling of the title: one title, two
+    # versions, the imported one first
+    [two_high] = [t for t in store.titles() if "侵犯公民个人信息刑事案件" in t]
+    assert [l.source for l in store.laws_by_title(two_high)] == ["import", "quoted"]
     checked = verify_text(store, SEED.read_text("utf-8"), quotes=True)
     assert {c.verdict.kind.value for c in checked if c.verdict.law == DECISION} == {"ok"}
 

@@ -238,12 +238,14 @@ class KbWriter:
         `falv article` can show it, marked unverified, until the official text is imported."""
         import hashlib
 
-        from ..law.importer import infer_doc_type
+        from ..law.importer import canonical_title, infer_doc_type
         from ..law.models import IN_FORCE
         from ..text import parse_article_no
 
         c = self.conn
-        title = cit["law"]
+        # the importer's spelling of the title, so that an import of the official text later
+        # lands under the same title and takes precedence over the quoted one
+        title = canonical_title(cit["law"])[0] or cit["law"]
         law_id = "q-" + hashlib.sha256(title.encode()).hexdigest()[:12]
         where = f"{file} {e.marker}（第 {cit['line_start']}–{cit['line_end']} 行）"
         if c.execute("SELECT 1 FROM laws WHERE law_id = ?", (law_id,)).fetchone() is None:
