@@ -11,6 +11,7 @@ may call `search` from several threads.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import weakref
@@ -35,6 +36,24 @@ PHRASE_MIN, PHRASE_CAP = 2, 8
 IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
 IDF_COVER = False  # coverage counts rare terms more than common ones
 W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: sum of the 2nd and 3rd best candidates of a chapter
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the optional dense stage (search/dense.py) joins the lexical ranking.
+
+    mode "rrf": weighted reciprocal rank fusion, w_lex/(k+rank) + w_dense/(k+rank), of the lexical
+    list and the dense top `depth`; "rerank": the lexical candidates ordered by cosine similarity
+    (dense top `depth` where the lexical stage finds nothing)."""
+
+    mode: str = "rrf"
+    k: int = 60
+    w_lex: float = 1.0
+    w_dense: float = 1.0
+    depth: int = 100
+
+
+DENSE_FUSION = Fusion()
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
@@ -63,7 +82,7 @@ class Hit:
 class Searcher:
     """Index + law-name table for one store content; read-only after construction."""
 
-    def __init__(self, store, idx: index_mod.Index | None = None):
+    def __init__(self, store, idx: index_mod.Index | None = None, dense: bool | None = None):
         self.store = store
         self.index = idx or index_mod.load_or_build(store)
         self.content_hash = self.index.path.name
@@ -87,6 +106,16 @@ class Searcher:
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
         self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
+        self.dense = dense_enabled(dense)
+        self.fusion = DENSE_FUSION
+        self._dense = self._encoder = None
+        if self.dense:  # optional extra: loaded only when asked for
+            from . import dense as dense_mod
+
+            self._encoder = dense_mod.model()
+            titles = {lid: law.title for lid, law in self._laws.items()}
+            self._dense = dense_mod.load_or_build(self.index.path,
+                                                  dense_mod.corpus_texts(docs, titles), self._encoder)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -105,7 +134,10 @@ class Searcher:
                 hits.append(self._hit(doc, 1000.0 - len(hits), ("direct",)))
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
         rest = _blank(question, spans)
-        for doc, score, reasons in (self._ranked(rest, law_title) if rest.strip() else []):
+        ranked = self._ranked(rest, law_title) if rest.strip() else []
+        if self._dense is not None and rest.strip():
+            ranked = self._fuse(rest, ranked, law_title)
+        for doc, score, reasons in ranked:
             if len(hits) >= top:
                 break
             if doc not in seen:
@@ -123,6 +155,28 @@ class Searcher:
         if not known:
             return []
         return self._rerank(question, scores, known)
+
+    def _fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
+              ) -> list[tuple[int, float, tuple]]:
+        """The lexical ranking joined with the dense one (see Fusion)."""
+        f = self.fusion
+        qvec = self._encoder.encode([question])[0]
+        mask = (np.isin(self._doc_law, self._title_code.get(law_title, [])) if law_title else None)
+        if f.mode == "rerank" and ranked:
+            sims = self._dense.scores(qvec)
+            out = [(doc, float(sims[doc]), reasons + ("dense",)) for doc, _, reasons in ranked]
+            out.sort(key=lambda x: -x[1])
+            return out
+        dense_docs, _ = self._dense.top(qvec, f.depth, mask)
+        fused: dict[int, float] = {}
+        reasons: dict[int, tuple] = {}
+        for rank, (doc, _, why) in enumerate(ranked[:f.depth], 1):
+            fused[doc] = f.w_lex / (f.k + rank)
+            reasons[doc] = why
+        for rank, doc in enumerate(dense_docs.tolist(), 1):
+            fused[doc] = fused.get(doc, 0.0) + f.w_dense / (f.k + rank)
+            reasons[doc] = reasons.get(doc, ()) + ("dense",)
+        return sorted(((d, s, reasons[d]) for d, s in fused.items()), key=lambda x: -x[1])
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
@@ -245,6 +299,13 @@ class Searcher:
         return Hit(docs.article(doc, self._laws[docs.law_ids[doc]]), score, reasons)
 
 
+def dense_enabled(dense: bool | None = None) -> bool:
+    """An explicit flag wins; otherwise the environment (FALV_DENSE=1 turns the dense stage on)."""
+    if dense is not None:
+        return bool(dense)
+    return os.environ.get("FALV_DENSE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _check(query: str) -> str:
     if not isinstance(query, str) or not query.strip():
         raise InputError("问题为空", hint="请输入要检索的问题或法条")
@@ -320,21 +381,26 @@ def _resolved_citations(store, question: str) -> list[tuple[str, str, tuple[int,
 
 _lock = threading.Lock()
 _searchers: "weakref.WeakKeyDictionary[object, Searcher]" = weakref.WeakKeyDictionary()
+_dense_searchers: "weakref.WeakKeyDictionary[object, Searcher]" = weakref.WeakKeyDictionary()
 
 
-def searcher(store) -> Searcher:
-    """The Searcher for this store's current content (rebuilt/reloaded when the content changes)."""
+def searcher(store, dense: bool | None = None) -> Searcher:
+    """The Searcher for this store's current content (rebuilt/reloaded when the content changes);
+    `dense` (default: FALV_DENSE) selects the one with the optional dense stage."""
+    dense = dense_enabled(dense)
+    cache = _dense_searchers if dense else _searchers
     content = store.content_hash()
-    s = _searchers.get(store)
+    s = cache.get(store)
     if s is None or s.content_hash != content:
         with _lock:
-            s = _searchers.get(store)
+            s = cache.get(store)
             if s is None or s.content_hash != content:
                 store.reload()
-                s = _searchers[store] = Searcher(store)
+                s = cache[store] = Searcher(store, dense=dense)
     return s
 
 
-def search(store, query: str, top: int = 10, law: str | None = None) -> list[Hit]:
+def search(store, query: str, top: int = 10, law: str | None = None,
+           dense: bool | None = None) -> list[Hit]:
     """Ranked current articles for a question (explicit citations first)."""
-    return searcher(store).search(query, top=top, law=law)
+    return searcher(store, dense).search(query, top=top, law=law)
