@@ -84,7 +84,7 @@ def test_ask_shows_verified_basis_and_article_view(page, api_server):
     assert article in page.text_content("#article-title")
 
 
-def test_verify_tab_marks_repealed_law(page):
+def test_verify_tab_marks_repealed_law(page, api_server):
     page.click("#tab-verify")
     page.fill("#verify-text", REPEALED + "另见《民法典》第一千零三十八条。")
     page.click("#verify-button")
@@ -99,6 +99,15 @@ def test_verify_tab_marks_repealed_law(page):
     repealed.click()
     page.wait_for_selector(".verdict-detail", timeout=30_000)
     assert "民法典" in page.text_content(".verdict-detail")
+    # …and the replacement articles are links to their stored text
+    link = page.locator(".verdict-detail .replacement a.cite").first
+    link.wait_for(timeout=30_000)
+    law, article = link.get_attribute("data-law"), link.get_attribute("data-article")
+    assert law == "中华人民共和国民法典"
+    link.click()
+    page.locator("#article-title").filter(has_text=article).wait_for(timeout=30_000)
+    stored = httpx.get(f"{api_server.url}/articles/{law}/{article}").json()
+    assert page.text_content("#article-text") == stored["text"]
 
 
 def test_xss_payloads_stay_text(page, api_server):

@@ -189,9 +189,24 @@ async function onAsk(ev) {
 // -- 核验 -----------------------------------------------------------------------------------------
 
 function verdictDetail(c) {
-  const lines = [el("div", {}, c.detail || "")];
-  if (c.replacement) lines.push(el("div", {}, "现行规定：", c.replacement));
+  const lines = [badge(c.verdict, c.replacement), el("div", {}, c.detail || "")];
+  if (c.diff) lines.push(el("div", { class: "muted" }, "差异：", c.diff));
+  if (c.replacement) {
+    const links = el("div", { class: "replacement" }, "现行规定：", c.replacement);
+    lines.push(links);
+    linkReplacement(c.replacement, links);
+  }
   return el("div", { class: "verdict-detail" }, lines);
+}
+
+// The replacement names articles (《民法典》第一千一百九十四条至第一千一百九十七条): the server's own
+// citation finder turns it into links, so the page never parses citations itself.
+async function linkReplacement(text, node) {
+  try {
+    const found = await api("POST", "/verify", { text });
+    const cites = found.citations.filter((x) => x.article && x.verdict === "ok");
+    if (cites.length) node.append(el("div", {}, "查看：", cites.map((x) => citeLink(x.law, x.article))));
+  } catch (_) { /* the plain text stays */ }
 }
 
 function selectCitation(i, c) {
