@@ -214,3 +214,25 @@ def test_writes_off_without_token(tmp_path_factory, shared_index_dir):
         assert_error(resp, 403, "admin_disabled")
     finally:
         server.stop()
+
+
+def test_server_sees_imports_by_another_process(writable_server, store, tmp_path):
+    """A CLI import into the server's store (or one through another worker) is served at once:
+    the engine follows the store's revision counter."""
+    import os
+    import subprocess
+    import sys
+
+    payload = _upload(store)
+    obj = json.loads(payload["files"][0]["content"])
+    obj["title"] = "测试另一进程导入的规定"
+    f = tmp_path / "other.jsonl"
+    f.write_text(json.dumps(obj, ensure_ascii=False), "utf-8")
+    with httpx.Client(base_url=writable_server.url, timeout=60) as c:
+        assert_error(c.get(f"/articles/{obj['title']}/1"), 404)
+        before = c.get("/health").json()["imported"]
+        env = dict(os.environ, FALV_HOME=str(writable_server.home))
+        subprocess.run([sys.executable, "-m", "falv.cli", "statutes", "import", str(f)], env=env,
+                       check=True, capture_output=True)
+        assert c.get("/health").json()["imported"] == before + 1
+        assert c.get(f"/articles/{obj['title']}/1").json()["text"] == obj["articles"][0]["text"]

@@ -64,11 +64,36 @@ class Engine:
             store = StatuteStore()
         self.store = store
         self.lock = threading.RLock()
+        self._revision = self._read_revision()
+
+    # -- freshness ------------------------------------------------------------------------------
+
+    def _read_revision(self) -> str | None:
+        try:
+            row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        except Exception:  # a store without the meta table has never been written
+            return None
+        return row[0] if row else None
+
+    def _fresh(self) -> None:
+        """Pick up writes made by another process (a CLI import, another worker): the store's
+        revision counter moves on every write, and a change reloads rows and answerer caches."""
+        revision = self._read_revision()
+        if revision != self._revision:
+            self._revision = revision
+            self.store.reload()
+            self.__dict__.pop("_composer", None)
+
+    def _after_write(self) -> None:
+        self._revision = self._read_revision()
+        self.store.reload()
+        self.__dict__.pop("_composer", None)  # the answerer reloads its searcher and knowledge base
 
     # -- reading --------------------------------------------------------------------------------
 
     def health(self) -> dict:
         with self.lock:
+            self._fresh()
             laws = self.store.laws()
             return {"status": "ok", "laws": len(laws),
                     "imported": sum(1 for l in laws if l.source != "base"),
@@ -96,6 +121,7 @@ class Engine:
         check_question(question)
         answer = _require("falv.answer.compose", "answer")
         with self.lock:
+            self._fresh()
             return answer(question, self).to_dict()
 
     def search(self, query: str, top: int = 10, law: str | None = None) -> list[dict]:
@@ -104,6 +130,7 @@ class Engine:
             raise InputError(f"top 应在 1 到 {MAX_TOP} 之间：{top}")
         search = _require("falv.search.retrieve", "search")
         with self.lock:
+            self._fresh()
             return [h.to_dict() for h in search(self.store, query, top=int(top), law=law or None)]
 
     def article(self, law: str, article: str) -> dict:
@@ -117,6 +144,7 @@ class Engine:
             raise InputError("请给出法规名称")
         article_no = canonical_article_no(article)
         with self.lock:
+            self._fresh()
             res = resolver_for(self.store)
             title = res.resolve_title(law)
             if title is None:
@@ -141,6 +169,7 @@ class Engine:
             raise InputError(f"文本过长：{len(text)} 字（上限 {MAX_TEXT_CHARS} 字）")
         verify_text = _require("falv.law.verify", "verify_text")
         with self.lock:
+            self._fresh()
             return [c.to_dict() for c in verify_text(self.store, text, quotes=quotes, as_of=as_of)]
 
     def route(self, question: str | None = None, scenario: str | None = None) -> dict:
@@ -148,6 +177,7 @@ class Engine:
             check_question(question)
         route = _require("falv.domain.personal_info.channels", "route")
         with self.lock:
+            self._fresh()
             return route(question, scenario, self.store)
 
     def scenarios(self) -> list[dict]:
@@ -156,11 +186,13 @@ class Engine:
     def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
         severity = _require("falv.domain.personal_info.severity", "severity")
         with self.lock:
+            self._fresh()
             return severity(counts or {}, gains, self.store, **flags)
 
     def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
         render_draft = _require("falv.domain.personal_info.drafts", "render_draft")
         with self.lock:
+            self._fresh()
             return render_draft(kind, fill or {}, self.store, fmt)
 
     def draft_kinds(self) -> list[dict]:
@@ -172,7 +204,9 @@ class Engine:
         """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
         import_files = _require("falv.law.importer", "import_files")
         with self.lock, _as_files(files) as paths:
+            self._fresh()
             report = import_files(self.store, paths, dry_run=dry_run)
+            self._after_write()
             return report.to_dict()
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
@@ -181,8 +215,9 @@ class Engine:
         if fn is None:
             raise NotImplementedFeature("此功能尚未实现：falv.kb.ingest.ingest_files")
         with self.lock, _as_files(files) as paths:
+            self._fresh()
             report = fn(self.store, paths)
-            self.__dict__.pop("_composer", None)  # the answerer reloads the knowledge base
+            self._after_write()
             return report.to_dict() if hasattr(report, "to_dict") else report
 
 
