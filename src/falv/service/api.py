@@ -114,14 +114,41 @@ def _admin_denied(authorization: str) -> JSONResponse | None:
     return None
 
 
+class Unauthorized(FalvError):
+    code = "unauthorized"
+    http_status = 401
+
+
 _bearer = HTTPBearer(auto_error=False, description="FALV_ADMIN_TOKEN")
 
 
 def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
     """Declared on the write endpoints (OpenAPI security); BodyGuard has already checked."""
-    denied = _admin_denied(f"Bearer {creds.credentials}" if creds else "")
-    if denied is not None:
-        raise FalvError("unauthorized")  # unreachable behind BodyGuard; never writes
+    if _admin_denied(f"Bearer {creds.credentials}" if creds else "") is not None:
+        raise Unauthorized("缺少或错误的管理令牌（Authorization: Bearer …）")  # unreachable behind BodyGuard
+
+
+_REASONS = {
+    "missing": "缺少此字段", "string_type": "必须是文本", "int_type": "必须是整数",
+    "int_parsing": "必须是整数", "bool_type": "必须是 true 或 false", "bool_parsing": "必须是 true 或 false",
+    "dict_type": "必须是 JSON 对象", "model_attributes_type": "请求体必须是 JSON 对象",
+    "list_type": "必须是列表", "json_invalid": "请求体不是有效的 JSON", "extra_forbidden": "不认识的字段",
+    "string_unicode": "不是有效的 Unicode 文本", "literal_error": "取值不在允许范围内",
+    "string_pattern_mismatch": "格式不对",
+}
+
+
+def _reason(err: dict) -> str:
+    """A Chinese reason for the first validation error (the English one stays in `reasons`)."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"过长（上限 {ctx.get('max_length')} 字）"
+    if kind == "string_too_short":
+        return "不能为空" if ctx.get("min_length") == 1 else f"过短（至少 {ctx.get('min_length')} 字）"
+    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
+        bounds = "，".join(f"{k} {v}" for k, v in ctx.items() if k in ("ge", "le", "min_length", "max_length"))
+        return f"超出允许范围（{bounds}）"
+    return _REASONS.get(kind, err.get("msg", "无效"))
 
 
 def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
@@ -160,9 +187,12 @@ def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
     async def invalid(_req, exc: RequestValidationError):
         reasons = [{"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg", ""),
                     "type": e.get("type", "")} for e in exc.errors()]
-        first = reasons[0] if reasons else {"loc": [], "msg": ""}
-        where = ".".join(x for x in first["loc"] if x != "body")
-        return _json_error(422, "invalid_input", f"请求无效：{where + '：' if where else ''}{first['msg']}",
+        first = exc.errors()[0] if reasons else {}
+        loc = list(first.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "header"):
+            loc = loc[1:]
+        where = "" if first.get("type") == "json_invalid" else ".".join(map(str, loc))
+        return _json_error(422, "invalid_input", f"请求无效：{where + '：' if where else ''}{_reason(first)}",
                            reasons=reasons)
 
     @app.exception_handler(StarletteHTTPException)
