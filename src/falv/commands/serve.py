@@ -25,6 +25,7 @@ def serve_cmd(
         raise InputError(f"未知的日志级别：{log_level}")
     if mcp:
         os.environ["FALV_SERVE_MCP"] = "1"
+    os.environ["FALV_SERVE_HOST"] = host  # read by the app factory in each worker
     typer.echo(f"falv 服务：http://{host}:{port}/（API 文档 /docs{'，MCP /mcp' if mcp else ''}）", err=True)
     # An import string + factory: each worker process builds its own app and opens the store once.
     uvicorn.run("falv.service.api:app_factory", factory=True, host=host, port=port, workers=workers,

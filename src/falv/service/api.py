@@ -151,7 +151,7 @@ def _reason(err: dict) -> str:
     return _REASONS.get(kind, err.get("msg", "无效"))
 
 
-def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
+def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127.0.0.1") -> FastAPI:
     """The app. engine defaults to the process's engine (loaded on first request), so every
     uvicorn worker (an import-string factory) opens the store once, read-only for requests."""
     lifespan = None
@@ -160,8 +160,9 @@ def create_app(engine: Engine | None = None, mcp: bool = False) -> FastAPI:
         from .mcp import build_server
 
         mcp_server = build_server(lambda: eng())
+        # On loopback the SDK turns on DNS-rebinding protection (Host/Origin must be local).
         mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                                 json_response=True)
+                                                 json_response=True, host=host)
         from contextlib import asynccontextmanager
 
         @asynccontextmanager
@@ -300,4 +301,5 @@ _PAGE_HEADERS = {
 
 def app_factory() -> FastAPI:
     """For `uvicorn --factory falv.service.api:app_factory` (several workers)."""
-    return create_app(mcp=os.environ.get("FALV_SERVE_MCP") == "1")
+    return create_app(mcp=os.environ.get("FALV_SERVE_MCP") == "1",
+                      host=os.environ.get("FALV_SERVE_HOST", "127.0.0.1"))
