@@ -236,3 +236,8 @@ def test_server_sees_imports_by_another_process(writable_server, store, tmp_path
                        check=True, capture_output=True)
         assert c.get("/health").json()["imported"] == before + 1
         assert c.get(f"/articles/{obj['title']}/1").json()["text"] == obj["articles"][0]["text"]
+
+
+def test_no_cdn_pages(http):
+    """FastAPI's /docs and /redoc would load Swagger/ReDoc from a CDN: falv does not serve them."""
+    assert http.get("/docs").status_code == 404 and http.get("/redoc").status_code == 404

@@ -18,7 +18,7 @@ def serve_cmd(
     mcp: bool = typer.Option(False, "--mcp", help="同时在 /mcp 提供 MCP（streamable HTTP）"),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn 日志级别"),
 ) -> None:
-    """启动 HTTP 服务：网页（/）、API（/docs 查看 OpenAPI）、可选 MCP（/mcp）。"""
+    """启动 HTTP 服务：网页（/）、API（OpenAPI：/openapi.json）、可选 MCP（/mcp）。"""
     import uvicorn
 
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
@@ -26,7 +26,7 @@ def serve_cmd(
     if mcp:
         os.environ["FALV_SERVE_MCP"] = "1"
     os.environ["FALV_SERVE_HOST"] = host  # read by the app factory in each worker
-    typer.echo(f"falv 服务：http://{host}:{port}/（API 文档 /docs{'，MCP /mcp' if mcp else ''}）", err=True)
+    typer.echo(f"falv 服务：http://{host}:{port}/（OpenAPI /openapi.json{'，MCP /mcp' if mcp else ''}）", err=True)
     # An import string + factory: each worker process builds its own app and opens the store once.
     uvicorn.run("falv.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False)

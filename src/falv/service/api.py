@@ -1,4 +1,4 @@
-"""The HTTP API (FastAPI, OpenAPI at /openapi.json, docs at /docs) and the web page at /.
+"""The HTTP API (FastAPI, OpenAPI at /openapi.json) and the web page at /.
 
 Every endpoint is a thin call into falv.engine.Engine — the same library functions as the CLI.
 Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
@@ -170,7 +170,8 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
             async with mcp_server.session_manager.run():
                 yield
 
-    app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan,
+    # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN, and falv stays offline.
+    app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="离线中文法律咨询引擎：问答、法条检索、引用核验、个人信息保护工具。"
                               "所有接口与命令行 falv 调用同一套库函数。")
     app.add_middleware(BodyGuard)
