@@ -22,13 +22,12 @@ from falv.search.retrieve import Fusion, Searcher
 CONFIGS = {
     "rrf k60 1:1": Fusion("rrf", 60, 1.0, 1.0),
     "rrf k60 2:1": Fusion("rrf", 60, 2.0, 1.0),
-    "rrf k60 3:1": Fusion("rrf", 60, 3.0, 1.0),
-    "rrf k30 2:1": Fusion("rrf", 30, 2.0, 1.0),
-    "rrf k20 2:1": Fusion("rrf", 20, 2.0, 1.0),
-    "rrf k10 2:1": Fusion("rrf", 10, 2.0, 1.0),
     "rrf k10 3:1": Fusion("rrf", 10, 3.0, 1.0),
-    "rrf k10 1.5:1": Fusion("rrf", 10, 1.5, 1.0),
-    "rrf k60 2:1 depth30": Fusion("rrf", 60, 2.0, 1.0, 30),
+    "blend 0.2 d30": Fusion("blend", 0, 1.0, 0.2, 30),
+    "blend 0.3 d30": Fusion("blend", 0, 1.0, 0.3, 30),
+    "blend 0.4 d30": Fusion("blend", 0, 1.0, 0.4, 30),
+    "blend 0.3 d50": Fusion("blend", 0, 1.0, 0.3, 50),
+    "blend 0.4 d100": Fusion("blend", 0, 1.0, 0.4, 100),
     "rerank lexical top100": Fusion("rerank"),
 }
 

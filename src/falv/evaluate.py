@@ -121,12 +121,14 @@ def _composer(store):
         return None
 
 
-def run(store, path: Path, k: int = 10, with_answers: bool = True) -> tuple[dict, list[ItemResult], dict]:
-    """Metrics (exactly KEYS), per-item results and notes (skipped items, missing composer)."""
+def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool | None = None
+        ) -> tuple[dict, list[ItemResult], dict]:
+    """Metrics (exactly KEYS), per-item results and notes (skipped items, missing composer).
+    `dense`: with the optional dense stage (default: FALV_DENSE)."""
     from .search.retrieve import searcher
 
     items, skipped = read_items(store, path)
-    s = searcher(store)
+    s = searcher(store, dense)
     s.search("个人信息")  # warm-up: latency figures are for a loaded index
     composer = _composer(store) if with_answers else None
     results = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -16,11 +17,12 @@ def search_cmd(
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
     top: int = typer.Option(10, "--top", min=1, max=100, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
     from ..search.retrieve import search
 
-    hits = search(store(), question, top=top, law=law)
+    hits = search(store(), question, top=top, law=law, dense=dense or None)
     if as_json:
         emit_json([h.to_dict() for h in hits])
         return
@@ -40,11 +42,15 @@ def eval_cmd(
     k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准答案"),
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
     from ..evaluate import run
 
-    metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers)
+    if dense:  # the ask composer searches too: the whole process uses the dense stage
+        os.environ["FALV_DENSE"] = "1"
+    metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
+                                  dense=dense or None)
     if as_json:
         emit_json(metrics)
         return
