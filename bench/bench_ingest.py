@@ -7,7 +7,8 @@ numbered entries ㈠…㈩ (restarting per file), a question line, a 法律分�
 1、2、3、 points, a 【法律依据】 block quoting store articles verbatim — using articles of the
 bundled base database (so every basis citation is verified against real text). One question in
 ten repeats an earlier one (merged), one point in five says 工商部门 (annotated), one quote in
-four is abridged (partial_quote). Files are ingested one per transaction into an empty FALV_HOME.
+four is abridged (partial_quote). Files are ingested --batch at a time (one transaction per
+ingest_files call) into an empty FALV_HOME.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="entries to generate and ingest")
     ap.add_argument("--per-file", type=int, default=1000)
+    ap.add_argument("--batch", type=int, default=10, help="files per ingest_files call (transaction)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,15 +98,17 @@ def main() -> None:
               f"(generated in {time.perf_counter() - t0:.1f} s)")
         verdicts: dict[str, int] = {}
         t0, c0 = time.perf_counter(), time.process_time()
-        for i, path in enumerate(files, 1):
-            report = ingest_files(store, [path])
-            for e in report.files[0]["entries"]:
-                for b in e["basis"]:
-                    verdicts[b["verdict"]] = verdicts.get(b["verdict"], 0) + 1
-            if i % 10 == 0 or i == len(files):
-                dt = time.perf_counter() - t0
-                print(f"  {i * args.per_file if i < len(files) else args.n} entries: {dt:.1f} s "
-                      f"({min(i * args.per_file, args.n) / dt:.0f} entries/s)", flush=True)
+        done = 0
+        for i in range(0, len(files), args.batch):
+            report = ingest_files(store, files[i:i + args.batch])
+            for f in report.files:
+                done += len(f["entries"])
+                for e in f["entries"]:
+                    for b in e["basis"]:
+                        verdicts[b["verdict"]] = verdicts.get(b["verdict"], 0) + 1
+            dt = time.perf_counter() - t0
+            print(f"  {done} entries: {dt:.1f} s ({done / dt:.0f} entries/s)", flush=True)
+        assert done == args.n, (done, args.n)
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         kb = KnowledgeBase(store.own)
         t1 = time.perf_counter()

@@ -96,10 +96,10 @@ class QuestionIndex:
         ordered = sorted(grams, key=self._order)
         return ordered[:len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
 
-    def add(self, entry_id: int, key: str) -> None:
+    def add(self, entry_id: int, key: str, grams: frozenset[str] | None = None) -> None:
         self.exact.setdefault(key, entry_id)
         self.keys[entry_id] = key
-        g = bigrams(key)
+        g = grams if grams is not None else bigrams(key)
         self.grams[entry_id] = g
         for gram in self._prefix(g):
             self.postings.setdefault(gram, []).append(entry_id)
@@ -128,12 +128,13 @@ class QuestionIndex:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> "QuestionIndex":
         index = cls()
-        rows = conn.execute("SELECT id, norm FROM kb_entries ORDER BY id").fetchall()
-        for _eid, norm in rows:
-            for gram in bigrams(norm):
+        rows = [(eid, norm, bigrams(norm))
+                for eid, norm in conn.execute("SELECT id, norm FROM kb_entries ORDER BY id")]
+        for _eid, _norm, grams in rows:
+            for gram in grams:
                 index.df[gram] = index.df.get(gram, 0) + 1
-        for eid, norm in rows:
-            index.add(eid, norm)
+        for eid, norm, grams in rows:
+            index.add(eid, norm, grams)
         return index
 
 
@@ -178,8 +179,7 @@ class KbWriter:
             " line_start, line_end, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry_id, source_id, e.marker, e.number, e.question, e.question_original, e.line_start,
              e.line_end, e.raw)).lastrowid
-        ordinal = c.execute("SELECT coalesce(max(ordinal), 0) FROM kb_points WHERE answer_id = ?",
-                            (answer_id,)).fetchone()[0]
+        ordinal = 0  # points first seen in this (new) answer, in source order
         new_points = 0
         cit_ordinal = 0
         for pt in e.points:
