@@ -241,3 +241,33 @@ def test_server_sees_imports_by_another_process(writable_server, store, tmp_path
 def test_no_cdn_pages(http):
     """FastAPI's /docs and /redoc would load Swagger/ReDoc from a CDN: falv does not serve them."""
     assert http.get("/docs").status_code == 404 and http.get("/redoc").status_code == 404
+
+
+def test_same_json_as_the_cli(http, api_server):
+    """The API and the CLI's --json are one engine: same fields, same values."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, FALV_HOME=str(api_server.home))
+
+    def cli(*args, stdin: str | None = None):
+        out = subprocess.run([sys.executable, "-m", "falv.cli", *args], env=env, input=stdin,
+                             capture_output=True, text=True, timeout=300)
+        return json.loads(out.stdout)
+
+    q = "快递信息泄露了怎么办"
+    assert http.post("/route", json={"question": q}).json() == cli("route", q, "--json")
+    assert http.post("/verify", json={"text": REPEALED}).json()["citations"] == \
+           cli("verify", "-", "--json", "--no-quotes", stdin=REPEALED)
+    api_article = http.get("/articles/刑法/253之一").json()
+    assert api_article.pop("current") is True
+    assert api_article == cli("article", "刑法", "253之一", "--json")
+    assert http.post("/severity", json={"counts": {"行踪轨迹": 60}, "gains": "3000"}).json() == \
+           cli("severity", "--count", "行踪轨迹=60", "--gains", "3000", "--json")
+    assert http.post("/drafts/delete", json={"fill": {"姓名": "张三"}}).json() == \
+           cli("draft", "delete", "--fill", "姓名=张三", "--json")
+    ask = http.post("/ask", json={"question": q}).json()
+    ask_cli = cli("ask", q, "--format", "json")
+    ask.pop("timings"), ask_cli.pop("timings")
+    assert ask == ask_cli

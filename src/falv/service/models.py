@@ -138,15 +138,53 @@ class SearchOut(_Out):
     hits: list[SearchHitOut]
 
 
+class CitedArticleOut(_Out):
+    law: str
+    article: str
+
+
+class AnalysisPointOut(_Out):
+    text: str
+    source: str = Field(..., description="kb（知识库问答）或 rule（工具箱规则）")
+    citations: list[CitedArticleOut] = Field(default_factory=list)
+    provenance: list[dict[str, Any]] = Field(default_factory=list)
+    channels: list[dict[str, Any]] = Field(default_factory=list, description="维权渠道卡片")
+
+
+class BasisArticleOut(_Out):
+    law: str
+    article: str
+    text: str = Field(..., description="法规库原文（逐字）")
+    status: str
+    verdict: str = Field(..., description="ok · partial_quote · repealed · superseded_version · "
+                                          "unverifiable · not_found · mismatch")
+    detail: str | None = None
+    replacement: str | None = None
+    origin: str | None = Field(None, description="analysis（分析引用）或 search（检索）")
+    score: float | None = None
+    chapter: str | None = None
+
+
+class NoteOut(_Out):
+    kind: str = Field(..., description="outdated · verification · scope")
+    text: str
+    term: str | None = None
+    replacement: str | None = None
+
+
 class AnswerOut(_Out):
+    """docs/answer-schema.md"""
+
     schema_version: int
     question: str
     grounded: bool
     scenarios: list[dict[str, Any]] = Field(default_factory=list)
-    analysis: list[dict[str, Any]] = Field(default_factory=list)
-    basis: list[dict[str, Any]] = Field(default_factory=list)
-    notes: list[dict[str, Any]] = Field(default_factory=list)
-    related: list[dict[str, Any]] = Field(default_factory=list)
+    analysis: list[AnalysisPointOut] = Field(default_factory=list)
+    basis: list[BasisArticleOut] = Field(default_factory=list)
+    notes: list[NoteOut] = Field(default_factory=list)
+    related: list[BasisArticleOut] = Field(default_factory=list)
+    kb_entries: list[dict[str, Any]] = Field(default_factory=list)
+    timings: dict[str, Any] = Field(default_factory=dict)
 
 
 class RouteOut(_Out):
