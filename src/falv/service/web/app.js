@@ -211,8 +211,17 @@ async function linkReplacement(text, node) {
 
 function selectCitation(i, c) {
   document.querySelectorAll(".verify-list li").forEach((li) => li.classList.toggle("selected", li.dataset.index === String(i)));
-  if (c.article) showArticle(c.law, c.article, verdictDetail(c));
+  if (c.article && !NO_TEXT.has(c.verdict)) {
+    showArticle(c.law, c.article, verdictDetail(c));
+    return;
+  }
+  // repealed / not found / not stored: there is no current text to show, only the verdict
+  document.getElementById("article-body").replaceChildren(
+    el("h3", { id: "article-title" }, `《${c.law}》${c.article || ""}`), verdictDetail(c));
+  document.getElementById("article-view").hidden = false;
 }
+
+const NO_TEXT = new Set(["repealed", "not_found", "unverifiable"]);
 
 function renderVerify(text, result) {
   const box = document.getElementById("verify-result");
