@@ -1,6 +1,7 @@
 """Crash safety of `falv kb ingest`: SIGKILL at random points of a large batch leaves a store that
 opens, passes PRAGMA integrity_check and foreign_key_check, and holds either the whole batch or
-none of it (modelled on tests/test_crash_safety.py, which does the same for `statutes import`)."""
+none of it (modelled on tests/test_crash_safety.py, which does the same for `statutes import`).
+Readers in other processes see every document whole or not at all while ingests run."""
 
 from __future__ import annotations
 
@@ -166,3 +167,83 @@ def _seed_rows(path: Path) -> list:
                             "GROUP BY e.id ORDER BY e.id").fetchall()
     finally:
         conn.close()
+
+
+READER = r'''
+import json, os, sqlite3, sys, time
+cfg = json.load(open(sys.argv[1]))
+conn = sqlite3.connect(cfg["db"], timeout=30, isolation_level=None)
+ops, seen = 0, {}
+while not os.path.exists(cfg["stop"]):
+    conn.execute("BEGIN")  # one snapshot: every source is there with all its entries, or not at all
+    sources = conn.execute("SELECT id, entries FROM kb_sources ORDER BY id").fetchall()
+    for sid, n in sources:
+        got = conn.execute("SELECT count(*) FROM kb_answers WHERE source_id = ?", (sid,)).fetchone()[0]
+        assert got == n, (sid, got, n)
+        ops += 1
+    orphans = conn.execute("SELECT count(*) FROM kb_points p LEFT JOIN kb_entries e ON e.id = p.entry_id"
+                           " WHERE e.id IS NULL").fetchone()[0]
+    assert orphans == 0
+    conn.execute("COMMIT")
+    seen[len(sources)] = seen.get(len(sources), 0) + 1
+    ops += 1
+    time.sleep(0.002)  # leave the shared cores to the writer
+print(json.dumps({"ops": ops, "seen": seen}))
+'''
+
+
+def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
+    """Two reader processes take snapshots (every document complete or absent) and the CLI reads
+    (`kb list`, `article`, `verify`) keep working with unchanged results while three ingests run."""
+    import json
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "FALV_HOME": str(home)}
+    assert subprocess.run(CLI + ["kb", "ingest", str(SEED)], env=env, capture_output=True,
+                          timeout=120).returncode == 0
+
+    def cli(*args):
+        p = subprocess.run(CLI + list(args), env=env, capture_output=True, timeout=120)
+        assert "Traceback" not in p.stderr.decode("utf-8", "replace"), p.stderr.decode()
+        return p.returncode, p.stdout.decode("utf-8")
+
+    baseline = {("article", "民法典", "1038"): cli("article", "民法典", "1038"),
+                ("verify", "--no-quotes", str(SEED)): cli("verify", "--no-quotes", str(SEED))}
+    cfg = tmp_path / "reader.json"
+    stop = tmp_path / "stop"
+    cfg.write_text(json.dumps({"db": str(home / "falv.db"), "stop": str(stop)}), "utf-8")
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(cfg)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    writer_done = []
+
+    def writer():
+        for path in seed_batch:  # three batches, one transaction each
+            p = subprocess.run(CLI + ["kb", "ingest", str(path)], env=env, capture_output=True, timeout=300)
+            writer_done.append(p.returncode)
+
+    import threading
+
+    t = threading.Thread(target=writer)
+    t.start()
+    cli_reads = 0
+    while t.is_alive():
+        for args, expected in baseline.items():
+            assert cli(*args) == expected, args
+            cli_reads += 1
+        code, out = cli("kb", "list", "--json")
+        assert code == 0 and json.loads(out)
+        cli_reads += 1
+    t.join()
+    stop.write_text("", "utf-8")
+    results = []
+    for r in readers:
+        out, err = r.communicate(timeout=60)
+        assert r.returncode == 0, err.decode()
+        results.append(json.loads(out))
+    assert writer_done == [0, 0, 0]
+    assert kb_counts(home / "falv.db")[0] == 1 + FILES
+    ops = sum(r["ops"] for r in results)
+    print(f"\nreaders during kb ingest: {ops} snapshot checks (+{cli_reads} CLI reads); "
+          f"sources seen per snapshot: {[r['seen'] for r in results]}")
+    assert ops > 100
