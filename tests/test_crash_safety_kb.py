@@ -194,7 +194,8 @@ print(json.dumps({"ops": ops, "seen": seen}))
 
 def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
     """Two reader processes take snapshots (every document complete or absent) and the CLI reads
-    (`kb list`, `article`, `verify`) keep working with unchanged results while three ingests run."""
+    (`kb list`, `article`, `verify`, `ask`) keep working with correct results while three
+    ingests run."""
     import json
 
     home = tmp_path / "home"
@@ -208,6 +209,24 @@ def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
         assert "Traceback" not in p.stderr.decode("utf-8", "replace"), p.stderr.decode()
         return p.returncode, p.stdout.decode("utf-8")
 
+    from falv.law.store import StatuteStore
+
+    question = "快递信息泄露了怎么办"
+    reference = StatuteStore(store_path=home / "falv.db")
+
+    def check_ask():
+        """`falv ask` during writes: exit 0, and every quoted basis text is the store's text."""
+        code, out = cli("ask", "--format", "json", question)
+        assert code == 0
+        answer = json.loads(out)
+        assert answer["basis"]
+        for b in answer["basis"]:
+            if b["text"]:
+                art = reference.get_article(b["law"], b["article"])
+                assert art is not None and art.text == b["text"], (b["law"], b["article"])
+        return answer["grounded"]
+
+    grounded = check_ask()  # also builds the search index before the writers start
     baseline = {("article", "民法典", "1038"): cli("article", "民法典", "1038"),
                 ("verify", "--no-quotes", str(SEED)): cli("verify", "--no-quotes", str(SEED))}
     cfg = tmp_path / "reader.json"
@@ -233,7 +252,8 @@ def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
             cli_reads += 1
         code, out = cli("kb", "list", "--json")
         assert code == 0 and json.loads(out)
-        cli_reads += 1
+        assert check_ask() == grounded
+        cli_reads += 2
     t.join()
     stop.write_text("", "utf-8")
     results = []
@@ -243,6 +263,7 @@ def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
         results.append(json.loads(out))
     assert writer_done == [0, 0, 0]
     assert kb_counts(home / "falv.db")[0] == 1 + FILES
+    reference.close()
     ops = sum(r["ops"] for r in results)
     print(f"\nreaders during kb ingest: {ops} snapshot checks (+{cli_reads} CLI reads); "
           f"sources seen per snapshot: {[r['seen'] for r in results]}")
