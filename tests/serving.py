@@ -41,7 +41,7 @@ class Server:
             [sys.executable, "-m", "falv.cli", "serve", "--port", str(self.port), *extra_args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
-    def wait(self, timeout: float = 60) -> "Server":
+    def wait(self, timeout: float = 180) -> "Server":
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -8,6 +8,8 @@ Errors are JSON: a FalvError becomes its http_status with {"error", "message", "
 from __future__ import annotations
 
 import hmac
+import threading
+from contextlib import asynccontextmanager
 import logging
 import os
 from pathlib import Path
@@ -151,24 +153,25 @@ def _reason(err: dict) -> str:
     return _REASONS.get(kind, err.get("msg", "无效"))
 
 
-def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127.0.0.1") -> FastAPI:
-    """The app. engine defaults to the process's engine (loaded on first request), so every
-    uvicorn worker (an import-string factory) opens the store once, read-only for requests."""
-    lifespan = None
-    mcp_app = None
+def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127.0.0.1",
+               warm: bool = False) -> FastAPI:
+    """The app. engine defaults to the process's engine (loaded on first request, or at start-up
+    with warm=True), so every uvicorn worker (an import-string factory) opens the store once."""
+    mcp_server = None
     if mcp:
         from .mcp import build_server
 
         mcp_server = build_server(lambda: eng())
-        # On loopback the SDK turns on DNS-rebinding protection (Host/Origin must be local).
-        mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                                 json_response=True, host=host)
-        from contextlib import asynccontextmanager
 
-        @asynccontextmanager
-        async def lifespan(_app):
-            async with mcp_server.session_manager.run():
-                yield
+    @asynccontextmanager
+    async def lifespan(_app):
+        if warm:  # load the store, search index and knowledge base before the first request
+            threading.Thread(target=_warm, args=(eng,), daemon=True, name="falv-warm").start()
+        if mcp_server is None:
+            yield
+            return
+        async with mcp_server.session_manager.run():
+            yield
 
     # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN, and falv stays offline.
     app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -286,7 +289,10 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
         return FileResponse(WEB / "index.html", headers=_PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=WEB, check_dir=False), name="static")
-    if mcp_app is not None:
+    if mcp_server is not None:
+        # On loopback the SDK turns on DNS-rebinding protection (Host/Origin must be local).
+        mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
+                                                 json_response=True, host=host)
         app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp (streamable HTTP)
     return app
 
@@ -300,7 +306,14 @@ _PAGE_HEADERS = {
 }
 
 
+def _warm(eng) -> None:
+    try:
+        eng().ask("个人信息泄露了怎么办")
+    except Exception:  # a missing part shows up on the request that needs it
+        log.warning("warm-up failed", exc_info=True)
+
+
 def app_factory() -> FastAPI:
     """For `uvicorn --factory falv.service.api:app_factory` (several workers)."""
     return create_app(mcp=os.environ.get("FALV_SERVE_MCP") == "1",
-                      host=os.environ.get("FALV_SERVE_HOST", "127.0.0.1"))
+                      host=os.environ.get("FALV_SERVE_HOST", "127.0.0.1"), warm=True)
