@@ -268,3 +268,35 @@ def test_readers_during_kb_ingest_see_whole_documents(seed_batch, tmp_path):
     print(f"\nreaders during kb ingest: {ops} snapshot checks (+{cli_reads} CLI reads); "
           f"sources seen per snapshot: {[r['seen'] for r in results]}")
     assert ops > 100
+
+
+def test_second_writer_during_kb_ingest_waits_or_fails_clearly(tmp_path):
+    """Another process holds the write lock: `falv kb ingest` waits up to FALV_BUSY_TIMEOUT_MS and
+    then fails with the store's clear message, writing nothing; once the lock is released within
+    the wait, the ingest succeeds."""
+    import threading
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "FALV_HOME": str(home), "FALV_BUSY_TIMEOUT_MS": "600"}
+    assert subprocess.run(CLI + ["statutes", "list"], env=env, capture_output=True,
+                          timeout=120).returncode == 0  # creates and migrates the store
+    path = home / "falv.db"
+    before = kb_counts(path)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        p = subprocess.run(CLI + ["kb", "ingest", str(SEED)], env=env, capture_output=True, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 2 and "数据库正被另一个进程写入" in err and "Traceback" not in err, err
+    assert kb_counts(path) == before
+
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(1.5, lambda: holder.execute("ROLLBACK")).start()
+    env["FALV_BUSY_TIMEOUT_MS"] = "20000"
+    p = subprocess.run(CLI + ["kb", "ingest", str(SEED)], env=env, capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr.decode("utf-8")
+    assert kb_counts(path)[0] == before[0] + 1
+    holder.close()
