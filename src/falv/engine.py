@@ -54,6 +54,34 @@ def check_question(question, what: str = "问题") -> str:
     return question
 
 
+def lookup_article(store, law: str, article: str):
+    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
+    of the version the name points to; NotFoundError with the nearest titles/articles otherwise.
+    `falv article`, GET /articles and the MCP tool get_article all call this."""
+    import difflib
+
+    from .law.resolve import resolver_for
+    from .text import canonical_article_no
+
+    if not isinstance(law, str) or not law.strip():
+        raise InputError("请给出法规名称")
+    res = resolver_for(store)
+    title = res.resolve_title(law)
+    if title is None:
+        near = res.nearest_titles(law, n=5)
+        raise NotFoundError(f"法规库中没有《{law}》",
+                            hint="相近的法规：" + "、".join(near) if near else None)
+    article_no = canonical_article_no(article)
+    found = res.law_for(title, law)
+    art = store.article(found.law_id, article_no)
+    if art is None:
+        numbers = [a.article_no for a in store.articles(found.law_id)]
+        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
+        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
+                            hint="最接近的条文：" + "、".join(near) if near else None)
+    return art
+
+
 class Engine:
     """The engine of one process: one store, one lock, lazily loaded indexes."""
 
@@ -134,30 +162,10 @@ class Engine:
             return [h.to_dict() for h in search(self.store, query, top=int(top), law=law or None)]
 
     def article(self, law: str, article: str) -> dict:
-        """The stored article (same lookup as `falv article`): exact title or alias only."""
-        import difflib
-
-        from .law.resolve import resolver_for
-        from .text import canonical_article_no
-
-        if not law or not law.strip():
-            raise InputError("请给出法规名称")
-        article_no = canonical_article_no(article)
+        """The stored article (same lookup as `falv article`), with whether its law is current."""
         with self.lock:
             self._fresh()
-            res = resolver_for(self.store)
-            title = res.resolve_title(law)
-            if title is None:
-                near = res.nearest_titles(law, n=5)
-                raise NotFoundError(f"法规库中没有《{law}》",
-                                    hint="相近的法规：" + "、".join(near) if near else None)
-            found = res.law_for(title, law)
-            art = self.store.article(found.law_id, article_no)
-            if art is None:
-                numbers = [a.article_no for a in self.store.articles(found.law_id)]
-                near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
-                raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
-                                    hint="最接近的条文：" + "、".join(near) if near else None)
+            art = lookup_article(self.store, law, article)
             out = art.to_dict()
             out["current"] = self.store.is_current(art.law)
             return out

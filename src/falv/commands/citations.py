@@ -87,26 +87,9 @@ def article_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """显示一条法条：法规、章节、时效性、日期和原文。"""
-    import difflib
+    from ..engine import lookup_article  # the same lookup as GET /articles and MCP get_article
 
-    from ..law.resolve import resolver_for
-    from ..text import canonical_article_no
-
-    s = store()
-    res = resolver_for(s)
-    title = res.resolve_title(law)
-    if title is None:
-        near = res.nearest_titles(law, n=5)
-        raise NotFoundError(f"法规库中没有《{law}》",
-                            hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = canonical_article_no(article)
-    found = res.law_for(title, law)
-    art = s.article(found.law_id, article_no)
-    if art is None:
-        numbers = [a.article_no for a in s.articles(found.law_id)]
-        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
-        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
-                            hint="最接近的条文：" + "、".join(near) if near else None)
+    art = lookup_article(store(), law, article)
     if as_json:
         emit_json(art.to_dict())
         return
