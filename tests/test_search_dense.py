@@ -70,9 +70,12 @@ def test_vectors_cached_next_to_the_index_and_reused(small_store):
     assert len(s._dense) == len(s.index.docs)
 
     counter = CountingEncoder()
+    shared = dense.load_or_build(s.index.path, _texts(s), counter, progress=False)
+    assert shared is s._dense  # one copy per process
+    dense._shared.clear()  # as a new process: read from disk
     again = dense.load_or_build(s.index.path, _texts(s), counter, progress=False)
     assert counter.texts == 0  # the second load encodes nothing
-    assert np.allclose(again.vectors[:5], s._dense.vectors[:5])
+    assert again is not s._dense and np.allclose(again.vectors[:5], s._dense.vectors[:5])
 
 
 def test_store_change_embeds_only_new_articles(small_store):

@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ _EXTRA_HINT = "pip install 'falv[dense]'（onnxruntime、onnxruntime-extensions�
 _model_lock = threading.Lock()
 _model: "DenseModel | None" = None
 _build_lock = threading.Lock()
+_shared: "weakref.WeakValueDictionary[tuple, DenseIndex]" = weakref.WeakValueDictionary()
 
 
 def model_path() -> Path:
@@ -159,17 +161,22 @@ def load_or_build(index_path: Path, texts: list[str], encoder=None, progress: bo
     the lexical index; built on first use, re-using vectors of already embedded texts."""
     vec_path, key_path = paths(index_path)
     keys = np.fromiter((text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+    # several Searchers of one process (search, the ask composer) share one copy of the vectors
+    cache_key = (str(vec_path), hashlib.blake2b(keys.tobytes(), digest_size=16).digest())
+    shared = _shared.get(cache_key)
+    if shared is not None:
+        return shared
     loaded = _load(vec_path, key_path, keys)
-    if loaded is not None:
-        return DenseIndex(loaded)
-    with _build_lock:
-        loaded = _load(vec_path, key_path, keys)
-        if loaded is None:
-            build(index_path, texts, keys, encoder or model(), progress)
+    if loaded is None:
+        with _build_lock:
             loaded = _load(vec_path, key_path, keys)
+            if loaded is None:
+                build(index_path, texts, keys, encoder or model(), progress)
+                loaded = _load(vec_path, key_path, keys)
     if loaded is None:
         raise StoreError(f"向量索引无法读取：{vec_path}", hint="请检查磁盘空间与权限，或删除该文件后重试")
-    return DenseIndex(loaded)
+    index = _shared[cache_key] = DenseIndex(loaded)
+    return index
 
 
 def _load(vec_path: Path, key_path: Path, keys: np.ndarray) -> np.ndarray | None:
