@@ -307,7 +307,7 @@ def test_seed_parser_structured_documents():
 
     prop()
     print(f"\nseedfmt structured: {stats}")
-    assert stats["parsed"] > 10 and stats["rejected"] > 10  # both sides were exercised
+    assert stats["parsed"] > 3 and stats["rejected"] > 3  # both sides were exercised
 
 
 # -- CLI argument parsing ------------------------------------------------------------------------
@@ -388,3 +388,71 @@ def test_draft_cli_arguments_exit_0_or_2(capsys, kind, fills, fmt):
     out, err = capsys.readouterr()
     assert code in (0, 2), (argv, code, err)
     assert "Traceback" not in err
+
+
+# -- more parsers: currency terms, gold normalisation, `falv verify --json` spans ----------------
+
+@settings(PROPERTY, max_examples=150)
+@given(st.one_of(st.text(max_size=80),
+                 st.lists(st.sampled_from(["侵权责任法", "合同法", "工商部门", "工商行政管理部门", "民法总则",
+                                           "婚姻法", "网信办", "消协", "的", "，", "\n", "公安机关"]),
+                          max_size=12).map("".join)))
+def test_outdated_term_spans_index_the_text(text):
+    from falv.law.currency import find_outdated
+
+    counted("outdated-term spans")
+    for m in find_outdated(text):
+        assert 0 <= m.span[0] < m.span[1] <= len(text)
+        assert text[m.span[0]:m.span[1]] == m.text
+
+
+@settings(PROPERTY, max_examples=150)
+@given(st.sampled_from(["民法典", "中华人民共和国刑法", "个保法", "不存在的法", "", "《民法典》"]),
+       st.one_of(st.integers(-5, 20000), st.text(max_size=12), st.none(),
+                 st.sampled_from(["第一千零三十八条第二款", "1038-1039", "第44、45条", "第二百五十三条之一"])))
+def test_gold_normalisation_raises_only_falv_errors(base_store, law, article):
+    from falv.law.resolve import normalize_gold, parse_article_arg
+
+    counted("normalize_gold / parse_article_arg")
+    try:
+        normalize_gold(base_store, law, article)
+    except FalvError:
+        pass
+    if isinstance(article, str):
+        try:
+            parse_article_arg(article)
+        except FalvError:
+            pass
+
+
+def test_verify_cli_json_spans_index_the_file(law_names, tmp_path, capsys):
+    """`falv verify --json` on files written with BOM / CRLF / full-width text: every span indexes
+    the decoded text, and the command exits 0 (all pass) or 1 (some fail), never anything else."""
+    import json
+
+    path = tmp_path / "doc.txt"
+
+    @settings(PROPERTY, max_examples=60)
+    @given(st.data())
+    def prop(data):
+        counted("verify --json CLI spans")
+        text = data.draw(citation_text(law_names))
+        if not text.strip():
+            return
+        newline, bom = data.draw(st.sampled_from(["\n", "\r\n"])), data.draw(st.booleans())
+        text = text.replace("\n", newline)
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        code = cli_exit(["verify", "--json", str(path)])
+        out, err = capsys.readouterr()
+        assert code in (0, 1), err
+        for item in json.loads(out):
+            start, end = item["span"]
+            assert 0 <= start < end <= len(text)
+
+    from falv.commands.common import store
+
+    store.cache_clear()
+    try:
+        prop()
+    finally:
+        store.cache_clear()
