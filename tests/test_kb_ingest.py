@@ -251,3 +251,14 @@ def test_display_names_are_recorded_as_provenance(store, tmp_path):
     with pytest.raises(ImportRejected) as exc:
         ingest_files(store, [bad], names=["mine.txt"])
     assert exc.value.location == "mine.txt:1"
+
+
+def test_questions_and_entries_by_id(store):
+    ingest_files(store, [SEED])
+    kb = KnowledgeBase(store.own)
+    assert kb.questions() == [("1", "个人信息泄露找什么部门投诉"), ("2", "快递信息泄露了怎么办"),
+                              ("3", "信息泄露怎么处理怎么举报")]
+    some = kb.entries(ids=["3", "1"])
+    assert [e.id for e in some] == ["1", "3"]
+    assert [e.to_dict() for e in some] == [kb.get("1").to_dict(), kb.get("3").to_dict()]
+    assert [e.to_dict() for e in kb.entries()][1] == kb.get(2).to_dict()
