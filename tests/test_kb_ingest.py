@@ -262,3 +262,24 @@ def test_questions_and_entries_by_id(store):
     assert [e.id for e in some] == ["1", "3"]
     assert [e.to_dict() for e in some] == [kb.get("1").to_dict(), kb.get("3").to_dict()]
     assert [e.to_dict() for e in kb.entries()][1] == kb.get(2).to_dict()
+
+
+def test_reverify_after_statute_import_updates_verdicts(store, statute_files):
+    from falv.kb.ingest import reverify
+    from falv.law.importer import import_files
+
+    ingest_files(store, [SEED])
+    kb = KnowledgeBase(store.own)
+    assert reverify(store)["changed"] == []  # nothing changed in the store: nothing to update
+    import_files(store, statute_files)
+    before = kb.dump()
+    preview = reverify(store, dry_run=True)
+    assert kb.dump() == before
+    report = reverify(store)
+    assert report["changed"] == preview["changed"]
+    assert {(c["article"], c["old"], c["new"]) for c in report["changed"] if c["role"] == "basis"} == {
+        ("第一条", "unverifiable", "ok"), ("第八条", "unverifiable", "ok"),
+        ("第五条", "unverifiable", "ok")}
+    entries = kb.entries()
+    assert all(c.verdict in ("ok", "partial_quote") for e in entries for c in e.basis)
+    assert verdicts(entries[1]) == {("中华人民共和国刑法", "第二百八十六条之一"): "partial_quote"}

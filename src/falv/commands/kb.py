@@ -140,6 +140,24 @@ def _marked(point) -> str:
     return "".join(out)
 
 
+@kb_app.command("reverify")
+def reverify_cmd(
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将改变的核验结果，不写入"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+) -> None:
+    """按当前法规库重新核验知识库中的全部引用（例如导入司法解释之后），更新有变化的核验结果。"""
+    from ..kb.ingest import reverify
+
+    report = reverify(store(), dry_run=dry_run)
+    if as_json:
+        emit_json(report)
+        return
+    for c in report["changed"]:
+        typer.echo(f"《{c['law']}》{c['article'] or ''}\t{_badge(c['old'])} → {_badge(c['new'])}")
+    verb = "将更新" if dry_run else "已更新"
+    typer.echo(f"核验 {report['checked']} 处引用，{verb} {len(report['changed'])} 处")
+
+
 @kb_app.command("export")
 def export_cmd(
     jsonl: bool = typer.Option(True, "--jsonl", help="JSONL 格式（目前唯一的格式）"),

@@ -159,4 +159,40 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
     return report
 
 
-__all__ = ["ingest_files", "analyse", "Analysed", "IngestReport"]
+def reverify(store, dry_run: bool = False) -> dict:
+    """Verify every stored citation again against the store as it is now (after statutes were
+    imported, say) and update the verdicts that changed (kind or replacement; a new wording of
+    the same verdict is not a change). Each citation is re-read from its raw
+    text (plus the quoted text for a basis citation); one whose raw text no longer yields the same
+    law and article on its own (本法, 同法 …) keeps its verdict."""
+    checker = _Checker(store)
+    conn = store.own
+    rows = conn.execute("SELECT id, role, raw, law_text, article, quoted_text, verdict, detail,"
+                        " replacement, diff FROM kb_citations ORDER BY id").fetchall()
+    changes = []
+    for cid, role, raw, law_text, article, quote, *old in rows:
+        found = checker.check(raw, quotes=False)
+        if not found:
+            continue
+        cit, _ = found[0]
+        if cit.law_text != law_text:
+            continue
+        verdict = checker.verifier.verify(cit, quote if role == "basis" else None)
+        art = verdict.article if verdict.article is not None else (
+            cit.ref.article_no if cit.ref else None)
+        if art != article:
+            continue
+        new = [verdict.kind.value, verdict.detail, verdict.replacement, verdict.diff]
+        if (new[0], new[2]) != (old[0], old[2]):  # the verdict itself, not just its wording
+            changes.append({"id": cid, "role": role, "law": verdict.law or law_text,
+                            "article": article, "old": old[0], "new": new[0], "row": new})
+    if changes and not dry_run:
+        with db.write_transaction(conn):
+            conn.executemany("UPDATE kb_citations SET verdict = ?, detail = ?, replacement = ?,"
+                             " diff = ? WHERE id = ?", [(*c["row"], c["id"]) for c in changes])
+            db.bump_revision(conn)
+    return {"dry_run": dry_run, "checked": len(rows),
+            "changed": [{k: v for k, v in c.items() if k != "row"} for c in changes]}
+
+
+__all__ = ["ingest_files", "reverify", "analyse", "Analysed", "IngestReport"]
