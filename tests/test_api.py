@@ -271,3 +271,27 @@ def test_same_json_as_the_cli(http, api_server):
     ask_cli = cli("ask", q, "--format", "json")
     ask.pop("timings"), ask_cli.pop("timings")
     assert ask == ask_cli
+
+
+def test_several_workers_share_one_store(tmp_path_factory, shared_index_dir, store):
+    """`falv serve --workers 2`: both worker processes serve the same store; an import through one
+    of them is served by every worker at once (each follows the store's revision)."""
+    server = Server(tmp_path_factory.mktemp("workers"), index_dir=shared_index_dir,
+                    extra_args=("--workers", "2")).wait()
+    try:
+        payload = _upload(store)
+        obj = json.loads(payload["files"][0]["content"])
+        obj["title"] = "测试多进程导入的规定"
+        payload["files"][0]["content"] = json.dumps(obj, ensure_ascii=False)
+        auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        for _ in range(10):  # new connections spread over the workers
+            with httpx.Client(base_url=server.url, timeout=120) as c:
+                assert c.post("/verify", json={"text": REPEALED}).json()["count"] == 2
+        with httpx.Client(base_url=server.url, timeout=120) as c:
+            assert c.post("/statutes/import", json=payload, headers=auth).status_code == 200
+        for _ in range(10):
+            with httpx.Client(base_url=server.url, timeout=120) as c:
+                got = c.get(f"/articles/{obj['title']}/1")
+                assert got.status_code == 200 and got.json()["text"] == obj["articles"][0]["text"]
+    finally:
+        server.stop()
