@@ -9,6 +9,7 @@ the SQLite connections and the index caches below it are shared by the server's 
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import tempfile
 import threading
 from pathlib import Path
@@ -99,7 +100,7 @@ class Engine:
     def _read_revision(self) -> str | None:
         try:
             row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        except Exception:  # a store without the meta table has never been written
+        except sqlite3.Error:  # a store without the meta table has never been written
             return None
         return row[0] if row else None
 
@@ -128,7 +129,7 @@ class Engine:
                     "features": self.features()}
 
     def features(self) -> dict:
-        """Which library parts this build has (the web page hides what is missing)."""
+        """Which library parts this build has (a missing one answers 501 not_implemented)."""
         out = {}
         for name, (module, attr) in {
             "ask": ("falv.answer.compose", "answer"), "search": ("falv.search.retrieve", "search"),
