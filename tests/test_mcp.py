@@ -52,6 +52,7 @@ def test_tools_over_stdio(falv_home, shared_index_dir, store):
         assert set(tools) >= TOOLS
         for name in TOOLS:
             assert tools[name].description and tools[name].output_schema is not None
+            assert tools[name].annotations.read_only_hint is True
 
         art = structured(await s.call_tool("get_article", {"law": "民法典", "article": "1038"}))
         assert art["text"] == expected and art["article"] == "第一千零三十八条"

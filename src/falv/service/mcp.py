@@ -12,7 +12,7 @@ import json
 from typing import Any, Callable
 
 from mcp.server.mcpserver import MCPServer
-from mcp_types import CallToolResult, TextContent
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
@@ -42,35 +42,37 @@ def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
     eng = engine or get_engine
     server = MCPServer("falv", instructions=INSTRUCTIONS, version="0.1.0")
+    # Every tool only reads the local store: no writes, no network.
+    read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def ask(question: str) -> dict[str, Any]:
         """回答一个中文法律问题：法律分析步骤、法律依据（法规库原文 + 核验结论）、维权渠道。"""
         return _call(lambda: eng().ask(question))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def search_statutes(query: str, top_k: int = 10, law: str | None = None) -> list[dict[str, Any]]:
         """检索现行有效的法条；law 可限定在一部法律（全称或简称）。"""
         return _call(lambda: eng().search(query, top=top_k, law=law))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def get_article(law: str, article: str) -> dict[str, Any]:
         """一条法条的原文、章节与时效性。law：全称或简称（民法典、个保法）；article：1038 或 第一千零三十八条。"""
         return _call(lambda: eng().article(law, article))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def verify_citations(text: str, quotes: bool = False) -> list[dict[str, Any]]:
         """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。"""
         return _call(lambda: eng().verify(text, quotes=quotes))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:
         """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
         if not question and not scenario:
             return _error(InputError("请给出问题（question）或场景（scenario）"))
         return _call(lambda: eng().route(question, scenario))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def severity(counts: dict[str, int] | None = None, gains: str = "0", insider: bool = False,
                  used_for_crime: bool = False, knowing: bool = False, prior: str | None = None,
                  grave_harm: bool = False, major_loss: bool = False,
@@ -82,7 +84,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
                                             prior=prior, grave_harm=grave_harm,
                                             major_loss=major_loss, business=business))
 
-    @server.tool(structured_output=True)
+    @server.tool(structured_output=True, annotations=read_only)
     def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown") -> dict[str, Any]:
         """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
         police 报案材料。fill：字段→内容；引用的条文从法规库原文插入。"""
