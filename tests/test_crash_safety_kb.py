@@ -119,8 +119,14 @@ def test_sigkill_during_kb_ingest_leaves_all_or_nothing(seed_batch, tmp_path):
                                 env={**os.environ, "FALV_HOME": str(home)})
         if run % 2:  # anywhere in the run
             time.sleep(rng.uniform(0.02, 1.05) * duration)
-        else:  # aimed at the write phase (after parsing and verifying)
+        elif run % 4 == 0:  # aimed at the write phase (after parsing and verifying)
             time.sleep(rng.uniform(parse_time, 1.05 * duration))
+        else:  # the moment frames reach the WAL (the commit's writes), plus 0–30 ms
+            wal, deadline = home / "falv.db-wal", time.monotonic() + 3 * duration + 5
+            while proc.poll() is None and time.monotonic() < deadline and not (
+                    wal.exists() and wal.stat().st_size > 32):
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(0, 0.03))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         wal = home / "falv.db-wal"
