@@ -173,6 +173,8 @@ async function onAsk(ev) {
   const question = document.getElementById("question").value.trim();
   if (!question) { setStatus("ask-status", "请先输入问题", true); return; }
   setStatus("ask-status", "正在检索与核验…");
+  const button = document.getElementById("ask-button");
+  button.disabled = true;
   try {
     try {
       renderAnswer(await api("POST", "/ask", { question }));
@@ -183,6 +185,8 @@ async function onAsk(ev) {
     setStatus("ask-status", "");
   } catch (err) {
     setStatus("ask-status", err.message, true);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -255,11 +259,15 @@ async function onVerify(ev) {
   const text = document.getElementById("verify-text").value;
   if (!text.trim()) { setStatus("verify-status", "请先粘贴要核验的文字", true); return; }
   setStatus("verify-status", "核验中…");
+  const button = document.getElementById("verify-button");
+  button.disabled = true;
   try {
     const quotes = document.getElementById("verify-quotes").checked;
     renderVerify(text, await api("POST", "/verify", { text, quotes }));
   } catch (err) {
     setStatus("verify-status", err.message, true);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -278,6 +286,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t)));
   document.getElementById("ask-form").addEventListener("submit", onAsk);
   document.getElementById("verify-form").addEventListener("submit", onVerify);
+  for (const [area, form] of [["question", "ask-form"], ["verify-text", "verify-form"]]) {
+    document.getElementById(area).addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) document.getElementById(form).requestSubmit();
+    });
+  }
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") document.getElementById("article-view").hidden = true;
+  });
   document.getElementById("article-close").addEventListener("click", () => {
     document.getElementById("article-view").hidden = true;
   });
