@@ -20,15 +20,15 @@ from falv.search import retrieve
 from falv.search.retrieve import Fusion, Searcher
 
 CONFIGS = {
+    "dense only": Fusion("rrf", 60, 0.0, 1.0),
     "rrf k60 1:1": Fusion("rrf", 60, 1.0, 1.0),
     "rrf k60 2:1": Fusion("rrf", 60, 2.0, 1.0),
+    "rrf k60 3:1": Fusion("rrf", 60, 3.0, 1.0),
     "rrf k10 3:1": Fusion("rrf", 10, 3.0, 1.0),
-    "blend 0.2 d30": Fusion("blend", 0, 1.0, 0.2, 30),
-    "blend 0.3 d30": Fusion("blend", 0, 1.0, 0.3, 30),
-    "blend 0.4 d30": Fusion("blend", 0, 1.0, 0.4, 30),
-    "blend 0.3 d50": Fusion("blend", 0, 1.0, 0.3, 50),
-    "blend 0.4 d100": Fusion("blend", 0, 1.0, 0.4, 100),
     "rerank lexical top100": Fusion("rerank"),
+    "blend 0.2 d30 (default)": Fusion("blend", 0, 1.0, 0.2, 30),
+    "blend 0.4 d30": Fusion("blend", 0, 1.0, 0.4, 30),
+    "blend 0.4 d100": Fusion("blend", 0, 1.0, 0.4, 100),
 }
 
 
