@@ -100,6 +100,9 @@ def show_cmd(
         for pt in a.points:
             label = f"{pt.label}、" if pt.label else ("" if pt.kind == "intro" else "· ")
             typer.echo(f"  {label}{_marked(pt)}")
+            cited = "；".join(f"{c.badge}《{c.law}》{c.article or ''}" for c in pt.citations)
+            if cited:
+                typer.echo(f"    引用：{cited}")
             also = pt.provenances[1:]
             if also:
                 typer.echo("    （亦见于 " + "；".join(f"{x['entry']} 第 {x['line_start']} 行" for x in also) + "）")

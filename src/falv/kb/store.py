@@ -304,7 +304,8 @@ class Citation:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "role": self.role, "law": self.law, "article": self.article,
-                "quoted_text": self.quoted_text, "verdict": self.verdict, "detail": self.detail,
+                "quoted_text": self.quoted_text, "verdict": self.verdict, "badge": self.badge,
+                "passed": self.passed, "detail": self.detail,
                 "replacement": self.replacement, "diff": self.diff, "raw": self.raw,
                 "law_text": self.law_text, "quoted_law_id": self.quoted_law_id,
                 "provenance": self.provenance}
