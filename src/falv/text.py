@@ -27,18 +27,12 @@ _PUNCT_FOLD = str.maketrans({
 _WS = re.compile(r"\s+")
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def to_halfwidth(text: str) -> str:
-    """Full-width ASCII forms (Ｕ+FF01–FF5E) and the ideographic space become half-width."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Full-width ASCII forms (U+FF01–FF5E) and the ideographic space become half-width."""
+    return text.translate(_HALFWIDTH)
 
 
 @lru_cache(maxsize=2)

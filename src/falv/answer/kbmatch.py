@@ -40,8 +40,6 @@ class _Entry:
     entry_id: str
     question: str
     grams: set[str]
-    points: list[AnalysisPoint]
-    scenarios: frozenset[str] = frozenset()
 
 
 def _scenarios(text: str) -> frozenset[str]:
@@ -52,23 +50,26 @@ def _scenarios(text: str) -> frozenset[str]:
 
 
 class KbMatcher:
-    def __init__(self, entries: list[_Entry]):
+    """Question index over the KB. Only (id, question) pairs are loaded up front; an entry's
+    answers are read from the store when it first matches, so a large KB starts fast."""
+
+    def __init__(self, entries: list[_Entry], kb=None):
         self.entries = entries
+        self.kb = kb
         self.postings: dict[str, list[int]] = {}
+        self._points: dict[str, list[AnalysisPoint]] = {}
+        self._entry_scenarios: dict[int, frozenset[str]] = {}
         for i, e in enumerate(entries):
             for g in e.grams:
                 self.postings.setdefault(g, []).append(i)
 
     @classmethod
     def load(cls, store) -> "KbMatcher":
-        """Entries of the knowledge base in falv's store (empty when none was ingested)."""
-        try:
-            from ..kb.store import KnowledgeBase
-        except ImportError:  # knowledge base not available in this build
-            return cls([])
+        """The question index of the knowledge base in falv's store (empty when none was ingested)."""
+        from ..kb.store import KnowledgeBase
+
         kb = KnowledgeBase(store.own)
-        return cls([_Entry(e.id, e.question, _bigrams(e.question), _points(e), _scenarios(e.question))
-                    for e in kb.entries()])
+        return cls([_Entry(eid, q, _bigrams(q)) for eid, q in kb.questions()], kb)
 
     def match(self, question: str) -> list[KbMatch]:
         """Entries asking the same question. Wording overlap alone is not enough: an entry about a
@@ -88,11 +89,24 @@ class KbMatcher:
             # a KB question (almost) wholly contained in a longer user question counts too
             containment = n / len(e.grams) if len(e.grams) >= 4 else 0.0
             score = max(dice, 0.9 * containment if containment >= CONTAINMENT_MIN else 0.0)
-            if score >= MATCH_THRESHOLD and (asked & e.scenarios or not (asked or e.scenarios)):
+            if score < MATCH_THRESHOLD:
+                continue
+            scen = self._entry_scenarios.get(i)
+            if scen is None:
+                scen = self._entry_scenarios[i] = _scenarios(e.question)
+            if asked & scen or not (asked or scen):
                 scored.append((score, e))
         scored.sort(key=lambda x: -x[0])
-        return [KbMatch(e.entry_id, e.question, s, [_copy(p) for p in e.points])
-                for s, e in scored[:MAX_MATCHES]]
+        chosen = scored[:MAX_MATCHES]
+        self._load_points([e.entry_id for _, e in chosen])
+        return [KbMatch(e.entry_id, e.question, s, [_copy(p) for p in self._points[e.entry_id]])
+                for s, e in chosen]
+
+    def _load_points(self, ids: list[str]) -> None:
+        missing = [i for i in ids if i not in self._points]
+        if missing:
+            for entry in self.kb.entries(ids=missing):
+                self._points[entry.id] = _points(entry)
 
 
 def _copy(p: AnalysisPoint) -> AnalysisPoint:
@@ -101,12 +115,14 @@ def _copy(p: AnalysisPoint) -> AnalysisPoint:
 
 
 def _points(entry) -> list[AnalysisPoint]:
-    """KB entry → analysis points with their provenance. A source answer's 法律依据 supports the
+    """KB entry → analysis points with their provenance. A lead-in line (“可通过以下三种方式维权:”)
+    before enumerated points is not a point of its own. A source answer's 法律依据 supports the
     answer as a whole, so its citations are listed once, on the answer's first point."""
     points = []
     for answer in entry.answers:
         cites = [CitedArticle(b.law, b.article) for b in answer.basis if b.law and b.article]
-        for i, pt in enumerate(answer.points):
+        shown = [pt for pt in answer.points if pt.kind != "intro"] or answer.points
+        for i, pt in enumerate(shown):
             points.append(AnalysisPoint(text=pt.text, source="kb",
                                         citations=list(cites) if i == 0 else [],
                                         provenance=list(pt.provenances) or [pt.provenance]))

@@ -30,6 +30,16 @@ def _cites(point) -> str:
     return "（依据：" + "；".join(f"{_short(c.law)}{c.article}" for c in point.citations) + "）"
 
 
+def _source(point) -> str:
+    """Where a knowledge-base point comes from: file, entry and line (first provenance)."""
+    if point.source != "kb" or not point.provenance:
+        return ""
+    p = point.provenance[0]
+    name = str(p.get("file", "")).rsplit("/", 1)[-1]
+    more = f" 等 {len(point.provenance)} 处" if len(point.provenance) > 1 else ""
+    return f" ［问答来源：{name} {p.get('entry', '')} 第{p.get('line_start', '?')}行{more}］"
+
+
 def _short(title: str) -> str:
     return title.removeprefix("中华人民共和国")
 
@@ -41,7 +51,7 @@ def render_text(ans: Answer) -> str:
     if ans.grounded and ans.analysis:
         out.append("【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
-            out.append(f"  {i}. {p.text}{_cites(p)}")
+            out.append(f"  {i}. {p.text}{_cites(p)}{_source(p)}")
             for ch in p.channels:
                 contact = f"（{ch['contact']}）" if ch.get("contact") else ""
                 out.append(f"     · {ch['body']}{contact}")
@@ -72,7 +82,7 @@ def render_markdown(ans: Answer) -> str:
     if ans.grounded and ans.analysis:
         out.append("### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
-            out.append(f"{i}. {p.text}{_cites(p)}")
+            out.append(f"{i}. {p.text}{_cites(p)}{_source(p)}")
             for ch in p.channels:
                 contact = f"（{ch['contact']}）" if ch.get("contact") else ""
                 out.append(f"    - {ch['body']}{contact}")
