@@ -7,6 +7,9 @@ Articles cited explicitly in the question (《个人信息保护法》第四十�
 
 `Searcher` loads once per process (per store content) and only reads afterwards, so the HTTP API
 may call `search` from several threads.
+
+With `dense=True` (or FALV_DENSE=1; needs the `falv[dense]` extra) the lexical ranking is blended
+with embedding similarity (search/dense.py, `Fusion`); off by default, the lexical path unchanged.
 """
 
 from __future__ import annotations
