@@ -225,7 +225,8 @@ class Engine:
             raise NotImplementedFeature("此功能尚未实现：falv.kb.ingest.ingest_files")
         with self.lock, _as_files(files) as paths:
             self._fresh()
-            report = fn(self.store, paths)
+            # provenance records the uploaded names, not the temporary paths
+            report = fn(self.store, paths, names=[Path(n or p.name).name for (n, _), p in zip(files, paths)])
             self._after_write()
             return report.to_dict() if hasattr(report, "to_dict") else report
 
