@@ -22,10 +22,32 @@ def shared_index_dir(tmp_path_factory):
 def falv_home(tmp_path, monkeypatch, shared_index_dir):
     """Every test gets its own empty data directory: nothing leaks between tests. Search indexes
     are keyed by the store's content hash, so tests share them instead of rebuilding each time."""
+    from falv.commands.common import store as cli_store
+
     home = tmp_path / "falv-home"
     monkeypatch.setenv("FALV_HOME", str(home))
     monkeypatch.setenv("FALV_INDEX_DIR", str(shared_index_dir))
-    return home
+    cli_store.cache_clear()  # the CLI's per-process store must follow this test's FALV_HOME
+    yield home
+    cli_store.cache_clear()
+
+
+def run_cli(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
+    """Run `falv ARGV…` in-process: (exit code, stdout, stderr)."""
+    import io
+    import sys
+
+    from falv import cli
+
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = 0
+    try:
+        cli.main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from falv import cli
 from falv.domain.personal_info.basis import find_article
 from falv.domain.personal_info.drafts import (draft_kinds, parse_fill, render_draft, template,
                                               templates, to_plain)
@@ -122,20 +121,7 @@ def test_draft_kinds_lists_fields_and_citations():
 
 # -- CLI ----------------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def fresh_cli_store():
-    from falv.commands.common import store
-
-    store.cache_clear()
-    yield
-    store.cache_clear()
-
-
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(list(argv))
-    out = capsys.readouterr()
-    return exc.value.code or 0, out.out, out.err
+from conftest import run_cli as run  # noqa: E402
 
 
 def test_cli_draft_markdown_and_text(capsys, imported_store):

@@ -155,15 +155,6 @@ def test_every_error_in_the_code_has_a_row():
 
 # -- producing the errors ------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def fresh_cli_store():
-    from falv.commands.common import store
-
-    store.cache_clear()
-    yield
-    store.cache_clear()
-
-
 def run(capsys, monkeypatch, *argv, stdin: bytes | None = None):
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))

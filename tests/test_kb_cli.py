@@ -8,23 +8,9 @@ import json
 import pytest
 
 from conftest import SEED
-from falv import cli
 
 
-@pytest.fixture(autouse=True)
-def fresh_cli_store():
-    from falv.commands.common import store
-
-    store.cache_clear()
-    yield
-    store.cache_clear()
-
-
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(list(argv))
-    out = capsys.readouterr()
-    return exc.value.code or 0, out.out, out.err
+from conftest import run_cli as run  # noqa: E402
 
 
 def test_ingest_list_show(capsys):

@@ -9,7 +9,6 @@ from importlib import resources
 
 import pytest
 
-from falv import cli
 from falv.domain.personal_info.channels import channel_table, channels_for, route
 
 DATA = resources.files("falv.domain.personal_info").joinpath("data")
@@ -21,20 +20,7 @@ CIVIL = "中华人民共和国民法典"
 DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cli_store():
-    from falv.commands.common import store
-
-    store.cache_clear()
-    yield
-    store.cache_clear()
-
-
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(list(argv))
-    out = capsys.readouterr()
-    return exc.value.code or 0, out.out, out.err
+from conftest import run_cli as run  # noqa: E402
 
 
 def _bases(channel: dict) -> set[tuple[str, str]]:

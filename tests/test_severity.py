@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from falv import cli
 from falv.domain.personal_info.basis import clause_text, find_article, parse_clause
 from falv.domain.personal_info.severity import (ESPECIALLY, NONE, SERIOUS, assess, categories,
                                                 facts_from_text,
@@ -241,20 +240,7 @@ def test_severity_without_the_interpretation_still_computes(store):
 
 # -- CLI ----------------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def fresh_cli_store():
-    from falv.commands.common import store
-
-    store.cache_clear()
-    yield
-    store.cache_clear()
-
-
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(list(argv))
-    out = capsys.readouterr()
-    return exc.value.code or 0, out.out, out.err
+from conftest import run_cli as run  # noqa: E402
 
 
 def test_cli_severity_json(capsys, imported_store):
