@@ -56,8 +56,9 @@ class _Timer:
 class Composer:
     """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use."""
 
-    def __init__(self, store):
+    def __init__(self, store, dense: bool | None = None):
         self.store = store
+        self.dense = dense  # None: FALV_DENSE decides (the optional dense search stage)
         self._searcher = None
         self._kb = None
 
@@ -68,7 +69,7 @@ class Composer:
         if self._searcher is None:
             from ..search.retrieve import Searcher
 
-            self._searcher = Searcher(self.store)
+            self._searcher = Searcher(self.store, dense=self.dense)
         return self._searcher
 
     @property

@@ -15,6 +15,8 @@ from .common import store
 def ask(
     question: str = typer.Argument(None, help="用中文描述问题；为 - 时从标准输入读取"),
     fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text | markdown | json"),
+    dense: bool = typer.Option(None, "--dense/--no-dense",
+                               help="检索加入向量语义阶段（需安装 falv\\[dense]；默认看 FALV_DENSE）"),
 ) -> None:
     """回答问题：【法律分析】+【法律依据】，引用逐条核验。"""
     from ..answer.compose import Composer
@@ -28,5 +30,5 @@ def ask(
             question = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
-    ans = Composer(store()).answer(question)
+    ans = Composer(store(), dense=dense).answer(question)
     typer.echo(RENDERERS[fmt](ans))
