@@ -144,3 +144,16 @@ def test_merged_entry_answers_keep_each_source(seeded):
 def test_other_scenario_entry_does_not_answer(seeded):
     ans = Composer(seeded).answer("我的个人信息泄露了怎么办")
     assert "快递信息泄露了怎么办" not in [k["question"] for k in ans.kb_entries]
+
+
+@pytest.mark.parametrize("question,scenario", [
+    ("快递信息泄露了怎么办", "express"),
+    ("个人信息泄露找什么部门投诉", "general"),
+    ("公司把我的身份证号卖了", "general"),
+])
+def test_mission_questions_are_answered(composer, question, scenario):
+    """The three questions the project exists for get grounded, routed answers on the default store."""
+    ans = composer.answer(question)
+    assert ans.grounded and scenario in [s["id"] for s in ans.scenarios]
+    assert any(p.channels for p in ans.analysis)
+    assert any(b.verdict == "ok" for b in ans.basis)
