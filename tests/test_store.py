@@ -37,3 +37,17 @@ def test_newer_store_is_refused(falv_home, store):
 
 def test_corpus_size(store):
     assert sum(1 for _ in store.iter_articles()) > 23000
+
+
+def test_content_hash_ignores_quoted_texts_but_not_imports(store):
+    """Indexes are keyed by content_hash: a Q&A source's quoted text (never indexed) must not force
+    a rebuild; an imported instrument must."""
+    before = store.content_hash()
+    with db.write_transaction(store.own) as conn:
+        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
+                     " VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'quoted', 'h1')")
+    assert store.content_hash() == before
+    with db.write_transaction(store.own) as conn:
+        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
+                     " VALUES ('imp-1', '某导入法规', '行政法规', '现行有效', 'import', 'h2')")
+    assert store.content_hash() != before

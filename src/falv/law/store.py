@@ -151,11 +151,14 @@ class StatuteStore:
     # -- identity -----------------------------------------------------------------------------
 
     def content_hash(self) -> str:
-        """Changes whenever any stored law or article changes: search indexes are keyed by it."""
+        """Changes whenever a stored law or article that search can return changes: indexes are
+        keyed by it. Texts quoted by Q&A sources (source 'quoted') are never indexed, so ingesting
+        a Q&A document does not force an index rebuild."""
         h = hashlib.sha256()
         stat = self.base_path.stat()
         h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
-        for row in self.own.execute("SELECT law_id, content_hash, status FROM laws ORDER BY law_id"):
+        for row in self.own.execute("SELECT law_id, content_hash, status FROM laws"
+                                    " WHERE source != 'quoted' ORDER BY law_id"):
             h.update("|".join(map(str, row)).encode())
         return h.hexdigest()[:16]
 
