@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import json
 
+from ..law.verdicts import label
 from .model import Answer, BasisArticle
 
-BADGES = {
-    "ok": "✔ 现行有效 · 原文核验",
-    "partial_quote": "✔ 现行有效 · 节录核验",
-    "repealed": "✘ 已废止",
-    "superseded_version": "⚠ 条号已变更",
-    "mismatch": "✘ 引文不符",
-    "not_found": "✘ 未找到",
-    "unverifiable": "? 未核验（法规库未收录）",
-}
 
 
 def badge(b: BasisArticle) -> str:
-    text = BADGES.get(b.verdict, b.verdict)
+    text = label(b.verdict, "answer")
     if b.replacement:
         text += f" → {b.replacement}"
     return text

@@ -9,17 +9,9 @@ import typer
 
 from ..cli import app
 from ..errors import InputError, NotFoundError
+from ..law.verdicts import label
 from .common import emit_json, store
 
-BADGES = {
-    "ok": "✔ 核验通过",
-    "partial_quote": "✔ 节录",
-    "mismatch": "✘ 引文不符",
-    "not_found": "✘ 未找到",
-    "repealed": "✘ 已废止",
-    "superseded_version": "✘ 旧版条号",
-    "unverifiable": "？无法核验",
-}
 
 
 # Input cap of `falv verify` (docs/errors.md): 10 MiB verifies in seconds; past it, a clear error
@@ -69,7 +61,7 @@ def verify_cmd(
             typer.echo("未发现法条引用")
         for c in checked:
             d = c.to_dict()
-            line = f"{d['law']}\t{d['article'] or '（整部）'}\t{BADGES[d['verdict']]}"
+            line = f"{d['law']}\t{d['article'] or '（整部）'}\t{label(d['verdict'])}"
             extra = f"→ {d['replacement']}" if d["replacement"] else d["detail"]
             typer.echo(f"{line}\t{extra}")
             if d["diff"]:

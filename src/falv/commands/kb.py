@@ -55,9 +55,9 @@ def ingest_cmd(
 
 
 def _badge(verdict: str) -> str:
-    from .citations import BADGES
+    from ..law.verdicts import label
 
-    return BADGES.get(verdict, verdict)
+    return label(verdict)
 
 
 @kb_app.command("list")

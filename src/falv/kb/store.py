@@ -38,10 +38,6 @@ from ..text import fold_for_compare, normalize
 SIMILARITY = 0.8
 _TRAILING = re.compile(r"[?!.。？！\s]+$")
 
-VERDICT_BADGES = {
-    "ok": "✔", "partial_quote": "✔", "mismatch": "✘", "not_found": "✘", "repealed": "✘",
-    "superseded_version": "✘", "unverifiable": "？",
-}
 
 
 # -- question similarity ----------------------------------------------------------------------
@@ -300,7 +296,9 @@ class Citation:
 
     @property
     def badge(self) -> str:
-        return VERDICT_BADGES.get(self.verdict, "？")
+        from ..law.verdicts import label
+
+        return label(self.verdict, "mark")
 
     def to_dict(self) -> dict:
         return {"id": self.id, "role": self.role, "law": self.law, "article": self.article,
@@ -638,4 +636,4 @@ def _insert_record(conn, rec: dict, counts: dict) -> None:
 
 
 __all__ = ["KnowledgeBase", "Entry", "Answer", "Point", "Citation", "Annotation", "QuestionIndex",
-           "question_key", "bigrams", "jaccard", "SIMILARITY", "VERDICT_BADGES"]
+           "question_key", "bigrams", "jaccard", "SIMILARITY"]

@@ -11,17 +11,8 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
+from .verdicts import label as verdict_label
 from .verify import CheckedCitation
-
-BADGE_TEXT = {
-    "ok": "✔ 现行有效",
-    "partial_quote": "✔ 节录",
-    "mismatch": "✘ 引文不符",
-    "not_found": "✘ 未找到",
-    "repealed": "✘ 已废止",
-    "superseded_version": "✘ 旧版条号",
-    "unverifiable": "？无法核验",
-}
 
 
 def _non_overlapping(checked: list[CheckedCitation]) -> list[CheckedCitation]:
@@ -35,7 +26,7 @@ def _non_overlapping(checked: list[CheckedCitation]) -> list[CheckedCitation]:
 
 def _label(c: CheckedCitation) -> str:
     v = c.verdict
-    label = BADGE_TEXT[v.kind.value]
+    label = verdict_label(v.kind.value)
     if v.replacement:
         label += f" → {v.replacement}"
     return label
