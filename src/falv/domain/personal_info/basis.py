@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ...errors import FalvError, InputError
-from ...law.models import Article
-from ...text import cn_to_int, parse_article_no
+from ...law.models import Article, ArticleRef, Citation
+from ...law.resolve import resolver_for
+from ...law.verify import verify
+from ...text import cn_to_int, int_to_cn, parse_article_no
 
 NOT_IMPORTED = "未导入"
 QUOTED = "quoted"
@@ -36,9 +38,9 @@ class Basis:
         """第五条第一款第三项 — the reference as a lawyer writes it."""
         text = self.article
         if self.paragraph:
-            text += f"第{_cn(self.paragraph)}款"
+            text += f"第{int_to_cn(self.paragraph)}款"
         if self.item:
-            text += f"第{_cn(self.item)}项"
+            text += f"第{int_to_cn(self.item)}项"
         return text
 
     def label(self, title: str | None = None) -> str:
@@ -46,12 +48,6 @@ class Basis:
 
     def key(self) -> tuple[str, str]:
         return (self.law, self.article)
-
-
-def _cn(n: int) -> str:
-    from ...text import int_to_cn
-
-    return int_to_cn(n)
 
 
 def parse_clause(law: str, ref: str) -> Basis:
@@ -80,24 +76,10 @@ def load_toml(name: str) -> dict:
 
 
 def resolve_title(store, law: str) -> str | None:
-    """The title under which the store keeps this law: exact, then falv's resolver (aliases such
-    as 两高解释), then the spelling variants of joint interpretations (space ↔ 、)."""
-    candidates = [law, law.replace(" ", "、"), law.replace("、", " ")]
-    for name in candidates:
-        if store.current_law(name) is not None:
-            return name
-    try:
-        from ...law.resolve import Resolver
-    except ImportError:
-        return None
-    for name in candidates:
-        try:
-            title = Resolver(store).resolve_title(name)
-        except FalvError:
-            title = None
-        if title and store.current_law(title) is not None:
-            return title
-    return None
+    """The title under which the store keeps this law: falv's resolver (exact titles, short
+    titles, aliases such as 两高解释; its name folding already equates the space and 、 spellings
+    of joint interpretations)."""
+    return resolver_for(store).resolve_title(law)
 
 
 def find_article(store, basis: Basis) -> Article | None:
@@ -133,29 +115,17 @@ def clause_text(text: str, paragraph: int | None, item: int | None) -> str | Non
 
 
 def _verify(store, basis: Basis, title: str) -> dict:
-    """falv's verifier on this citation; a local existence/status check until it is installed."""
+    """falv's verifier on this citation, so a rule's basis gets the same verdict as any citation."""
+    number, suffix = parse_article_no(basis.article)
+    raw = basis.label(title)
+    citation = Citation(law_text=title, ref=ArticleRef(number, suffix, basis.paragraph, basis.item),
+                        span=(0, len(raw)), raw=raw)
     try:
-        from ...law.models import ArticleRef, Citation
-        from ...law.verify import verify
-    except ImportError:
-        verify = None
-    if verify is not None:
-        number, suffix = parse_article_no(basis.article)
-        raw = basis.label(title)
-        citation = Citation(law_text=title, ref=ArticleRef(number, suffix, basis.paragraph, basis.item),
-                            span=(0, len(raw)), raw=raw)
-        try:
-            verdict = verify(store, citation)
-        except FalvError as exc:
-            return {"verdict": "unverifiable", "detail": str(exc)}
-        return {"verdict": verdict.kind.value, "detail": verdict.detail,
-                "replacement": verdict.replacement}
-    art = store.get_article(title, basis.article)
-    if art is None:
-        return {"verdict": "not_found", "detail": "法规库中没有该条"}
-    if not store.is_current(art.law):
-        return {"verdict": "repealed", "detail": f"该法规时效性：{art.law.status}"}
-    return {"verdict": "ok", "detail": "条文存在且现行有效（本地核对）"}
+        verdict = verify(store, citation)
+    except FalvError as exc:
+        return {"verdict": "unverifiable", "detail": str(exc)}
+    return {"verdict": verdict.kind.value, "detail": verdict.detail,
+            "replacement": verdict.replacement}
 
 
 def quote(store, basis: Basis) -> dict:
