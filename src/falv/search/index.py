@@ -28,15 +28,15 @@ from pathlib import Path
 from .. import config
 from ..errors import StoreError
 from ..law.models import Article, Law
-from .analyzer import Analyzer, Segmenter, expansions
+from .analyzer import Analyzer, Segmenter, expansions, legal_words
 
 INDEX_VERSION = 6  # bump when document text or tokenisation changes
 _CN_PREFIX = "中华人民共和国"
 # Amendment instruments (刑法修正案, 修改决定) are merged into the consolidated texts the store
 # also holds; indexing them too would return "条目二十八" fragments instead of the article.
 SKIPPED_DOC_TYPES = ("修正案", "修改决定")
-COMMON_FREQ = 50
-KEEP_INDEXES = 4  # index directories kept per index_dir (most recently used first)  # jieba frequency from which a general word is kept in the compact table
+COMMON_FREQ = 50  # jieba frequency from which a general word is kept in the compact table
+KEEP_INDEXES = 4  # index directories kept per index_dir (most recently used first)
 _build_lock = threading.Lock()
 
 
@@ -185,7 +185,7 @@ def build(store, path: Path) -> None:
     # Common words of the general dictionary stay too, so that everyday words in questions
     # (饰演, 怎么办) are segmented as words rather than as stray single characters.
     common = {w for w, f in segmenter.freq.items() if f >= COMMON_FREQ}
-    compact_words = (vocab | extra | common | {w for w, _ in _legal_words()}
+    compact_words = (vocab | extra | common | {w for w, _ in legal_words()}
                      | expansions().vocabulary() | analyzer.stop)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -204,12 +204,6 @@ def build(store, path: Path) -> None:
     except OSError:  # another process finished first: keep theirs
         shutil.rmtree(tmp, ignore_errors=True)
     _remove_stale(path)
-
-
-def _legal_words():
-    from .analyzer import legal_words
-
-    return legal_words()
 
 
 def _remove_stale(current: Path) -> None:
