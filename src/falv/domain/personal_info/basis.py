@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ...errors import FalvError, InputError
+from ...law.find import ARTICLE
 from ...law.models import Article, ArticleRef, Citation
 from ...law.resolve import resolver_for
 from ...law.verify import verify
-from ...text import cn_to_int, int_to_cn, parse_article_no
+from ...text import canonical_article_no, cn_to_int, int_to_cn, parse_article_no
 
 NOT_IMPORTED = "未导入"
 QUOTED = "quoted"
 MISSING = "条文缺失"
 
-_CLAUSE_RE = re.compile(r"^(第[^条]+条(?:之[一二三四五六七八九十]+)?)(?:第([^款]+)款)?(?:第([^项]+)项)?$")
+_CLAUSE_RE = re.compile(ARTICLE)  # falv's one grammar of 第X条[之Y][第Z款][第W项] (law.find)
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ class Basis:
 
 def parse_clause(law: str, ref: str) -> Basis:
     """'第五条第一款第三项' → Basis(law, 第五条, 1, 3)."""
-    m = _CLAUSE_RE.match(ref.strip())
+    m = _CLAUSE_RE.fullmatch(ref.strip())
     if not m:
         raise InputError(f"无法识别的条款引用：{ref}")
-    parse_article_no(m.group(1))  # validates the article number
-    return Basis(law, m.group(1), cn_to_int(m.group(2)) if m.group(2) else None,
-                 cn_to_int(m.group(3)) if m.group(3) else None)
+    article = canonical_article_no(m["n"] + (f"之{m['s']}" if m["s"] else ""))
+    return Basis(law, article, cn_to_int(m["k"]) if m["k"] else None,
+                 cn_to_int(m["x"]) if m["x"] else None)
 
 
 def parse_basis(entry) -> Basis:
