@@ -25,8 +25,10 @@ from math import log
 import numpy as np
 
 from ..errors import InputError
+from ..law.find import extract
 from ..law.models import Article
-from ..text import normalize
+from ..law.resolve import resolver_for
+from ..text import format_article_no, normalize
 from . import index as index_mod
 
 RECALL_K = 100  # BM25 candidates that are re-ranked
@@ -309,7 +311,7 @@ class Searcher:
     def _direct(self, question: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Documents cited explicitly in the question (in order), and the citations' spans."""
         docs, spans = [], []
-        for law_title, article_no, span in _explicit_citations(self.store, question, self._names):
+        for law_title, article_no, span in _explicit_citations(self.store, question):
             spans.append(span)
             for lid_code in self._title_code.get(law_title, []):
                 doc = self._key_to_doc.get((self._law_ids[lid_code], article_no))
@@ -329,14 +331,9 @@ class Searcher:
 
     def _resolve_law(self, law: str) -> str:
         name = normalize(law).strip("《》 ")
-        try:  # the resolver (aliases such as 个保法) where it exists
-            from ..law.resolve import resolver_for
-
-            title = resolver_for(self.store).resolve_title(name)
-            if title and title in self._title_code:
-                return title
-        except ImportError:
-            pass
+        title = resolver_for(self.store).resolve_title(name)  # aliases such as 个保法
+        if title and title in self._title_code:
+            return title
         for short, title in self._names:
             if short == name:
                 return title
@@ -382,46 +379,15 @@ def _longest_shared(core: str, text: str) -> int:
     return best
 
 
-_CITE = re.compile(r"《?(?P<law>[\u4e00-\u9fff]{2,40}?)》?\s*第\s*(?P<no>[0-9零〇一二三四五六七八九十百千两]+)\s*条"
-                   r"(?:\s*之\s*(?P<suf>[0-9一二三四五六七八九十]+))?")
-
-
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 
-def _explicit_citations(store, question: str, names) -> list[tuple[str, str, tuple[int, int]]]:
-    """(canonical title, article number, span) for each explicit citation in the question.
-
-    Uses falv.law.find.extract + falv.law.resolve.Resolver where they exist (aliases, 本法,
-    ranges); until then a plain pattern: a law title or its short form, then 第N条[之M]."""
-    from ..text import format_article_no, parse_article_no
-
-    try:
-        return _resolved_citations(store, question)
-    except ImportError:  # falv.law.find / resolve not available: the plain pattern below
-        pass
-    out = []
-    for m in _CITE.finditer(question):
-        written = m.group("law")
-        title = next((t for name, t in names if written.endswith(name)), None)
-        if title is None:
-            continue
-        no = m.group("no") + ("之" + m.group("suf") if m.group("suf") else "")
-        try:
-            out.append((title, format_article_no(*parse_article_no(no)), m.span()))
-        except InputError:
-            continue
-    return out
-
-
-def _resolved_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
-    from ..law.find import extract
-    from ..law.resolve import resolver_for
-    from ..text import format_article_no
-
+def _explicit_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(canonical title, article number, span) for each explicit citation in the question, found
+    and resolved as `falv verify` does (aliases, 本法, ranges)."""
     resolver = resolver_for(store)
     out = []
     for cit in extract(question):
