@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .text import canonical_article_no
+from .law.resolve import normalize_gold as resolve_gold
 
 KEYS = ("recall@5", "recall@10", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
 
@@ -32,6 +32,11 @@ class Item:
     gold: list[tuple[str, str]]  # normalised (title, article_no)
     unresolved: list[dict] = field(default_factory=list)  # gold not in the store
 
+    @property
+    def all_gold(self) -> set[tuple[str, str]]:
+        """Every gold citation, those the store lacks included (they count as misses)."""
+        return set(self.gold) | {(g["law"], g["article"]) for g in self.unresolved}
+
 
 @dataclass
 class ItemResult:
@@ -41,7 +46,7 @@ class ItemResult:
     basis: list[tuple[str, str]] | None = None
 
     def recall(self, k: int) -> float:
-        gold = set(self.item.gold) | {(g["law"], g["article"]) for g in self.item.unresolved}
+        gold = self.item.all_gold
         return len(gold & set(self.ranked[:k])) / len(gold) if gold else 0.0
 
     def rr(self, k: int = 10) -> float:
@@ -88,21 +93,9 @@ def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
     current article; [] when it does not (the item then keeps it as an unmatched gold).
 
     falv.law.resolve.normalize_gold maps aliases, old numbering (pre-2026 网络安全法) and repealed
-    articles with a successor; where it is unavailable, the title as written (or with
-    中华人民共和国 prefixed) and the canonical article number are used."""
-    candidates: list[tuple[str, str]] = []
-    try:
-        from .law.resolve import normalize_gold as resolve_gold
-
-        candidates = list(resolve_gold(store, law, article))
-    except ImportError:  # the resolver (or a module it needs) is not there yet
-        try:
-            number = canonical_article_no(article)
-        except InputError:
-            return []
-        candidates = [(law, number), ("中华人民共和国" + law, number)]
+    articles with a successor; this keeps the candidates that are current articles."""
     out = []
-    for title, number in candidates:
+    for title, number in resolve_gold(store, law, article):
         current = store.current_law(title)
         if current is not None and store.is_current(current) and store.get_article(title, number):
             out.append((title, number))
@@ -110,11 +103,9 @@ def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
 
 
 def _composer(store):
-    """The `ask` composer where it exists (built by another module); None otherwise."""
-    try:
-        from .answer.compose import Composer
-    except ImportError:
-        return None
+    """The `ask` composer; None when it cannot start (basis metrics are then reported as null)."""
+    from .answer.compose import Composer
+
     try:
         return Composer(store)
     except Exception:  # a composer that cannot start is reported as missing, not as a crash
@@ -161,7 +152,7 @@ def summarize(results: list[ItemResult], k: int = 10, with_basis: bool = False) 
     if with_basis and n:
         precs, recs = [], []
         for r in results:
-            gold = set(r.item.gold) | {(g["law"], g["article"]) for g in r.item.unresolved}
+            gold = r.item.all_gold
             basis = set(r.basis or [])
             if basis:  # an honest "no grounded answer" has no precision to score
                 precs.append(len(gold & basis) / len(basis))
