@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..kb.store import bigrams
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
 
@@ -20,11 +21,10 @@ MAX_MATCHES = 2
 _FILLER = re.compile(r"[我的了吗呢啊呀吧么该要请问一下你们他她它是在和与及或被把将就都也还很最怎么办样如何什哪些]|[，。？！、：；,.?!:;\s\"'“”（）()]")
 
 
-def _bigrams(text: str) -> set[str]:
-    core = _FILLER.sub("", normalize(text))
-    if len(core) < 2:
-        return {core} if core else set()
-    return {core[i:i + 2] for i in range(len(core) - 1)}
+def _bigrams(text: str) -> frozenset[str]:
+    """Bigrams of the question without filler words (the KB's own bigram function; only the
+    normalisation and the threshold differ from the KB's merge of near-duplicate questions)."""
+    return bigrams(_FILLER.sub("", normalize(text)))
 
 
 @dataclass
@@ -39,7 +39,7 @@ class KbMatch:
 class _Entry:
     entry_id: str
     question: str
-    grams: set[str]
+    grams: frozenset[str]
 
 
 def _scenarios(text: str) -> frozenset[str]:

@@ -39,7 +39,6 @@ SIMILARITY = 0.8
 _TRAILING = re.compile(r"[?!.。？！\s]+$")
 
 
-
 # -- question similarity ----------------------------------------------------------------------
 
 def question_key(question: str) -> str:
@@ -48,6 +47,8 @@ def question_key(question: str) -> str:
 
 
 def bigrams(key: str) -> frozenset[str]:
+    """Character bigrams of a normalised question (a one-character question is its own gram);
+    shared by the merge here and the ask matcher (answer.kbmatch)."""
     if len(key) < 2:
         return frozenset({key}) if key else frozenset()
     return frozenset(key[i:i + 2] for i in range(len(key) - 1))
