@@ -107,6 +107,7 @@ class QuestionIndex:
         if key in self.exact:
             return self.exact[key]
         g = bigrams(key)
+        numbers = _numbers(key)
         best, best_score = None, 0.0
         seen: set[int] = set()
         low, high = self.threshold * len(g), len(g) / self.threshold if self.threshold else 1e9
@@ -119,8 +120,8 @@ class QuestionIndex:
                 if not low <= len(other) <= high:  # Jaccard ≥ t bounds the size ratio
                     continue
                 score = jaccard(g, other)
-                if score >= self.threshold and _numbers(key) == _numbers(self.keys[eid]) and (score > best_score or
-                                                (score == best_score and eid < best)):
+                if score >= self.threshold and numbers == _numbers(self.keys[eid]) and (
+                        score > best_score or (score == best_score and eid < best)):
                     best, best_score = eid, score
         return best
 
