@@ -172,6 +172,11 @@ class Engine:
             return out
 
     def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> list[dict]:
+        return self.verify_report(text, quotes, as_of)["citations"]
+
+    def verify_report(self, text: str, quotes: bool = False, as_of: str | None = None) -> dict:
+        """{citations, count, passed}: `passed` is the library's rule (CheckedCitation.passed),
+        the one `falv verify` exits by."""
         if not isinstance(text, str) or not text.strip():
             raise InputError("没有可核验的文本")
         if len(text) > MAX_TEXT_CHARS:
@@ -179,7 +184,9 @@ class Engine:
         verify_text = _require("falv.law.verify", "verify_text")
         with self.lock:
             self._fresh()
-            return [c.to_dict() for c in verify_text(self.store, text, quotes=quotes, as_of=as_of)]
+            checked = verify_text(self.store, text, quotes=quotes, as_of=as_of)
+        return {"citations": [c.to_dict() for c in checked], "count": len(checked),
+                "passed": all(c.passed for c in checked)}
 
     def route(self, question: str | None = None, scenario: str | None = None) -> dict:
         if question is not None and not scenario:

@@ -238,9 +238,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        items = eng().verify(body.text, quotes=body.quotes, as_of=body.as_of)
-        return {"citations": items, "count": len(items),
-                "passed": all(i["verdict"] in ("ok", "partial_quote") for i in items)}
+        return eng().verify_report(body.text, quotes=body.quotes, as_of=body.as_of)
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
