@@ -10,14 +10,16 @@ from ..cli import app
 from ..errors import InputError
 from .common import emit_json, store
 
-_MARK = {"ok": "✔", "partial_quote": "✔", None: "·"}
-
-
 def _basis_line(q: dict) -> str:
+    """One quoted basis: a passing verdict is a bare ✔, any other shows its label (verdicts.toml)."""
+    from ..domain.personal_info.basis import NOT_IMPORTED
+    from ..law.verdicts import label
+
     clause = q.get("clause") or q["article"]
-    if q["status"] == "未导入":
-        return f"《{q['law']}》{clause}（未导入）"
-    mark = _MARK.get(q.get("verdict"), "✘ " + str(q.get("verdict")))
+    if q["status"] == NOT_IMPORTED:
+        return f"《{q['law']}》{clause}（{NOT_IMPORTED}）"
+    verdict = q.get("verdict")
+    mark = label(verdict, "mark" if verdict in ("ok", "partial_quote") else "badge")
     return f"《{q['law']}》{clause} {mark}"
 
 
