@@ -8,6 +8,7 @@ Errors are JSON: a FalvError becomes its http_status with {"error", "message", "
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 from contextlib import asynccontextmanager
 import logging
@@ -245,6 +246,11 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
         """个人信息问题的维权路径：场景、渠道（按顺序）、步骤与依据。"""
         return eng().route(body.question, body.scenario)
 
+    @app.get("/verdicts", tags=["statutes"])
+    def verdicts() -> dict[str, str]:
+        """每种核验结论在页面上的标签（law/data/verdicts.toml，与命令行、回答相同）。"""
+        return _verdict_labels()
+
     @app.get("/scenarios", tags=["toolkit"])
     def scenarios() -> list[dict]:
         """可用于 /route 的场景。"""
@@ -302,6 +308,18 @@ _PAGE_HEADERS = {
                                "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+_SIGN = re.compile(r"^[✔✘⚠？]\s*")
+
+
+def _verdict_labels() -> dict[str, str]:
+    """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
+    the page colours its badges by verdict instead."""
+    from ..law.models import VerdictKind
+    from ..law.verdicts import label
+
+    return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
 
 
 def _warm(eng) -> None:

@@ -2,15 +2,13 @@
 // with textContent (via el()), never as HTML: imported Q&A can contain <script>.
 "use strict";
 
-const BADGES = {
-  ok: "现行有效 · 原文核验",
-  partial_quote: "现行有效 · 节录核验",
-  repealed: "已废止",
-  superseded_version: "条号已变更",
-  mismatch: "引文不符",
-  not_found: "未找到",
-  unverifiable: "未核验（法规库未收录）",
-};
+// Verdict labels come from the server (GET /verdicts: law/data/verdicts.toml, the table the CLI and
+// the answers use); until they arrive, or if they cannot, a badge shows the verdict id.
+const BADGES = {};
+const labelsReady = fetch("/verdicts")
+  .then((resp) => (resp.ok ? resp.json() : {}))
+  .then((labels) => Object.assign(BADGES, labels))
+  .catch(() => {});
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -30,8 +28,7 @@ function el(tag, attrs, ...children) {
 
 function badge(verdict, replacement) {
   let text = BADGES[verdict] || verdict;
-  if (verdict === "repealed" && replacement) text = `已废止 → ${replacement}`;
-  else if (replacement) text += ` → ${replacement}`;
+  if (replacement) text += ` → ${replacement}`;
   return el("span", { class: `badge ${verdict}`, "data-verdict": verdict }, text);
 }
 
@@ -77,6 +74,7 @@ async function showArticle(law, article, extra) {
   const body = document.getElementById("article-body");
   body.replaceChildren(el("p", { class: "muted" }, "载入中…"));
   view.hidden = false;
+  await labelsReady;
   try {
     const a = await api("GET", `/articles/${encodeURIComponent(law)}/${encodeURIComponent(article)}`);
     const where = [a.chapter, a.section].filter(Boolean).join(" ");
@@ -176,6 +174,7 @@ async function onAsk(ev) {
   const button = document.getElementById("ask-button");
   button.disabled = true;
   try {
+    await labelsReady;
     try {
       renderAnswer(await api("POST", "/ask", { question }));
     } catch (err) {
@@ -263,6 +262,7 @@ async function onVerify(ev) {
   button.disabled = true;
   try {
     const quotes = document.getElementById("verify-quotes").checked;
+    await labelsReady;
     renderVerify(text, await api("POST", "/verify", { text, quotes }));
   } catch (err) {
     setStatus("verify-status", err.message, true);
