@@ -40,17 +40,21 @@ class _Checker:
         self.names = self.verifier.resolver.names()
         self._verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
 
+    def find(self, text: str, quotes: bool) -> list:
+        """The resolved citations of a text."""
+        return [self.verifier.resolver.resolve(cit)
+                for cit in extract(text, names=self.names, quotes=quotes)]
+
+    def verify(self, cit, quote: str | None):
+        key = (cit.law_text, cit.law_title, cit.law_id, cit.ref, quote)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self.verifier.verify(cit, quote)
+        return verdict
+
     def check(self, text: str, quotes: bool):
-        out = []
-        for cit in extract(text, names=self.names, quotes=quotes):
-            cit = self.verifier.resolver.resolve(cit)
-            quote = cit.quoted_text if quotes else None
-            key = (cit.law_text, cit.law_title, cit.law_id, cit.ref, quote)
-            verdict = self._verdicts.get(key)
-            if verdict is None:
-                verdict = self._verdicts[key] = self.verifier.verify(cit, quote)
-            out.append((cit, verdict))
-        return out
+        return [(cit, self.verify(cit, cit.quoted_text if quotes else None))
+                for cit in self.find(text, quotes)]
 
 
 def _row(cit, verdict, role: str, line_start: int, line_end: int) -> dict:
@@ -171,13 +175,13 @@ def reverify(store, dry_run: bool = False) -> dict:
                         " replacement, diff FROM kb_citations ORDER BY id").fetchall()
     changes = []
     for cid, role, raw, law_text, article, quote, *old in rows:
-        found = checker.check(raw, quotes=False)
+        found = checker.find(raw, quotes=False)
         if not found:
             continue
-        cit, _ = found[0]
+        cit = found[0]
         if cit.law_text != law_text:
             continue
-        verdict = checker.verifier.verify(cit, quote if role == "basis" else None)
+        verdict = checker.verify(cit, quote if role == "basis" else None)
         art = verdict.article if verdict.article is not None else (
             cit.ref.article_no if cit.ref else None)
         if art != article:
