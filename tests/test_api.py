@@ -51,6 +51,17 @@ def test_article_text_comes_from_the_store(http, store):
     assert one["text"] == store.get_article("中华人民共和国刑法", "第二百五十三条之一").text
 
 
+def test_verdict_labels_come_from_the_one_table(http):
+    """The page's badges: falv.law.verdicts' answer labels (less the sign) for every verdict."""
+    from falv.law.models import VerdictKind
+    from falv.law.verdicts import label
+
+    labels = http.get("/verdicts").json()
+    assert set(labels) == {v.value for v in VerdictKind}
+    for verdict, text in labels.items():
+        assert text and label(verdict, "answer").endswith(text)
+
+
 def test_article_errors_are_json(http):
     assert_error(http.get("/articles/不存在的法/1"), 404, "not_found")
     assert_error(http.get("/articles/民法典/99999"), 404, "not_found")
