@@ -357,16 +357,7 @@ def _alias_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def default_names() -> frozenset[str]:
-    """Bare names recognised without 《》: aliases plus the base DB's titles and short titles."""
-    from .resolve import base_titles, load_aliases
+    """Bare names recognised without 《》 when no store is at hand (bare_names of the base DB)."""
+    from .resolve import bare_names, base_titles
 
-    names = set(load_aliases())
-    for title in base_titles():
-        names.add(title)
-        if title.startswith("中华人民共和国") and len(title) > 9:
-            names.add(title[len("中华人民共和国"):])
-    from .resolve import repealed_names
-
-    names.update(repealed_names())
-    names.discard("决定")  # too common a word to be a name without 《》
-    return frozenset(n for n in names if n and "\n" not in n)
+    return bare_names(base_titles())

@@ -14,6 +14,7 @@ import weakref
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable
 
 from ..errors import InputError, NotFoundError
 from ..text import canonical_article_no, format_article_no, to_halfwidth, to_simplified
@@ -123,6 +124,16 @@ def _names_of(title: str) -> list[str]:
     return names
 
 
+def bare_names(titles: Iterable[str]) -> frozenset[str]:
+    """Law names that find recognises without 《》: aliases, repealed laws, the given titles and
+    their short titles (without 中华人民共和国). 决定 alone is too common a word to be one."""
+    out = set(load_aliases()) | set(repealed_names())
+    for title in titles:
+        out.update(_names_of(title))
+    out.discard("决定")
+    return frozenset(n for n in out if len(n) >= 2 and "\n" not in n)
+
+
 @lru_cache(maxsize=4)
 def _base_titles(path: str) -> tuple[str, ...]:
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
@@ -166,16 +177,14 @@ class Resolver:
         table.update(exact)
         self.table = table
         self.titles = titles
+        self._names: frozenset[str] | None = None
 
     def names(self) -> frozenset[str]:
-        """Bare names worth recognising in text (stored titles, short titles, aliases)."""
-        out = set(load_aliases()) | set(repealed_names())
-        for t in self.titles:
-            out.add(t)
-            if t.startswith(PRC):
-                out.add(t[len(PRC):])
-        out.discard("决定")
-        return frozenset(n for n in out if len(n) >= 2 and "\n" not in n)
+        """Bare names worth recognising in text (stored titles, short titles, aliases); built once
+        per Resolver, since find caches its compiled regex by this set."""
+        if self._names is None:
+            self._names = bare_names(self.titles)
+        return self._names
 
     def resolve_title(self, name: str | None) -> str | None:
         """Canonical title for an exact title or alias; None when nothing matches exactly."""
