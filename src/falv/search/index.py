@@ -49,7 +49,13 @@ def fingerprint() -> str:
 
 def doc_text(article: Article) -> str:
     """What BM25 sees of an article: law title, chapter, section, text."""
-    return " ".join(x for x in (article.law.title, article.chapter, article.section, article.text) if x)
+    return join_fields(article.law.title, article.chapter, article.section, article.text)
+
+
+def join_fields(*fields: str | None) -> str:
+    """The fields of doc_text joined; the re-ranking joins an indexed document's fields the same
+    way, so that coverage and phrase matching see what BM25 saw."""
+    return " ".join(x for x in fields if x)
 
 
 def short_titles(title: str) -> list[str]:

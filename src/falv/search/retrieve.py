@@ -345,8 +345,8 @@ class Searcher:
     def _doc_text(self, doc: int) -> str:
         docs = self.index.docs
         law = self._laws[docs.law_ids[doc]]
-        return " ".join(x for x in (law.title, docs.chapters[doc], docs.sections[doc],
-                                    self._texts[doc]) if x)
+        return index_mod.join_fields(law.title, docs.chapters[doc], docs.sections[doc],
+                                     self._texts[doc])
 
     def _hit(self, doc: int, score: float, reasons: tuple) -> Hit:
         docs = self.index.docs
