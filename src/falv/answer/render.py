@@ -8,7 +8,6 @@ from ..law.verdicts import label
 from .model import Answer, BasisArticle
 
 
-
 def badge(b: BasisArticle) -> str:
     text = label(b.verdict, "answer")
     if b.replacement:
@@ -32,6 +31,11 @@ def _source(point) -> str:
     return f" ［问答来源：{name} {p.get('entry', '')} 第{p.get('line_start', '?')}行{more}］"
 
 
+def _channel(card: dict) -> str:
+    """A routing card of a rule point: the body, with its contact when there is one."""
+    return card["body"] + (f"（{card['contact']}）" if card.get("contact") else "")
+
+
 def _short(title: str) -> str:
     return title.removeprefix("中华人民共和国")
 
@@ -44,9 +48,7 @@ def render_text(ans: Answer) -> str:
         out.append("【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
             out.append(f"  {i}. {p.text}{_cites(p)}{_source(p)}")
-            for ch in p.channels:
-                contact = f"（{ch['contact']}）" if ch.get("contact") else ""
-                out.append(f"     · {ch['body']}{contact}")
+            out += [f"     · {_channel(ch)}" for ch in p.channels]
     elif not ans.grounded:
         out.append("【说明】未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考，不构成法律分析。")
     if ans.basis:
@@ -75,9 +77,7 @@ def render_markdown(ans: Answer) -> str:
         out.append("### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
             out.append(f"{i}. {p.text}{_cites(p)}{_source(p)}")
-            for ch in p.channels:
-                contact = f"（{ch['contact']}）" if ch.get("contact") else ""
-                out.append(f"    - {ch['body']}{contact}")
+            out += [f"    - {_channel(ch)}" for ch in p.channels]
         out.append("")
     elif not ans.grounded:
         out += ["> 未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。", ""]
