@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Iterable
 
 from ..errors import InputError, NotFoundError
-from ..text import canonical_article_no, format_article_no, to_halfwidth, to_simplified
+from ..text import canonical_article_no, to_halfwidth, to_simplified
 from .models import Citation, Law
 
 PRC = "中华人民共和国"
@@ -311,4 +311,4 @@ def parse_article_arg(text: str) -> str:
 
 
 __all__ = ["Resolver", "resolver_for", "normalize_gold", "fold_name", "split_version",
-           "load_aliases", "repealed_law", "repealed_tables", "format_article_no"]
+           "load_aliases", "repealed_law", "repealed_tables", "bare_names"]

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..text import fold_for_compare, format_article_no, int_to_cn
+from ..text import fold_for_compare, int_to_cn
 from .find import extract
-from .models import AMENDED, REPEALED, Article, Citation, Verdict, VerdictKind
-from .resolve import (Resolver, repealed_law, repealed_tables, resolver_for, split_version,
-                      version_year)
+from .models import AMENDED, IN_FORCE, REPEALED, Article, Citation, Verdict, VerdictKind
+from .resolve import (Resolver, fold_name, repealed_law, repealed_tables, resolver_for,
+                      split_version, version_year)
 
 _SEGMENT = re.compile(r"[,.;:!?]+")
 MIN_EXCERPT = 4  # a faithful excerpt covers at least this many characters of the article
@@ -136,7 +136,7 @@ class Verifier:
                            f"《{title}》仅有问答来源引用的文本，未经官方文本核验")
         current = self.store.is_current(law)
         notes = []
-        if current and law.note and law.status != "现行有效":
+        if current and law.note and law.status != IN_FORCE:
             notes.append(law.note.splitlines()[0])
         if citation.ref is None:
             return Verdict(VerdictKind.OK, title, None, f"引用整部法规：{_status(law)}",
@@ -175,7 +175,7 @@ class Verifier:
 
     def _repealed(self, citation: Citation, title: str, entry) -> Verdict:
         laws, articles = repealed_tables()
-        entry = entry or laws.get(_fold(title))
+        entry = entry or laws.get(fold_name(title))
         article_no = citation.ref.article_no if citation.ref else None
         if entry is None:
             return Verdict(VerdictKind.REPEALED, title, article_no,
@@ -242,9 +242,10 @@ class Verifier:
         if not renums:
             return None
         if quote:
-            if article is not None and compare_quote(quote, article.text)[0] != "differs":
+            current = compare_quote(quote, article.text) if article is not None else ("differs", 0.0)
+            if current[0] != "differs":
                 return None
-            current_ratio = compare_quote(quote, article.text)[1] if article is not None else 0.0
+            current_ratio = current[1]
             for renum in renums:
                 news = renum.changed(article_no)
                 old_match = None
@@ -257,9 +258,8 @@ class Verifier:
                         return self._superseded_verdict(title, article_no, renum,
                                                         renum.old_to_new[article_no], quote)
                     continue
-                best = max(compare_quote(quote, self._text(title, n)) for n in news
-                           if self._text(title, n)) if any(self._text(title, n) for n in news) \
-                    else ("differs", 0.0)
+                texts = [t for t in (self._text(title, n) for n in news) if t]
+                best = max((compare_quote(quote, t) for t in texts), default=("differs", 0.0))
                 if old_match and old_match[0] != "differs" or best[0] != "differs" \
                         or best[1] > max(current_ratio, 0.5):
                     return self._superseded_verdict(title, article_no, renum, news, quote)
@@ -349,12 +349,6 @@ def _missing_clause(article: Article, ref) -> str | None:
     return None
 
 
-def _fold(title: str) -> str:
-    from .resolve import fold_name
-
-    return fold_name(title)
-
-
 def _art(citation: Citation) -> str | None:
     return citation.ref.article_no if citation.ref else None
 
@@ -398,5 +392,4 @@ def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
     return out
 
 
-__all__ = ["verify", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff",
-           "format_article_no", "version_year"]
+__all__ = ["verify", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff"]
