@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import SEED
-
-
-from conftest import run_cli as run  # noqa: E402
+from conftest import run_cli as run
 
 
 def test_ingest_list_show(capsys):
