@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ...errors import InputError
-from ...text import cn_to_int, to_halfwidth
+from ...text import cn_to_int, normalize, to_halfwidth
 from .basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
 
 NONE, SERIOUS, ESPECIALLY = "none", "serious", "especially_serious"
@@ -156,7 +156,7 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
     business_only = business and all(n == 0 for tier, n in tiers
                                      if set(tier["categories"]) - set(t["business"]["categories"]))
     if business and not business_only:
-        notes.append(f"第六条只适用于第五条第一款第三项、第四项以外的信息；本案含有这两项的信息，已按第五条计算")
+        notes.append("第六条只适用于第五条第一款第三项、第四项以外的信息；本案含有这两项的信息，已按第五条计算")
     if business_only:
         return _business(counts, gains, prior, inputs, tiers)
 
@@ -323,8 +323,6 @@ def facts_from_text(text: str) -> dict | None:
     """Counts per category, gains and the insider flag as a question states them ("卖了 3000 条
     行踪轨迹信息，获利 2 万元"), ready for severity(); None when the question states no count or
     amount. Heuristic by design: the composer shows the result as an estimate."""
-    from ...text import normalize
-
     text = normalize(text or "")
     t = table()
     words = t.get("category_words", {})
