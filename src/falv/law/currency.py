@@ -7,10 +7,10 @@ when, and on what basis. `find_outdated` returns spans into the text as given.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from . import load_data
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,7 @@ class OutdatedMatch:
 @lru_cache(maxsize=1)
 def outdated_terms() -> list[OutdatedTerm]:
     """Every entry of outdated_terms.toml (term, replacement, since, note, basis)."""
-    with resources.files("falv.law.data").joinpath("outdated_terms.toml").open("rb") as fh:
-        data = tomllib.load(fh)
+    data = load_data("outdated_terms.toml")
     return [OutdatedTerm(row["term"], row["replacement"], row.get("since", ""), row.get("note", ""),
                          row.get("basis", ""), row.get("pattern")) for row in data.get("term", [])]
 

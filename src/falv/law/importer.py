@@ -35,15 +35,14 @@ import datetime as _dt
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .. import db
 from ..errors import ImportRejected, InputError
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
+from . import load_data
 
 # Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -156,8 +155,7 @@ def law_id_for(title: str, version: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict:
-    text = resources.files("falv.law").joinpath("data/import_vocab.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_data("import_vocab.toml")
 
 
 def _leading(value: str, known: list[str], synonyms: dict[str, str]) -> tuple[str, str] | None:

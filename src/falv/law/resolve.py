@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import tomllib
 import weakref
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 from ..errors import InputError, NotFoundError
 from ..text import canonical_article_no, to_halfwidth, to_simplified
+from . import load_data
 from .models import Citation, Law
 
 PRC = "中华人民共和国"
@@ -49,15 +48,10 @@ def version_year(remark: str | None) -> str | None:
 
 # -- data files -------------------------------------------------------------------------------
 
-def _data(name: str) -> dict:
-    with resources.files("falv.law.data").joinpath(name).open("rb") as fh:
-        return tomllib.load(fh)
-
-
 @lru_cache(maxsize=1)
 def load_aliases() -> dict[str, str]:
     """alias → canonical title, as written in aliases.toml."""
-    return dict(_data("aliases.toml").get("aliases", {}))
+    return dict(load_data("aliases.toml").get("aliases", {}))
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ class RepealedArticle:
 @lru_cache(maxsize=1)
 def repealed_tables() -> tuple[dict[str, RepealedLaw], dict[tuple[str, str], RepealedArticle]]:
     """(folded name → law entry, (title, article_no) → article entry) from repealed.toml."""
-    data = _data("repealed.toml")
+    data = load_data("repealed.toml")
     laws: dict[str, RepealedLaw] = {}
     for row in data.get("law", []):
         entry = RepealedLaw(row["title"], row.get("repealed_on", ""), row["replacement_law"],

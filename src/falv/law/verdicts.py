@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from importlib import resources
+
+from . import load_data
 
 
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, dict[str, str]]:
-    with resources.files("falv.law.data").joinpath("verdicts.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return load_data("verdicts.toml")
 
 
 def label(verdict: str, form: str = "badge") -> str:
