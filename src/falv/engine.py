@@ -137,7 +137,7 @@ class Engine:
             "route": ("falv.domain.personal_info.channels", "route"),
             "severity": ("falv.domain.personal_info.severity", "severity"),
             "draft": ("falv.domain.personal_info.drafts", "render_draft"),
-            "kb_ingest": ("falv.kb.ingest", None),
+            "kb_ingest": ("falv.kb.ingest", "ingest_files"),
         }.items():
             try:
                 _require(module, attr)
@@ -226,16 +226,14 @@ class Engine:
             return report.to_dict()
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
-        ingest = _require("falv.kb.ingest")
-        fn = getattr(ingest, "ingest_files", None) or getattr(ingest, "ingest", None)
-        if fn is None:
-            raise NotImplementedFeature("此功能尚未实现：falv.kb.ingest.ingest_files")
+        ingest_files = _require("falv.kb.ingest", "ingest_files")
         with self.lock, _as_files(files) as paths:
             self._fresh()
             # provenance records the uploaded names, not the temporary paths
-            report = fn(self.store, paths, names=[Path(n or p.name).name for (n, _), p in zip(files, paths)])
+            report = ingest_files(self.store, paths,
+                                  names=[Path(n or p.name).name for (n, _), p in zip(files, paths)])
             self._after_write()
-            return report.to_dict() if hasattr(report, "to_dict") else report
+            return report.to_dict()
 
 
 class _as_files:
