@@ -147,25 +147,6 @@ function renderAnswer(ans) {
   out.replaceChildren(...parts);
 }
 
-// Before /ask existed the page composed what it could from /route and /search; kept as the
-// fallback when the server answers 501 for /ask.
-async function fallbackAnswer(question) {
-  const [route, search] = await Promise.all([
-    api("POST", "/route", { question }).catch(() => null),
-    api("GET", `/search?q=${encodeURIComponent(question)}&top=5`),
-  ]);
-  renderAnswer({
-    question,
-    scenarios: route ? route.scenarios : [],
-    analysis: route ? route.steps.map((s) => ({ text: s.text, citations: s.citations || [], channels: [] })) : [],
-    basis: search.hits.map((h) => ({ ...h, verdict: h.status === "现行有效" ? "ok" : "unverifiable" })),
-    notes: [{ text: "完整回答功能未启用：以下为检索结果。" }],
-  });
-  if (route && route.channels.length) {
-    document.getElementById("analysis")?.after(el("div", { class: "cards" }, route.channels.map(channelCard)));
-  }
-}
-
 async function onAsk(ev) {
   ev.preventDefault();
   const question = document.getElementById("question").value.trim();
@@ -175,12 +156,7 @@ async function onAsk(ev) {
   button.disabled = true;
   try {
     await labelsReady;
-    try {
-      renderAnswer(await api("POST", "/ask", { question }));
-    } catch (err) {
-      if (err.status !== 501) throw err;
-      await fallbackAnswer(question);
-    }
+    renderAnswer(await api("POST", "/ask", { question }));
     setStatus("ask-status", "");
   } catch (err) {
     setStatus("ask-status", err.message, true);
