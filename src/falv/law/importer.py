@@ -40,9 +40,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import db
-from ..errors import ImportRejected, InputError
+from ..errors import ImportRejected, InputError, NotFoundError
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
+from .models import IN_FORCE
 
 # Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -52,9 +53,7 @@ MAX_ARTICLES = 20_000
 _HEADER_FIELDS = ("title", "doc_type", "status", "issuing_body", "document_number", "publish_date",
                   "effective_date", "version", "article_count", "notes", "note",
                   "adoption_and_revisions")
-_JSONL_FIELDS = {"title", "doc_type", "status", "issuing_body", "document_number", "publish_date",
-                 "effective_date", "version", "note", "notes", "article_count", "articles",
-                 "adoption_and_revisions"}
+_JSONL_FIELDS = {*_HEADER_FIELDS, "articles"}
 
 _NUM = f"[{CN_NUMERAL_CHARS}0-9０-９]+"
 _ARTICLE_RE = re.compile(
@@ -457,7 +456,7 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
 
     status_text = value("status")
     if status_text is None:
-        status = "现行有效"
+        status = IN_FORCE
         notes.append("时效性：来源未标注，按现行有效导入")
     else:
         parsed = parse_status(status_text)
@@ -636,7 +635,8 @@ def remove_law(store_or_path, title: str, version: str | None = None) -> list[st
                 sql, args = sql + " AND version = ?", args + [version]
             ids = [r[0] for r in conn.execute(sql, args)]
             if not ids:
-                raise_not_found(title, version)
+                what = f"{title}（{version}）" if version else title
+                raise NotFoundError(f"导入的法规中没有：{what}", hint="用 falv statutes list --imported 查看")
             for law_id in ids:
                 conn.execute("DELETE FROM articles WHERE law_id = ?", (law_id,))
                 conn.execute("DELETE FROM laws WHERE law_id = ?", (law_id,))
@@ -647,13 +647,6 @@ def remove_law(store_or_path, title: str, version: str | None = None) -> list[st
     if store is not None:
         store.reload()
     return ids
-
-
-def raise_not_found(title: str, version: str | None) -> None:
-    from ..errors import NotFoundError
-
-    what = f"{title}（{version}）" if version else title
-    raise NotFoundError(f"导入的法规中没有：{what}", hint="用 falv statutes list --imported 查看")
 
 
 def _open(store_or_path):
