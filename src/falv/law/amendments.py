@@ -158,8 +158,8 @@ _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def renumberings(store, title: str, include_versions: bool = True) -> list[Renumbering]:
     """Every known old numbering of `title`: from amendment decisions, and (include_versions)
-    from older stored versions. Cached per store."""
-    key = len(store.laws())
+    from older stored versions. Cached per store until it is reloaded."""
+    key = store.generation
     per_store = _CACHE.get(store)
     if per_store is None or per_store[0] != key:
         per_store = (key, {})

@@ -233,8 +233,8 @@ _RESOLVERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def resolver_for(store) -> Resolver:
-    """One cached Resolver per store, rebuilt when the store's set of laws changes."""
-    key = len(store.laws())
+    """One cached Resolver per store, rebuilt when the store is reloaded (its laws may differ)."""
+    key = store.generation
     cached = _RESOLVERS.get(store)
     if cached is None or cached[0] != key:
         cached = (key, Resolver(store))

@@ -33,6 +33,9 @@ class StatuteStore:
         self.own = db.connect(self.store_path)
         self._article_cache: dict[str, list[Article]] = {}
         self._article_index: dict[str, dict[str, Article]] = {}
+        # bumped by reload(): caches derived from the set of laws (resolver, renumberings) key on
+        # it, since the number of laws alone stays the same when one is removed and another added
+        self.generation = 0
 
     # -- laws ---------------------------------------------------------------------------------
 
@@ -62,6 +65,7 @@ class StatuteStore:
         self.__dict__.pop("_by_title", None)
         self._article_cache.clear()
         self._article_index.clear()
+        self.generation += 1
 
     def laws(self) -> list[Law]:
         return list(self._laws.values())
