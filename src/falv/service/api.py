@@ -22,7 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..engine import MAX_QUESTION_CHARS, Engine, get_engine
+from ..engine import MAX_QUESTION_CHARS, MAX_TOP, Engine, get_engine
 from ..errors import FalvError
 from . import models as m
 
@@ -225,7 +225,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
-               top: int = Query(10, ge=1, le=100), law: str | None = Query(None, max_length=200)):
+               top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=200)):
         """检索现行有效的法条（与 falv search 相同）。"""
         return {"query": q, "hits": eng().search(q, top=top, law=law)}
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import MAX_QUESTION_CHARS, MAX_TEXT_CHARS
+from ..engine import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS
 
 
 class _Out(BaseModel):
@@ -64,12 +64,12 @@ class UploadFile_(_In):
 
 
 class ImportIn(_In):
-    files: list[UploadFile_] = Field(..., min_length=1, max_length=50)
+    files: list[UploadFile_] = Field(..., min_length=1, max_length=MAX_FILES)
     dry_run: bool = False
 
 
 class IngestIn(_In):
-    files: list[UploadFile_] = Field(..., min_length=1, max_length=50)
+    files: list[UploadFile_] = Field(..., min_length=1, max_length=MAX_FILES)
 
 
 # -- responses ----------------------------------------------------------------------------------
