@@ -108,6 +108,14 @@ def test_version_remark_stays_with_the_law():
     assert c.law_text == "网络安全法（2016年）" and c.ref.number == 40
 
 
+@pytest.mark.parametrize("text", ["《网络安全法》（2016年）第四十条至第四十三条",
+                                  "《网络安全法》（2016年）第40-43条"])
+def test_version_remark_stays_with_every_article_of_a_range(text):
+    cits = extract(text)
+    assert [c.ref.number for c in cits] == [40, 41, 42, 43]
+    assert {c.law_text for c in cits} == {"网络安全法（2016年）"}
+
+
 def test_quotes_follow_head_citations(tmp_path):
     from conftest import SEED
 

@@ -63,6 +63,12 @@ class _Law:
     kind: str  # bracketed · bare · self · same
     version: str | None = None
 
+    @property
+    def written(self) -> str:
+        """The name every citation of this law carries: with its version remark, which verify
+        uses to pick the version (网络安全法（2016年）)."""
+        return f"{self.text}（{self.version}）" if self.version else self.text
+
 
 def extract(text: str, names: Iterable[str] | None = None, quotes: bool = False) -> list[Citation]:
     """Every citation in `text`, in order of position.
@@ -141,7 +147,7 @@ class _Scanner:
                 item = DECISION_ITEM.match(text, law.end)
                 if item:
                     ref = ArticleRef(cn_to_int(item.group("item")))
-                    self._emit(law, ref, law.start, item.end(), head_end=item.end())
+                    self._emit(law, ref, law.start, item.end())
                     self.pending = None
         self._flush_pending()
         if self.quotes:
@@ -172,7 +178,7 @@ class _Scanner:
         law = self.pending
         if law is not None and GAP.match(text[law.end:m.start()]):
             self.pending = None
-            self._emit(law, ref, law.start, m.end(), head_end=m.end())
+            self._emit(law, ref, law.start, m.end())
             return
         self._flush_pending()
         unknown = UNKNOWN_NAME.search(text, max(0, m.start() - 40), m.start())
@@ -182,7 +188,7 @@ class _Scanner:
                 law = _Law(name, unknown.start("name") + len(unknown.group("name")) - len(name),
                            unknown.end("name"), "bare")
                 self.last_named = law
-                self._emit(law, ref, law.start, m.end(), head_end=m.end())
+                self._emit(law, ref, law.start, m.end())
                 return
         if self.chain_law is not None and m.start() - self.chain_end <= 8:
             gap = text[self.chain_end:m.start()]
@@ -222,9 +228,8 @@ class _Scanner:
         numbers = [n for n in numbers if n > 0]
         if not numbers:
             return
-        name = law.text if not law.version else f"{law.text}（{law.version}）"
         for n in numbers:
-            self.out.append(Citation(name, ArticleRef(n), (start, m.end()), self.text[start:m.end()]))
+            self.out.append(Citation(law.written, ArticleRef(n), (start, m.end()), self.text[start:m.end()]))
         self.chain_law, self.chain_end, self.chain_ref, self.chain_start = \
             law, m.end(), ArticleRef(numbers[-1]), start
 
@@ -235,14 +240,13 @@ class _Scanner:
         if hi > lo and not first.suffix and not ref.suffix and hi - lo <= MAX_RANGE:
             span_start = self.chain_start
             for n in range(lo + 1, hi):
-                self.out.append(Citation(law.text, ArticleRef(n), (span_start, m.end()),
+                self.out.append(Citation(law.written, ArticleRef(n), (span_start, m.end()),
                                          self.text[span_start:m.end()]))
         self._emit(law, ref, m.start(), m.end(), chained=True)
 
-    def _emit(self, law: _Law, ref: ArticleRef, start: int, end: int, *, chained: bool = False,
-              head_end: int | None = None) -> None:
-        name = law.text if not law.version else f"{law.text}（{law.version}）"
-        self.out.append(Citation(name, ref, (start, end), self.text[start:end]))
+    def _emit(self, law: _Law, ref: ArticleRef, start: int, end: int, *, chained: bool = False
+              ) -> None:
+        self.out.append(Citation(law.written, ref, (start, end), self.text[start:end]))
         self.chain_law, self.chain_end, self.chain_ref, self.chain_start = law, end, ref, start
         if not chained and law.kind in ("bracketed", "bare") and self._is_head(start) \
                 and not NOT_QUOTE.match(self.text, end):
@@ -313,13 +317,12 @@ def _master_regex(names: frozenset[str] | None) -> re.Pattern:
     if names is None:
         names = frozenset(default_names())
     bare = _trie_regex(n for n in names if len(n) >= 2)
-    article = ARTICLE
     parts = [rf"(?P<br>{BRACKETED})", rf"(?P<self>{SELF})(?={HS}第)", rf"(?P<same>{SAME})(?={HS}第)"]
     if bare:
         parts.append(rf"(?P<bare>{bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
     parts.append(rf"(?P<rng>第{HS}(?P<ra>{NUM}){HS}(?:至|到|-|–|—|～|~){HS}(?P<rb>{NUM}){HS}[条條])")
     parts.append(rf"(?P<lst>第{HS}(?P<lb>{NUM}(?:{HS}[、，,]{HS}{NUM})+){HS}[条條])")
-    parts.append(rf"(?P<art>{article})")
+    parts.append(rf"(?P<art>{ARTICLE})")
     return re.compile("|".join(parts))
 
 
