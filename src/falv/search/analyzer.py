@@ -105,6 +105,15 @@ def expansions() -> Expansions:
     return Expansions(terms, co, float(data.get("weights", {}).get("expansion", 0.6)))
 
 
+def _with_prefixes(freq: dict[str, int]) -> dict[str, int]:
+    """freq plus a 0 entry for every proper prefix of its words: the DAG walk extends a fragment
+    only while the table holds it (jieba's own table layout)."""
+    for w in list(freq):
+        for i in range(1, len(w)):
+            freq.setdefault(w[:i], 0)
+    return freq
+
+
 class Segmenter:
     """jieba's maximum-probability segmentation (HMM off) and search mode over a given table."""
 
@@ -118,11 +127,7 @@ class Segmenter:
     @classmethod
     def from_words(cls, freq: dict[str, int], total: int) -> "Segmenter":
         """A table from plain word frequencies (adds the prefix entries the DAG walk needs)."""
-        table = dict(freq)
-        for w in freq:
-            for i in range(1, len(w)):
-                table.setdefault(w[:i], 0)
-        return cls(table, total)
+        return cls(_with_prefixes(dict(freq)), total)
 
     @classmethod
     def full(cls, extra_words: Iterable[str] = ()) -> "Segmenter":
@@ -160,15 +165,8 @@ class Segmenter:
 
     def compact(self, words: Iterable[str]) -> "Segmenter":
         """A segmenter that knows only `words` (with this table's frequencies and total)."""
-        freq: dict[str, int] = {}
-        for w in words:
-            f = self.freq.get(w)
-            if f:
-                freq[w] = f
-        for w in list(freq):
-            for i in range(1, len(w)):
-                freq.setdefault(w[:i], 0)
-        return Segmenter(freq, self.total)
+        freq = {w: f for w in words if (f := self.freq.get(w))}
+        return Segmenter(_with_prefixes(freq), self.total)
 
     def save(self, path: Path) -> None:
         path.write_bytes(marshal.dumps((self.total, self.freq)))

@@ -104,10 +104,6 @@ class Index:
     analyzer: Analyzer
     meta: dict
 
-    @property
-    def vocab(self) -> dict[str, int]:
-        return self.retriever.vocab_dict
-
 
 def index_path(store) -> Path:
     return config.index_dir() / store.content_hash()
