@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
-from ..errors import InputError, NotFoundError
 from ..text import canonical_article_no, to_halfwidth, to_simplified
 from . import load_data
-from .models import Citation, Law
+from .models import REPEALED, Citation, Law
 
 PRC = "中华人民共和国"
 _FOLD_DROP = re.compile(r"[\s、·•《》〈〉<>\"“”]")
@@ -257,25 +256,22 @@ def normalize_gold(store, law: str, article: str | int | None, old_numbering: bo
     from .amendments import renumberings
     from .find import extract
 
-    res = resolver_for(store)
+    title = resolver_for(store).resolve_title(law)
+    entry = repealed_law(law)
     if article is None or str(article).strip() == "":
-        title = res.resolve_title(law)
-        entry = repealed_law(law)
         return [(title or (entry.title if entry else law), "")]
     spelled = str(article).strip()
-    if spelled[0].isdigit() or spelled[0] in "０１２３４５６７８９":
+    if spelled[0].isdigit():  # full-width digits too
         spelled = f"第{spelled}" if "条" in spelled else f"第{spelled}条"
     refs = [c.ref for c in extract(f"《{law}》{spelled}") if c.ref is not None]
     if not refs:
         refs_no = [canonical_article_no(spelled)]
     else:
         refs_no = [r.article_no for r in refs]
-    title = res.resolve_title(law)
-    entry = repealed_law(law)
+    current = store.current_law(title) if title else None
     out: list[tuple[str, str]] = []
     for article_no in refs_no:
-        if entry is not None and (title is None or store.current_law(title) is None
-                                  or store.current_law(title).status == "已废止"):
+        if entry is not None and (current is None or current.status == REPEALED):
             art = repealed_tables()[1].get((entry.title, article_no))
             out.extend([(art.replacement_law, a) for a in art.articles] if art
                        else [(entry.title, article_no)])
@@ -290,18 +286,12 @@ def normalize_gold(store, law: str, article: str | int | None, old_numbering: bo
                 if mapped:
                     break
         out.extend((title, a) for a in (mapped or [article_no]))
-    seen: set = set()
-    return [x for x in out if not (x in seen or seen.add(x))]
+    return list(dict.fromkeys(out))  # without repeats, in order
 
 
 def parse_article_arg(text: str) -> str:
-    """CLI helper: '1038', '第一千零三十八条', '253之一' → the statute's spelling."""
-    try:
-        return canonical_article_no(text)
-    except InputError:
-        raise
-    except Exception as exc:  # pragma: no cover - defensive
-        raise NotFoundError(f"无法识别的条号：{text}") from exc
+    """'1038', '第一千零三十八条', '253之一' → the statute's spelling; InputError otherwise."""
+    return canonical_article_no(text)
 
 
 __all__ = ["Resolver", "resolver_for", "normalize_gold", "fold_name", "split_version",
