@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import StoreError
+from .index import other_indexes
 
 MODEL_ID = "use-ml3-q8"
 DIM = 512
@@ -256,11 +257,8 @@ def _known_sources(index_path: Path) -> list[tuple[Path, Path]]:
     vec, key = paths(shipped_dir())
     if vec.is_file() and key.is_file():
         out.append((vec, key))
-    parent = index_path.parent
-    if parent.is_dir():
-        dirs = [d for d in parent.iterdir() if d.is_dir() and d != index_path and ".tmp-" not in d.name]
-        dirs.sort(key=lambda d: d.stat().st_mtime, reverse=True)
-        for d in dirs:
+    if index_path.parent.is_dir():
+        for d in other_indexes(index_path):
             vec, key = paths(d)
             if vec.is_file() and key.is_file():
                 out.append((vec, key))

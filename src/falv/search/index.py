@@ -211,8 +211,14 @@ def build(store, path: Path) -> None:
 def _remove_stale(current: Path) -> None:
     """Keep the KEEP_INDEXES most recently used indexes (a data directory may serve several store
     contents, e.g. tests sharing FALV_INDEX_DIR); older ones are never read again."""
+    for old in other_indexes(current)[KEEP_INDEXES - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def other_indexes(current: Path) -> list[Path]:
+    """The other index directories beside `current`, most recently used first (builds still in
+    progress, `.tmp-…`, left out)."""
     dirs = [d for d in current.parent.iterdir()
             if d.is_dir() and ".tmp-" not in d.name and d != current]
     dirs.sort(key=lambda d: d.stat().st_mtime, reverse=True)
-    for old in dirs[KEEP_INDEXES - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+    return dirs
