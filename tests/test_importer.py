@@ -308,6 +308,18 @@ def test_plain_lawrefbook_file_without_header(tmp_path, falv_home, store):
     assert parsed.articles[2].text == arts[2].text  # multi-paragraph article kept whole
 
 
+@pytest.mark.parametrize("heading, label", [("## 第一章 总 则", "第一章 总则"),
+                                            ("## 第 一 章　总则", "第一章 总则"),
+                                            ("## 第二章", "第二章")])
+def test_division_headings_take_the_base_database_spelling(tmp_path, store, heading, label):
+    law = store.current_law("中华人民共和国个人信息保护法")
+    art = store.articles(law.law_id)[0]
+    f = tmp_path / "spaced.md"
+    f.write_text(f"# 某某信息保护条例\n\n{heading}\n\n{art.article_no} {art.text}\n", "utf-8")
+    (parsed,) = parse_file(f)
+    assert parsed.articles[0].chapter == label
+
+
 # -- CLI ------------------------------------------------------------------------------------------
 
 def falv(*args: str) -> subprocess.CompletedProcess:

@@ -302,7 +302,7 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
                     appendix = (appendix or []) + [title_text]
                 continue
             not_an_appendix()
-            label = _division_label(title_text)
+            label = _division_label(m)
             kind = m.group("kind")
             if kind == "编":
                 part, chapter, section = label, None, None
@@ -372,11 +372,10 @@ def _strip(line: str) -> str:
     return line.strip().strip("\u3000").strip()
 
 
-def _division_label(text: str) -> str:
-    """'第一章 总 则' → '第一章 总则' (the base database's spelling)."""
-    head, _, name = _WS_RE.sub(" ", text).partition(" ")
-    head = head.replace(" ", "")
-    name = _WS_RE.sub("", name)
+def _division_label(m: re.Match) -> str:
+    """'第一章 总 则' / '第 一 章 总则' → '第一章 总则' (the base database's spelling)."""
+    head = _WS_RE.sub("", m.string[m.start():m.end("kind")])
+    name = _WS_RE.sub("", m.group("name") or "")
     return f"{head} {name}" if name else head
 
 
