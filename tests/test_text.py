@@ -38,6 +38,12 @@ def test_bad_article_no(bad):
         parse_article_no(bad)
 
 
+@pytest.mark.parametrize("bad", ["²", "①", "3²"])
+def test_cn_to_int_refuses_digit_signs_int_cannot_read(bad):
+    with pytest.raises(InputError):
+        cn_to_int(bad)
+
+
 @given(st.text(max_size=40))
 def test_parse_article_no_only_raises_falv_errors(text):
     try:

@@ -73,7 +73,7 @@ def cn_to_int(numeral: str) -> int:
     s = to_halfwidth(numeral).strip()
     if not s:
         raise InputError("空的数字")
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit: ² and ① are digits that int() refuses
         return int(s)
     total = 0
     section = 0  # value below 万
