@@ -117,16 +117,18 @@ def pair_versions(old_articles, new_articles, window: int = 30) -> dict[str, lis
     Versions keep their order, so candidates are searched near the old article's position
     (an exact text match anywhere wins first)."""
     new_folded = [(a.article_no, fold_for_compare(a.text)) for a in new_articles]
-    exact: dict[str, str] = {}
-    for no, text in new_folded:
+    exact: dict[str, str] = {}  # folded text → first new article with it
+    position: dict[str, int] = {}  # new article number → its index
+    for j, (no, text) in enumerate(new_folded):
         exact.setdefault(text, no)
+        position.setdefault(no, j)
     out: dict[str, list[str]] = {}
     shift = 0  # how far the numbering has moved so far
     for i, art in enumerate(old_articles):
         text = fold_for_compare(art.text)
         if text in exact:
             out[art.article_no] = [exact[text]]
-            shift = _index_of(new_folded, exact[text], i + shift) - i
+            shift = position[exact[text]] - i
             continue
         sm = difflib.SequenceMatcher(None, autojunk=False)
         sm.set_seq2(text)
@@ -144,13 +146,6 @@ def pair_versions(old_articles, new_articles, window: int = 30) -> dict[str, lis
             out[art.article_no] = [best]
             shift = best_j - i
     return out
-
-
-def _index_of(folded: list[tuple[str, str]], article_no: str, default: int) -> int:
-    for j, (no, _) in enumerate(folded):
-        if no == article_no:
-            return j
-    return default
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -209,7 +204,7 @@ def _version_renumberings(store, title: str) -> list[Renumbering]:
             continue
         mapping = pair_versions(store.articles(old.law_id), new_articles)
         label = f"{old.version or old.publish_date or '旧'}版本"
-        out.append(Renumbering(title, label, "version", mapping, current.version, 
+        out.append(Renumbering(title, label, "version", mapping, current.version,
                                f"{title}（{old.version}）→（{current.version}）", old,
                                published=current.version or current.publish_date))
     return out
