@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import config, db
-from ..errors import StoreError
+from ..errors import InputError, StoreError
 from ..text import parse_article_no
 from .models import AMENDED, HISTORICAL, IN_FORCE, REPEALED, Article, Law
 
@@ -180,7 +180,7 @@ class StatuteStore:
 def _safe_number(article_no: str, ordinal: int) -> tuple[int, int]:
     try:
         return parse_article_no(article_no)
-    except Exception:
+    except InputError:
         return ordinal, 0  # e.g. 条目一 in an amendment decision
 
 
