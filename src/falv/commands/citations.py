@@ -12,8 +12,6 @@ from ..errors import InputError, NotFoundError
 from ..law.verdicts import label
 from .common import emit_json, store
 
-
-
 # Input cap of `falv verify` (docs/errors.md): 10 MiB verifies in seconds; past it, a clear error
 # instead of unbounded time and memory. At most cap + 1 bytes are ever read (stdin too).
 MAX_INPUT_BYTES = 10 * 1024 * 1024
