@@ -511,29 +511,6 @@ def test_bad_busy_timeout_setting(falv_home, monkeypatch):
         db.connect(falv_home / "falv.db")
 
 
-def test_error_table_rows_are_backed_by_tests():
-    """docs/errors.md: every row of a table with a `test` column names an existing test."""
-    repo = Path(__file__).resolve().parents[1]
-    doc = (repo / "docs" / "errors.md").read_text("utf-8")
-    rows, header = [], None
-    for line in doc.splitlines():
-        if not line.startswith("|"):
-            header = None
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if header is None:
-            header = cells
-        elif not set(line) <= set("|- ") and header[-1] == "test":
-            rows.append(cells)
-    assert len(rows) >= 30
-    for cells in rows:
-        m = re.fullmatch(r"`(tests/[\w/]+\.py)::(\w+)`", cells[-1])
-        assert m, f"row without a test reference: {cells}"
-        test_file = repo / m.group(1)
-        assert test_file.exists(), m.group(1)
-        assert re.search(rf"^def {m.group(2)}\(", test_file.read_text("utf-8"), re.M), cells[-1]
-
-
 # -- properties (hypothesis) ----------------------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
