@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..text import format_article_no
+
 # Status labels as the national database writes them.
 IN_FORCE = "现行有效"
 AMENDED = "已被修改"
@@ -79,8 +81,6 @@ class ArticleRef:
 
     @property
     def article_no(self) -> str:
-        from ..text import format_article_no
-
         return format_article_no(self.number, self.suffix)
 
 
