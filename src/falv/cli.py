@@ -38,9 +38,19 @@ def _load_commands() -> None:
         importlib.import_module(name)
 
 
+def _check_args(args: list[str]) -> None:
+    """Arguments that are not valid text (bytes that are not UTF-8 arrive as lone surrogates,
+    e.g. `falv ask $'\\xff'`) are refused before a command would fail printing them."""
+    from .limits import check_text
+
+    for i, arg in enumerate(args, 1):
+        check_text(arg, f"命令行第 {i} 个参数")
+
+
 def main(argv: list[str] | None = None) -> None:
     _load_commands()
     try:
+        _check_args(sys.argv[1:] if argv is None else list(argv))
         app(args=argv, prog_name="falv")
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)

@@ -51,7 +51,11 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
+        raw_headers = scope.get("headers") or []
+        if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
+            # the middleware and FastAPI's security dependency would read different ones
+            return await _json_error(400, "bad_request", "Authorization 头重复：只能有一个")(scope, receive, send)
+        headers = dict(raw_headers)
         path = scope.get("path", "")
         if path in ADMIN_PATHS:
             denied = _admin_denied(headers.get(b"authorization", b"").decode("latin-1"))
