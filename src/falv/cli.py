@@ -4,6 +4,7 @@ Typer apps; heavy imports happen inside the command functions so that start-up s
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import typer
@@ -54,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="falv")
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except sqlite3.DatabaseError as exc:  # corruption on a page the open-time check did not read
+        from .db import as_store_error
+
+        typer.echo(f"错误：{as_store_error(exc)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -31,6 +31,9 @@ MAX_TEXT_CHARS = 100_000  # text to verify (API, MCP)
 MAX_FILES = 50  # files per upload
 MAX_NAME_CHARS = 200  # an uploaded file name, a law name
 
+# -- store --------------------------------------------------------------------------------------
+MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)
+
 
 class LimitExceeded(InputError):
     """A number or text past one of the bounds above (still invalid_input, HTTP 422, exit 2);

@@ -160,3 +160,9 @@ def format_article_no(num: int, suffix: int = 0) -> str:
 def canonical_article_no(text: str) -> str:
     """Any spelling of an article number → the statute's own spelling (第X条[之Y])."""
     return format_article_no(*parse_article_no(text))
+
+
+def md_text(text: str) -> str:
+    """Text placed into Markdown output (a KB answer, a --fill value, a stored article): HTML in it
+    is escaped, so whoever renders the Markdown shows the markup instead of running it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -106,7 +107,21 @@ class Index:
 
 
 def index_path(store) -> Path:
-    return config.index_dir() / store.content_hash()
+    """Where the index of the store's content lives; where the data directory is read-only and
+    holds no index for this content, a per-user directory under the system temp dir (read-only
+    FALV_HOME: every read-only command still works)."""
+    path = config.index_dir() / store.content_hash()
+    if _is_complete(path) or _writable(path.parent):
+        return path
+    return Path(tempfile.gettempdir()) / f"falv-index-{os.getuid() if hasattr(os, 'getuid') else 0}" / path.name
+
+
+def _writable(folder: Path) -> bool:
+    while not folder.exists():  # created on first build: the nearest existing parent decides
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def _is_complete(path: Path) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import sqlite3
 import threading
 from contextlib import asynccontextmanager
 import logging
@@ -192,6 +193,13 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.exception_handler(FalvError)
     async def falv_error(_req, exc: FalvError):
         return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def store_failed(_req, exc: sqlite3.DatabaseError):
+        from ..db import as_store_error
+
+        err = as_store_error(exc)
+        return JSONResponse(err.to_dict(), status_code=err.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_req, exc: RequestValidationError):

@@ -9,6 +9,7 @@ JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, Callable
 
 from mcp.server.mcpserver import MCPServer
@@ -36,6 +37,10 @@ def _call(fn: Callable[[], Any]):
         return fn()
     except FalvError as exc:
         return _error(exc)
+    except sqlite3.DatabaseError as exc:  # the same 503 store_error JSON as HTTP
+        from ..db import as_store_error
+
+        return _error(as_store_error(exc))
 
 
 def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
