@@ -45,7 +45,7 @@ def _check_args(args: list[str]) -> None:
     from .limits import check_text
 
     for i, arg in enumerate(args, 1):
-        check_text(arg, f"命令行第 {i} 个参数")
+        check_text(arg, f"命令行第 {i} 个参数", nul=False)  # NUL: each command's own message
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -188,7 +188,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
             _prepare(conn, path, timeout_ms, True)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"数据库 {path} 无法读取：{exc}", hint=RESTORE_HINT) from exc
+        raise StoreError(f"数据库 {path} 已损坏或无法读取：{exc}", hint=RESTORE_HINT) from exc
     except StoreError:
         conn.close()
         raise

@@ -43,6 +43,7 @@ _AMOUNT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]
 _ASCII_INT = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_numeral(text: str, what: str = "数字") -> str:
@@ -120,10 +121,10 @@ def parse_date(text, what: str = "日期") -> str:
     return text
 
 
-def check_text(value: str, what: str) -> str:
+def check_text(value: str, what: str, nul: bool = True) -> str:
     """Text that can be encoded: lone surrogates (from JSON "\\ud800" or undecodable command-line
     bytes) and NUL are refused with the position of the first."""
-    bad = _NOT_TEXT.search(value)
+    bad = (_NOT_TEXT if nul else _SURROGATE).search(value)
     if bad:
         ch = bad.group()
         kind = "NUL" if ch == "\x00" else f"U+{ord(ch):04X}"
