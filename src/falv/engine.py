@@ -170,6 +170,7 @@ class Engine:
 
         side = StatuteStore(self.store.store_path, self.store.base_path)
         try:
+            index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
             return index_mod.load_or_build(side), KbMatcher.load(side)
         finally:
             side.close()

@@ -156,6 +156,25 @@ def load_or_build(store) -> Index:
                              hint="请检查磁盘空间与权限，或删除该目录后重试") from exc
 
 
+def build_in_child(store, timeout: float = 1800) -> bool:
+    """Build the store's index in a child process (`python -m falv.search.index STORE BASE`), so
+    that a server thread waiting for it does not share the GIL with the build's tokenising loop:
+    requests keep their speed while a new index is made beside the old one. False when the child
+    failed (the caller then builds in-process and reports the error)."""
+    import subprocess
+    import sys
+
+    if _is_complete(index_path(store)):
+        return True
+    try:
+        done = subprocess.run([sys.executable, "-m", "falv.search.index", str(store.store_path),
+                               str(store.base_path)], capture_output=True, timeout=timeout,
+                              env=dict(os.environ))
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and _is_complete(index_path(store))
+
+
 def load(path: Path) -> Index:
     import logging
 
@@ -237,3 +256,12 @@ def other_indexes(current: Path) -> list[Path]:
             if d.is_dir() and ".tmp-" not in d.name and d != current]
     dirs.sort(key=lambda d: d.stat().st_mtime, reverse=True)
     return dirs
+
+
+if __name__ == "__main__":  # the child of build_in_child
+    import sys
+
+    from ..law.store import StatuteStore
+
+    with StatuteStore(Path(sys.argv[1]), Path(sys.argv[2])) as _store:
+        load_or_build(_store)
