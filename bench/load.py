@@ -127,7 +127,7 @@ print(json.dumps({"writes": done, "failed": failed}))
 """
 
 
-def start_writer(home: Path, seconds: float) -> subprocess.Popen:
+def start_writer(home: Path, seconds: float, nice: int = 0) -> subprocess.Popen:
     """`falv statutes import` / `remove` in a loop in another process until the deadline."""
     from falv.law.store import StatuteStore
 
@@ -141,7 +141,8 @@ def start_writer(home: Path, seconds: float) -> subprocess.Popen:
                              "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
                             ensure_ascii=False), "utf-8")
     env = dict(os.environ, FALV_HOME=str(home))
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(time.time() + seconds), str(f), title],
+    return subprocess.Popen(["nice", "-n", str(nice), sys.executable, "-c", WRITER,
+                             str(time.time() + seconds), str(f), title],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -170,8 +171,8 @@ def append_markdown(result: dict, workers: int, imported: bool) -> None:
         f"| {workers} | {name} | {e['requests']} | {e['p50_ms']} ms | {e['p95_ms']} ms | {e['p99_ms']} ms | {e['errors']} |"
         for name, e in result["endpoints"].items())
     writer = result.get("writer")
-    extra = (f", with a concurrent import/remove loop in another process ({writer['writes']} writes, "
-             f"{writer['failed']} failed)" if writer else "")
+    extra = (f", with a concurrent import/remove loop in another process (nice {writer.get('nice', 0)}, "
+             f"{writer['writes']} writes, {writer['failed']} failed)" if writer else "")
     run = (f"\n{result['clients']} clients, {result['seconds']} s, {workers} worker(s), store "
            f"{'with' if imported else 'without'} the ../shared statutes{extra}: **{result['req_per_s']} req/s**, "
            f"{result['requests']} requests, **{result['errors']} errors** "
@@ -199,6 +200,8 @@ def main() -> None:
     ap.add_argument("--paths", default="ask,verify", help="endpoints the clients cycle through: ask, verify, search")
     ap.add_argument("--writer", action="store_true",
                     help="run a statutes import/remove loop in another process meanwhile (own server only)")
+    ap.add_argument("--writer-nice", type=int, default=0, choices=range(0, 20), metavar="0..19",
+                    help="niceness of the writer process (CPU share it leaves the server)")
     ap.add_argument("--append", action="store_true", help="append the figures to BENCHMARKS.md")
     args = ap.parse_args()
     if not (1 <= args.clients <= 500 and 0 < args.seconds <= 600):
@@ -221,12 +224,13 @@ def main() -> None:
             httpx.post(url + "/ask", json={"question": QUESTIONS[warm]}, timeout=300).raise_for_status()
             httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm]}, timeout=300).raise_for_status()
             httpx.get(url + "/search", params={"q": QUESTIONS[warm]}, timeout=300).raise_for_status()
-        writer = start_writer(server.home, args.seconds) if args.writer else None
+        writer = start_writer(server.home, args.seconds, args.writer_nice) if args.writer else None
         result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests, paths))
         if writer is not None:
             out, err = writer.communicate(timeout=600)
             result["writer"] = json.loads(out.strip().splitlines()[-1]) if out.strip() else {
                 "writes": 0, "failed": -1, "stderr": err[-500:]}
+            result["writer"]["nice"] = args.writer_nice
     finally:
         if server is not None:
             server.stop()

@@ -2,8 +2,9 @@
 
 Engine holds no rules of its own: each method calls the library function that the CLI calls and
 returns the same JSON-ready dicts as the CLI's --json. It loads the store once per process (the
-searcher and the knowledge base lazily, on first use) and serialises calls with one lock, because
-the SQLite connections and the index caches below it are shared by the server's threads.
+searcher and the knowledge base lazily, on first use) and serialises reads with one lock, because
+the SQLite connections and the index caches below it are shared by the server's threads. Writes
+and index builds never hold that lock (issue 11): see Engine.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import FalvError, InputError, NotFoundError
+from .fairlock import FairLock
 from .limits import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS, MAX_TOP, check_text, check_top
 
 
@@ -95,11 +97,13 @@ class Engine:
 
             store = StatuteStore()
         self.store = store
-        self.lock = threading.RLock()
+        self.lock = FairLock()  # FIFO: an unfair RLock let a request wait seconds under load
         self._write_lock = threading.Lock()  # one write at a time from this process
         self._refresh_lock = threading.Lock()  # one rebuild at a time
         self._refresher: threading.Thread | None = None
         self._stale = False  # the composer (index, KB matcher) is older than the store's rows
+        self._indexes: dict = {}  # content hash → Searcher, the last KEEP_SEARCHERS used
+        self._kb_key = None  # the KB's (entries, last id) the current KB matcher was loaded for
         self._revision = self._read_revision()
 
     # -- freshness ------------------------------------------------------------------------------
@@ -136,6 +140,7 @@ class Engine:
             from .answer.compose import Composer
 
             composer = self._composer = Composer(self.store)
+            self._kb_key = _kb_key(self.store)  # what its KB matcher will load (lazily, under lock)
         return composer
 
     def _refresh(self) -> None:
@@ -149,6 +154,9 @@ class Engine:
                     if not self._stale or "_composer" not in self.__dict__:
                         return
                     target = self._revision
+                    current = self._composer._searcher
+                    if current is not None:  # kept: the content may come back (import, remove)
+                        self._indexes.setdefault(current.content_hash, current)
                 try:
                     parts = self._build_parts()
                 except Exception:  # e.g. the new content has no current article: the next ask says so
@@ -164,25 +172,49 @@ class Engine:
                         return
 
     def _build_parts(self):
+        """(content hash, index or None, KB key, KB matcher or None): what the store's content
+        needs, None where the engine already holds it (an import/remove loop alternates between two
+        contents: their indexes stay loaded; a statute import leaves the KB matcher as it is)."""
         from .answer.kbmatch import KbMatcher
         from .law.store import StatuteStore
         from .search import index as index_mod
 
         side = StatuteStore(self.store.store_path, self.store.base_path)
         try:
-            index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
-            return index_mod.load_or_build(side), KbMatcher.load(side)
+            content, kb_key = side.content_hash(), _kb_key(side)
+            idx = None
+            if content not in self._indexes:
+                index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
+                idx = index_mod.load_or_build(side)
+            kb = None if kb_key == self._kb_key else KbMatcher.load(side)
+            return content, idx, kb_key, kb
         finally:
             side.close()
 
-    def _install(self, idx, kb) -> None:
+    def _install(self, content, idx, kb_key, kb) -> None:
+        """Under `lock`: a composer over the engine's store with the new parts (cheap)."""
         from .answer.compose import Composer
         from .kb.store import KnowledgeBase
         from .search.retrieve import Searcher
 
+        old = self.__dict__.get("_composer")
+        searcher = self._indexes.get(content)
+        if searcher is None:
+            searcher = Searcher(self.store, idx=idx)
+            self._indexes[content] = searcher
+            while len(self._indexes) > KEEP_SEARCHERS:
+                self._indexes.pop(next(iter(self._indexes)))
+        else:
+            self._indexes[content] = self._indexes.pop(content)  # most recently used last
+        if kb is not None:
+            kb.kb = KnowledgeBase(self.store.own)
+            self._kb_key = kb_key
+        elif old is not None and old._kb is not None:
+            kb = old._kb  # the KB's questions did not change
+        else:
+            self._kb_key = None  # loaded lazily by the composer; its key is not known here
         composer = Composer(self.store)
-        composer._searcher = Searcher(self.store, idx=idx)
-        kb.kb = KnowledgeBase(self.store.own)
+        composer._searcher = searcher
         composer._kb = kb
         self._composer = composer
 
@@ -325,6 +357,17 @@ class Engine:
             report = upload.unpath(report)
         self._after_write()
         return report
+
+
+KEEP_SEARCHERS = 3
+
+
+def _kb_key(store) -> tuple:
+    """Which questions the KB holds: entries are only added (merges add answers, read lazily)."""
+    try:
+        return tuple(store.own.execute("SELECT count(*), max(id) FROM kb_entries").fetchone())
+    except sqlite3.OperationalError:
+        return (0, None)
 
 
 class _as_files:
