@@ -445,10 +445,12 @@ class KnowledgeBase:
             "SELECT id, question FROM kb_entries ORDER BY id")]
 
     def get(self, entry_id: str | int) -> Entry:
-        try:
-            eid = int(str(entry_id).strip())
-        except ValueError:
-            raise NotFoundError(f"知识库条目编号应为数字：{entry_id}") from None
+        text = str(entry_id).strip()
+        if not (text.isascii() and text.isdigit()):  # ², ① and 5,000 digits never reach int()
+            raise NotFoundError(f"知识库条目编号应为数字：{text[:20]}")
+        if len(text) > 18:  # past SQLite's integers: no such entry
+            raise NotFoundError(f"知识库中没有条目 {text[:20]}…", hint="用 falv kb list 查看")
+        eid = int(text)
         found = self._load(eid)
         if not found:
             raise NotFoundError(f"知识库中没有条目 {entry_id}", hint="用 falv kb list 查看")
