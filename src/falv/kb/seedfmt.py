@@ -334,11 +334,11 @@ def _check_attributed(name: str, norm: list[str], labels_at: list, style: str, h
     MAX_ENTRY_NUMBER): folding it into the previous entry would lose it silently, so it is an
     error at its line."""
     pattern = ENTRY_STYLES[style]
-    opening = {i for i, *_ in heads}
+    opening = {i: n for i, n, *_ in heads}
     last = 0
     for i, line in enumerate(norm):
         if i in opening:
-            last = next(n for j, n, *_ in heads if j == i)
+            last = opening[i]
             continue
         if labels_at[i]:
             continue
