@@ -516,3 +516,27 @@ def test_the_engine_uses_the_fair_lock(store):
     from falv.fairlock import FairLock
 
     assert isinstance(Engine(store).lock, FairLock)
+
+
+def test_an_ingest_by_another_process_reaches_answers_after_the_swap(small_store, tmp_path):
+    """The swapped-in KB matcher follows merges too: a second document answering the same
+    question adds points to an existing entry, and the engine's answers show them once the
+    background refresh has run (the matcher is reused only while the KB is unchanged)."""
+    from falv.engine import Engine
+    from falv.kb.ingest import ingest_files
+    from falv.law.store import StatuteStore
+
+    with StatuteStore() as other:  # another connection, as another process would write
+        ingest_files(other, [SEED])
+    engine = Engine(small_store)
+    question = "快递信息泄露了怎么办"
+    before = engine.ask(question)
+    assert before["kb_entries"], before["kb_entries"]
+    extra = tmp_path / "more.txt"
+    extra.write_text(f"㈠ {question}\n法律分析：另一来源的要点：保存快递面单照片作为证据。\n", "utf-8")
+    with StatuteStore() as other:
+        ingest_files(other, [extra])
+    engine.ask(question)  # notices the new revision, starts the refresh
+    engine._refresher.join(300)
+    after = engine.ask(question)
+    assert any("保存快递面单照片作为证据" in p["text"] for p in after["analysis"]), after["analysis"]

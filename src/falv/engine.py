@@ -363,11 +363,14 @@ KEEP_SEARCHERS = 3
 
 
 def _kb_key(store) -> tuple:
-    """Which questions the KB holds: entries are only added (merges add answers, read lazily)."""
+    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
+    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
     try:
-        return tuple(store.own.execute("SELECT count(*), max(id) FROM kb_entries").fetchone())
+        return tuple(store.own.execute(
+            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
+            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
     except sqlite3.OperationalError:
-        return (0, None)
+        return (0, None, 0, None)
 
 
 class _as_files:
