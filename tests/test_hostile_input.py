@@ -325,9 +325,9 @@ def test_empty_or_foreign_store_is_refused_not_reset(capsys, falv_home):
     assert "不是 falv 的数据库" in cli_error(capsys, "kb", "list")
     assert path.read_bytes() == before
     path.write_bytes(b"SQLite format 3\x00" + b"\x00\x03" + bytes(200))  # page size 3
-    assert "已损坏：文件头无效" in cli_error(capsys, "kb", "list")
+    assert "已损坏或无法读取：file is not a database" in cli_error(capsys, "kb", "list")
     path.write_bytes(b"not sqlite at all" * 100)
-    assert "无法读取：不是 SQLite 数据库文件" in cli_error(capsys, "kb", "list")
+    assert "已损坏或无法读取：file is not a database" in cli_error(capsys, "kb", "list")
     path.unlink()
     path.mkdir()
     assert "不是普通文件" in cli_error(capsys, "kb", "list")
@@ -340,7 +340,8 @@ def test_truncated_store_is_refused(capsys):
     from falv.commands.common import store as cli_store
 
     cli_store.cache_clear()
-    assert "文件被截断" in cli_error(capsys, "kb", "list")
+    err = cli_error(capsys, "kb", "list")
+    assert "已损坏" in err and "falv kb export --jsonl" in err
 
 
 def _read_only_runner(home: Path):
@@ -540,3 +541,31 @@ def test_an_ingest_by_another_process_reaches_answers_after_the_swap(small_store
     engine._refresher.join(300)
     after = engine.ask(question)
     assert any("保存快递面单照片作为证据" in p["text"] for p in after["analysis"]), after["analysis"]
+
+
+
+def test_opening_the_store_again_in_process_keeps_other_processes_writes(small_store, tmp_path):
+    """Every new StatuteStore of a process (the engine's side stores, its writes) must leave the
+    process's other SQLite connections their locks: an early version read the file header with
+    open()/close(), which drops all POSIX locks of the process on the file — the next writer in
+    another process then took itself for the last connection and its WAL was lost."""
+    import json
+    import subprocess
+
+    from falv.law.store import StatuteStore
+
+    law = small_store.current_law("中华人民共和国个人信息保护法")
+    arts = small_store.articles(law.law_id)[:1]
+    rev = "SELECT value FROM meta WHERE key = 'revision'"
+    for n in range(3):
+        StatuteStore().close()  # another store opened and closed in this process
+        f = tmp_path / f"w{n}.jsonl"
+        f.write_text(json.dumps({"title": f"锁测试规定{n}", "doc_type": "部门规章", "status": "现行有效",
+                                 "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
+                                ensure_ascii=False), "utf-8")
+        subprocess.run(CLI + ["statutes", "import", str(f)], check=True, capture_output=True, timeout=300,
+                       env=dict(os.environ))
+        assert small_store.own.execute(rev).fetchone()[0] == str(n + 1)
+    fresh = sqlite3.connect(small_store.store_path)
+    assert fresh.execute("SELECT count(*) FROM laws").fetchone()[0] == 3
+    fresh.close()

@@ -154,7 +154,6 @@ def busy_timeout_ms() -> int:
         raise StoreError(f"FALV_BUSY_TIMEOUT_MS 不是整数：{raw!r}") from None
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 RESTORE_HINT = ("从备份恢复该文件；或换一个 FALV_HOME 新建数据库，用 falv statutes import 重新导入法规、"
                 "用 falv kb import 导入此前 falv kb export --jsonl 导出的知识库")
 
@@ -164,7 +163,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
 
     A new store is created under a temporary name and linked into place complete, so an existing
     0-byte falv.db is never a store being born: it (or a file that is not SQLite, or not falv's)
-    is refused, never reset. An existing store is checked (header; PRAGMA quick_check up to
+    is refused, never reset. An existing store is checked (PRAGMA quick_check up to
     limits.MAX_QUICK_CHECK_BYTES). Where the store or its directory is not writable, it is opened
     read-only, so every read-only command still works."""
     path = Path(path) if path else config.store_path()
@@ -254,26 +253,15 @@ def _create(path: Path, timeout_ms: int) -> None:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse, before SQLite would silently treat it as new: an empty file, a non-SQLite file,
-    a file shorter than its header says (truncated)."""
+    """Refuse, before SQLite would silently treat it as new: something that is not a file, an
+    empty file. Only stat() here: opening and closing the file with Python would drop every POSIX
+    lock this process's SQLite connections hold on it (a classic way to lose a WAL); the header,
+    truncation and damage are SQLite's to find (`file is not a database`, quick_check)."""
     if not path.is_file():
         raise StoreError(f"数据库 {path} 不是普通文件")
-    size = path.stat().st_size
-    if size == 0:
+    if path.stat().st_size == 0:
         raise StoreError(f"数据库 {path} 是空文件（0 字节）：可能被截断或被其他程序清空，falv 不会把它当作新库",
                          hint=RESTORE_HINT + "；确认无用后删除该文件即可新建")
-    with path.open("rb") as fh:
-        header = fh.read(100)
-    if not header.startswith(SQLITE_MAGIC):
-        raise StoreError(f"数据库 {path} 无法读取：不是 SQLite 数据库文件", hint=RESTORE_HINT)
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if len(header) < 100 or page_size < 512 or page_size & (page_size - 1):
-        raise StoreError(f"数据库 {path} 已损坏：文件头无效", hint=RESTORE_HINT)
-    pages = int.from_bytes(header[28:32], "big")
-    if header[24:28] == header[92:96] and pages and size < pages * page_size:
-        raise StoreError(f"数据库 {path} 已损坏：文件被截断（{size} 字节，应为 {pages * page_size}）",
-                         hint=RESTORE_HINT)
 
 
 def _is_readonly_error(exc: sqlite3.Error) -> bool:

@@ -153,7 +153,6 @@ class Engine:
                 with self.lock:
                     if not self._stale or "_composer" not in self.__dict__:
                         return
-                    target = self._revision
                     current = self._composer._searcher
                     if current is not None:  # kept: the content may come back (import, remove)
                         self._indexes.setdefault(current.content_hash, current)
@@ -166,10 +165,19 @@ class Engine:
                         self._stale = False
                     return
                 with self.lock:
-                    self._install(*parts)
-                    if self._revision == target:
-                        self._stale = False
-                        return
+                    revision = self._read_revision()
+                    if revision != self._revision:  # rows of the latest write, for the Searcher
+                        self._revision = revision
+                        self.store.reload()
+                    if (self.store.content_hash(), _kb_key(self.store)) != (parts[0], parts[2]):
+                        continue  # a write landed while building: build for it instead
+                    try:
+                        self._install(*parts)
+                    except Exception:
+                        logging.getLogger("falv.engine").warning("index swap failed", exc_info=True)
+                        self.__dict__.pop("_composer", None)  # the next request builds anew
+                    self._stale = False
+                    return
 
     def _build_parts(self):
         """(content hash, index or None, KB key, KB matcher or None): what the store's content
