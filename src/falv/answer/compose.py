@@ -17,8 +17,14 @@ from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 MAX_QUESTION_CHARS = 2000
 SEARCH_TOP = 10
 # Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
-MAX_SEARCH_BASIS = 3
-RELATIVE_SCORE_BAR = 0.8
+# Steps of this urgency or more urgent (safety, money, stopping the spread) come before the
+# knowledge base's points; the rest after them.
+URGENT = 1
+MAX_SCENARIO_STEPS = 4
+MAX_RELATED = 5
+NOT_IN_STORE = "未收录"
+IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook 的 Markdown 文件）后导入法规库，"
+               "即可核验并引用原文")
 
 
 def validate_question(question) -> str:
@@ -84,9 +90,15 @@ class Composer:
         ans = Answer(question=text, grounded=False)
 
         from ..domain.personal_info import scenarios as scen
+        from ..domain.personal_info.frame import read_frame
+        from ..domain.personal_info.rules import steps_for_frame
 
+        frame = read_frame(text)
         hits = scen.detect(text)
         ans.scenarios = [h.to_dict() for h in hits]
+        ans.frame = frame.to_dict()
+        ans.missing = ans.frame.pop("missing")
+        steps = steps_for_frame(frame, text) if frame.about_personal_info else []
         timer.mark("understand")
 
         kb_matches = self.kb.match(text)
@@ -94,56 +106,58 @@ class Composer:
                           for m in kb_matches]
         timer.mark("kb")
 
-        points: list[AnalysisPoint] = []
+        urgent = [s for s in steps if s.urgency <= URGENT]
+        rest = [s for s in steps if s.urgency > URGENT]
+        points: list[AnalysisPoint] = _frame_points(urgent)
         for m in kb_matches:
             points.extend(m.points)
-        if hits:
-            points.extend(_rule_points(scen.steps_for(hits, self.store)))
+        points.extend(_frame_points(rest))
+        if not steps and hits:  # no frame rule fits: the scenario's own steps, the first few
+            points.extend(_rule_points(scen.steps_for(hits, self.store)[:MAX_SCENARIO_STEPS]))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
         timer.mark("search")
 
         basis: dict[tuple[str, str], BasisArticle] = {}
+        missing: dict[str, dict] = {}
         for p in ans.analysis:
             for c in p.citations:
                 if (c.law, c.article) not in basis:
                     b = self._basis(c.law, c.article, origin="analysis")
+                    if b is None:
+                        continue
+                    if b.status == NOT_IN_STORE:  # the store lacks the instrument
+                        missing.setdefault(c.law, {"law": c.law, "articles": []})
+                        if c.article not in missing[c.law]["articles"]:
+                            missing[c.law]["articles"].append(c.article)
+                        continue
+                    basis[(c.law, c.article)] = b
+        for h in search_hits:  # articles the question itself cites
+            if _explicit(h):
+                key = (h.article.law.title, h.article.article_no)
+                if key not in basis:
+                    b = self._basis(*key, origin="question", score=h.score)
                     if b is not None:
-                        basis[(c.law, c.article)] = b
-        for h in self._basis_hits(search_hits, grounded_by_analysis=bool(ans.analysis)):
-            key = (h.article.law.title, h.article.article_no)
-            if key not in basis:
-                b = self._basis(*key, origin="search", score=h.score)
-                if b is not None:
-                    basis[key] = b
+                        basis[key] = b
         ans.basis = list(basis.values())
+        ans.missing_instruments = [dict(m, hint=IMPORT_HINT) for m in missing.values()]
         timer.mark("verify")
 
         ans.grounded = bool(ans.analysis) or bool(ans.basis)
-        if not ans.analysis:
-            ans.related = [self._related(h) for h in search_hits
-                           if (h.article.law.title, h.article.article_no) not in basis][:5]
+        ans.related = [self._related(h) for h in search_hits
+                       if (h.article.law.title, h.article.article_no) not in basis][:MAX_RELATED]
+        if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
+            ans.severity = _severity(frame.facts)
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans
 
-    @staticmethod
-    def _basis_hits(hits, grounded_by_analysis: bool) -> list:
-        """Search hits that join the 法律依据: articles the question cites explicitly, always; when
-        KB entries or rules ground the answer, also the best-ranked articles whose score is close
-        to the best one (retrieval scores are not calibrated, so the bar is relative). Without
-        analysis, ranked articles are only listed as 相关法条 — never presented as the answer."""
-        direct = [h for h in hits if _explicit(h)]
-        ranked = [h for h in hits if not _explicit(h)]
-        if not grounded_by_analysis or not ranked:
-            return direct
-        bar = RELATIVE_SCORE_BAR * ranked[0].score
-        return direct + [h for h in ranked[:MAX_SEARCH_BASIS] if h.score >= bar]
-
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
+        from ..domain.personal_info.basis import resolve_title
         from ..law.verify import verify
 
+        law = resolve_title(self.store, law) or law
         versions = self.store.laws_by_title(law)
         art = None
         for v in versions:
@@ -199,6 +213,27 @@ class Composer:
 
 def _explicit(hit) -> bool:
     return "direct" in (getattr(hit, "reasons", None) or ())
+
+
+def _frame_points(steps) -> list[AnalysisPoint]:
+    """Frame steps → analysis points; each cites exactly the articles its rule names."""
+    from ..domain.personal_info.channels import channel_table
+
+    table = channel_table()
+    return [AnalysisPoint(text=s.text, source="rule",
+                          citations=[CitedArticle(b.law, b.article) for b in s.basis],
+                          provenance=[{"rule": s.id}],
+                          channels=[_card(table[c]) for c in s.channels if c in table])
+            for s in steps]
+
+
+def _severity(facts: dict) -> dict:
+    """The 两高解释第五条 level the stated counts/gains would reach (an estimate)."""
+    from ..domain.personal_info.severity import assess
+
+    a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
+    return {"facts": facts, "level": a.level, "label": a.label,
+            "rules": [r.clause for r in a.rules], "estimate": True}
 
 
 def _rule_points(steps) -> list[AnalysisPoint]:

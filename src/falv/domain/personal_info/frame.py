@@ -1,0 +1,166 @@
+"""Question → case frame: who holds or leaked the information, what information, what was done,
+what harm, what the person wants, stated counts/gains, and the facts still missing.
+
+Why a frame and not scenarios: advice depends on the combination (a 物业 that *publishes* arrears
+differs from a 快递员 who *sells* addresses), and rules over frame fields compose where a flat vote
+over named scenarios cannot. The vocabulary is data (data/frame.toml); matching tolerates the
+traditional script (normalize) and one wrong character in longer terms (typos).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...errors import InputError
+from ...text import normalize
+from .basis import Basis, load_toml, parse_basis
+
+DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place")
+FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong
+MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    terms: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+    unless: tuple[str, ...] = ()
+    name: str = ""
+    regulator: str | None = None
+    duty: tuple[Basis, ...] = ()
+    regulator_basis: tuple[Basis, ...] = ()
+    sensitive: bool = False
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The facts read from one question. Each dimension is a tuple of entry ids in data order."""
+
+    actors: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()
+    acts: tuple[str, ...] = ()
+    harms: tuple[str, ...] = ()
+    wishes: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
+    evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
+    text: str = field(default="", compare=False)  # the normalised question
+
+    @property
+    def actor(self) -> str | None:
+        return self.actors[0] if self.actors else None
+
+    @property
+    def sensitive(self) -> bool:
+        table = vocabulary()["info"]
+        return any(table[i].sensitive for i in self.info)
+
+    @property
+    def private(self) -> bool:
+        table = vocabulary()["info"]
+        return any(table[i].private for i in self.info)
+
+    @property
+    def about_personal_info(self) -> bool:
+        """Whether the question is about a person's information or personality rights at all."""
+        return bool(self.acts) and bool(self.info or self.actors)
+
+    def get(self, dimension: str) -> tuple[str, ...]:
+        return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
+                "wish": self.wishes, "place": self.places}[dimension]
+
+    def missing(self) -> list[dict]:
+        """Facts that would change the advice and the question does not state (data: rules.toml
+        [[missing]])."""
+        from .rules import missing_facts
+
+        return missing_facts(self, self.text)
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "actors": list(self.actors), "info": list(self.info),
+                "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
+                "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
+                "facts": self.facts, "evidence": self.evidence,
+                "missing": self.missing()}
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict[str, Entry]]:
+    data = load_toml("frame.toml")
+    out: dict[str, dict[str, Entry]] = {}
+    for dim in DIMENSIONS:
+        out[dim] = {}
+        for eid, e in data.get(dim, {}).items():
+            out[dim][eid] = Entry(
+                id=eid, terms=tuple(t.lower() for t in e.get("terms", [])),
+                patterns=tuple(re.compile(p) for p in e.get("patterns", [])),
+                unless=tuple(e.get("unless", [])), name=e.get("name", ""),
+                regulator=e.get("regulator"),
+                duty=tuple(parse_basis(b) for b in e.get("duty", [])),
+                regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
+                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)))
+    return out
+
+
+def _fuzzy_find(term: str, text: str) -> str | None:
+    """The window of `text` that equals `term` but for one character (same length), if any."""
+    n = len(term)
+    for i in range(len(text) - n + 1):
+        window = text[i:i + n]
+        wrong = 0
+        for a, b in zip(term, window):
+            if a != b:
+                wrong += 1
+                if wrong > 1:
+                    break
+        # the first and last characters must agree: 快第员 is 快递员, 第三员 is not
+        if wrong == 1 and window[0] == term[0] and window[-1] == term[-1]:
+            return window
+    return None
+
+
+def _fired(entry: Entry, text: str, fuzzy: bool) -> list[str]:
+    words = [t for t in entry.terms if t in text]
+    words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
+    if not words and fuzzy:
+        for t in entry.terms:
+            if len(t) >= FUZZY_MIN_LEN and (w := _fuzzy_find(t, text)):
+                words.append(w)
+                break
+    return words
+
+
+def read_frame(question: str) -> Frame:
+    """The case frame of a question (normalised: 繁→简, 全角→半角, lower case)."""
+    if not isinstance(question, str):
+        raise InputError("问题必须是文本")
+    text = normalize(question).lower()
+    fuzzy = len(text) <= MAX_FUZZY_TEXT
+    found: dict[str, list[str]] = {}
+    evidence: dict[str, list[str]] = {}
+    for dim in DIMENSIONS:
+        table = vocabulary()[dim]
+        hits = {}
+        for eid, entry in table.items():
+            words = _fired(entry, text, fuzzy)
+            if words:
+                hits[eid] = words
+        kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
+        found[dim] = kept
+        for eid in kept:
+            evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
+    from .severity import facts_from_text
+
+    facts = facts_from_text(text)
+    return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
+                 harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
+                 places=tuple(found["place"]), facts=facts, evidence=evidence,
+                 text=text)
+
+
+def actor_entry(actor_id: str | None) -> Entry | None:
+    return vocabulary()["actor"].get(actor_id) if actor_id else None
