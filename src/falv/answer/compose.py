@@ -233,7 +233,7 @@ def _severity(facts: dict) -> dict:
 
     a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
     return {"facts": facts, "level": a.level, "label": a.label,
-            "rules": [r.clause for r in a.rules], "estimate": True}
+            "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
 
 
 def _rule_points(steps) -> list[AnalysisPoint]:

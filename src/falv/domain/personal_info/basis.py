@@ -135,7 +135,7 @@ def quote(store, basis: Basis) -> dict:
     title = resolve_title(store, basis.law) if store is not None else None
     if title is None:
         out.update(status=NOT_IMPORTED, verdict=None,
-                   detail="法规库未收录该法规，请先 falv statutes import 导入后再核验原文")
+                   detail="法规库未收录该法规：导入其文本后才能核验原文")
         return out
     out["law"] = title
     art = store.get_article(title, basis.article)

@@ -89,6 +89,18 @@ class Frame:
 
 
 @lru_cache(maxsize=1)
+def typos() -> dict[str, str]:
+    return dict(load_toml("frame.toml").get("typos", {}))
+
+
+def _fix_typos(text: str) -> str:
+    for wrong, right in typos().items():
+        if wrong in text:
+            text = text.replace(wrong, right)
+    return text
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> dict[str, dict[str, Entry]]:
     data = load_toml("frame.toml")
     out: dict[str, dict[str, Entry]] = {}
@@ -138,7 +150,7 @@ def read_frame(question: str) -> Frame:
     """The case frame of a question (normalised: 繁→简, 全角→半角, lower case)."""
     if not isinstance(question, str):
         raise InputError("问题必须是文本")
-    text = normalize(question).lower()
+    text = _fix_typos(normalize(question).lower())
     fuzzy = len(text) <= MAX_FUZZY_TEXT
     found: dict[str, list[str]] = {}
     evidence: dict[str, list[str]] = {}
@@ -150,6 +162,9 @@ def read_frame(question: str) -> Frame:
             if words:
                 hits[eid] = words
         kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
+        if dim == "actor":  # the one named first is the one who did it (医院…给了保险公司)
+            kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
+                                        default=len(text)))
         found[dim] = kept
         for eid in kept:
             evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))

@@ -1,0 +1,80 @@
+"""Answers to the adjacent cases (issue 12): the key articles are in 【法律依据】, the search noise
+that used to join it is not, the most urgent step comes first, each channel card appears once,
+and answers stay short. Runs on the store with the ../shared instruments imported."""
+
+import pytest
+
+from falv.answer.compose import Composer
+
+C, M, X, Z = ("中华人民共和国个人信息保护法", "中华人民共和国民法典", "中华人民共和国刑法",
+              "中华人民共和国治安管理处罚法")
+NOISE = {(X, "第二百七十七条"), (X, "第二百九十一条之一"), (X, "第三百零七条"),
+         ("中华人民共和国反食品浪费法", "第十条")}
+
+CASES = [
+    # question, key articles, the first step's rule (urgency: safety and money first)
+    ("前男友威胁说要把我们的私密照片发到网上，还要我给他钱",
+     {(X, "第二百七十四条"), (M, "第一千零三十二条"), (Z, "第五十条")}, "extortion"),
+    ("有人在微博上造谣说我出轨，还骂我", {(M, "第一千零二十四条"), (X, "第二百四十六条")}, None),
+    ("商家没经过我同意把我的照片用在广告里", {(M, "第一千零一十九条")}, None),
+    ("信息泄露以后接到假客服电话，被骗了两万块钱",
+     {(X, "第二百六十六条"), ("中华人民共和国反电信网络诈骗法", "第二十九条")}, "fraud"),
+    ("学校把学生的家庭住址和父母电话发到了家长群里",
+     {("中华人民共和国未成年人保护法", "第七十二条"), (C, "第三十一条")}, None),
+    ("面试没通过，那家公司还留着我的简历和身份证复印件，我能要求删除吗", {(C, "第四十七条")}, None),
+    ("公司在员工群里公布了我的工资和请病假的原因", {(C, "第二十五条"), (C, "第十三条")}, None),
+    ("医院没经过我同意把我的病历给了保险公司", {(M, "第一千二百二十六条"), (C, "第二十八条")}, None),
+    ("小区强制刷脸才能进门，不同意录人脸就不让进",
+     {("最高人民法院关于审理使用人脸识别技术处理个人信息相关民事案件适用法律若干问题的规定", "第十条")}, None),
+    ("物业把欠物业费业主的姓名和电话贴在电梯里公示", {(C, "第二十五条")}, None),
+    ("有人在网上出售我的身份证信息", {(X, "第二百五十三条之一"), (C, "第十条")}, None),
+    ("快递员把我的手机号和住址卖给了别人", {("快递暂行条例", "第三十五条"), (X, "第二百五十三条之一")}, None),
+]
+
+
+@pytest.fixture
+def composer(imported_store):
+    return Composer(imported_store)
+
+
+@pytest.mark.parametrize("question,key,first", CASES, ids=[c[0][:10] for c in CASES])
+def test_adjacent_case(composer, question, key, first):
+    ans = composer.answer(question)
+    basis = {(b.law, b.article) for b in ans.basis}
+    assert key <= basis, (question, key - basis)
+    assert not basis & NOISE
+    assert all(b.origin != "search" for b in ans.basis)  # search hits are 相关法条 only
+    assert len(ans.basis) <= 7 and len(ans.analysis) <= 6
+    if first:
+        assert ans.analysis[0].provenance[0]["rule"] == first
+    cards = [ch["id"] for p in ans.analysis for ch in p.channels]
+    assert len(cards) == len(set(cards))  # each channel card once
+
+
+@pytest.mark.parametrize("question,regulator", [
+    ("快递员把我的手机号和住址卖给了别人", "postal"), ("房产中介把我的购房信息卖给了装修公司", "housing"),
+    ("物业把我的电话公布在楼道里", "housing"), ("银行工作人员把我的存款信息透露给了别人", "financial_regulator"),
+    ("医院泄露了我的病历", "health_authority"), ("学校把学生住址发到了家长群", "education"),
+    ("公司在员工群里公布了我的工资", "hrss"), ("营业厅工作人员把我的通话记录给了别人", "miit"),
+    ("网店卖家把我的住址泄露了", "samr"), ("有个App不给通讯录权限就不让用", "cac")])
+def test_each_actor_goes_to_its_own_regulator(composer, question, regulator):
+    ans = composer.answer(question)
+    cards = [ch["id"] for p in ans.analysis for ch in p.channels]
+    assert regulator in cards
+    # a school is not a shop: no 12315 / 消协 for it
+    if regulator in ("education", "hrss", "health_authority"):
+        assert "samr" not in cards and "consumer_association" not in cards
+
+
+def test_related_articles_are_labelled_as_search_results(composer):
+    from falv.answer.render import render_text
+
+    text = render_text(composer.answer("前男友威胁说要把我们的私密照片发到网上"))
+    assert "【相关法条】（检索结果" in text
+
+
+def test_no_answer_tells_its_reader_to_run_a_command(composer):
+    import json
+
+    for q, *_ in CASES:
+        assert "falv " not in json.dumps(composer.answer(q).to_dict(), ensure_ascii=False)
