@@ -21,6 +21,7 @@ SEARCH_TOP = 10
 # knowledge base's points; the rest after them.
 URGENT = 1
 MAX_SCENARIO_STEPS = 4
+MAX_SCENARIO_CITATIONS = 2  # a scenario step names up to five articles; its first two lead
 MAX_RELATED = 5
 NOT_IN_STORE = "未收录"
 IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook 的 Markdown 文件）后导入法规库，"
@@ -113,7 +114,8 @@ class Composer:
             points.extend(m.points)
         points.extend(_frame_points(rest))
         if not steps and hits:  # no frame rule fits: the scenario's own steps, the first few
-            points.extend(_rule_points(scen.steps_for(hits, self.store)[:MAX_SCENARIO_STEPS]))
+            points.extend(_rule_points(scen.steps_for(hits, self.store)[:MAX_SCENARIO_STEPS],
+                                       max_citations=MAX_SCENARIO_CITATIONS))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
@@ -236,7 +238,7 @@ def _severity(facts: dict) -> dict:
             "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
 
 
-def _rule_points(steps) -> list[AnalysisPoint]:
+def _rule_points(steps, max_citations: int | None = None) -> list[AnalysisPoint]:
     from ..domain.personal_info.channels import channel_table
 
     table = channel_table()
@@ -244,7 +246,7 @@ def _rule_points(steps) -> list[AnalysisPoint]:
     for s in steps:
         points.append(AnalysisPoint(
             text=s.text, source="rule",
-            citations=[CitedArticle(law, art) for law, art in s.citations],
+            citations=[CitedArticle(law, art) for law, art in s.citations[:max_citations]],
             provenance=[{"rule": s.id, "scenarios": list(s.scenarios)}],
             channels=[_card(table[c]) for c in s.channels if c in table]))
     return points

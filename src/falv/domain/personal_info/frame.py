@@ -17,7 +17,10 @@ from ...errors import InputError
 from ...text import normalize
 from .basis import Basis, load_toml, parse_basis
 
-DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place")
+DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
+# acts that are about a person's rights on their own; the others need an actor or information too
+STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
+                             "impersonate", "face", "portrait_use", "automated"})
 FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong
 MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 
@@ -46,6 +49,7 @@ class Frame:
     harms: tuple[str, ...] = ()
     wishes: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    rights: tuple[str, ...] = ()  # personality rights the question names (肖像权, 名誉权 …)
     facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
     evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
     text: str = field(default="", compare=False)  # the normalised question
@@ -67,11 +71,13 @@ class Frame:
     @property
     def about_personal_info(self) -> bool:
         """Whether the question is about a person's information or personality rights at all."""
+        if self.rights or STANDALONE_ACTS & set(self.acts):
+            return True
         return bool(self.acts) and bool(self.info or self.actors)
 
     def get(self, dimension: str) -> tuple[str, ...]:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
-                "wish": self.wishes, "place": self.places}[dimension]
+                "wish": self.wishes, "place": self.places, "right": self.rights}[dimension]
 
     def missing(self) -> list[dict]:
         """Facts that would change the advice and the question does not state (data: rules.toml
@@ -84,7 +90,7 @@ class Frame:
         return {"actor": self.actor, "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
-                "facts": self.facts, "evidence": self.evidence,
+                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence,
                 "missing": self.missing()}
 
 
@@ -135,8 +141,20 @@ def _fuzzy_find(term: str, text: str) -> str | None:
     return None
 
 
-def _fired(entry: Entry, text: str, fuzzy: bool) -> list[str]:
-    words = [t for t in entry.terms if t in text]
+def _named(term: str, text: str, dim: str) -> bool:
+    """Whether `term` occurs in `text`; for actors, not only as 我的X (then X is information)."""
+    if dim != "actor":
+        return term in text
+    start = text.find(term)
+    while start != -1:
+        if not text[max(0, start - 2):start].endswith(("我的", "我们的")):
+            return True
+        start = text.find(term, start + 1)
+    return False
+
+
+def _fired(entry: Entry, text: str, fuzzy: bool, dim: str = "") -> list[str]:
+    words = [t for t in entry.terms if _named(t, text, dim)]
     words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
     if not words and fuzzy:
         for t in entry.terms:
@@ -158,7 +176,7 @@ def read_frame(question: str) -> Frame:
         table = vocabulary()[dim]
         hits = {}
         for eid, entry in table.items():
-            words = _fired(entry, text, fuzzy)
+            words = _fired(entry, text, fuzzy, dim)
             if words:
                 hits[eid] = words
         kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
@@ -173,7 +191,7 @@ def read_frame(question: str) -> Frame:
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
-                 places=tuple(found["place"]), facts=facts, evidence=evidence,
+                 places=tuple(found["place"]), rights=tuple(found["right"]), facts=facts, evidence=evidence,
                  text=text)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .basis import Basis, load_toml, parse_basis
 from .frame import Frame, actor_entry
 
-KEYS = ("actor", "info", "act", "harm", "wish", "place")
+KEYS = ("actor", "info", "act", "harm", "wish", "place", "right")
 
 
 @dataclass(frozen=True)
