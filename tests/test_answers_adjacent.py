@@ -78,3 +78,43 @@ def test_no_answer_tells_its_reader_to_run_a_command(composer):
 
     for q, *_ in CASES:
         assert "falv " not in json.dumps(composer.answer(q).to_dict(), ensure_ascii=False)
+
+
+@pytest.fixture
+def seeded(imported_store):
+    from pathlib import Path
+
+    from falv.kb.ingest import ingest_files
+
+    ingest_files(imported_store, [Path(__file__).parent / "fixtures" / "seed.txt"])
+    imported_store.reload()
+    return imported_store
+
+
+def test_kb_points_keep_their_own_basis_and_mark_outdated_wording(seeded):
+    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    kb = [p for p in ans.analysis if p.source == "kb"]
+    first = kb[0]
+    # ㈠'s 法律依据 (民法典1038, 消法29) supports its third point, which names those laws — not the first
+    assert ("中华人民共和国民法典", "第一千零三十八条") not in {(c.law, c.article) for c in first.citations}
+    civil = [p for p in kb if "消费者权益保护法" in p.text and "民法典" in p.text]
+    assert civil and ("中华人民共和国民法典", "第一千零三十八条") in {
+        (c.law, c.article) for c in civil[0].citations}
+    # outdated wording is corrected where it stands
+    assert any("工商部门〔现为市场监督管理部门〕" in p.text for p in kb)
+    # ㈠ point 二 and ㈣ say the same: one point, both sources
+    complaint = [p for p in kb if "行业管理部门" in p.text]
+    assert len(complaint) == 1
+    assert {"㈠", "㈣"} <= {prov.get("entry") for prov in complaint[0].provenance}
+    assert len(ans.analysis) <= 6
+
+
+def test_repealed_law_named_in_a_kb_point_is_marked_after_its_title(seeded):
+    ans = Composer(seeded).answer("快递信息泄露了怎么办")
+    assert any("《侵权责任法》〔现为" in p.text for p in ans.analysis)
+
+
+def test_stated_counts_give_a_severity_estimate(composer):
+    ans = composer.answer("快递员把三千条客户信息卖了，获利2万元")
+    assert ans.severity and ans.severity["estimate"] and ans.severity["level"]
+    assert not [m for m in ans.missing if m["id"] == "counts"]

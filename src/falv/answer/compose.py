@@ -23,6 +23,8 @@ URGENT = 1
 MAX_SCENARIO_STEPS = 4
 MAX_SCENARIO_CITATIONS = 2  # a scenario step names up to five articles; its first two lead
 MAX_RELATED = 5
+MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
+NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
 NOT_IN_STORE = "未收录"
 IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook 的 Markdown 文件）后导入法规库，"
                "即可核验并引用原文")
@@ -260,19 +262,32 @@ def _card(channel) -> dict:
 
 
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
-    """Identical points (after normalisation) appear once, keeping every provenance."""
+    """Identical or near-identical points (one's wording almost wholly inside the other's) appear
+    once, keeping the fuller wording, every provenance and every citation."""
+    from ..kb.store import bigrams
     from ..text import fold_for_compare
 
-    out: dict[str, AnalysisPoint] = {}
+    out: list[AnalysisPoint] = []
+    grams: list[frozenset] = []
     for p in points:
-        key = fold_for_compare(p.text)
-        if key in out:
-            kept = out[key]
-            kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
-            kept.citations.extend(c for c in p.citations if c not in kept.citations)
-        else:
-            out[key] = p
-    return list(out.values())
+        g = bigrams(fold_for_compare(p.text))
+        twin = next((i for i, h in enumerate(grams) if _near(g, h)), None)
+        if twin is None:
+            out.append(p)
+            grams.append(g)
+            continue
+        kept = out[twin]
+        if len(p.text) > len(kept.text) and p.source == kept.source:
+            kept.text, grams[twin] = p.text, g
+        kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
+        kept.citations.extend(c for c in p.citations if c not in kept.citations)
+        kept.channels.extend(c for c in p.channels if c not in kept.channels)
+    return out[:MAX_POINTS]
+
+
+def _near(a: frozenset, b: frozenset) -> bool:
+    small = min(len(a), len(b))
+    return small > 0 and len(a & b) / small >= NEAR_DUPLICATE
 
 
 def answer(question: str, engine) -> Answer:
