@@ -118,3 +118,24 @@ def test_stated_counts_give_a_severity_estimate(composer):
     ans = composer.answer("快递员把三千条客户信息卖了，获利2万元")
     assert ans.severity and ans.severity["estimate"] and ans.severity["level"]
     assert not [m for m in ans.missing if m["id"] == "counts"]
+
+
+def test_letters_take_the_facts(composer):
+    ans = composer.answer("快递员把我的手机号和住址卖给了别人，卖了3000条，获利2万元")
+    letters = {l["kind"]: l for l in ans.letters}
+    assert {"delete", "complaint", "police"} <= set(letters)
+    complaint = letters["complaint"]
+    assert complaint["fill"]["主管部门"].startswith("邮政管理部门")
+    assert "《快递暂行条例》第三十五条" in complaint["text"] and "《中华人民共和国邮政法》第七十六条" in complaint["text"]
+    assert "快递员把我的手机号和住址卖给了别人，卖了3000条" in complaint["fill"]["事实经过"]
+    police = letters["police"]
+    assert "3000" in police["fill"]["信息种类与数量"] and police["fill"]["情节估算"].startswith("情节严重")
+    assert "手机号" in letters["delete"]["fill"]["删除范围"]
+    for letter in ans.letters:  # each says what it asks for and by when a reply is expected
+        assert "请求事项" in letter["text"] or "请依法受案" in letter["text"]
+        assert "答复期限" not in letter["missing"] and "【答复期限】" not in letter["text"]
+
+
+def test_no_letter_to_a_regulator_when_nobody_holds_the_information(composer):
+    ans = composer.answer("前男友威胁说要把我们的私密照片发到网上，还要我给他钱")
+    assert not [l for l in ans.letters if l["kind"] in ("complaint", "delete")]

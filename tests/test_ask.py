@@ -11,7 +11,7 @@ from falv.errors import InputError
 
 SCHEMA_KEYS = {"schema_version", "question", "grounded", "scenarios", "analysis", "basis", "notes",
                "related", "kb_entries", "timings", "frame", "missing", "missing_instruments",
-               "severity"}
+               "severity", "letters"}
 BASIS_KEYS = {"law", "article", "text", "status", "verdict", "detail", "replacement", "origin",
               "score", "chapter"}
 

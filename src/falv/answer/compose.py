@@ -153,6 +153,11 @@ class Composer:
                        if (h.article.law.title, h.article.article_no) not in basis][:MAX_RELATED]
         if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
             ans.severity = _severity(frame.facts)
+        if steps:
+            from ..domain.personal_info.letters import letters_for
+
+            # the person's own words (not the normalised text) go into the letters
+            ans.letters = letters_for(frame, question.strip(), self.store, steps)
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans

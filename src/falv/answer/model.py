@@ -79,6 +79,7 @@ class Answer:
     missing: list[dict] = field(default_factory=list)  # 还需要确认: facts that change the advice
     missing_instruments: list[dict] = field(default_factory=list)  # 未收录的依据
     severity: dict | None = None  # 两高解释第五条 estimate from stated counts/gains
+    letters: list[dict] = field(default_factory=list)  # drafts filled with the question's facts
 
     def to_dict(self) -> dict:
         return {
@@ -96,4 +97,5 @@ class Answer:
             "missing": self.missing,
             "missing_instruments": self.missing_instruments,
             "severity": self.severity,
+            "letters": self.letters,
         }
