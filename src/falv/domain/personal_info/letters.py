@@ -79,8 +79,8 @@ def fills(kind: str, frame: Frame, question: str, steps=()) -> tuple[dict, tuple
 
 
 def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
-    """The letters this case calls for, rendered (Markdown) with the facts filled in; each says
-    what it asks for and by when a reply is expected (the templates' 答复期限)."""
+    """The letters this case calls for, as plain text ready to copy, with the facts filled in;
+    each says what it asks for and by when a reply is expected (the templates' 答复期限)."""
     from .drafts import render_draft
 
     entry = actor_entry(frame.actor)
@@ -95,7 +95,7 @@ def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
         if spec.get("needs_channel") and spec["needs_channel"] not in channels:
             continue
         fill, extra = fills(kind, frame, question, steps)
-        draft = render_draft(kind, fill, store, "markdown", extra=extra)
+        draft = render_draft(kind, fill, store, "text", extra=extra)
         out.append({"kind": kind, "title": draft["title"], "fill": fill, "text": draft["text"],
                     "missing": draft["missing"]})
     return out
