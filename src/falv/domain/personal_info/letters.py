@@ -94,6 +94,8 @@ def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
             continue
         if spec.get("needs_channel") and spec["needs_channel"] not in channels:
             continue
+        if frame.actor in spec.get("unless_actors", []):
+            continue
         fill, extra = fills(kind, frame, question, steps)
         draft = render_draft(kind, fill, store, "text", extra=extra)
         out.append({"kind": kind, "title": draft["title"], "fill": fill, "text": draft["text"],
