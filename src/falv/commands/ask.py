@@ -32,3 +32,5 @@ def ask(
             raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
     ans = Composer(store(), dense=dense).answer(question)
     typer.echo(RENDERERS[fmt](ans))
+    if ans.missing_instruments and fmt != "json":  # the CLI (not the web or API) names the command
+        typer.echo("  导入方法：falv statutes import 法规文件.md（LawRefBook 格式，可一次导入多个文件或目录）")
