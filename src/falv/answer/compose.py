@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from ..errors import InputError
-from ..law.models import ArticleRef, Citation
 from ..text import normalize, parse_article_no
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
@@ -163,8 +162,7 @@ class Composer:
         return ans
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
-        from ..domain.personal_info.basis import resolve_title
-        from ..law.verify import verify
+        from ..domain.personal_info.basis import Basis, resolve_title, verdict_of
 
         law = resolve_title(self.store, law) or law
         versions = self.store.laws_by_title(law)
@@ -174,16 +172,14 @@ class Composer:
             if art is not None:
                 break
         try:
-            num, suffix = parse_article_no(article)
-            ref = ArticleRef(num, suffix)
+            parse_article_no(article)
         except InputError:
             return None
-        cit = Citation(law_text=law, ref=ref, span=(0, 0), raw=f"《{law}》{article}")
-        verdict = verify(self.store, cit)
+        check = verdict_of(self.store, Basis(law, article), law)
         return BasisArticle(
             law=law, article=article, text=art.text if art else "",
-            status=art.law.status if art else "未收录", verdict=verdict.kind.value,
-            detail=verdict.detail, replacement=verdict.replacement, origin=origin,
+            status=art.law.status if art else "未收录", verdict=check["verdict"],
+            detail=check.get("detail") or "", replacement=check.get("replacement"), origin=origin,
             score=round(score, 4) if score is not None else None,
             chapter=art.chapter if art else None)
 

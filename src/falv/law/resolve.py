@@ -224,7 +224,7 @@ class Resolver:
         mine = _distinctive(key)
         out: list[str] = []
         for k in keys:
-            if len(mine & _distinctive(k)) < max(2, len(mine) // 2):
+            if len(mine & _distinctive(k)) < max(1, len(mine) // 2):
                 continue  # little beyond generic words in common (…的决定, 中华人民共和国…)
             if self.table[k] not in out:
                 out.append(self.table[k])
