@@ -105,6 +105,11 @@ def test_stated_counts_and_gains_are_read():
     assert f.facts and sum(f.facts["counts"].values()) == 5000
 
 
+def test_a_lost_parcel_is_not_a_leak_but_a_lost_id_copy_is():
+    assert "leak" not in read_frame("快递公司把我的包裹弄丢了，能赔多少").acts
+    assert "leak" in read_frame("租房中介把我的身份证复印件弄丢了").acts
+
+
 def test_unrelated_question_has_no_personal_information_frame():
     assert not read_frame("今天天气怎么样").about_personal_info
     assert not read_frame("离婚时房子怎么分").about_personal_info
