@@ -144,3 +144,16 @@ def test_letters_take_the_facts(composer):
 def test_no_letter_to_a_regulator_when_nobody_holds_the_information(composer):
     ans = composer.answer("前男友威胁说要把我们的私密照片发到网上，还要我给他钱")
     assert not [l for l in ans.letters if l["kind"] in ("complaint", "delete")]
+
+
+@pytest.mark.parametrize("question,key,rule", [
+    ("我的微信号被别人盗了，他用我的号借钱", {(X, "第二百六十六条")}, "account_takeover"),
+    ("有人用我的照片和名字注册了一个账号到处加人", {(M, "第一千零一十四条"), (M, "第一千零一十九条")}, "impersonate_account"),
+    ("公司监控员工电脑和聊天记录合法吗", {(C, "第十三条"), (M, "第一千零三十三条")}, "monitoring_employer"),
+    ("房东在出租屋里装了摄像头", {(M, "第一千零三十三条"), (Z, "第五十条")}, "peep"),
+    ("社区把我的核酸检测阳性信息发到了业主群", {(C, "第二十五条"), (C, "第二十八条")}, "holder_published"),
+])
+def test_more_adjacent_cases(composer, question, key, rule):
+    ans = composer.answer(question)
+    assert key <= {(b.law, b.article) for b in ans.basis}
+    assert rule in [p.provenance[0].get("rule") for p in ans.analysis]

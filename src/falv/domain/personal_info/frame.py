@@ -20,7 +20,7 @@ from .basis import Basis, load_toml, parse_basis
 DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
-                             "impersonate", "face", "portrait_use", "automated"})
+                             "impersonate", "face", "portrait_use", "automated", "monitor"})
 FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong
 MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 
