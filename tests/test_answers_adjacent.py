@@ -157,3 +157,11 @@ def test_more_adjacent_cases(composer, question, key, rule):
     ans = composer.answer(question)
     assert key <= {(b.law, b.article) for b in ans.basis}
     assert rule in [p.provenance[0].get("rule") for p in ans.analysis]
+
+
+@pytest.mark.parametrize("question", [
+    "网购的产品与描述不符，存在质量问题，平台应该赔偿吗", "利用无效经济合同诈骗贷款可构成贷款诈骗罪吗",
+    "寄送快递被弄丢了，快递公司只赔偿保价范围内的钱款怎么办"])
+def test_consumer_and_doctrinal_questions_get_no_personal_information_rules(composer, question):
+    ans = composer.answer(question)
+    assert not [p for p in ans.analysis if p.source == "rule"], [p.text for p in ans.analysis]

@@ -113,3 +113,8 @@ def test_a_lost_parcel_is_not_a_leak_but_a_lost_id_copy_is():
 def test_unrelated_question_has_no_personal_information_frame():
     assert not read_frame("今天天气怎么样").about_personal_info
     assert not read_frame("离婚时房子怎么分").about_personal_info
+
+
+def test_verbs_need_their_exact_words():
+    """One wrong character is tolerated in nouns only: 发多了 (sent one too many) is not 发到了."""
+    assert "publish" not in read_frame("发货方发多了一双鞋，能要赔偿吗").acts

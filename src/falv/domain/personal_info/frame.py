@@ -21,7 +21,8 @@ DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
                              "impersonate", "face", "portrait_use", "automated", "monitor"})
-FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong
+FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong…
+FUZZY_DIMENSIONS = ("actor", "info", "place")  # …nouns only: 发到了 must not match 发多了
 MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 
 
@@ -31,6 +32,7 @@ class Entry:
     terms: tuple[str, ...]
     patterns: tuple[re.Pattern, ...]
     unless: tuple[str, ...] = ()
+    exclude: tuple[re.Pattern, ...] = ()
     name: str = ""
     regulator: str | None = None
     duty: tuple[Basis, ...] = ()
@@ -117,6 +119,7 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
                 id=eid, terms=tuple(t.lower() for t in e.get("terms", [])),
                 patterns=tuple(re.compile(p) for p in e.get("patterns", [])),
                 unless=tuple(e.get("unless", [])), name=e.get("name", ""),
+                exclude=tuple(re.compile(p) for p in e.get("exclude", [])),
                 regulator=e.get("regulator"),
                 duty=tuple(parse_basis(b) for b in e.get("duty", [])),
                 regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
@@ -154,6 +157,8 @@ def _named(term: str, text: str, dim: str) -> bool:
 
 
 def _fired(entry: Entry, text: str, fuzzy: bool, dim: str = "") -> list[str]:
+    if any(p.search(text) for p in entry.exclude):
+        return []
     words = [t for t in entry.terms if _named(t, text, dim)]
     words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
     if not words and fuzzy:
@@ -176,7 +181,7 @@ def read_frame(question: str) -> Frame:
         table = vocabulary()[dim]
         hits = {}
         for eid, entry in table.items():
-            words = _fired(entry, text, fuzzy, dim)
+            words = _fired(entry, text, fuzzy and dim in FUZZY_DIMENSIONS, dim)
             if words:
                 hits[eid] = words
         kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
