@@ -128,19 +128,16 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
 
 
 def _fuzzy_find(term: str, text: str) -> str | None:
-    """The window of `text` that equals `term` but for one character (same length), if any."""
+    """The window of `text` that equals `term` but for one character (same length), if any. The
+    first and last characters must agree (快第员 is 快递员, 第三员 is not), so only windows that
+    start with the term's first character are compared."""
     n = len(term)
-    for i in range(len(text) - n + 1):
+    i = text.find(term[0])
+    while i != -1 and i + n <= len(text):
         window = text[i:i + n]
-        wrong = 0
-        for a, b in zip(term, window):
-            if a != b:
-                wrong += 1
-                if wrong > 1:
-                    break
-        # the first and last characters must agree: 快第员 is 快递员, 第三员 is not
-        if wrong == 1 and window[0] == term[0] and window[-1] == term[-1]:
+        if window[-1] == term[-1] and sum(a != b for a, b in zip(term, window)) == 1:
             return window
+        i = text.find(term[0], i + 1)
     return None
 
 
