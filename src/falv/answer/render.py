@@ -40,6 +40,12 @@ def _short(title: str) -> str:
     return title.removeprefix("中华人民共和国")
 
 
+def _situation(ans: Answer) -> str:
+    """What was read from the question: the case frame's summary, else the matched scenarios."""
+    summary = (ans.frame or {}).get("summary")
+    return summary or "、".join(s["name"] for s in ans.scenarios)
+
+
 RELATED_LABEL = "【相关法条】（检索结果，供参考，不是本回答的依据）"
 MISSING_LABEL = "【还需要确认】"
 INSTRUMENTS_LABEL = "【未收录的依据】"
@@ -58,8 +64,8 @@ def _instrument_line(m: dict) -> str:
 
 def render_text(ans: Answer) -> str:
     out = [f"【问题】{ans.question}"]
-    if ans.scenarios:
-        out.append("【情形】" + "、".join(s["name"] for s in ans.scenarios))
+    if _situation(ans):
+        out.append("【情形】" + _situation(ans))
     if ans.grounded and ans.analysis:
         out.append("【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
@@ -95,8 +101,8 @@ def render_text(ans: Answer) -> str:
 
 def render_markdown(ans: Answer) -> str:
     out = [f"## {ans.question}", ""]
-    if ans.scenarios:
-        out += ["**情形：** " + "、".join(s["name"] for s in ans.scenarios), ""]
+    if _situation(ans):
+        out += ["**情形：** " + _situation(ans), ""]
     if ans.grounded and ans.analysis:
         out.append("### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):

@@ -88,8 +88,22 @@ class Frame:
 
         return missing_facts(self, self.text)
 
+    def summary(self) -> str:
+        """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
+        labels = load_toml("frame.toml").get("labels", {}).get("act", {})
+        entry = actor_entry(self.actor)
+        parts = [entry.name] if entry and entry.regulator else []
+        if self.private:
+            parts.append("私密信息")
+        elif self.sensitive:
+            parts.append("敏感个人信息")
+        acts = "、".join(labels[a] for a in self.acts if a in labels)
+        if acts:
+            parts.append(acts)
+        return " · ".join(parts) if acts else ""
+
     def to_dict(self) -> dict:
-        return {"actor": self.actor, "actors": list(self.actors), "info": list(self.info),
+        return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
                 "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence,
