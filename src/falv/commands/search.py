@@ -19,20 +19,62 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
-    from ..search.retrieve import search
+    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
+    部门规章另列分组（不挤占法律的排名）。"""
+    from ..search.index import is_law_kind
+    from ..search.retrieve import searcher
 
-    hits = search(store(), question, top=top, law=law, dense=dense or None)
-    if as_json:
-        emit_json([h.to_dict() for h in hits])
+    s = searcher(store(), dense or None, progress=index_progress())
+    hits = s.search(question, top=top, law=law)
+    groups = [] if law else s.groups(question, per_group=GROUP_TOP)
+    if as_json:  # one list: the ranking (group 法律), then each group's hits
+        emit_json([dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
+                        else h.article.law.doc_type) for h in hits]
+                  + [dict(h.to_dict(), group=kind) for kind, members in groups for h in members])
         return
-    if not hits:
+    if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
     for rank, h in enumerate(hits, 1):
         a = h.article
         typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
         typer.echo(f"   {a.text}")
+    for kind, members in groups:
+        typer.echo(f"\n【{kind}】")
+        for rank, h in enumerate(members, 1):
+            a = h.article
+            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+            typer.echo(f"   {a.text}")
+
+
+GROUP_TOP = 5  # hits shown per group of other kinds (司法解释, 行政法规, 部门规章)
+LAWS_GROUP = "法律"
+
+
+def index_progress():
+    """A progress line on stderr while a search index is built (the first search after an
+    import): `正在建立检索索引… 12000/40057 条`, rewritten in place on a terminal."""
+    import sys
+    import time
+
+    state = {"shown": False, "t": time.perf_counter()}
+    tty = sys.stderr.isatty()
+
+    def step(done: int, total: int) -> None:
+        if not state["shown"]:
+            state["shown"] = True
+            typer.echo(f"正在建立检索索引（{total} 条条文，仅在法规库变化后的首次检索进行）…", err=True)
+        if tty:
+            sys.stderr.write(f"\r  {done}/{total} 条")
+            sys.stderr.flush()
+        if done == total:
+            end = "\n" if tty else ""
+            sys.stderr.write(f"{end}  完成：{total} 条，{time.perf_counter() - state['t']:.1f} 秒\n")
+            sys.stderr.flush()
+            state["t"] = time.perf_counter()
+            state["shown"] = False
+
+    return step
 
 
 @app.command("eval")
@@ -57,7 +99,7 @@ def eval_cmd(
     if verbose:
         for r in results:
             gold = set(r.item.gold)
-            missed = [g for g in r.item.gold if g not in set(r.ranked[:k])]
+            missed = [g for g in r.item.gold if g not in r.found(k)]
             if not missed and not r.item.unresolved:
                 continue
             ranks = [i + 1 for i, key in enumerate(r.ranked) if key in gold]
