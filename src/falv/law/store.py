@@ -94,6 +94,18 @@ class StatuteStore:
         versions = self._by_title.get(title)
         return versions[0] if versions else None
 
+    def law_version(self, title: str, label: str) -> Law | None:
+        """The version of `title` whose version label or publication date is `label`, or starts
+        with it (`2010` → 2010-01-09); the newest such one."""
+        label = label.strip()
+        versions = [v for v in self._by_title.get(title, []) if v.source != "quoted"]
+        for exact in (True, False):
+            for v in sorted(versions, key=lambda l: l.version or l.publish_date or "", reverse=True):
+                for value in (v.version, v.publish_date):
+                    if value and (value == label if exact else value.startswith(label)):
+                        return v
+        return None
+
     def is_current(self, law: Law) -> bool:
         """In force and not replaced by a newer version of the same title.
 
