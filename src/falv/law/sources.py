@@ -103,7 +103,17 @@ def _file(path: Path, parts: tuple[str, ...], meta: Path | None, out: Collected)
         raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from exc
     if not path.is_file():
         raise ImportRejected("不是普通文件", location=str(path))
-    out.sources.append(Source(str(path), parts, path.read_bytes, size, meta))
+    out.sources.append(Source(str(path), parts, lambda: _read_file(path, size), size, meta))
+
+
+def _read_file(path: Path, size: int) -> bytes:
+    """The file's bytes; a file over MAX_FILE_BYTES is rejected without being read."""
+    if size > MAX_FILE_BYTES:
+        raise ImportRejected(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）", location=str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from exc
 
 
 def _walk(root: Path, out: Collected, skip_names, skip_dirs) -> None:
