@@ -183,6 +183,37 @@ def test_archive_bounds(tmp_path, falv_home, monkeypatch):
         import_files(falv_home / "falv.db", [tmp_path / "bad.zip"])
 
 
+def test_source_bounds(tmp_path, falv_home, monkeypatch):
+    """Every bound of what one import reads (set low here; the defaults are in law/sources.py)."""
+    root = make_corpus(tmp_path / "Laws", with_db=True)
+    store = falv_home / "falv.db"
+
+    def rejected(match: str, *paths):
+        with pytest.raises(ImportRejected, match=match):
+            import_files(store, list(paths) or [root])
+
+    with monkeypatch.context() as m:
+        m.setattr(sources, "MAX_FILES", 2)
+        rejected("目录中文件过多")
+        rejected("文件过多（上限", *sorted((root / "行政法规").iterdir()), root / "部门规章" / "某部" / "己办法(2019-01-01).md")
+    with monkeypatch.context() as m:
+        m.setattr(sources, "MAX_FILES", 1)
+        rejected("压缩包成员过多（", _zip(root, tmp_path / "many.zip"))
+        rejected("压缩包成员过多（超过", _tgz(root, tmp_path / "many.tar.gz"))
+    with monkeypatch.context() as m:
+        m.setattr(sources, "MAX_DEPTH", 1)
+        rejected("目录层级过深")
+        rejected("压缩包成员目录层级过深", _zip(root, tmp_path / "deep.zip"))
+    with monkeypatch.context() as m:
+        m.setattr(sources, "MAX_TOTAL_BYTES", 100)
+        rejected("待导入文件合计过大")
+        rejected("压缩包解压后过大", _tgz(root, tmp_path / "big.tar.gz"))
+    with monkeypatch.context() as m:
+        m.setattr(sources, "MAX_META_BYTES", 100)
+        rejected("压缩包中的 db.sqlite3 过大", _zip(root, tmp_path / "meta.zip"))
+    assert not store.exists() or laws_in(store) == {}
+
+
 def test_tar_links_are_not_followed(tmp_path, falv_home):
     root = make_corpus(tmp_path / "Laws")
     target = tmp_path / "laws.tar"

@@ -22,8 +22,9 @@ def search_cmd(
     """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
     部门规章另列分组（不挤占法律的排名）。"""
     from ..search.index import is_law_kind
-    from ..search.retrieve import searcher
+    from ..search.retrieve import check_query, searcher
 
+    check_query(question)  # a bad question is refused before any index is built
     s = searcher(store(), dense or None, progress=index_progress())
     hits = s.search(question, top=top, law=law)
     groups = [] if law else s.groups(question, per_group=GROUP_TOP)

@@ -398,6 +398,11 @@ def dense_enabled(dense: bool | None = None) -> bool:
     return os.environ.get("FALV_DENSE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def check_query(query: str) -> str:
+    """The question, normalised; InputError when empty or too long (before any index work)."""
+    return _check(query)
+
+
 def _check(query: str) -> str:
     if not isinstance(query, str) or not query.strip():
         raise InputError("问题为空", hint="请输入要检索的问题或法条")
