@@ -124,6 +124,24 @@ def test_db_sqlite3_says_kind_dates_and_expired(tmp_path, falv_home):
     assert laws[("中华人民共和国甲条例", "2020-05-01")][1] == IN_FORCE
 
 
+def test_whole_repository_skips_laws_the_base_holds(tmp_path, falv_home, store):
+    """Importing all of LawRefBook: its 案例 folder and its copies of base laws are skipped."""
+    root = make_corpus(tmp_path / "Laws")
+    title = next(l.title for l in store.laws() if l.source == "base" and l.doc_type == "法律")
+    (root / "民法商法").mkdir()
+    (root / "民法商法" / "某法(2020-01-01).md").write_text(_doc(title, ["2020年1月1日 通过"], "第一条 某。"), "utf-8")
+    (root / "案例").mkdir()
+    (root / "案例" / "某案.md").write_text(_doc("某案", [], "第一条 某。"), "utf-8")
+    conn = sqlite3.connect(root / "db.sqlite3")
+    conn.executescript("CREATE TABLE law (name TEXT, level TEXT, publish DATE, expired INTEGER, valid_from DATE);")
+    conn.execute("INSERT INTO law VALUES ('某法', '法律', '2020-01-01', 0, NULL)")
+    conn.commit()
+    conn.close()
+    report = import_files(store, [root])
+    assert title not in {l.title for l in report.laws} and len(report.laws) == 5
+    assert {Path(s["file"]).name for s in report.skipped} == {"案例", "某法(2020-01-01).md"}
+
+
 def test_second_run_changes_nothing(tmp_path, falv_home):
     root = make_corpus(tmp_path / "Laws")
     import_files(falv_home / "falv.db", [root])

@@ -66,6 +66,8 @@ def import_cmd(
                        f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
     for dup in report.duplicates:
         typer.echo(f"重复，已跳过：{dup['file']}（与 {dup['duplicate_of']} 相同）")
+    for skip in report.skipped:
+        typer.echo(f"已跳过：{skip['file']}（{skip['reason']}）")
     for rej in report.rejected:
         hint = f"（{rej['hint']}）" if rej.get("hint") else ""
         typer.echo(f"已拒绝：{rej['location']}: {rej['reason']}{hint}")

@@ -676,6 +676,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
                              location=", ".join(str(p) for p in paths)[:200])
 
     laws, duplicates = _dedupe(parsed, keep_going, rejected)
+    laws, in_base = _without_base_laws(laws)
 
     conn, store, owned = _open(store_or_path)
     try:
@@ -708,7 +709,24 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     if store is not None and not dry_run:
         store.reload()
     return ImportReport(results, dry_run=dry_run, rejected=rejected, duplicates=duplicates,
-                        skipped=[{"file": n, "reason": why} for n, why in collected.skipped])
+                        skipped=[{"file": n, "reason": why} for n, why in collected.skipped]
+                        + in_base)
+
+
+def _without_base_laws(laws: list[ParsedLaw]) -> tuple[list[ParsedLaw], list[dict]]:
+    """LawRefBook's own copies of laws the base database holds (its 法律 folders, when the whole
+    repository is imported) are skipped: the base text stays the one version of record."""
+    from .resolve import base_titles
+
+    base = set(base_titles())
+    keep, skipped = [], []
+    for law in laws:
+        if law.hints is not None and law.hints.lawrefbook and not law.explicit_status \
+                and law.doc_type in ("宪法", "法律") and law.title in base:
+            skipped.append({"file": law.source_file, "reason": f"基础法规库已收录《{law.title}》"})
+        else:
+            keep.append(law)
+    return keep, skipped
 
 
 def _dedupe(parsed: list[ParsedLaw], keep_going: bool, rejected: list[dict]
