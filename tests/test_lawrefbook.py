@@ -357,3 +357,23 @@ def test_real_second_run_changes_nothing(lawrefbook_home):
     report = import_files(lawrefbook_home / "falv.db", [LAWREFBOOK / "部门规章", LAWREFBOOK / "行政法规"],
                           keep_going=True)
     assert not report.changed
+
+
+@pytest.mark.shared
+def test_real_old_number_and_text_is_superseded_version(lawrefbook_home):
+    """A citation of 专利法实施细则 by its 2010 number, quoting the 2010 text, is superseded_version
+    with the 2023 number as replacement (paired from the two stored versions' texts)."""
+    from falv.law.amendments import renumberings
+    from falv.law.store import StatuteStore
+    from falv.law.verify import verify_text
+
+    with StatuteStore() as store:
+        title = next(t for t in store.titles() if t.endswith("专利法实施细则"))
+        renum = next(r for r in renumberings(store, title) if r.kind == "version")
+        old_no, new_nos = next((o, n) for o, n in renum.old_to_new.items()
+                               if n != [o] and o not in n and store.article(renum.old_law.law_id, o))
+        old_text = store.article(renum.old_law.law_id, old_no).text.splitlines()[0]
+        [checked] = [c for c in verify_text(store, f"《专利法实施细则》{old_no}规定：“{old_text}”", quotes=True)
+                     if c.to_dict()["article"] == old_no or c.to_dict()["verdict"] != "ok"]
+        d = checked.to_dict()
+        assert d["verdict"] == "superseded_version" and new_nos[0] in d["replacement"]
