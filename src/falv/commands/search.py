@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..cli import app
-from .common import emit_json, store
+from .common import emit_json, report_index_builds, store
 
 
 @app.command("search")
@@ -25,7 +25,8 @@ def search_cmd(
     from ..search.retrieve import check_query, searcher
 
     check_query(question)  # a bad question is refused before any index is built
-    s = searcher(store(), dense or None, progress=index_progress())
+    report_index_builds()
+    s = searcher(store(), dense or None)
     hits = s.search(question, top=top, law=law)
     groups = [] if law else s.groups(question, per_group=GROUP_TOP)
     if as_json:  # one list: the ranking (group 法律), then each group's hits
@@ -52,32 +53,6 @@ GROUP_TOP = 5  # hits shown per group of other kinds (司法解释, 行政法规
 LAWS_GROUP = "法律"
 
 
-def index_progress():
-    """A progress line on stderr while a search index is built (the first search after an
-    import): `正在建立检索索引… 12000/40057 条`, rewritten in place on a terminal."""
-    import sys
-    import time
-
-    state = {"shown": False, "t": time.perf_counter()}
-    tty = sys.stderr.isatty()
-
-    def step(done: int, total: int) -> None:
-        if not state["shown"]:
-            state["shown"] = True
-            typer.echo(f"正在建立检索索引（{total} 条条文，仅在法规库变化后的首次检索进行）…", err=True)
-        if tty:
-            sys.stderr.write(f"\r  {done}/{total} 条")
-            sys.stderr.flush()
-        if done == total:
-            end = "\n" if tty else ""
-            sys.stderr.write(f"{end}  完成：{total} 条，{time.perf_counter() - state['t']:.1f} 秒\n")
-            sys.stderr.flush()
-            state["t"] = time.perf_counter()
-            state["shown"] = False
-
-    return step
-
-
 @app.command("eval")
 def eval_cmd(
     file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
@@ -92,6 +67,7 @@ def eval_cmd(
 
     if dense:  # the ask composer searches too: the whole process uses the dense stage
         os.environ["FALV_DENSE"] = "1"
+    report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
     if as_json:

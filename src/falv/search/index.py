@@ -147,9 +147,19 @@ def _is_complete(path: Path) -> bool:
         return False
 
 
+_build_progress = None  # default `progress` of builds: the CLI sets a progress line on stderr
+
+
+def set_build_progress(fn) -> None:
+    """Report every index build from now on to fn(done, total) (None: silent, the default)."""
+    global _build_progress
+    _build_progress = fn
+
+
 def load_or_build(store, part: str = PARTS[0], progress=None) -> Index:
     """The index of one part (PARTS) of the store's current content: load it, or build it first.
-    progress: optional callable(done, total) while building."""
+    progress: optional callable(done, total) while building (default: set_build_progress's)."""
+    progress = progress or _build_progress
     path = index_path(store, part)
     if not _is_complete(path):
         with _build_lock:
