@@ -377,3 +377,19 @@ def test_real_old_number_and_text_is_superseded_version(lawrefbook_home):
                      if c.to_dict()["article"] == old_no or c.to_dict()["verdict"] != "ok"]
         d = checked.to_dict()
         assert d["verdict"] == "superseded_version" and new_nos[0] in d["replacement"]
+
+
+def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, capsys, monkeypatch):
+    from falv.search import index
+
+    monkeypatch.setattr(index, "_build_progress", None)  # restored after the test
+    root = make_corpus(tmp_path / "Laws")
+    code, _, _ = run_cli(capsys, "statutes", "import", str(root))
+    assert code == 0
+    code, out, err = run_cli(capsys, "search", "甲事由甲部门主管", "--json")
+    assert code == 0 and "正在建立检索索引" in err and "完成" in err
+    rows = json.loads(out)
+    assert any(r["group"] == "行政法规" and r["law"] == "中华人民共和国甲条例" for r in rows)
+    assert all(r["group"] == "法律" for r in rows if r["doc_type"] in ("法律", "宪法"))
+    code, _, err = run_cli(capsys, "search", "甲事由甲部门主管")
+    assert code == 0 and "正在建立检索索引" not in err  # built once, loaded afterwards
