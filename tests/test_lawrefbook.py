@@ -394,3 +394,20 @@ def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, 
     assert all(r["group"] == "法律" for r in rows if r["doc_type"] in ("法律", "宪法"))
     code, _, err = run_cli(capsys, "search", "甲事由甲部门主管")
     assert code == 0 and "正在建立检索索引" not in err  # built once, loaded afterwards
+
+
+def test_damaged_zip_member_is_one_rejected_file(tmp_path, falv_home):
+    """A member whose compressed bytes are damaged (CRC) is rejected like a malformed file."""
+    root = make_corpus(tmp_path / "Laws")
+    archive = tmp_path / "laws.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(root.rglob("*.md")):
+            zf.write(p, p.relative_to(root).as_posix())
+    data = bytearray(archive.read_bytes())
+    name = "己办法(2019-01-01).md".encode()
+    at = data.index(name) + len(name) + 5  # inside the first member's compressed data
+    data[at] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    report = import_files(falv_home / "falv.db", [archive], keep_going=True)
+    assert [r["location"].rsplit("/", 1)[-1] for r in report.rejected] == ["己办法(2019-01-01).md"]
+    assert "无法读取压缩包" in report.rejected[0]["reason"] and len(report.laws) == 4

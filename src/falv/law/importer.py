@@ -1,8 +1,13 @@
-"""Statute importer: LawRefBook-style markdown and JSONL → falv's own store, all or nothing.
+"""Statute importer: LawRefBook-style markdown and JSONL → falv's own store, in one transaction.
 
 Why one transaction for the whole batch: `falv statutes import a.md b.md` must never leave half a
 batch behind (a killed import, a rejected second file). Every file is parsed and validated first;
-only then is one `db.write_transaction` opened, so a malformed file writes nothing at all.
+only then is one `db.write_transaction` opened, so by default a malformed file writes nothing at
+all. With keep_going (real corpora are messy) the files that parse are written, still in one
+transaction, and each rejected one is reported with file:line and reason.
+
+What is read: files, folders and archives (law/sources.py); what LawRefBook's layout says about a
+file without front matter — category, dates, expired, versions — comes from law/lawrefbook.py.
 
 Markdown shape (see ../shared/data/statutes/*.md):
 

@@ -244,8 +244,11 @@ def _archive(path: Path, out: Collected, skip_names, skip_dirs) -> None:
 def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, location: str) -> Callable[[], bytes]:
     def read() -> bytes:
         limit = MAX_META_BYTES if info.filename.endswith(META_DB) else MAX_FILE_BYTES
-        with zf.open(info) as fh:
-            return _bounded_read(fh, f"{location}!{info.filename}", limit)
+        try:
+            with zf.open(info) as fh:
+                return _bounded_read(fh, f"{location}!{info.filename}", limit)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise ImportRejected(f"无法读取压缩包：{exc}", location=f"{location}!{info.filename}") from exc
     return read
 
 
