@@ -11,6 +11,7 @@ import json
 import shutil
 import sqlite3
 import tarfile
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -385,6 +386,9 @@ def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, 
 
     monkeypatch.setattr(index, "_build_progress", None)  # restored after the test
     root = make_corpus(tmp_path / "Laws")
+    # content no other test imports, so that its index is not already built in the shared cache
+    (root / "部门规章" / "庚办法(2019-02-02).md").write_text(
+        _doc("庚办法", ["2019年2月2日 公布"], f"第一条 庚事编号{uuid.uuid4().hex}。"), "utf-8")
     code, _, _ = run_cli(capsys, "statutes", "import", str(root))
     assert code == 0
     code, out, err = run_cli(capsys, "search", "甲事由甲部门主管", "--json")
