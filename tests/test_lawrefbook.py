@@ -143,6 +143,21 @@ def test_whole_repository_skips_laws_the_base_holds(tmp_path, falv_home, store):
     assert {Path(s["file"]).name for s in report.skipped} == {"案例", "某法(2020-01-01).md"}
 
 
+def test_versions_imported_one_at_a_time(tmp_path, falv_home):
+    root = make_corpus(tmp_path / "Laws")
+    old, new = sorted((root / "行政法规").iterdir())
+    import_files(falv_home / "falv.db", [new])
+    import_files(falv_home / "falv.db", [old])  # an older version after the newer one
+    laws = laws_in(falv_home / "falv.db")
+    assert laws[("中华人民共和国甲条例", "2010-01-01")][1] == HISTORICAL
+    (falv_home / "falv.db").unlink()
+    import_files(falv_home / "falv.db", [old])
+    import_files(falv_home / "falv.db", [new])  # a newer version after the older one
+    laws = laws_in(falv_home / "falv.db")
+    assert laws[("中华人民共和国甲条例", "2010-01-01")][1] == HISTORICAL
+    assert laws[("中华人民共和国甲条例", "2020-05-01")][1] == IN_FORCE
+
+
 def test_second_run_changes_nothing(tmp_path, falv_home):
     root = make_corpus(tmp_path / "Laws")
     import_files(falv_home / "falv.db", [root])

@@ -50,7 +50,7 @@ from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article
 from . import load_data
 from . import lawrefbook
 from .lawrefbook import INFO_END, Hints
-from .models import FULL_TEXT, IN_FORCE
+from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
 # Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -695,7 +695,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
                     return v
             return None
 
-        lawrefbook.assign_versions(laws, newer_stored)
+        currents = lawrefbook.assign_versions(laws, newer_stored)
         if dry_run:
             results = [_result(law, _action(conn, law)) for law in laws]
         else:
@@ -706,7 +706,8 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
                     if action != "unchanged":
                         _write(conn, law)
                     results.append(_result(law, action))
-                if any(r.action != "unchanged" for r in results):
+                superseded = _supersede_older(conn, currents, batch_ids)
+                if superseded or any(r.action != "unchanged" for r in results):
                     db.bump_revision(conn)
     finally:
         if owned:
@@ -716,6 +717,22 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     return ImportReport(results, dry_run=dry_run, rejected=rejected, duplicates=duplicates,
                         skipped=[{"file": n, "reason": why} for n, why in collected.skipped]
                         + in_base)
+
+
+def _supersede_older(conn, currents: dict[str, str], batch_ids: set[str]) -> int:
+    """Stored versions in force that a newer version of this batch replaces become 历史版本
+    (an instrument imported one version at a time)."""
+    changed = 0
+    for title, version in currents.items():
+        rows = conn.execute("SELECT law_id, coalesce(version, publish_date, '') FROM laws WHERE"
+                            " title = ? AND status = ? AND source = 'import'", (title, IN_FORCE)).fetchall()
+        for law_id, v in rows:
+            if law_id not in batch_ids and v < version:
+                conn.execute("UPDATE laws SET status = ?, note = coalesce(note || char(10), '') || ?"
+                             " WHERE law_id = ?",
+                             (HISTORICAL, f"时效性：已有新版本（{version}），本版本为历史版本", law_id))
+                changed += 1
+    return changed
 
 
 def _without_base_laws(laws: list[ParsedLaw]) -> tuple[list[ParsedLaw], list[dict]]:

@@ -117,12 +117,14 @@ def info_dates(lines: list[str]) -> tuple[str | None, str | None]:
     return (max(published) if published else None), (max(effective) if effective else None)
 
 
-def assign_versions(laws, newer_stored=None) -> None:
+def assign_versions(laws, newer_stored=None) -> dict[str, str]:
     """Statuses of the versions of each LawRefBook instrument in one batch (in place): the latest
     version not marked expired is 现行有效, the others 历史版本; with every version expired the
     latest is 已废止 (LawRefBook's `expired`) and the rest 历史版本. `newer_stored(title, version)`
     names a newer version in force that the store already holds (from another source): the
-    batch's versions are then all older ones."""
+    batch's versions are then all older ones. Returns title → version of each batch instrument
+    whose current version the batch brings (older stored versions then become 历史版本)."""
+    currents: dict[str, str] = {}
     groups: dict[str, list] = {}
     for law in laws:
         if law.hints is not None and law.hints.lawrefbook and not law.explicit_status:
@@ -137,6 +139,8 @@ def assign_versions(laws, newer_stored=None) -> None:
                 law.status = HISTORICAL
                 law.add_note(f"时效性：库中已有现行版本（{newer}），本版本为历史版本")
             continue
+        if current is not None:
+            currents[current.title] = current.version or current.publish_date or ""
         for law in versions:
             if law is current:
                 law.status = IN_FORCE
@@ -148,3 +152,4 @@ def assign_versions(laws, newer_stored=None) -> None:
                 newer = current or versions[-1]
                 law.add_note(f"时效性：已有新版本（{newer.version or newer.publish_date or '较新版本'}），"
                              "本版本为历史版本")
+    return currents
