@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sqlite3
 import tarfile
@@ -138,9 +139,24 @@ def test_whole_repository_skips_laws_the_base_holds(tmp_path, falv_home, store):
     conn.execute("INSERT INTO law VALUES ('某法', '法律', '2020-01-01', 0, NULL)")
     conn.commit()
     conn.close()
+    (root / "NOTES.md").write_text(_doc("说明", [], "第一条 这是仓库说明。"), "utf-8")  # beside db.sqlite3
     report = import_files(store, [root])
     assert title not in {l.title for l in report.laws} and len(report.laws) == 5
-    assert {Path(s["file"]).name for s in report.skipped} == {"案例", "某法(2020-01-01).md"}
+    assert {Path(s["file"]).name for s in report.skipped} == {"案例", "某法(2020-01-01).md", "NOTES.md"}
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="needs the Info-ZIP `zip` command")
+def test_zip_with_utf8_names_but_no_utf8_flag(tmp_path, falv_home):
+    """Info-ZIP on Linux writes UTF-8 names without the flag that says so; the folder names (the
+    category) must still read as 司法解释 / 行政法规."""
+    import subprocess
+
+    root = make_corpus(tmp_path / "Laws")
+    subprocess.run(["zip", "-qr", str(tmp_path / "laws.zip"), "Laws"], cwd=tmp_path, check=True,
+                   env={"PATH": os.environ["PATH"], "LC_ALL": "C"}, timeout=60)
+    import_files(tmp_path / "folder.db", [root])
+    import_files(falv_home / "falv.db", [tmp_path / "laws.zip"])
+    assert laws_in(falv_home / "falv.db") == laws_in(tmp_path / "folder.db")
 
 
 def test_versions_imported_one_at_a_time(tmp_path, falv_home):

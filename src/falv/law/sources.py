@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 32 * 1024 * 1024  # one statute file
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all statute files of one import, uncompressed
 MAX_META_BYTES = 64 * 1024 * 1024  # LawRefBook's db.sqlite3 (1.4 MB in 2025)
 MAX_DEPTH = 32  # folder nesting
+ROOT_FILE = "LawRefBook 根目录下的说明文件，不是法规"  # README.md, SOURCE.md, the template
 META_LOOKUP_PARENTS = 2  # db.sqlite3 is looked for in the folder given and this many above it
 
 
@@ -137,7 +138,9 @@ def _walk(root: Path, out: Collected, skip_names, skip_dirs) -> None:
                 else:
                     stack.append((entry, parts + (entry.name,)))
             elif entry.name.lower().endswith(STATUTE_SUFFIXES):
-                if entry.name in skip_names:
+                if meta is not None and folder.resolve() == meta.parent:
+                    out.skipped.append((str(entry), ROOT_FILE))
+                elif entry.name in skip_names:
                     out.skipped.append((str(entry), "格式模板，不是法规"))
                 else:
                     found.append((entry, parts))
@@ -188,7 +191,7 @@ def _archive(path: Path, out: Collected, skip_names, skip_dirs) -> None:
                 mode = info.external_attr >> 16
                 if mode and stat.S_ISLNK(mode):
                     continue  # links are never followed
-                members.append((_member_parts(info.filename, location), info.file_size,
+                members.append((_member_parts(_zip_name(info), location), info.file_size,
                                 _zip_reader(zf, info, location)))
         else:
             tf = tarfile.open(path, "r:*")
@@ -226,8 +229,13 @@ def _archive(path: Path, out: Collected, skip_names, skip_dirs) -> None:
         meta = Path(tmp.name) / META_DB
         meta.write_bytes(reader())
     taken = 0
+    meta_dir = min((m[0][:-1] for m in metas), key=len) if metas else None
     for parts, size, reader in sorted(members, key=lambda m: m[0]):
         name = parts[-1]
+        if meta_dir is not None and parts[:-1] == meta_dir:
+            if name.lower().endswith(STATUTE_SUFFIXES):
+                out.skipped.append((f"{path}!{'/'.join(parts)}", ROOT_FILE))
+            continue
         if not name.lower().endswith(STATUTE_SUFFIXES) or any(p.startswith((".", "_")) for p in parts):
             continue
         if any(p in skip_dirs for p in parts[:-1]):
@@ -239,6 +247,17 @@ def _archive(path: Path, out: Collected, skip_names, skip_dirs) -> None:
         if taken > MAX_FILES:
             raise ImportRejected(f"压缩包中法规文件过多（上限 {MAX_FILES} 个）", location=location)
         out.sources.append(Source(f"{path}!{'/'.join(parts)}", parts[:-1], reader, size, meta))
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """The member's name: zip tools that write UTF-8 names without the UTF-8 flag (Info-ZIP on
+    Linux) leave Python decoding them as cp437; those are read back as UTF-8."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, location: str) -> Callable[[], bytes]:
