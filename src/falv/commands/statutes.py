@@ -55,12 +55,16 @@ def import_cmd(
         return
     labels = _DRY_ACTIONS if dry_run else _ACTIONS
     many = len(report.laws) > MAX_LISTED
+    if many:  # a whole corpus: counts per kind and status (--json lists every law)
+        kinds = Counter((l.doc_type, l.status) for l in report.laws)
+        for (kind, status), n in sorted(kinds.items()):
+            typer.echo(f"{kind}\t{status}\t{n} 部")
     for law in report.laws:
-        if many and law.action == "unchanged":
+        if many:
             continue
         typer.echo(f"{law.title}\t{law.version or '-'}\t{law.status}\t{law.articles} 条\t"
                    f"{labels[law.action]}\t{law.file}")
-        if dry_run and not many:  # what would be stored
+        if dry_run:  # what would be stored
             typer.echo(f"  类别 {law.doc_type} · 制定机关 {law.issuing_body or '-'} · 文号 "
                        f"{law.document_number or '-'} · 公布 {law.publish_date or '-'} · 施行 "
                        f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
@@ -80,7 +84,7 @@ def import_cmd(
         typer.echo("（--dry-run：未写入任何内容）")
 
 
-MAX_LISTED = 50  # above this many laws, unchanged ones are counted, not listed
+MAX_LISTED = 50  # above this many laws, they are counted per kind and status, not listed
 
 
 @contextmanager
