@@ -150,6 +150,10 @@ class Composer:
         ans.grounded = bool(ans.analysis) or bool(ans.basis)
         ans.related = [self._related(h) for h in search_hits
                        if (h.article.law.title, h.article.article_no) not in basis][:MAX_RELATED]
+        if not ans.analysis:
+            # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
+            ans.related += [self._related(members[0]) for _, members
+                            in self.searcher.groups(text, per_group=1)]
         if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
             ans.severity = _severity(frame.facts)
         if steps:
