@@ -165,3 +165,21 @@ def test_more_adjacent_cases(composer, question, key, rule):
 def test_consumer_and_doctrinal_questions_get_no_personal_information_rules(composer, question):
     ans = composer.answer(question)
     assert not [p for p in ans.analysis if p.source == "rule"], [p.text for p in ans.analysis]
+
+
+def test_every_rule_article_is_current_in_the_store_and_every_channel_exists(imported_store):
+    """The rule tables name articles (quoted at run time) and channels: each must exist, in force."""
+    from falv.domain.personal_info.basis import quote
+    from falv.domain.personal_info.channels import channel_table
+    from falv.domain.personal_info.frame import vocabulary
+    from falv.domain.personal_info.rules import rules
+
+    bases = [b for r in rules() for b in r.basis]
+    for entry in vocabulary()["actor"].values():
+        bases += list(entry.duty) + list(entry.regulator_basis)
+        assert entry.regulator is None or entry.regulator in channel_table()
+    for b in bases:
+        q = quote(imported_store, b)
+        assert q["text"] and q["verdict"] == "ok", (b, q.get("detail"))
+    for r in rules():
+        assert all(c == "{regulator}" or c in channel_table() for c in r.channels), r.id
