@@ -90,7 +90,7 @@ class Frame:
 
     def summary(self) -> str:
         """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
-        labels = load_toml("frame.toml").get("labels", {}).get("act", {})
+        labels = act_labels()
         entry = actor_entry(self.actor)
         parts = [entry.name] if entry and entry.regulator else []
         if self.private:
@@ -111,8 +111,18 @@ class Frame:
 
 
 @lru_cache(maxsize=1)
+def _table() -> dict:
+    return load_toml("frame.toml")
+
+
+@lru_cache(maxsize=1)
 def typos() -> dict[str, str]:
-    return dict(load_toml("frame.toml").get("typos", {}))
+    return dict(_table().get("typos", {}))
+
+
+@lru_cache(maxsize=1)
+def act_labels() -> dict[str, str]:
+    return dict(_table().get("labels", {}).get("act", {}))
 
 
 def _fix_typos(text: str) -> str:
@@ -124,7 +134,7 @@ def _fix_typos(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, dict[str, Entry]]:
-    data = load_toml("frame.toml")
+    data = _table()
     out: dict[str, dict[str, Entry]] = {}
     for dim in DIMENSIONS:
         out[dim] = {}
