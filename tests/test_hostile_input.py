@@ -180,7 +180,7 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
     law = small_store.current_law("中华人民共和国个人信息保护法")
     arts = small_store.articles(law.law_id)[:2]
     f = tmp_path / "new.jsonl"
-    f.write_text(json.dumps({"title": "测试读写并发的规定", "doc_type": "部门规章", "status": "现行有效",
+    f.write_text(json.dumps({"title": "测试读写并发的规定", "doc_type": "法律", "status": "现行有效",
                              "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
                             ensure_ascii=False), "utf-8")
     import_files(config.store_path(), [f])  # its own connection, as another process would

@@ -54,12 +54,13 @@ def check_question(question, what: str = "问题") -> str:
     return check_text(question, what)
 
 
-def lookup_article(store, law: str, article: str):
+def lookup_article(store, law: str, article: str, version: str | None = None):
     """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
     of the version the name points to; NotFoundError with the nearest titles/articles otherwise.
     `falv article`, GET /articles and the MCP tool get_article all call this."""
     import difflib
 
+    from .law.models import FULL_TEXT
     from .law.resolve import resolver_for
     from .text import canonical_article_no
 
@@ -71,8 +72,13 @@ def lookup_article(store, law: str, article: str):
         near = res.nearest_titles(law, n=5)
         raise NotFoundError(f"法规库中没有《{law}》",
                             hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = canonical_article_no(article)
+    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
     found = res.law_for(title, law)
+    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
+        found = store.law_version(title, version)
+        if found is None:
+            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
+            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
     art = store.article(found.law_id, article_no)
     if art is None:
         numbers = [a.article_no for a in store.articles(found.law_id)]
@@ -193,7 +199,7 @@ class Engine:
             idx = None
             if content not in self._indexes:
                 index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
-                idx = index_mod.load_or_build(side)
+                idx = {part: index_mod.load_or_build(side, part) for part in index_mod.parts_needed(side)}
             kb = None if kb_key == self._kb_key else KbMatcher.load(side)
             return content, idx, kb_key, kb
         finally:
@@ -208,7 +214,11 @@ class Engine:
         old = self.__dict__.get("_composer")
         searcher = self._indexes.get(content)
         if searcher is None:
-            searcher = Searcher(self.store, idx=idx)
+            from .search.index import PARTS
+
+            searcher = Searcher(self.store, idx=idx[PARTS[0]])
+            if PARTS[1] in idx:  # interpretations, regulations: the groups (as Searcher does)
+                searcher.others = Searcher(self.store, idx[PARTS[1]], dense=False)
             self._indexes[content] = searcher
             while len(self._indexes) > KEEP_SEARCHERS:
                 self._indexes.pop(next(iter(self._indexes)))
