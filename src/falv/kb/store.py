@@ -96,9 +96,15 @@ class QuestionIndex:
         self.postings: dict[tuple[tuple[str, ...], str], list[int]] = {}
         self.compared = 0
         self._built_at = 0
+        self._rank: dict[str, tuple[int, int]] = {}  # memo of _order under the current df
 
     def _order(self, gram: str) -> tuple[int, int]:
-        return self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
+        rank = self._rank.get(gram)
+        if rank is None:
+            rank = self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
+            if len(self._rank) < 1 << 20:  # bounded; cleared at each rebuild
+                self._rank[gram] = rank
+        return rank
 
     def _prefix(self, grams: frozenset[str]) -> list[str]:
         ordered = sorted(grams, key=self._order)
@@ -122,7 +128,7 @@ class QuestionIndex:
         for g in self.grams.values():
             for gram in g:
                 df[gram] = df.get(gram, 0) + 1
-        self.df, self.postings, self._built_at = df, {}, len(self.keys)
+        self.df, self.postings, self._built_at, self._rank = df, {}, len(self.keys), {}
         for eid in sorted(self.grams):
             nums = self.numbers[eid]
             for gram in self._prefix(self.grams[eid]):
@@ -164,12 +170,21 @@ class QuestionIndex:
 
 # -- writing ----------------------------------------------------------------------------------
 
+def _citation_row(answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tuple:
+    return (answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
+            cit["article"], cit["quoted_text"], cit["verdict"], cit["detail"], cit["replacement"],
+            cit["diff"], quoted_law_id, cit["line_start"], cit["line_end"])
+
+
 class KbWriter:
     """Writes analysed documents inside the caller's write transaction (falv.kb.ingest)."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.index = QuestionIndex.load(conn)
+        # entry id → {point norm: point id}, for the entries this writer has touched (an entry it
+        # created starts empty; one from before is read once) — not one SELECT per point
+        self._points: dict[int, dict[str, int]] = {}
 
     def add_document(self, doc, entries) -> dict:
         """Store one parsed document (seedfmt.Document) with its Analysed entries; returns what
@@ -189,6 +204,15 @@ class KbWriter:
             report["entries"].append(self._add_entry(source_id, doc.file, a, report))
         return report
 
+    def _entry_points(self, entry_id: int) -> dict[str, int]:
+        points = self._points.get(entry_id)
+        if points is None:
+            points = self._points[entry_id] = {}
+            for pid, norm in self.conn.execute(
+                    "SELECT id, norm FROM kb_points WHERE entry_id = ? ORDER BY id", (entry_id,)):
+                points.setdefault(norm, pid)
+        return points
+
     def _add_entry(self, source_id: int, file: str, a, report: dict) -> dict:
         c, e = self.conn, a.entry
         key = question_key(e.question)
@@ -198,6 +222,8 @@ class KbWriter:
             entry_id = c.execute("INSERT INTO kb_entries(question, norm) VALUES (?, ?)",
                                  (e.question, key)).lastrowid
             self.index.add(entry_id, key)
+            self._points[entry_id] = {}
+        known = self._entry_points(entry_id)
         answer_id = c.execute(
             "INSERT INTO kb_answers(entry_id, source_id, marker, number, question, question_original,"
             " line_start, line_end, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -206,39 +232,47 @@ class KbWriter:
         ordinal = 0  # points first seen in this (new) answer, in source order
         new_points = 0
         cit_ordinal = 0
+        citations, annotations, sources = [], [], []  # rows, inserted in this order below
         for pt in e.points:
             norm = pt.norm
-            row = c.execute("SELECT id FROM kb_points WHERE entry_id = ? AND norm = ?",
-                            (entry_id, norm)).fetchone()
-            if row is None:
+            point_id = known.get(norm)
+            if point_id is None:
                 ordinal += 1
                 new_points += 1
-                point_id = c.execute(
+                point_id = known[norm] = c.execute(
                     "INSERT INTO kb_points(entry_id, answer_id, ordinal, kind, label, text, original,"
                     " norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry_id, answer_id, ordinal, pt.kind, pt.label, pt.text, pt.original,
                      norm)).lastrowid
                 for cit in a.point_citations.get(pt.ordinal, []):
                     cit_ordinal += 1
-                    self._citation(answer_id, point_id, cit_ordinal, cit)
+                    citations.append(_citation_row(answer_id, point_id, cit_ordinal, cit))
                 for n in a.point_annotations.get(pt.ordinal, []):
-                    c.execute(
-                        "INSERT INTO kb_annotations(point_id, kind, span_start, span_end, term,"
-                        " replacement, note, since, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (point_id, n["kind"], n["span_start"], n["span_end"], n["term"],
-                         n["replacement"], n["note"], n["since"], n["basis"]))
-            else:
-                point_id = row[0]  # the same point again: one more provenance, stored once
-            c.execute("INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
-                      " line_end) VALUES (?, ?, ?, ?)", (point_id, answer_id, pt.line_start,
-                                                         pt.line_end))
+                    annotations.append((point_id, n["kind"], n["span_start"], n["span_end"],
+                                        n["term"], n["replacement"], n["note"], n["since"],
+                                        n["basis"]))
+            # else the same point again: one more provenance, stored once
+            sources.append((point_id, answer_id, pt.line_start, pt.line_end))
         for cit in a.basis:
             cit_ordinal += 1
             quoted_law_id = None
             if cit["role"] == "basis" and cit["verdict"] == "unverifiable" and cit["quoted_text"] \
                     and cit["law"] and cit["article"]:
                 quoted_law_id = self._quoted_article(cit, file, e, report)
-            self._citation(answer_id, None, cit_ordinal, cit, quoted_law_id)
+            citations.append(_citation_row(answer_id, None, cit_ordinal, cit, quoted_law_id))
+        if annotations:
+            c.executemany(
+                "INSERT INTO kb_annotations(point_id, kind, span_start, span_end, term,"
+                " replacement, note, since, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", annotations)
+        if sources:
+            c.executemany("INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
+                          " line_end) VALUES (?, ?, ?, ?)", sources)
+        if citations:
+            c.executemany(
+                "INSERT INTO kb_citations(answer_id, point_id, role, ordinal, raw, law_text, law,"
+                " article, quoted_text, verdict, detail, replacement, diff, quoted_law_id,"
+                " line_start, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                citations)
         return {"entry_id": str(entry_id), "marker": e.marker, "question": e.question,
                 "merged": merged, "lines": [e.line_start, e.line_end], "points": len(e.points),
                 "new_points": new_points,
@@ -247,15 +281,6 @@ class KbWriter:
                 "analysis_citations": sum(len(v) for v in a.point_citations.values()),
                 "annotations": [{"term": n["term"], "kind": n["kind"], "replacement": n["replacement"]}
                                 for v in a.point_annotations.values() for n in v]}
-
-    def _citation(self, answer_id, point_id, ordinal, cit, quoted_law_id=None) -> None:
-        self.conn.execute(
-            "INSERT INTO kb_citations(answer_id, point_id, role, ordinal, raw, law_text, law, article,"
-            " quoted_text, verdict, detail, replacement, diff, quoted_law_id, line_start, line_end)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
-             cit["article"], cit["quoted_text"], cit["verdict"], cit["detail"], cit["replacement"],
-             cit["diff"], quoted_law_id, cit["line_start"], cit["line_end"]))
 
     def _quoted_article(self, cit: dict, file: str, e, report: dict) -> str:
         """Keep the source's quoted text as a 'quoted by source' article (laws.source='quoted'):

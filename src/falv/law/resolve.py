@@ -171,6 +171,7 @@ class Resolver:
         self.table = table
         self.titles = titles
         self._names: frozenset[str] | None = None
+        self._nearest: dict[tuple[str, int], list[str]] = {}  # difflib over every title is slow
 
     def names(self) -> frozenset[str]:
         """Bare names worth recognising in text (stored titles, short titles, aliases); built once
@@ -217,9 +218,19 @@ class Resolver:
         return versions[0]
 
     def nearest_titles(self, name: str, n: int = 3) -> list[str]:
+        """Stored titles close to an unknown name (memoised per Resolver: a KB ingest asks for
+        the same unknown name once per citation)."""
+        key = fold_name(split_version(name)[0])
+        memo = self._nearest.get((key, n))
+        if memo is None:
+            if len(self._nearest) >= 4096:  # bounded: names come from user text
+                self._nearest.clear()
+            memo = self._nearest[(key, n)] = self._nearest_titles(key, n)
+        return list(memo)
+
+    def _nearest_titles(self, key: str, n: int) -> list[str]:
         import difflib
 
-        key = fold_name(split_version(name)[0])
         keys = difflib.get_close_matches(key, list(self.table), n=n * 2, cutoff=0.5)
         mine = _distinctive(key)
         out: list[str] = []
@@ -253,7 +264,10 @@ def resolver_for(store) -> Resolver:
     key = store.generation
     cached = _RESOLVERS.get(store)
     if cached is None or cached[0] != key:
-        cached = (key, Resolver(store))
+        fresh = Resolver(store)
+        if cached is not None and cached[1].table == fresh.table:
+            fresh._nearest = cached[1]._nearest  # a function of the table alone
+        cached = (key, fresh)
         _RESOLVERS[store] = cached
     return cached[1]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InputError
 from ..limits import parse_date
@@ -54,7 +55,7 @@ class CheckedCitation:
 
 def compare_quote(quote: str, stored: str) -> tuple[str, float]:
     """('equal' | 'excerpt' | 'differs', similarity) of a quote against an article's text."""
-    q, s = fold_for_compare(quote), fold_for_compare(stored)
+    q, s = fold_for_compare(quote), _fold_stored(stored)
     if not q:
         return "equal", 1.0
     if q.rstrip(".") == s.rstrip("."):
@@ -63,6 +64,13 @@ def compare_quote(quote: str, stored: str) -> tuple[str, float]:
     if is_excerpt(pieces, s):
         return "excerpt", 1.0
     return "differs", _ratio(q, s)
+
+
+@lru_cache(maxsize=8192)
+def _fold_stored(text: str) -> str:
+    """fold_for_compare of a stored article (or paragraph): the same few thousand are compared
+    over and over during a KB ingest."""
+    return fold_for_compare(text)
 
 
 def is_excerpt(pieces: list[str], s: str) -> bool:
