@@ -70,9 +70,18 @@ def to_simplified(text: str, phrases: bool = False) -> str:
     return simplified
 
 
+# Lines, points and quotes repeat a great deal in a Q&A corpus (the same article quoted under many
+# questions): short texts are memoised; long ones (whole documents) are not kept alive.
+MEMO_MAX_LEN = 512
+
+
 def normalize(text: str) -> str:
     """The form in which questions and documents are processed: half-width digits and letters,
     simplified characters, single spaces; Chinese punctuation is kept."""
+    return _normalize_short(text) if len(text) <= MEMO_MAX_LEN else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = to_simplified(to_halfwidth(text), phrases=True)
     return _WS.sub(" ", text).strip()
 
@@ -80,8 +89,16 @@ def normalize(text: str) -> str:
 def fold_for_compare(text: str) -> str:
     """Canonical form for equality of quoted and stored text: punctuation width, whitespace,
     traditional characters and letter case do not count."""
+    return _fold_short(text) if len(text) <= MEMO_MAX_LEN else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = to_simplified(to_halfwidth(text))
     return _WS.sub("", _fold_punct(text)).lower()
+
+
+_normalize_short = lru_cache(maxsize=1 << 16)(_normalize)
+_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 def cn_to_int(numeral: str) -> int:

@@ -9,6 +9,7 @@ exactly what would be stored.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ..law.currency import find_outdated
 from ..law.find import extract
 from ..law.verify import Verifier
 from . import seedfmt
-from .store import KbWriter
+from .store import KbWriter, kb_token
 
 
 @dataclass
@@ -39,6 +40,8 @@ class _Checker:
         self.verifier = Verifier(store)
         self.names = self.verifier.resolver.names()
         self._verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
+        # the same analysis point recurs under many questions: (text, quotes) → checked citations
+        self._checked: dict[tuple[str, bool], list] = {}
 
     def find(self, text: str, quotes: bool) -> list:
         """The resolved citations of a text."""
@@ -53,8 +56,14 @@ class _Checker:
         return verdict
 
     def check(self, text: str, quotes: bool):
-        return [(cit, self.verify(cit, cit.quoted_text if quotes else None))
-                for cit in self.find(text, quotes)]
+        """[(citation, verdict)] of a text; the result is shared, callers only read it."""
+        found = self._checked.get((text, quotes))
+        if found is None:
+            found = [(cit, self.verify(cit, cit.quoted_text if quotes else None))
+                     for cit in self.find(text, quotes)]
+            if len(self._checked) < 1 << 16:
+                self._checked[(text, quotes)] = found
+        return found
 
 
 def _row(cit, verdict, role: str, line_start: int, line_end: int) -> dict:
@@ -124,6 +133,12 @@ class IngestReport:
         return {"dry_run": self.dry_run, "changed": self.changed, "files": self.files}
 
 
+# store → (kb_token, QuestionIndex) after this process's last committed ingest: the next batch
+# reuses the index when nothing changed the KB in between (issue 11: reloading it per batch made
+# 100 batches quadratic). Held as long as the store, like the store's other caches.
+_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 class _DryRun(Exception):
     """Raised inside the write transaction of a dry run, so that it rolls back."""
 
@@ -149,13 +164,17 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
     conn = store.own
     try:
         with db.write_transaction(conn):
-            writer = KbWriter(conn)
+            cached = _INDEXES.pop(store, None)  # taken out: kept again only after a commit
+            reuse = cached[1] if cached is not None and cached[0] == kb_token(conn) else None
+            writer = KbWriter(conn, reuse)
             for doc, entries in zip(docs, analysed):
                 report.files.append(writer.add_document(doc, entries))
             if report.changed:
                 db.bump_revision(conn)
             if dry_run:
                 raise _DryRun
+            token = kb_token(conn)
+        _INDEXES[store] = (token, writer.index)
     except _DryRun:
         pass
     if not dry_run:

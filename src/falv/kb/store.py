@@ -168,6 +168,15 @@ class QuestionIndex:
         return index
 
 
+def kb_token(conn: sqlite3.Connection) -> tuple:
+    """What a QuestionIndex built from kb_entries is valid for: the store revision (bumped by every
+    write) and the entries' extent. Read inside the write transaction that reuses the index."""
+    rev = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    count, top = conn.execute("SELECT count(*), max(id) FROM kb_entries").fetchone()
+    last = conn.execute("SELECT norm FROM kb_entries WHERE id = ?", (top,)).fetchone()
+    return rev[0] if rev else None, count, top, last[0] if last else None
+
+
 # -- writing ----------------------------------------------------------------------------------
 
 def _citation_row(answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tuple:
@@ -179,9 +188,12 @@ def _citation_row(answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tupl
 class KbWriter:
     """Writes analysed documents inside the caller's write transaction (falv.kb.ingest)."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, index: QuestionIndex | None = None):
+        """`index`: the QuestionIndex of kb_entries as they are now (the caller checked kb_token),
+        reused across batches instead of reloaded — a reload per batch made a long ingest
+        quadratic. It is updated in place."""
         self.conn = conn
-        self.index = QuestionIndex.load(conn)
+        self.index = index if index is not None else QuestionIndex.load(conn)
         # entry id → {point norm: point id}, for the entries this writer has touched (an entry it
         # created starts empty; one from before is read once) — not one SELECT per point
         self._points: dict[int, dict[str, int]] = {}
