@@ -42,6 +42,7 @@ class _Checker:
         self._verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
         # the same analysis point recurs under many questions: (text, quotes) → checked citations
         self._checked: dict[tuple[str, bool], list] = {}
+        self._outdated: dict[str, list] = {}
 
     def find(self, text: str, quotes: bool) -> list:
         """The resolved citations of a text."""
@@ -54,6 +55,15 @@ class _Checker:
         if verdict is None:
             verdict = self._verdicts[key] = self.verifier.verify(cit, quote)
         return verdict
+
+    def outdated(self, text: str) -> list:
+        """find_outdated of a text, memoised like check (the result is shared, read only)."""
+        found = self._outdated.get(text)
+        if found is None:
+            found = find_outdated(text)
+            if len(self._outdated) < 1 << 16:
+                self._outdated[text] = found
+        return found
 
     def check(self, text: str, quotes: bool):
         """[(citation, verdict)] of a text; the result is shared, callers only read it."""
@@ -101,7 +111,7 @@ def analyse(checker: _Checker, entry: seedfmt.Entry) -> Analysed:
         if rows:
             out.point_citations[point.ordinal] = rows
         notes = []
-        for m in find_outdated(point.text):
+        for m in checker.outdated(point.text):
             repealed = next((r for r in rows if r["verdict"] == "repealed"
                              and r["span"][0] < m.span[1] and m.span[0] < r["span"][1]), None)
             notes.append({"kind": "repealed" if repealed else "outdated_term",

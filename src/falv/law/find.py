@@ -316,14 +316,19 @@ def _ref(m: re.Match) -> ArticleRef | None:
 def _master_regex(names: frozenset[str] | None) -> re.Pattern:
     if names is None:
         names = frozenset(default_names())
-    bare = _trie_regex(n for n in names if len(n) >= 2)
+    bare_names = [n for n in names if len(n) >= 2]
+    bare = _trie_regex(bare_names)
     parts = [rf"(?P<br>{BRACKETED})", rf"(?P<self>{SELF})(?={HS}第)", rf"(?P<same>{SAME})(?={HS}第)"]
     if bare:
-        parts.append(rf"(?P<bare>{bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
+        # one character-class test before the trie's hundreds of first-character branches, which
+        # the regex engine would otherwise try in turn at every position of the text
+        first = "".join(sorted({re.escape(n[0]) for n in bare_names}))
+        parts.append(rf"(?P<bare>(?=[{first}]){bare})(?={HS}(?:{VERSION}{HS})?第{HS}{NUM})")
     parts.append(rf"(?P<rng>第{HS}(?P<ra>{NUM}){HS}(?:至|到|-|–|—|～|~){HS}(?P<rb>{NUM}){HS}[条條])")
     parts.append(rf"(?P<lst>第{HS}(?P<lb>{NUM}(?:{HS}[、，,]{HS}{NUM})+){HS}[条條])")
     parts.append(rf"(?P<art>{ARTICLE})")
-    return re.compile("|".join(parts))
+    starts = "《〈本同该第" + (first if bare else "")  # the characters a match can start with
+    return re.compile(f"(?=[{starts}])(?:" + "|".join(parts) + ")")
 
 
 def _trie_regex(words: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import weakref
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
@@ -172,6 +173,7 @@ class Resolver:
         self.titles = titles
         self._names: frozenset[str] | None = None
         self._nearest: dict[tuple[str, int], list[str]] = {}  # difflib over every title is slow
+        self._counts: list[tuple[str, Counter]] | None = None
 
     def names(self) -> frozenset[str]:
         """Bare names worth recognising in text (stored titles, short titles, aliases); built once
@@ -231,7 +233,7 @@ class Resolver:
     def _nearest_titles(self, key: str, n: int) -> list[str]:
         import difflib
 
-        keys = difflib.get_close_matches(key, list(self.table), n=n * 2, cutoff=0.5)
+        keys = difflib.get_close_matches(key, self._could_match(key, 0.5), n=n * 2, cutoff=0.5)
         mine = _distinctive(key)
         out: list[str] = []
         for k in keys:
@@ -240,6 +242,21 @@ class Resolver:
             if self.table[k] not in out:
                 out.append(self.table[k])
         return out[:n]
+
+
+    def _could_match(self, key: str, cutoff: float) -> list[str]:
+        """The table keys whose difflib quick_ratio with `key` reaches `cutoff` — a bound on
+        ratio(), so get_close_matches over these finds what it finds over the whole table, without
+        building a SequenceMatcher per title (character counts computed once per Resolver)."""
+        if self._counts is None:
+            self._counts = [(k, Counter(k)) for k in self.table]
+        mine = Counter(key)
+        out = []
+        for k, counts in self._counts:
+            shared = sum(min(c, counts[ch]) for ch, c in mine.items() if ch in counts)
+            if 2.0 * shared / (len(k) + len(key)) >= cutoff if k or key else True:
+                out.append(k)
+        return out
 
 
 @lru_cache(maxsize=1)
