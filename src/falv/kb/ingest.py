@@ -146,6 +146,7 @@ class IngestReport:
 # store → (kb_token, QuestionIndex) after this process's last committed ingest: the next batch
 # reuses the index when nothing changed the KB in between (issue 11: reloading it per batch made
 # 100 batches quadratic). Held as long as the store, like the store's other caches.
+INGEST_CACHE_KIB = 64 * 1024  # page cache of the connection while it ingests
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -172,6 +173,10 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
     analysed = [[analyse(checker, e) for e in doc.entries] for doc in docs]
     report = IngestReport(dry_run)
     conn = store.own
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    # a batch writes tens of MB of rows and index entries at scattered places of a growing store:
+    # with SQLite's default 2 MB page cache each batch re-reads the index pages it touched
+    conn.execute(f"PRAGMA cache_size = {min(cache, -INGEST_CACHE_KIB)}")
     try:
         with db.write_transaction(conn):
             cached = _INDEXES.pop(store, None)  # taken out: kept again only after a commit
@@ -187,6 +192,8 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
         _INDEXES[store] = (token, writer.index)
     except _DryRun:
         pass
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
     if not dry_run:
         store.reload()
     return report
