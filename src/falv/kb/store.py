@@ -99,15 +99,16 @@ class QuestionIndex:
         self._rank: dict[str, tuple[int, int]] = {}  # memo of _order under the current df
 
     def _order(self, gram: str) -> tuple[int, int]:
-        rank = self._rank.get(gram)
-        if rank is None:
-            rank = self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
-            if len(self._rank) < 1 << 20:  # bounded; cleared at each rebuild
-                self._rank[gram] = rank
-        return rank
+        return self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
 
     def _prefix(self, grams: frozenset[str]) -> list[str]:
-        ordered = sorted(grams, key=self._order)
+        rank = self._rank  # _order memoised under the current df, so sorting calls no Python code
+        if len(rank) > 1 << 20:  # bounded; also cleared at each rebuild
+            rank.clear()
+        for gram in grams:
+            if gram not in rank:
+                rank[gram] = self._order(gram)
+        ordered = sorted(grams, key=rank.__getitem__)
         return ordered[:len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
 
     def add(self, entry_id: int, key: str, grams: frozenset[str] | None = None) -> None:

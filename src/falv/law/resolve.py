@@ -173,7 +173,8 @@ class Resolver:
         self.titles = titles
         self._names: frozenset[str] | None = None
         self._nearest: dict[tuple[str, int], list[str]] = {}  # difflib over every title is slow
-        self._counts: list[tuple[str, Counter]] | None = None
+        self._keys: list[str] = []
+        self._postings: dict[str, list[tuple[int, int]]] | None = None  # char → (key, count)
 
     def names(self) -> frozenset[str]:
         """Bare names worth recognising in text (stored titles, short titles, aliases); built once
@@ -247,16 +248,20 @@ class Resolver:
     def _could_match(self, key: str, cutoff: float) -> list[str]:
         """The table keys whose difflib quick_ratio with `key` reaches `cutoff` — a bound on
         ratio(), so get_close_matches over these finds what it finds over the whole table, without
-        building a SequenceMatcher per title (character counts computed once per Resolver)."""
-        if self._counts is None:
-            self._counts = [(k, Counter(k)) for k in self.table]
-        mine = Counter(key)
-        out = []
-        for k, counts in self._counts:
-            shared = sum(min(c, counts[ch]) for ch, c in mine.items() if ch in counts)
-            if 2.0 * shared / (len(k) + len(key)) >= cutoff if k or key else True:
-                out.append(k)
-        return out
+        building a SequenceMatcher per title (character postings built once per Resolver)."""
+        if self._postings is None:
+            self._keys = list(self.table)
+            postings: dict[str, list[tuple[int, int]]] = {}
+            for i, k in enumerate(self._keys):
+                for ch, c in Counter(k).items():
+                    postings.setdefault(ch, []).append((i, c))
+            self._postings = postings
+        shared = [0] * len(self._keys)
+        for ch, c in Counter(key).items():
+            for i, kc in self._postings.get(ch, ()):
+                shared[i] += c if c < kc else kc
+        return [k for k, m in zip(self._keys, shared)
+                if (2.0 * m / (len(k) + len(key)) if k or key else 1.0) >= cutoff]
 
 
 @lru_cache(maxsize=1)
