@@ -77,11 +77,11 @@ class QuestionIndex:
 
     * postings are keyed by (the question's numbers, bigram), so questions that differ only in a
       number (问题1 … 问题20000) never meet — they could not merge anyway;
-    * prefix filtering: with bigrams in one fixed global order, two sets with Jaccard ≥ t share at
-      least one of the first |A| − ⌈t·|A|⌉ + 1 elements of each. The order is rarest-first by
-      document frequency; it is recomputed (and every prefix with it) whenever the index has
-      doubled since, so a batch into an empty KB does not index frequent bigrams (信息, 泄露) —
-      amortised linear, and always one order for all entries, so no match is missed.
+    * prefix filtering (plus PPJoin's positional bound in find): with bigrams in one fixed global
+      order, two sets with Jaccard ≥ t share at least one of the first |A| − ⌈t·|A|⌉ + 1
+      elements of each. The order is rarest-first by document frequency; it is recomputed (and
+      every prefix with it) whenever the index has doubled since, so a batch into an empty KB
+      does not index frequent bigrams (信息, 泄露) — amortised linear, and always one order for all entries, so no match is missed.
     `compared` counts Jaccard computations (the cost the filter bounds)."""
 
     REBUILD_FROM = 64
@@ -93,7 +93,8 @@ class QuestionIndex:
         self.keys: dict[int, str] = {}
         self.numbers: dict[int, tuple[str, ...]] = {}
         self.df: dict[str, int] = {}  # bigram → entries containing it, as of the last rebuild
-        self.postings: dict[tuple[tuple[str, ...], str], list[int]] = {}
+        # (numbers, gram) → [(entry id, the gram's position in that entry's prefix)]
+        self.postings: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
         self.compared = 0
         self._built_at = 0
         self._rank: dict[str, tuple[int, int]] = {}  # memo of _order under the current df
@@ -120,8 +121,8 @@ class QuestionIndex:
         if len(self.keys) >= max(self.REBUILD_FROM, 2 * self._built_at):
             self._rebuild()
             return
-        for gram in self._prefix(g):
-            self.postings.setdefault((nums, gram), []).append(entry_id)
+        for pos, gram in enumerate(self._prefix(g)):
+            self.postings.setdefault((nums, gram), []).append((entry_id, pos))
 
     def _rebuild(self) -> None:
         """Document frequencies of now, and every prefix under that order."""
@@ -132,8 +133,8 @@ class QuestionIndex:
         self.df, self.postings, self._built_at, self._rank = df, {}, len(self.keys), {}
         for eid in sorted(self.grams):
             nums = self.numbers[eid]
-            for gram in self._prefix(self.grams[eid]):
-                self.postings.setdefault((nums, gram), []).append(eid)
+            for pos, gram in enumerate(self._prefix(self.grams[eid])):
+                self.postings.setdefault((nums, gram), []).append((eid, pos))
 
     def find(self, key: str) -> int | None:
         if key in self.exact:
@@ -142,14 +143,21 @@ class QuestionIndex:
         numbers = tuple(_numbers(key))
         best, best_score = None, 0.0
         seen: set[int] = set()
-        low, high = self.threshold * len(g), len(g) / self.threshold if self.threshold else 1e9
-        for gram in self._prefix(g):
-            for eid in self.postings.get((numbers, gram), ()):
+        t, n = self.threshold, len(g)
+        low, high = t * n, n / t if t else 1e9
+        for i, gram in enumerate(self._prefix(g)):
+            for eid, j in self.postings.get((numbers, gram), ()):
                 if eid in seen:
                     continue
                 seen.add(eid)
                 other = self.grams[eid]
-                if not low <= len(other) <= high:  # Jaccard ≥ t bounds the size ratio
+                m = len(other)
+                if not low <= m <= high:  # Jaccard ≥ t bounds the size ratio
+                    continue
+                # positional filter (PPJoin): this first shared gram sits at i in this prefix and
+                # j in the other's, and both sets are in one order, so they share at most
+                # 1 + min(n-i-1, m-j-1) grams; Jaccard ≥ t needs t/(1+t)·(n+m) (margin for floats)
+                if (1 + min(n - i - 1, m - j - 1)) * (1 + t) < t * (n + m) - 1e-9:
                     continue
                 self.compared += 1
                 score = jaccard(g, other)
