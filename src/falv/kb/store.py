@@ -81,7 +81,8 @@ class QuestionIndex:
       order, two sets with Jaccard ≥ t share at least one of the first |A| − ⌈t·|A|⌉ + 1
       elements of each. The order is rarest-first by document frequency; it is recomputed (and
       every prefix with it) whenever the index has doubled since, so a batch into an empty KB
-      does not index frequent bigrams (信息, 泄露) — amortised linear, and always one order for all entries, so no match is missed.
+      does not index frequent bigrams (信息, 泄露) — amortised linear, and always one order for
+      all entries, so no match is missed.
     `compared` counts Jaccard computations (the cost the filter bounds)."""
 
     REBUILD_FROM = 64
