@@ -1,72 +1,112 @@
-"""One façade over the library for the HTTP API, the MCP server (and the CLI where it wants it).
+"""The façade: one public method per verb, for the CLI, the HTTP API and the MCP server alike.
 
-Engine holds no rules of its own: each method calls the library function that the CLI calls and
-returns the same JSON-ready dicts as the CLI's --json. It loads the store once per process (the
-searcher and the knowledge base lazily, on first use) and serialises calls with one lock, because
-the SQLite connections and the index caches below it are shared by the server's threads.
+Why one façade: each adapter used to call the library its own way and got its own JSON shape.
+Here every input is checked once (falv.limits), every call runs against one Context (store,
+resolver, searcher, KB matcher, composer) and every result is a typed object with one `to_dict`.
+The adapters parse their arguments, call a method and render what it returns; the same call
+gives the same JSON through all three.
+
+The Context is keyed by one revision: the store's meta row that every write moves on. A new
+revision (a write in this or another process) reloads the store and builds a new Context; nothing
+else is invalidated by hand. One lock serialises calls, because the SQLite connections and the
+index caches below are shared by the server's threads.
 """
 
 from __future__ import annotations
 
-import importlib
+import difflib
 import sqlite3
 import tempfile
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from .errors import FalvError, InputError, NotFoundError
-
-MAX_QUESTION_CHARS = 2000
-MAX_TEXT_CHARS = 100_000  # text to verify
-MAX_FILES = 50
-MAX_TOP = 100
-
-
-class NotImplementedFeature(FalvError):
-    """The library function behind this request is not part of this build yet."""
-
-    code = "not_implemented"
-    http_status = 501
-
-
-def _require(module: str, attr: str | None = None):
-    """Import a library function; a missing one is a clear 501, not a crash."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise NotImplementedFeature(f"此功能尚未实现：{module}（{exc.name} 缺失）") from exc
-    if attr is None:
-        return mod
-    fn = getattr(mod, attr, None)
-    if fn is None:
-        raise NotImplementedFeature(f"此功能尚未实现：{module}.{attr}")
-    return fn
+from . import limits
+from .answer.compose import Composer
+from .answer.kbmatch import KbMatcher
+from .answer.model import Answer
+from .domain.personal_info.channels import list_scenarios, route
+from .domain.personal_info.drafts import draft_kinds, render_draft
+from .domain.personal_info.severity import severity
+from .errors import InputError, NotFoundError
+from .kb.ingest import ingest_files
+from .law.importer import import_files
+from .law.models import Article
+from .law.resolve import Resolver, resolver_for
+from .law.store import StatuteStore
+from .law.verify import CheckedCitation, verify_text
+from .search.retrieve import Hit, Searcher
+from .text import canonical_article_no
 
 
-def check_question(question, what: str = "问题") -> str:
-    if not isinstance(question, str):
-        raise InputError(f"{what}必须是文本")
-    if not question.strip():
-        raise InputError(f"{what}为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InputError(f"{what}过长：{len(question)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
-    if "\x00" in question:
-        raise InputError(f"{what}含有非文本字符（NUL）")
-    return question
+# -- typed results (each serialises once, the same for every adapter) --------------------------
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
 
 
-def lookup_article(store, law: str, article: str):
+@dataclass(frozen=True)
+class ArticleResult:
+    article: Article
+    current: bool  # the law is in force and not replaced by a newer version
+
+    def to_dict(self) -> dict:
+        return {**self.article.to_dict(), "current": self.current}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    citations: list[CheckedCitation]
+
+    @property
+    def passed(self) -> bool:
+        """The one pass rule (Verdict.passed) over every citation: `falv verify` exits by it."""
+        return all(c.passed for c in self.citations)
+
+    def to_dict(self) -> dict:
+        return {"citations": [c.to_dict() for c in self.citations], "count": len(self.citations),
+                "passed": self.passed}
+
+
+# -- one context per store revision -------------------------------------------------------------
+
+class Context:
+    """What one revision of the store derives, each part built on first use."""
+
+    def __init__(self, store: StatuteStore, revision: str | None, dense: bool | None):
+        self.store = store
+        self.revision = revision
+        self.dense = dense
+
+    @property
+    def resolver(self) -> Resolver:
+        return resolver_for(self.store)  # cached per store generation, which reload() moves on
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, dense=self.dense)
+
+    @cached_property
+    def kb(self) -> KbMatcher:
+        return KbMatcher.load(self.store)
+
+    @cached_property
+    def composer(self) -> Composer:
+        return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
+
+
+def lookup_article(store, law: str, article: str, resolver: Resolver | None = None) -> Article:
     """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
-    of the version the name points to; NotFoundError with the nearest titles/articles otherwise.
-    `falv article`, GET /articles and the MCP tool get_article all call this."""
-    import difflib
-
-    from .law.resolve import resolver_for
-    from .text import canonical_article_no
-
-    if not isinstance(law, str) or not law.strip():
-        raise InputError("请给出法规名称")
-    res = resolver_for(store)
+    of the version the name points to; NotFoundError with the nearest titles/articles otherwise."""
+    limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
+    limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
+    res = resolver or resolver_for(store)
     title = res.resolve_title(law)
     if title is None:
         near = res.nearest_titles(law, n=5)
@@ -84,18 +124,15 @@ def lookup_article(store, law: str, article: str):
 
 
 class Engine:
-    """The engine of one process: one store, one lock, lazily loaded indexes."""
+    """The engine of one process: one store, one context per revision, one lock."""
 
-    def __init__(self, store=None):
-        if store is None:
-            from .law.store import StatuteStore
-
-            store = StatuteStore()
-        self.store = store
+    def __init__(self, store: StatuteStore | None = None, dense: bool | None = None):
+        self.store = store if store is not None else StatuteStore()
+        self.dense = dense  # the optional dense search stage (None: FALV_DENSE decides)
         self.lock = threading.RLock()
-        self._revision = self._read_revision()
+        self._context = Context(self.store, self._read_revision(), dense)
 
-    # -- freshness ------------------------------------------------------------------------------
+    # -- the context ------------------------------------------------------------------------------
 
     def _read_revision(self) -> str | None:
         try:
@@ -104,136 +141,88 @@ class Engine:
             return None
         return row[0] if row else None
 
-    def _fresh(self) -> None:
-        """Pick up writes made by another process (a CLI import, another worker): the store's
-        revision counter moves on every write, and a change reloads rows and answerer caches."""
+    def context(self) -> Context:
+        """The context of the store's current revision (call with the lock held): a write made
+        since, here or by another process, reloads the store and starts a new context."""
         revision = self._read_revision()
-        if revision != self._revision:
-            self._revision = revision
+        if revision != self._context.revision:
             self.store.reload()
-            self.__dict__.pop("_composer", None)
+            self._context = Context(self.store, revision, self.dense)
+        return self._context
 
-    def _after_write(self) -> None:
-        self._revision = self._read_revision()
-        self.store.reload()
-        self.__dict__.pop("_composer", None)  # the answerer reloads its searcher and knowledge base
-
-    # -- reading --------------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------------
 
     def health(self) -> dict:
         with self.lock:
-            self._fresh()
-            laws = self.store.laws()
+            laws = self.context().store.laws()
             return {"status": "ok", "laws": len(laws),
-                    "imported": sum(1 for l in laws if l.source != "base"),
-                    "features": self.features()}
+                    "imported": sum(1 for l in laws if l.source != "base")}
 
-    def features(self) -> dict:
-        """Which library parts this build has (a missing one answers 501 not_implemented)."""
-        out = {}
-        for name, (module, attr) in {
-            "ask": ("falv.answer.compose", "answer"), "search": ("falv.search.retrieve", "search"),
-            "verify": ("falv.law.verify", "verify_text"),
-            "route": ("falv.domain.personal_info.channels", "route"),
-            "severity": ("falv.domain.personal_info.severity", "severity"),
-            "draft": ("falv.domain.personal_info.drafts", "render_draft"),
-            "kb_ingest": ("falv.kb.ingest", "ingest_files"),
-        }.items():
-            try:
-                _require(module, attr)
-                out[name] = True
-            except NotImplementedFeature:
-                out[name] = False
-        return out
-
-    def ask(self, question: str) -> dict:
-        check_question(question)
-        answer = _require("falv.answer.compose", "answer")
+    def ask(self, question: str) -> Answer:
+        limits.check_question(question)
         with self.lock:
-            self._fresh()
-            return answer(question, self).to_dict()
+            return self.context().composer.answer(question)
 
-    def search(self, query: str, top: int = 10, law: str | None = None) -> list[dict]:
-        check_question(query, "检索词")
-        if not 1 <= int(top) <= MAX_TOP:
-            raise InputError(f"top 应在 1 到 {MAX_TOP} 之间：{top}")
-        search = _require("falv.search.retrieve", "search")
+    def search(self, query: str, top: int = 10, law: str | None = None) -> SearchResult:
+        limits.check_question(query)
+        if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= limits.MAX_TOP:
+            raise InputError(f"top 应在 1 到 {limits.MAX_TOP} 之间：{top}")
+        if law is not None:
+            limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
-            self._fresh()
-            return [h.to_dict() for h in search(self.store, query, top=int(top), law=law or None)]
+            return SearchResult(query, self.context().searcher.search(query, top=top, law=law or None))
 
-    def article(self, law: str, article: str) -> dict:
-        """The stored article (same lookup as `falv article`), with whether its law is current."""
+    def article(self, law: str, article: str) -> ArticleResult:
+        """The stored article (exact title or alias), with whether its law is current."""
         with self.lock:
-            self._fresh()
-            art = lookup_article(self.store, law, article)
-            out = art.to_dict()
-            out["current"] = self.store.is_current(art.law)
-            return out
+            ctx = self.context()
+            art = lookup_article(ctx.store, law, article, ctx.resolver)
+            return ArticleResult(art, ctx.store.is_current(art.law))
 
-    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> list[dict]:
-        return self.verify_report(text, quotes, as_of)["citations"]
-
-    def verify_report(self, text: str, quotes: bool = False, as_of: str | None = None) -> dict:
-        """{citations, count, passed}: `passed` is the library's rule (CheckedCitation.passed),
-        the one `falv verify` exits by."""
-        if not isinstance(text, str) or not text.strip():
+    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> VerifyResult:
+        limits.check_length(text, "文本", limits.MAX_TEXT_CHARS)  # NUL allowed: any document
+        if not text.strip():
             raise InputError("没有可核验的文本")
-        if len(text) > MAX_TEXT_CHARS:
-            raise InputError(f"文本过长：{len(text)} 字（上限 {MAX_TEXT_CHARS} 字）")
-        verify_text = _require("falv.law.verify", "verify_text")
         with self.lock:
-            self._fresh()
-            checked = verify_text(self.store, text, quotes=quotes, as_of=as_of)
-        return {"citations": [c.to_dict() for c in checked], "count": len(checked),
-                "passed": all(c.passed for c in checked)}
+            return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
 
     def route(self, question: str | None = None, scenario: str | None = None) -> dict:
-        if question is not None and not scenario:
-            check_question(question)
-        route = _require("falv.domain.personal_info.channels", "route")
+        if scenario is not None:
+            limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
+        elif question is not None:
+            limits.check_question(question)
+        else:
+            raise InputError("请给出问题或场景")
         with self.lock:
-            self._fresh()
-            return route(question, scenario, self.store)
+            return route(question, scenario, self.context().store)
 
     def scenarios(self) -> list[dict]:
-        return _require("falv.domain.personal_info.channels", "list_scenarios")()
+        return list_scenarios()
 
     def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
-        severity = _require("falv.domain.personal_info.severity", "severity")
         with self.lock:
-            self._fresh()
-            return severity(counts or {}, gains, self.store, **flags)
+            return severity(counts or {}, gains, self.context().store, **flags)
 
     def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
-        render_draft = _require("falv.domain.personal_info.drafts", "render_draft")
         with self.lock:
-            self._fresh()
-            return render_draft(kind, fill or {}, self.store, fmt)
+            return render_draft(kind, fill or {}, self.context().store, fmt)
 
     def draft_kinds(self) -> list[dict]:
-        return _require("falv.domain.personal_info.drafts", "draft_kinds")()
+        return draft_kinds()
 
-    # -- writing (the API guards these with FALV_ADMIN_TOKEN) -----------------------------------
+    # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> dict:
         """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
-        import_files = _require("falv.law.importer", "import_files")
         with self.lock, _as_files(files) as paths:
-            self._fresh()
-            report = import_files(self.store, paths, dry_run=dry_run)
-            self._after_write()
-            return report.to_dict()
+            return import_files(self.context().store, paths, dry_run=dry_run).to_dict()
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
-        ingest_files = _require("falv.kb.ingest", "ingest_files")
         with self.lock, _as_files(files) as paths:
-            self._fresh()
             # provenance records the uploaded names, not the temporary paths
-            report = ingest_files(self.store, paths,
-                                  names=[Path(n or p.name).name for (n, _), p in zip(files, paths)])
-            self._after_write()
-            return report.to_dict()
+            return ingest_files(self.context().store, paths,
+                                names=[Path(n or p.name).name for (n, _), p in zip(files, paths)]
+                                ).to_dict()
 
 
 class _as_files:
@@ -242,8 +231,8 @@ class _as_files:
     def __init__(self, files: list[tuple[str, str]]):
         if not files:
             raise InputError("没有要导入的文件")
-        if len(files) > MAX_FILES:
-            raise InputError(f"一次最多导入 {MAX_FILES} 个文件")
+        if len(files) > limits.MAX_FILES:
+            raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
         self.files = files
 
     def __enter__(self) -> list[Path]:

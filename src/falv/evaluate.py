@@ -19,8 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .answer.compose import Composer
 from .errors import InputError
 from .law.resolve import normalize_gold as resolve_gold
+from .search.retrieve import Searcher, searcher
 
 KEYS = ("recall@5", "recall@10", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
 
@@ -102,12 +104,11 @@ def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
     return out
 
 
-def _composer(store):
-    """The `ask` composer; None when it cannot start (basis metrics are then reported as null)."""
-    from .answer.compose import Composer
-
+def _composer(store, shared: Searcher):
+    """The `ask` composer, sharing the searcher (and so its dense stage, when asked for); None
+    when it cannot start (basis metrics are then reported as null)."""
     try:
-        return Composer(store)
+        return Composer(store, dense=shared.dense, searcher=shared)
     except Exception:  # a composer that cannot start is reported as missing, not as a crash
         return None
 
@@ -116,12 +117,10 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
         ) -> tuple[dict, list[ItemResult], dict]:
     """Metrics (exactly KEYS), per-item results and notes (skipped items, missing composer).
     `dense`: with the optional dense stage (default: FALV_DENSE)."""
-    from .search.retrieve import searcher
-
     items, skipped = read_items(store, path)
     s = searcher(store, dense)
     s.search("个人信息")  # warm-up: latency figures are for a loaded index
-    composer = _composer(store) if with_answers else None
+    composer = _composer(store, s) if with_answers else None
     results = []
     for item in items:
         t0 = time.perf_counter()

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import time
 
+from ..domain.personal_info import scenarios as scen
+from ..domain.personal_info.channels import channel_table
 from ..errors import InputError
-from ..law.models import ArticleRef, Citation
-from ..text import normalize, parse_article_no
+from ..law.currency import find_outdated
+from ..law.models import Ref, passes
+from ..law.verify import verify_ref
+from ..limits import check_question
+from ..search.retrieve import Searcher
+from ..text import fold_for_compare, normalize
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 
-MAX_QUESTION_CHARS = 2000
 SEARCH_TOP = 10
 # Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
 MAX_SEARCH_BASIS = 3
@@ -22,16 +27,9 @@ RELATIVE_SCORE_BAR = 0.8
 
 
 def validate_question(question) -> str:
-    if not isinstance(question, str):
-        raise InputError("问题必须是文本")
-    if "\x00" in question:
-        raise InputError("问题含有非文本字符（NUL）")
-    text = normalize(question)
-    if not text:
-        raise InputError("问题为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"问题过长：{len(text)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
-    return text
+    """The question checked (falv.limits, the one check) and normalised; checked again after
+    normalising, which may leave nothing (a question of control characters only)."""
+    return check_question(normalize(check_question(question)))
 
 
 class _Timer:
@@ -52,21 +50,20 @@ class _Timer:
 
 
 class Composer:
-    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use."""
+    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use,
+    unless the caller (the façade's context) hands in the ones it already holds."""
 
-    def __init__(self, store, dense: bool | None = None):
+    def __init__(self, store, dense: bool | None = None, searcher=None, kb: KbMatcher | None = None):
         self.store = store
         self.dense = dense  # None: FALV_DENSE decides (the optional dense search stage)
-        self._searcher = None
-        self._kb = None
+        self._searcher = searcher
+        self._kb = kb
 
     # -- the parts ----------------------------------------------------------------------------
 
     @property
     def searcher(self):
         if self._searcher is None:
-            from ..search.retrieve import Searcher
-
             self._searcher = Searcher(self.store, dense=self.dense)
         return self._searcher
 
@@ -82,8 +79,6 @@ class Composer:
         timer = _Timer()
         text = validate_question(question)
         ans = Answer(question=text, grounded=False)
-
-        from ..domain.personal_info import scenarios as scen
 
         hits = scen.detect(text)
         ans.scenarios = [h.to_dict() for h in hits]
@@ -114,7 +109,7 @@ class Composer:
         for h in self._basis_hits(search_hits, grounded_by_analysis=bool(ans.analysis)):
             key = (h.article.law.title, h.article.article_no)
             if key not in basis:
-                b = self._basis(*key, origin="search", score=h.score)
+                b = self._basis(*key, origin="search", score=None if h.direct else h.score)
                 if b is not None:
                     basis[key] = b
         ans.basis = list(basis.values())
@@ -134,16 +129,14 @@ class Composer:
         KB entries or rules ground the answer, also the best-ranked articles whose score is close
         to the best one (retrieval scores are not calibrated, so the bar is relative). Without
         analysis, ranked articles are only listed as 相关法条 — never presented as the answer."""
-        direct = [h for h in hits if _explicit(h)]
-        ranked = [h for h in hits if not _explicit(h)]
+        direct = [h for h in hits if h.direct]
+        ranked = [h for h in hits if not h.direct]
         if not grounded_by_analysis or not ranked:
             return direct
         bar = RELATIVE_SCORE_BAR * ranked[0].score
         return direct + [h for h in ranked[:MAX_SEARCH_BASIS] if h.score >= bar]
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
-        from ..law.verify import verify
-
         versions = self.store.laws_by_title(law)
         art = None
         for v in versions:
@@ -151,12 +144,9 @@ class Composer:
             if art is not None:
                 break
         try:
-            num, suffix = parse_article_no(article)
-            ref = ArticleRef(num, suffix)
-        except InputError:
+            verdict = verify_ref(self.store, Ref(law, article))
+        except InputError:  # not an article number
             return None
-        cit = Citation(law_text=law, ref=ref, span=(0, 0), raw=f"《{law}》{article}")
-        verdict = verify(self.store, cit)
         return BasisArticle(
             law=law, article=article, text=art.text if art else "",
             status=art.law.status if art else "未收录", verdict=verdict.kind.value,
@@ -165,14 +155,15 @@ class Composer:
             chapter=art.chapter if art else None)
 
     def _related(self, hit) -> BasisArticle:
+        """A ranked article listed as 相关法条, with the verifier's verdict like any basis."""
         a = hit.article
+        verdict = verify_ref(self.store, Ref(a.law.title, a.article_no))
         return BasisArticle(law=a.law.title, article=a.article_no, text=a.text, status=a.law.status,
-                            verdict="ok" if self.store.is_current(a.law) else "unverifiable",
-                            origin="search", score=round(hit.score, 4), chapter=a.chapter)
+                            verdict=verdict.kind.value, detail=verdict.detail,
+                            replacement=verdict.replacement, origin="search",
+                            score=round(hit.score, 4), chapter=a.chapter)
 
     def _notes(self, text: str, kb_matches, ans: Answer) -> list[Note]:
-        from ..law.currency import find_outdated
-
         notes: list[Note] = []
         seen: set[str] = set()
         sources = [text] + [p.text for p in ans.analysis]
@@ -187,7 +178,7 @@ class Composer:
                                   text=f"原文所称“{hit.text}”已不再适用{since}：现为{entry.replacement}。{entry.note}".rstrip(),
                                   term=entry.term, replacement=entry.replacement))
         for b in ans.basis:
-            if b.verdict in ("repealed", "superseded_version", "unverifiable", "mismatch"):
+            if not passes(b.verdict):
                 where = f"《{b.law}》{b.article}"
                 text = b.detail if b.detail.startswith(f"《{b.law}》") else f"{where}：{b.detail}"
                 notes.append(Note(kind="verification", text=text.rstrip("："),
@@ -197,13 +188,7 @@ class Composer:
         return notes
 
 
-def _explicit(hit) -> bool:
-    return "direct" in (getattr(hit, "reasons", None) or ())
-
-
 def _rule_points(steps) -> list[AnalysisPoint]:
-    from ..domain.personal_info.channels import channel_table
-
     table = channel_table()
     points = []
     for s in steps:
@@ -224,8 +209,6 @@ def _card(channel) -> dict:
 
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
     """Identical points (after normalisation) appear once, keeping every provenance."""
-    from ..text import fold_for_compare
-
     out: dict[str, AnalysisPoint] = {}
     for p in points:
         key = fold_for_compare(p.text)
@@ -237,12 +220,3 @@ def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
             out[key] = p
     return list(out.values())
 
-
-def answer(question: str, engine) -> Answer:
-    """Entry point for the API/MCP façade: `engine.store` is the StatuteStore; the Composer is
-    cached on the engine so indexes load once per process."""
-    composer = getattr(engine, "_composer", None)
-    if composer is None or composer.store is not engine.store:
-        composer = Composer(engine.store)
-        engine._composer = composer
-    return composer.answer(question)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import typer
 
-from ..cli import app
-from ..errors import InputError, NotFoundError
+from ..errors import InputError
 from ..law.verdicts import label
-from .common import emit_json, store
+from ..limits import MAX_TEXT_BYTES
+from .common import emit_json, engine
 
-# Input cap of `falv verify` (docs/errors.md): 10 MiB verifies in seconds; past it, a clear error
-# instead of unbounded time and memory. At most cap + 1 bytes are ever read (stdin too).
-MAX_INPUT_BYTES = 10 * 1024 * 1024
+# Input cap of `falv verify` (falv.limits, docs/errors.md): 10 MiB verifies in seconds; past it,
+# a clear error instead of unbounded time and memory. At most cap + 1 bytes are read (stdin too).
+MAX_INPUT_BYTES = MAX_TEXT_BYTES
 
 
 def read_input(path: str) -> str:
@@ -40,24 +40,21 @@ def read_input(path: str) -> str:
     return text
 
 
-@app.command("verify")
 def verify_cmd(
     file: str = typer.Argument(..., help="要核验的文本文件，- 表示标准输入"),
-    as_json: bool = typer.Option(False, "--json", help="JSON 输出（每条引用一个对象）"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出：{citations, count, passed}"),
     no_quotes: bool = typer.Option(False, "--no-quotes", help="不核对引文，只核对条文是否存在、有效"),
     as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
 ) -> None:
     """核验文本中的每一处法条引用：存在、有效、引文一致；失败时退出码为 1。"""
-    from ..law.verify import verify_text
-
     text = read_input(file)
-    checked = verify_text(store(), text, quotes=not no_quotes, as_of=as_of)
+    result = engine().verify(text, quotes=not no_quotes, as_of=as_of)
     if as_json:
-        emit_json([c.to_dict() for c in checked])
+        emit_json(result.to_dict())
     else:
-        if not checked:
+        if not result.citations:
             typer.echo("未发现法条引用")
-        for c in checked:
+        for c in result.citations:
             d = c.to_dict()
             line = f"{d['law']}\t{d['article'] or '（整部）'}\t{label(d['verdict'])}"
             extra = f"→ {d['replacement']}" if d["replacement"] else d["detail"]
@@ -66,23 +63,21 @@ def verify_cmd(
                 typer.echo(f"\t差异：{d['diff']}")
             for note in d["notes"]:
                 typer.echo(f"\t注：{note}")
-    if any(not c.passed for c in checked):
+    if not result.passed:
         raise typer.Exit(1)
 
 
-@app.command("article")
 def article_cmd(
     law: str = typer.Argument(..., help="法规名称或简称，如 民法典、个保法、两高解释"),
     article: str = typer.Argument(..., help="条号，如 1038、第一千零三十八条、第二百五十三条之一"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """显示一条法条：法规、章节、时效性、日期和原文。"""
-    from ..engine import lookup_article  # the same lookup as GET /articles and MCP get_article
-
-    art = lookup_article(store(), law, article)
+    result = engine().article(law, article)
     if as_json:
-        emit_json(art.to_dict())
+        emit_json(result.to_dict())
         return
+    art = result.article
     law_ = art.law
     typer.echo(f"《{law_.title}》{art.article_no}")
     where = " ".join(x for x in (art.chapter, art.section) if x)
@@ -95,3 +90,9 @@ def article_cmd(
     typer.echo(f"{law_.doc_type} · {status}" + (f" · {dates}" if dates else ""))
     typer.echo("")
     typer.echo(art.text)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("verify")(verify_cmd)
+    app.command("article")(article_cmd)

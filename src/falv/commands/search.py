@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from ..cli import app
-from .common import emit_json, store
+from ..evaluate import run
+from ..limits import MAX_TOP
+from .common import emit_json, engine, store
 
 
-@app.command("search")
 def search_cmd(
     question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
-    top: int = typer.Option(10, "--top", min=1, max=100, help="返回条数"),
+    top: int = typer.Option(10, "--top", min=1, max=MAX_TOP, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
-    from ..search.retrieve import search
-
-    hits = search(store(), question, top=top, law=law, dense=dense or None)
+    result = engine(dense or None).search(question, top=top, law=law)
     if as_json:
-        emit_json([h.to_dict() for h in hits])
+        emit_json(result.to_dict())
         return
+    hits = result.hits
     if not hits:
         typer.echo("未找到相关法条。")
         return
@@ -35,7 +33,6 @@ def search_cmd(
         typer.echo(f"   {a.text}")
 
 
-@app.command("eval")
 def eval_cmd(
     file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
     as_json: bool = typer.Option(False, "--json", help="只输出一个 JSON 对象（固定字段）"),
@@ -45,10 +42,6 @@ def eval_cmd(
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
-    from ..evaluate import run
-
-    if dense:  # the ask composer searches too: the whole process uses the dense stage
-        os.environ["FALV_DENSE"] = "1"
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
     if as_json:
@@ -74,3 +67,9 @@ def eval_cmd(
                f"{notes['unresolved_gold']} 条计为未命中）")
     if not notes["composer"]:
         typer.echo(f"（{notes['basis_note']}）")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("search")(search_cmd)
+    app.command("eval")(eval_cmd)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from ..cli import statutes_app
+from ..law.importer import import_files, remove_law
 from .common import emit_json, store
 
+HELP = "法规库：导入与列出法规"
 
-@statutes_app.command("list")
+
 def list_laws(
     doc_type: str = typer.Option(None, "--type", help="只列出该类别（法律、司法解释、行政法规…）"),
     imported: bool = typer.Option(False, "--imported", help="只列出导入的法规"),
@@ -32,15 +33,12 @@ _ACTIONS = {"added": "新增", "replaced": "已更新", "unchanged": "unchanged�
 _DRY_ACTIONS = {"added": "将新增", "replaced": "将更新", "unchanged": "unchanged（未变化）"}
 
 
-@statutes_app.command("import")
 def import_cmd(
     files: list[str] = typer.Argument(..., help="LawRefBook 式 Markdown（.md）或 JSONL（.jsonl）文件"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入法规文件。整批文件为一个事务：任一文件有误则全部不写入。"""
-    from ..law.importer import import_files
-
     report = import_files(None, files, dry_run=dry_run)
     if as_json:
         emit_json(report.to_dict())
@@ -57,13 +55,19 @@ def import_cmd(
         typer.echo("（--dry-run：未写入任何内容）")
 
 
-@statutes_app.command("remove")
 def remove_cmd(
     title: str = typer.Argument(..., help="导入法规的标准标题"),
     version: str = typer.Option(None, "--version", help="只删除该版本（默认删除全部导入版本）"),
 ) -> None:
     """删除导入的法规（基础库中的法规不能删除）。"""
-    from ..law.importer import remove_law
-
     ids = remove_law(None, title, version)
     typer.echo(f"已删除 {len(ids)} 个版本：{title}")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the `falv statutes …` group to the `falv` app (falv.cli)."""
+    statutes_app = typer.Typer(no_args_is_help=True, help=HELP)
+    statutes_app.command("list")(list_laws)
+    statutes_app.command("import")(import_cmd)
+    statutes_app.command("remove")(remove_cmd)
+    app.add_typer(statutes_app, name="statutes")

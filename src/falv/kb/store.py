@@ -24,6 +24,7 @@ a point whose normalised text equals an existing point is stored once, with one 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -32,8 +33,12 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
+from .. import db
 from ..errors import ImportRejected, NotFoundError
-from ..text import fold_for_compare, normalize
+from ..law.importer import canonical_title, infer_doc_type
+from ..law.models import IN_FORCE, passes
+from ..law.verdicts import label
+from ..text import fold_for_compare, normalize, parse_article_no
 
 SIMILARITY = 0.8
 _TRAILING = re.compile(r"[?!.。？！\s]+$")
@@ -236,11 +241,7 @@ class KbWriter:
     def _quoted_article(self, cit: dict, file: str, e, report: dict) -> str:
         """Keep the source's quoted text as a 'quoted by source' article (laws.source='quoted'):
         `falv article` can show it, marked unverified, until the official text is imported."""
-        import hashlib
 
-        from ..law.importer import canonical_title, infer_doc_type
-        from ..law.models import IN_FORCE
-        from ..text import parse_article_no
 
         c = self.conn
         # the importer's spelling of the title, so that an import of the official text later
@@ -294,11 +295,10 @@ class Citation:
 
     @property
     def passed(self) -> bool:
-        return self.verdict in ("ok", "partial_quote")
+        return passes(self.verdict)
 
     @property
     def badge(self) -> str:
-        from ..law.verdicts import label
 
         return label(self.verdict, "mark")
 
@@ -530,7 +530,6 @@ class KnowledgeBase:
     def import_jsonl(self, text: str, name: str) -> dict:
         """Load an export into an EMPTY knowledge base, ids and verdicts exactly as exported.
         Malformed input → ImportRejected at file:line, nothing written."""
-        from .. import db
 
         records = _parse_export(text, name)
         if self.count():

@@ -39,16 +39,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .. import db
+from .. import db, limits
 from ..errors import ImportRejected, InputError, NotFoundError
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
 from .models import IN_FORCE
 
-# Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
-MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_LINE_CHARS = 200_000
-MAX_ARTICLES = 20_000
+# Resource limits (falv.limits): a statute file is at most a few hundred KB; these bound time
+# and memory. Bound to names here so that a test may lower one for this module.
+MAX_FILE_BYTES = limits.MAX_STATUTE_FILE_BYTES
+MAX_LINE_CHARS = limits.MAX_LINE_CHARS
+MAX_ARTICLES = limits.MAX_ARTICLES
 
 _HEADER_FIELDS = ("title", "doc_type", "status", "issuing_body", "document_number", "publish_date",
                   "effective_date", "version", "article_count", "notes", "note",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import marshal
 import os
 import shutil
@@ -142,9 +143,7 @@ def load_or_build(store) -> Index:
 
 
 def load(path: Path) -> Index:
-    import logging
-
-    import bm25s
+    import bm25s  # heavy: only when an index is loaded or built
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     retriever = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)

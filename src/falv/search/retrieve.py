@@ -28,11 +28,12 @@ from ..errors import InputError
 from ..law.find import extract
 from ..law.models import Article
 from ..law.resolve import resolver_for
+from ..limits import check_question
 from ..text import format_article_no, normalize
+from . import dense as dense_mod
 from . import index as index_mod
 
 RECALL_K = 100  # BM25 candidates that are re-ranked
-MAX_QUERY_CHARS = 2000
 
 # Re-ranking weights (score = bm25/max + W_COVER·coverage + W_PHRASE·phrase + W_LAW·law named).
 W_COVER = 0.5
@@ -74,8 +75,9 @@ _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 @dataclass(frozen=True)
 class Hit:
     article: Article
-    score: float
+    score: float  # relevance of a ranked hit; 0.0 for a direct one (cited, not ranked)
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    direct: bool = False  # cited explicitly in the question: looked up and listed first
 
     def to_dict(self) -> dict:
         a = self.article
@@ -89,6 +91,7 @@ class Hit:
             "chapter": a.chapter,
             "doc_type": a.law.doc_type,
             "reasons": list(self.reasons),
+            "direct": self.direct,
         }
 
 
@@ -123,8 +126,6 @@ class Searcher:
         self.fusion = DENSE_FUSION
         self._dense = self._encoder = None
         if self.dense:  # optional extra: loaded only when asked for
-            from . import dense as dense_mod
-
             self._encoder = dense_mod.model()
             titles = {lid: law.title for lid, law in self._laws.items()}
             self._dense = dense_mod.load_or_build(self.index.path,
@@ -144,7 +145,7 @@ class Searcher:
                 continue
             if doc not in seen:
                 seen.add(doc)
-                hits.append(self._hit(doc, 1000.0 - len(hits), ("direct",)))
+                hits.append(self._hit(doc, 0.0, ("direct",), direct=True))
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
         rest = _blank(question, spans)
         ranked = self._ranked(rest, law_title) if rest.strip() else []
@@ -348,9 +349,9 @@ class Searcher:
         return index_mod.join_fields(law.title, docs.chapters[doc], docs.sections[doc],
                                      self._texts[doc])
 
-    def _hit(self, doc: int, score: float, reasons: tuple) -> Hit:
+    def _hit(self, doc: int, score: float, reasons: tuple, direct: bool = False) -> Hit:
         docs = self.index.docs
-        return Hit(docs.article(doc, self._laws[docs.law_ids[doc]]), score, reasons)
+        return Hit(docs.article(doc, self._laws[docs.law_ids[doc]]), score, reasons, direct)
 
 
 def dense_enabled(dense: bool | None = None) -> bool:
@@ -361,11 +362,7 @@ def dense_enabled(dense: bool | None = None) -> bool:
 
 
 def _check(query: str) -> str:
-    if not isinstance(query, str) or not query.strip():
-        raise InputError("问题为空", hint="请输入要检索的问题或法条")
-    if len(query) > MAX_QUERY_CHARS:
-        raise InputError(f"问题过长（{len(query)} 字，上限 {MAX_QUERY_CHARS} 字）")
-    return normalize(query)
+    return normalize(check_question(query))
 
 
 def _longest_shared(core: str, text: str) -> int:
@@ -387,10 +384,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _explicit_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
     """(canonical title, article number, span) for each explicit citation in the question, found
-    and resolved as `falv verify` does (aliases, 本法, ranges)."""
+    and resolved as `falv verify` does (aliases, 本法, ranges), recognising the same law names
+    (the store's titles, imported ones too, their short titles and aliases)."""
     resolver = resolver_for(store)
     out = []
-    for cit in extract(question):
+    for cit in extract(question, names=resolver.names()):
         if cit.ref is None:
             continue
         cit = resolver.resolve(cit)

@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS
+from ..limits import (MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_SCENARIO_CHARS,
+                      MAX_TEXT_CHARS)
 
 
 class _Out(BaseModel):
@@ -38,7 +39,8 @@ class VerifyIn(_In):
 
 class RouteIn(_In):
     question: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS)
-    scenario: str | None = Field(None, min_length=1, max_length=64, description="场景 id（GET /scenarios）")
+    scenario: str | None = Field(None, min_length=1, max_length=MAX_SCENARIO_CHARS,
+                                 description="场景 id（GET /scenarios）")
 
 
 class SeverityIn(_In):
@@ -59,7 +61,7 @@ class DraftIn(_In):
 
 
 class UploadFile_(_In):
-    name: str = Field(..., min_length=1, max_length=200, description="文件名（*.md、*.jsonl、*.txt）")
+    name: str = Field(..., min_length=1, max_length=MAX_NAME_CHARS, description="文件名（*.md、*.jsonl、*.txt）")
     content: str = Field(..., description="UTF-8 文本")
 
 
@@ -86,7 +88,6 @@ class HealthOut(_Out):
     status: str
     laws: int
     imported: int
-    features: dict[str, bool]
 
 
 class ArticleOut(_Out):
