@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
+from ..law.models import QUOTED
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
 from .common import emit_json, engine
@@ -86,7 +87,7 @@ def article_cmd(
     dates = "，".join(x for x in (f"公布 {law_.publish_date}" if law_.publish_date else "",
                                  f"施行 {law_.effective_date}" if law_.effective_date else "",
                                  f"版本 {law_.version}" if law_.version else "") if x)
-    status = "问答来源引用 · 未经官方文本核验" if law_.source == "quoted" else law_.status
+    status = "问答来源引用 · 未经官方文本核验" if law_.source == QUOTED else law_.status
     typer.echo(f"{law_.doc_type} · {status}" + (f" · {dates}" if dates else ""))
     typer.echo("")
     typer.echo(art.text)

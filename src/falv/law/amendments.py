@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..text import cn_to_int, fold_for_compare, format_article_no
-from .models import Law
+from .models import QUOTED, Law
 
 _N = r"([零〇一二两三四五六七八九十百千0-9]+)"
 ADD = re.compile(rf"增加一条，?作为第{_N}条(?!之)")
@@ -200,7 +200,7 @@ def _version_renumberings(store, title: str) -> list[Renumbering]:
     new_articles = store.articles(current.law_id)
     out = []
     for old in versions[1:]:
-        if old.source == "quoted":
+        if old.source == QUOTED:
             continue
         mapping = pair_versions(store.articles(old.law_id), new_articles)
         label = f"{old.version or old.publish_date or '旧'}版本"

@@ -18,6 +18,7 @@ AMENDED = "已被修改"
 REPEALED = "已废止"
 HISTORICAL = "历史版本"
 STATUSES = (IN_FORCE, AMENDED, REPEALED, HISTORICAL)
+QUOTED = "quoted"  # Law.source of a text quoted by a Q&A source (the KB's tables; unverified)
 
 DOC_TYPES = ("宪法", "法律", "司法解释", "行政法规", "部门规章", "决定", "立法解释", "修正案", "修改决定")
 
@@ -40,7 +41,7 @@ class Law:
 
     @property
     def in_force(self) -> bool:
-        return self.status in (IN_FORCE, AMENDED) and self.source != "quoted"
+        return self.status in (IN_FORCE, AMENDED) and self.source != QUOTED
 
 
 @dataclass(frozen=True)

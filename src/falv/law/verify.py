@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..text import fold_for_compare, parse_article_no
 from .find import extract
-from .models import (AMENDED, IN_FORCE, REPEALED, Article, ArticleRef, Citation, Ref, Verdict,
-                     VerdictKind)
+from .models import (AMENDED, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef, Citation, Ref,
+                     Verdict, VerdictKind)
 from .amendments import renumberings
 from .clauses import clause_text, missing_clause
 from .names import fold_name, repealed_law, repealed_tables, split_version, version_year
@@ -144,7 +144,7 @@ class Verifier:
         law = self.resolver.law_for(title, written)
         if law.status == REPEALED:
             return self._repealed(citation, title, None)
-        if law.source == "quoted":
+        if law.source == QUOTED:
             return Verdict(VerdictKind.UNVERIFIABLE, title, _art(citation),
                            f"《{title}》仅有问答来源引用的文本，未经官方文本核验")
         current = self.store.is_current(law)

@@ -23,6 +23,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -104,6 +105,31 @@ class Index:
     docs: Docs
     analyzer: Analyzer
     meta: dict
+
+    # bm25s keeps its weights as a CSC-like matrix (data, indices, indptr) and its vocabulary as
+    # a dict; these two methods are the only place that reads them (bm25s has no public API for
+    # one term's postings, which the weighted query and the law score need).
+    @cached_property
+    def _matrix(self) -> tuple:
+        scores = self.retriever.scores
+        return scores["data"], scores["indices"], scores["indptr"], self.retriever.vocab_dict
+
+    def postings(self, term: str):
+        """(document ids, BM25 weights) of the documents that hold the term; None when the index
+        does not know it or no document holds it."""
+        data, indices, indptr, vocab = self._matrix
+        tid = vocab.get(term)
+        if tid is None:
+            return None
+        start, end = indptr[tid], indptr[tid + 1]
+        if start == end:
+            return None
+        return indices[start:end], data[start:end]
+
+    def df(self, term: str) -> int:
+        """How many documents hold the term."""
+        found = self.postings(term)
+        return 0 if found is None else len(found[0])
 
 
 def index_path(store) -> Path:

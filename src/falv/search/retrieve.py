@@ -33,19 +33,29 @@ from ..text import format_article_no, normalize
 from . import dense as dense_mod
 from . import index as index_mod
 
-RECALL_K = 100  # BM25 candidates that are re-ranked
 
-# Re-ranking weights (score = bm25/max + W_COVER·coverage + W_PHRASE·phrase + W_LAW·law named).
-W_COVER = 0.5
-W_PHRASE = 0.35
-W_LAW = 0.3
-PHRASE_MIN, PHRASE_CAP = 2, 8
-IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
-IDF_COVER = False  # coverage counts rare terms more than common ones
-W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: sum of the 2nd and 3rd best candidates of a chapter
-# law score: each law scored as one document over the whole question (BM25-like, a term's "tf" being
-# the number of the law's articles that hold it, saturated by LAW_K), scaled to the best law
-W_LAW_SCORE, LAW_K = 0.2, 1.0
+@dataclass(frozen=True)
+class RankConfig:
+    """The ranking's knobs in one place (values chosen on the eval sets, BENCHMARKS.md).
+
+    score = bm25/max + cover·coverage + phrase·(longest shared phrase) + law·(law named) +
+    law_score·(the law as a whole) + chapter·(chapter vote)."""
+
+    recall_k: int = 100  # BM25 candidates that are re-ranked
+    cover: float = 0.5
+    phrase: float = 0.35
+    phrase_min: int = 2
+    phrase_cap: int = 8
+    law: float = 0.3
+    chapter: float = 0.15  # chapter vote: sum of the 2nd … chapter_top-th best candidates of a chapter
+    chapter_top: int = 3
+    # law score: each law scored as one document over the whole question (BM25-like, a term's "tf"
+    # being the number of the law's articles that hold it, saturated by law_k), scaled to the best
+    law_score: float = 0.2
+    law_k: float = 1.0
+
+
+RANK = RankConfig()
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,7 @@ class Searcher:
         self.content_hash = self.index.path.name
         docs = self.index.docs
         self._n = len(docs)
-        scores = self.index.retriever.scores
-        self._data, self._indices, self._indptr = scores["data"], scores["indices"], scores["indptr"]
-        self._vocab = self.index.retriever.vocab_dict
+        self.rank = RANK
         # law id per document as small integers, for filters and law-name boosts
         law_ids = sorted(set(docs.law_ids))
         self._law_ids = law_ids
@@ -215,23 +223,14 @@ class Searcher:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
         terms = self.index.analyzer.query_terms(question)
         scores = np.zeros(self._n, dtype=np.float32)
-        data, indices, indptr, vocab = self._data, self._indices, self._indptr, self._vocab
         known: dict[str, float] = {}
         for term, weight in terms.items():
-            tid = vocab.get(term)
-            if tid is None:
+            found = self.index.postings(term)
+            if found is None:
                 continue
-            start, end = indptr[tid], indptr[tid + 1]
-            if start == end:
-                continue
-            df = int(end - start)
-            idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
-            known[term] = weight * (idf if IDF_COVER else 1.0)
-            if IDF_CAP and idf > IDF_CAP:
-                # a question word that almost no statute uses is far more often everyday filler
-                # (五千块, 网上) than the key to the answer: cap its pull
-                weight *= IDF_CAP / idf
-            scores[indices[start:end]] += weight * data[start:end]
+            docs, weights = found
+            known[term] = weight
+            scores[docs] += weight * weights
         return scores, known
 
     def _law_scores(self, terms: dict[str, float]) -> np.ndarray | None:
@@ -240,28 +239,26 @@ class Searcher:
         A colloquial question usually belongs to one law (劳动合同法, 消费者权益保护法, 民法典);
         an article of a law that covers many of the question's words elsewhere too is more likely
         the answer than a stray match in an unrelated law (海商法 租船合同 for 租房)."""
-        if not W_LAW_SCORE:
+        if not self.rank.law_score:
             return None
         n_laws = len(self._law_ids)
         total = np.zeros(n_laws, dtype=np.float64)
-        data_indices, indptr, vocab = self._indices, self._indptr, self._vocab
         for term, weight in terms.items():
-            tid = vocab.get(term)
-            if tid is None:
+            found = self.index.postings(term)
+            if found is None:
                 continue
-            start, end = indptr[tid], indptr[tid + 1]
-            df = int(end - start)
-            if not df:
-                continue
+            docs = found[0]
+            df = len(docs)
             idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
-            held = np.bincount(self._doc_law[data_indices[start:end]], minlength=n_laws)
-            total += weight * idf * held / (held + LAW_K)
+            held = np.bincount(self._doc_law[docs], minlength=n_laws)
+            total += weight * idf * held / (held + self.rank.law_k)
         best = total.max()
         return total / best if best > 0 else None
 
     def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float],
                 law_scores: np.ndarray | None = None) -> list[tuple[int, float, tuple]]:
-        k = min(RECALL_K, self._n)
+        rank = self.rank
+        k = min(rank.recall_k, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
         cand = cand[scores[cand] > 0]
         if cand.size == 0:
@@ -277,19 +274,19 @@ class Searcher:
         for doc in cand.tolist():
             text = self._doc_text(doc)
             cover = sum(w for t, w in cover_terms.items() if t in text) / cover_total
-            phrase = _longest_shared(core, text)
-            score = float(scores[doc]) / top_score + W_COVER * cover
+            phrase = _longest_shared(core, text, rank.phrase_cap)
+            score = float(scores[doc]) / top_score + rank.cover * cover
             if law_scores is not None:
-                score += W_LAW_SCORE * float(law_scores[self._doc_law[doc]])
+                score += rank.law_score * float(law_scores[self._doc_law[doc]])
             reasons = ["bm25"]
-            if phrase >= PHRASE_MIN:
-                score += W_PHRASE * min(phrase, PHRASE_CAP) / PHRASE_CAP
+            if phrase >= rank.phrase_min:
+                score += rank.phrase * min(phrase, rank.phrase_cap) / rank.phrase_cap
                 reasons.append(f"phrase:{phrase}")
             if named and self._law_title(doc) in named:
-                score += W_LAW
+                score += rank.law
                 reasons.append("law_named")
             out.append((doc, score, tuple(reasons)))
-        if W_CHAPTER:
+        if rank.chapter:
             out = self._chapter_vote(out)
         out.sort(key=lambda x: -x[1])
         return out
@@ -301,12 +298,12 @@ class Searcher:
         groups: dict[tuple, list[float]] = {}
         for doc, score, _ in ranked:
             groups.setdefault((docs.law_ids[doc], docs.chapters[doc]), []).append(score)
-        votes = {g: sum(sorted(v, reverse=True)[1:CHAPTER_TOP]) for g, v in groups.items()}
+        votes = {g: sum(sorted(v, reverse=True)[1:self.rank.chapter_top]) for g, v in groups.items()}
         best = max(votes.values(), default=0.0) or 1.0
         out = []
         for doc, score, reasons in ranked:
             vote = votes[(docs.law_ids[doc], docs.chapters[doc])] / best
-            out.append((doc, score + W_CHAPTER * vote, reasons))
+            out.append((doc, score + self.rank.chapter * vote, reasons))
         return out
 
     def _direct(self, question: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -365,12 +362,12 @@ def _check(query: str) -> str:
     return normalize(check_question(query))
 
 
-def _longest_shared(core: str, text: str) -> int:
-    """Length of the longest substring of the question that occurs in the text (cap PHRASE_CAP)."""
+def _longest_shared(core: str, text: str, cap: int) -> int:
+    """Length of the longest substring of the question that occurs in the text (at most cap)."""
     best, n = 0, len(core)
     for i in range(n - best):
         j = i + best + 1
-        while j <= n and j - i <= PHRASE_CAP and core[i:j] in text:
+        while j <= n and j - i <= cap and core[i:j] in text:
             best = j - i
             j += 1
     return best
