@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..law.models import QUOTED
+from ..law.models import QUOTED, VerdictKind
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
 from .common import emit_json, engine
@@ -64,6 +64,9 @@ def verify_cmd(
                 typer.echo(f"\t差异：{d['diff']}")
             for note in d["notes"]:
                 typer.echo(f"\t注：{note}")
+        if any(c.verdict.kind is VerdictKind.UNVERIFIABLE and c.citation.law_text
+               for c in result.citations):
+            typer.echo("提示：法规库中没有的法规，可用 falv statutes import 导入其文本后再核验")
     if not result.passed:
         raise typer.Exit(1)
 

@@ -8,12 +8,25 @@ import typer
 
 from ..domain.personal_info.basis import NOT_IMPORTED
 from ..domain.personal_info.channels import NO_SCENARIO
-from ..domain.personal_info.drafts import parse_fill
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
 from ..law.models import passes
 from ..law.verdicts import label
 from .common import emit_json, engine
+
+
+def parse_fill(specs) -> dict[str, str]:
+    """['姓名=张三', …] → {'姓名': '张三'}; malformed entries are an InputError."""
+    fill: dict[str, str] = {}
+    for spec in specs or []:
+        if "=" not in spec:
+            raise InputError(f"--fill 格式不对：{spec!r}", hint="应为 字段=内容，例如 姓名=张三")
+        key, _, value = spec.partition("=")
+        key = key.strip()
+        if not key:
+            raise InputError(f"--fill 缺少字段名：{spec!r}")
+        fill[key] = value.strip()
+    return fill
 
 
 def _basis_line(q: dict) -> str:

@@ -216,7 +216,7 @@ class Verifier:
         near = self.resolver.nearest_titles(written) if not intended else []
         hint = f"；相近的法规：{'、'.join('《' + t + '》' for t in near)}" if near else ""
         return Verdict(VerdictKind.UNVERIFIABLE, intended or split_version(written)[0], _art(citation),
-                       f"法规库中没有{name}，无法核验（可用 falv statutes import 导入其文本）{hint}")
+                       f"法规库中没有{name}，无法核验（导入其文本后可核验）{hint}")
 
     def _nearest_articles(self, law_id: str, article_no: str) -> list[str]:
         numbers = [a.article_no for a in self.store.articles(law_id)]

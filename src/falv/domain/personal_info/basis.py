@@ -2,7 +2,7 @@
 
 Why here and not in the data files: statute text is data of the store. Our tables only name the
 article; this module looks it up at run time, says 未导入 when the instrument is not in the store
-(e.g. the 两高解释 before `falv statutes import`), and asks falv's verifier for a verdict.
+(e.g. the 两高解释 before it is imported), and asks falv's verifier for a verdict.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def quote(store, basis: Basis) -> dict:
     title = resolve_title(store, basis.law) if store is not None else None
     if title is None:
         out.update(status=NOT_IMPORTED, verdict=None,
-                   detail="法规库未收录该法规，请先 falv statutes import 导入后再核验原文")
+                   detail="法规库未收录该法规，导入其文本后可核验原文")
         return out
     out["law"] = title
     art = store.get_article(title, basis.article)
