@@ -44,8 +44,8 @@ def test_content_hash_ignores_quoted_texts_but_not_imports(store):
     a rebuild; an imported instrument must."""
     before = store.content_hash()
     with db.write_transaction(store.own) as conn:
-        conn.execute("INSERT INTO kb_quoted_laws (law_id, title, doc_type, status, source,"
-                     " content_hash) VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'quoted', 'h1')")
+        conn.execute("INSERT INTO kb_quoted_laws (law_id, title, doc_type, status, content_hash)"
+                     " VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'h1')")
     assert store.content_hash() == before
     with db.write_transaction(store.own) as conn:
         conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"

@@ -250,14 +250,14 @@ class KbWriter:
         where = f"{file} {e.marker}（第 {cit['line_start']}–{cit['line_end']} 行）"
         if c.execute("SELECT 1 FROM kb_quoted_laws WHERE law_id = ?", (law_id,)).fetchone() is None:
             c.execute(
-                "INSERT INTO kb_quoted_laws(law_id, title, doc_type, status, source, note,"
-                " source_file, content_hash) VALUES (?, ?, ?, ?, 'quoted', ?, ?, '')",
+                "INSERT INTO kb_quoted_laws(law_id, title, doc_type, status, note, source_file,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, '')",
                 (law_id, title, infer_doc_type(title) or "法律", IN_FORCE,
                  f"问答来源引用的文本，未经官方文本核验；首见于 {where}", file))
         number, suffix = parse_article_no(cit["article"])
         added = c.execute(
             "INSERT OR IGNORE INTO kb_quoted_articles(law_id, ordinal, article_no, number, suffix,"
-            " chapter, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " provenance, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (law_id, number * 1000 + suffix, cit["article"], number, suffix,
              f"问答来源引用：{where}", cit["quoted_text"])).rowcount
         if added:
@@ -499,8 +499,8 @@ class KnowledgeBase:
         for row in _rows(self.conn, "SELECT * FROM kb_sources ORDER BY id"):
             yield _dump({"type": "source", **row})
         for law in _rows(self.conn, "SELECT * FROM kb_quoted_laws ORDER BY law_id"):
-            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix, chapter,"
-                                    " section, text FROM kb_quoted_articles WHERE law_id = ?"
+            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix,"
+                                    " provenance, text FROM kb_quoted_articles WHERE law_id = ?"
                                     " ORDER BY ordinal, article_no", (law["law_id"],))
             yield _dump({"type": "quoted_law", **law})
         for entry in _rows(self.conn, "SELECT * FROM kb_entries ORDER BY id"):
@@ -616,8 +616,9 @@ def _insert_record(conn, rec: dict, counts: dict) -> None:
         _insert(conn, "kb_quoted_laws", rec, _columns(conn, "kb_quoted_laws"), "INSERT OR REPLACE")
         conn.execute("DELETE FROM kb_quoted_articles WHERE law_id = ?", (rec["law_id"],))
         for art in rec["articles"]:
-            _insert(conn, "kb_quoted_articles", {**art, "law_id": rec["law_id"]},
-                    _columns(conn, "kb_quoted_articles"))
+            # an export of an older version names the provenance `chapter`
+            art = {"provenance": art.get("chapter"), **art, "law_id": rec["law_id"]}
+            _insert(conn, "kb_quoted_articles", art, _columns(conn, "kb_quoted_articles"))
         counts["quoted_laws"] += 1
     else:
         _insert(conn, "kb_entries", rec, _columns(conn, "kb_entries"))

@@ -52,12 +52,15 @@ class StatuteStore:
                 note = "基础库将本法整体标为“已被修改”：其文本为最新修正后的综合文本，后续修正案另行收录"
             laws[law_id] = Law(law_id, title, doc_type or "法律", status, body, None, published,
                                effective, version, "base", note)
-        for table in ("laws", "kb_quoted_laws"):  # imported instruments; texts quoted by Q&A sources
-            for row in self.own.execute(
-                "SELECT law_id, title, doc_type, status, issuing_body, document_number, publish_date,"
-                f" effective_date, version, source, note FROM {table}"
-            ):
-                laws[row[0]] = Law(*row)
+        for row in self.own.execute(
+            "SELECT law_id, title, doc_type, status, issuing_body, document_number, publish_date,"
+            " effective_date, version, source, note FROM laws"
+        ):
+            laws[row[0]] = Law(*row)
+        # texts quoted by Q&A sources: the KB's own tables, a separate and unverified source
+        for law_id, title, doc_type, status, note in self.own.execute(
+                "SELECT law_id, title, doc_type, status, note FROM kb_quoted_laws"):
+            laws[law_id] = Law(law_id, title, doc_type, status, source=QUOTED, note=note)
         return laws
 
     def reload(self) -> None:
@@ -127,10 +130,10 @@ class StatuteStore:
                 result.append(Article(law, article_no, number, suffix, text or "", chapter, section,
                                       ordinal))
         else:
-            table = "kb_quoted_articles" if law.source == QUOTED else "articles"
-            rows = self.own.execute(
-                "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM"
-                f" {table} WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
+            sql = ("SELECT article_no, number, suffix, text, provenance, NULL, ordinal FROM"
+                   " kb_quoted_articles" if law.source == QUOTED else
+                   "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM articles")
+            rows = self.own.execute(sql + " WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
             result = [Article(law, no, num, suf, text, ch, sec, o)
                       for no, num, suf, text, ch, sec, o in rows]
         self._article_cache[law_id] = result
