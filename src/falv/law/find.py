@@ -19,12 +19,12 @@ from typing import Iterable
 
 from ..errors import FalvError, InputError
 from ..limits import MAX_CITATIONS, MAX_TEXT_CHARS, check_length
-from ..text import cn_to_int
+from ..text import ARABIC_NUMERAL, CN_NUMERAL, cn_to_int
 from .models import ArticleRef, Citation
 from .names import bare_names, base_titles, load_aliases, repealed_names
 
 HS = r"[ \t\u3000]*"  # horizontal space: citations never run across lines
-NUM = r"(?:[0-9０-９]{1,5}|[零〇一二两三四五六七八九十百千]{1,10})"
+NUM = rf"(?:{ARABIC_NUMERAL}{{1,5}}|{CN_NUMERAL}{{1,10}})"
 SUFFIX = r"(?:[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})"
 ARTICLE = (rf"第{HS}(?P<n>{NUM}){HS}[条條](?:{HS}之{HS}(?P<s>{SUFFIX}))?"
            rf"(?:{HS}第{HS}(?P<k>{NUM}){HS}款)?(?:{HS}第{HS}(?P<x>{NUM}){HS}[项項])?")

@@ -132,6 +132,7 @@ class SearchHitOut(_Out):
     law_id: str | None = None
     chapter: str | None = None
     reasons: list[str] = Field(default_factory=list)
+    direct: bool = Field(False, description="问题中明确引用的条文（直接查得，排在最前；score 为 0）")
 
 
 class SearchOut(_Out):
