@@ -21,7 +21,7 @@ from ..errors import FalvError, InputError
 from ..limits import MAX_CITATIONS, MAX_TEXT_CHARS, check_length
 from ..text import ARABIC_NUMERAL, CN_NUMERAL, cn_to_int
 from .models import ArticleRef, Citation
-from .names import bare_names, base_titles, load_aliases, repealed_names
+from .names import VERSION_REMARK, bare_names, base_titles, load_aliases, repealed_names
 
 HS = r"[ \t\u3000]*"  # horizontal space: citations never run across lines
 NUM = rf"(?:{ARABIC_NUMERAL}{{1,5}}|{CN_NUMERAL}{{1,10}})"
@@ -33,7 +33,7 @@ BRACKETED = r"《(?:[^《》\n]|《[^《》\n]{0,80}》){1,160}》|〈(?:[^〈�
 SELF = r"本(?:法|条例|规定|解释|决定|办法|细则)"
 SAME = r"(?:同法|该法|同条例|该条例|该解释|该规定|该决定)"
 # 版本说明 between a name and its article: 《网络安全法》（2016年）第四十条
-VERSION = r"[（(][^（）()\n]{1,20}[）)]"
+VERSION = VERSION_REMARK
 _VERSION_RE = re.compile(HS + VERSION)
 LIST_SEP = re.compile(rf"{HS}(?:、|，|,|和|及|以及|与|或者|或){HS}\Z")
 RANGE_SEP = re.compile(rf"{HS}(?:至|到|—|–|－|-|～|~|—{{2}}){HS}\Z")

@@ -20,7 +20,10 @@ from . import load_data
 
 PRC = "中华人民共和国"
 _FOLD_DROP = re.compile(r"[\s、·•《》〈〉<>\"“”]")
-_VERSION_TAIL = re.compile(r"[（(](?P<v>[^（）()]{1,20})[）)]$")
+# A version remark after a law name: 《网络安全法》（2016年）, 快递暂行条例(2019年修订). One rule for
+# find (which text may stand between a name and 第X条) and resolve (which version is meant).
+VERSION_REMARK = r"[（(][^（）()\n]{1,20}[）)]"
+_VERSION_TAIL = re.compile(VERSION_REMARK + "$")
 _YEAR = re.compile(r"(19|20)\d{2}")
 
 
@@ -35,8 +38,9 @@ def split_version(name: str) -> tuple[str, str | None]:
     """'网络安全法（2016年）' → ('网络安全法', '2016年'); a name without a remark → (name, None)."""
     name = (name or "").strip()
     m = _VERSION_TAIL.search(name)
-    if m and _YEAR.search(m.group("v")):
-        return name[:m.start()].strip(), m.group("v")
+    remark = m.group()[1:-1] if m else ""
+    if m and _YEAR.search(remark):
+        return name[:m.start()].strip(), remark
     return name, None
 
 
