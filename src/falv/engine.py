@@ -30,8 +30,8 @@ from .domain.personal_info.channels import list_scenarios, route
 from .domain.personal_info.drafts import draft_kinds, render_draft
 from .domain.personal_info.severity import severity
 from .errors import InputError, NotFoundError
-from .kb.ingest import ingest_files
-from .law.importer import import_files
+from .kb.ingest import IngestReport, ingest_files
+from .law.importer import ImportReport, import_files, remove_law
 from .law.models import Article
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
@@ -167,7 +167,7 @@ class Engine:
         limits.check_question(query)
         if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= limits.MAX_TOP:
             raise InputError(f"top 应在 1 到 {limits.MAX_TOP} 之间：{top}")
-        if law is not None:
+        if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
             return SearchResult(query, self.context().searcher.search(query, top=top, law=law or None))
@@ -212,17 +212,31 @@ class Engine:
 
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
-    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> dict:
-        """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
-        with self.lock, _as_files(files) as paths:
-            return import_files(self.context().store, paths, dry_run=dry_run).to_dict()
+    def import_files(self, paths, dry_run: bool = False) -> ImportReport:
+        """Statute files imported as one batch (one transaction; dry_run rolls it back)."""
+        with self.lock:
+            return import_files(self.context().store, paths, dry_run=dry_run)
 
-    def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
-        with self.lock, _as_files(files) as paths:
+    def remove_statute(self, title: str, version: str | None = None) -> list[str]:
+        """Imported versions of a law removed (all, or the one with this version label)."""
+        with self.lock:
+            return remove_law(self.context().store, title, version)
+
+    def ingest_files(self, paths, dry_run: bool = False, names=None) -> IngestReport:
+        """Q&A documents ingested into the knowledge base as one batch."""
+        with self.lock:
+            return ingest_files(self.context().store, paths, dry_run=dry_run, names=names)
+
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> ImportReport:
+        """files: uploaded (name, text) pairs, written to a private temp dir, imported as one batch."""
+        with _as_files(files) as paths:
+            return self.import_files(paths, dry_run=dry_run)
+
+    def kb_ingest(self, files: list[tuple[str, str]]) -> IngestReport:
+        with _as_files(files) as paths:
             # provenance records the uploaded names, not the temporary paths
-            return ingest_files(self.context().store, paths,
-                                names=[Path(n or p.name).name for (n, _), p in zip(files, paths)]
-                                ).to_dict()
+            return self.ingest_files(paths, names=[Path(n or p.name).name
+                                                   for (n, _), p in zip(files, paths)])
 
 
 class _as_files:

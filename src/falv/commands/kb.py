@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from ..errors import ImportRejected, InputError
-from ..kb.ingest import ingest_files, reverify
+from ..kb.ingest import reverify
 from ..kb.store import KnowledgeBase
 from ..law.verdicts import label
-from .common import emit_json, store
+from .common import emit_json, engine, store
 
 HELP = "问答知识库：导入、列出、查看、导出"
 
@@ -26,7 +26,7 @@ def ingest_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入问答文档：解析、核验引用、标注过时用语、合并重复问题。整批为一个事务。"""
-    report = ingest_files(store(), files, dry_run=dry_run)
+    report = engine().ingest_files(files, dry_run=dry_run)
     if as_json:
         emit_json(report.to_dict())
         return

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..law.importer import import_files, remove_law
-from .common import emit_json, store
+from .common import emit_json, engine, store
 
 HELP = "法规库：导入与列出法规"
 
@@ -39,7 +38,7 @@ def import_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入法规文件。整批文件为一个事务：任一文件有误则全部不写入。"""
-    report = import_files(None, files, dry_run=dry_run)
+    report = engine().import_files(files, dry_run=dry_run)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -60,7 +59,7 @@ def remove_cmd(
     version: str = typer.Option(None, "--version", help="只删除该版本（默认删除全部导入版本）"),
 ) -> None:
     """删除导入的法规（基础库中的法规不能删除）。"""
-    ids = remove_law(None, title, version)
+    ids = engine().remove_statute(title, version)
     typer.echo(f"已删除 {len(ids)} 个版本：{title}")
 
 

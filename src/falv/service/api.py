@@ -278,13 +278,14 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
               dependencies=[Depends(require_admin)])
     def statutes_import(body: m.ImportIn) -> dict:
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().import_statutes([(f.name, f.content) for f in body.files], dry_run=body.dry_run)
+        return eng().import_statutes([(f.name, f.content) for f in body.files],
+                                     dry_run=body.dry_run).to_dict()
 
     @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
     def kb_ingest(body: m.IngestIn) -> dict:
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().kb_ingest([(f.name, f.content) for f in body.files])
+        return eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()
 
     # -- the web page ------------------------------------------------------------------------------
 
