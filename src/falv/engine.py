@@ -187,12 +187,10 @@ class Engine:
             return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
 
     def route(self, question: str | None = None, scenario: str | None = None) -> dict:
-        if scenario is not None:
+        if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
             limits.check_question(question)
-        else:
-            raise InputError("请给出问题或场景")
         with self.lock:
             return route(question, scenario, self.context().store)
 
