@@ -137,7 +137,7 @@ def test_cli_search_dense(small_store, capsys):
     finally:
         common.store.cache_clear()
     assert exc.value.code == 0
-    hits = json.loads(capsys.readouterr().out)
+    hits = json.loads(capsys.readouterr().out)["hits"]
     assert len(hits) == 3 and all({"law", "article", "reasons"} <= set(h) for h in hits)
 
 
