@@ -18,7 +18,7 @@ import difflib
 import sqlite3
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -32,23 +32,35 @@ from .domain.personal_info.severity import severity
 from .errors import InputError, NotFoundError
 from .kb.ingest import IngestReport, ingest_files
 from .law.importer import ImportReport, import_files, remove_law
-from .law.models import Article
+from .law.models import FULL_TEXT, Article
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, verify_text
+from .search.index import is_law_kind
 from .search.retrieve import Hit, Searcher
 from .text import canonical_article_no
 
 
 # -- typed results (each serialises once, the same for every adapter) --------------------------
 
+GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
+LAWS_GROUP = "法律"
+
+
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    hits: list[Hit]
+    hits: list[Hit]  # the ranking of laws (and any instrument cited in the question)
+    groups: list[tuple[str, list[Hit]]] = field(default_factory=list)  # [(kind, hits)] of other kinds
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
+        """{query, hits}: the ranking (group 法律, or the kind of a cited instrument), then each
+        group's hits (group = its kind)."""
+        ranking = [dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
+                        else h.article.law.doc_type) for h in self.hits]
+        return {"query": self.query,
+                "hits": ranking + [dict(h.to_dict(), group=kind)
+                                   for kind, members in self.groups for h in members]}
 
 
 @dataclass(frozen=True)
@@ -101,9 +113,11 @@ class Context:
         return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
 
 
-def lookup_article(store, law: str, article: str, resolver: Resolver | None = None) -> Article:
-    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
-    of the version the name points to; NotFoundError with the nearest titles/articles otherwise."""
+def lookup_article(store, law: str, article: str, version: str | None = None,
+                   resolver: Resolver | None = None) -> Article:
+    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling, or 全文) → the stored
+    Article of the version the name (or `version`) points to; NotFoundError with the nearest
+    titles/articles/versions otherwise."""
     limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
     limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
     res = resolver or resolver_for(store)
@@ -112,8 +126,13 @@ def lookup_article(store, law: str, article: str, resolver: Resolver | None = No
         near = res.nearest_titles(law, n=5)
         raise NotFoundError(f"法规库中没有《{law}》",
                             hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = canonical_article_no(article)
+    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
     found = res.law_for(title, law)
+    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
+        found = store.law_version(title, version)
+        if found is None:
+            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
+            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
     art = store.article(found.law_id, article_no)
     if art is None:
         numbers = [a.article_no for a in store.articles(found.law_id)]
@@ -170,13 +189,19 @@ class Engine:
         if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
-            return SearchResult(query, self.context().searcher.search(query, top=top, law=law or None))
+            searcher = self.context().searcher
+            hits = searcher.search(query, top=top, law=law or None)
+            groups = [] if law else searcher.groups(query, per_group=GROUP_TOP)
+            return SearchResult(query, hits, groups)
 
-    def article(self, law: str, article: str) -> ArticleResult:
-        """The stored article (exact title or alias), with whether its law is current."""
+    def article(self, law: str, article: str, version: str | None = None) -> ArticleResult:
+        """The stored article (exact title or alias; `version`: another stored version), with
+        whether its law is current."""
+        if version is not None:
+            limits.check_text(version, "版本", limits.MAX_ARTICLE_CHARS)
         with self.lock:
             ctx = self.context()
-            art = lookup_article(ctx.store, law, article, ctx.resolver)
+            art = lookup_article(ctx.store, law, article, version, ctx.resolver)
             return ArticleResult(art, ctx.store.is_current(art.law))
 
     def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> VerifyResult:
@@ -210,10 +235,14 @@ class Engine:
 
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
-    def import_files(self, paths, dry_run: bool = False) -> ImportReport:
-        """Statute files imported as one batch (one transaction; dry_run rolls it back)."""
+    def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
+                     progress=None) -> ImportReport:
+        """Statute files, folders or archives imported as one batch (one transaction; dry_run
+        rolls it back; keep_going stores what parses and lists the rest); progress(done, total,
+        name) is called per file read."""
         with self.lock:
-            return import_files(self.context().store, paths, dry_run=dry_run)
+            return import_files(self.context().store, paths, dry_run=dry_run,
+                                keep_going=keep_going, progress=progress)
 
     def remove_statute(self, title: str, version: str | None = None) -> list[str]:
         """Imported versions of a law removed (all, or the one with this version label)."""

@@ -119,6 +119,9 @@ class Composer:
         if not ans.analysis:
             ans.related = [self._related(h) for h in search_hits
                            if (h.article.law.title, h.article.article_no) not in basis][:5]
+            # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
+            ans.related += [self._related(members[0]) for _, members
+                            in self.searcher.groups(text, per_group=1)]
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans

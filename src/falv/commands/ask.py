@@ -9,7 +9,7 @@ import typer
 from ..answer.render import RENDERERS
 from ..errors import InputError
 from ..limits import MAX_QUESTION_CHARS
-from .common import engine
+from .common import engine, report_index_builds
 
 MAX_QUESTION_BYTES = 4 * MAX_QUESTION_CHARS  # UTF-8: at most 4 bytes a character
 
@@ -34,6 +34,7 @@ def ask(
             question = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
+    report_index_builds()
     ans = engine(dense).ask(question)
     typer.echo(RENDERERS[fmt](ans))
 

@@ -8,7 +8,7 @@ import typer
 
 from ..evaluate import run
 from ..limits import MAX_TOP
-from .common import emit_json, engine, store
+from .common import emit_json, engine, report_index_builds, store
 
 
 def search_cmd(
@@ -18,19 +18,27 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
+    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
+    部门规章另列分组（不挤占法律的排名）。"""
+    report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
-    if as_json:
+    if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
         emit_json(result.to_dict())
         return
-    hits = result.hits
-    if not hits:
+    hits, groups = result.hits, result.groups
+    if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
     for rank, h in enumerate(hits, 1):
         a = h.article
         typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
         typer.echo(f"   {a.text}")
+    for kind, members in groups:
+        typer.echo(f"\n【{kind}】")
+        for rank, h in enumerate(members, 1):
+            a = h.article
+            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+            typer.echo(f"   {a.text}")
 
 
 def eval_cmd(
@@ -42,6 +50,7 @@ def eval_cmd(
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
+    report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
     if as_json:
@@ -50,7 +59,7 @@ def eval_cmd(
     if verbose:
         for r in results:
             gold = set(r.item.gold)
-            missed = [g for g in r.item.gold if g not in set(r.ranked[:k])]
+            missed = [g for g in r.item.gold if g not in r.found(k)]
             if not missed and not r.item.unresolved:
                 continue
             ranks = [i + 1 for i, key in enumerate(r.ranked) if key in gold]
