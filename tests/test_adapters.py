@@ -133,7 +133,7 @@ def test_cli_http_and_mcp_give_the_same_json(name, cli_results, http_results, mc
 
 
 def test_the_shapes_are_the_documented_ones(cli_results):
-    assert set(cli_results["search"]) == {"query", "hits"}
+    assert set(cli_results["search"]) == {"query", "hits", "groups"}
     assert set(cli_results["verify"]) == {"citations", "count", "passed"}
     assert cli_results["verify"]["passed"] is False  # 侵权责任法 is repealed
     assert cli_results["article"]["current"] is True

@@ -54,13 +54,13 @@ class SearchResult:
     groups: list[tuple[str, list[Hit]]] = field(default_factory=list)  # [(kind, hits)] of other kinds
 
     def to_dict(self) -> dict:
-        """{query, hits}: the ranking (group 法律, or the kind of a cited instrument), then each
-        group's hits (group = its kind)."""
-        ranking = [dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
-                        else h.article.law.doc_type) for h in self.hits]
+        """{query, hits, groups}: the ranking (each hit's group 法律, or the kind of an instrument
+        cited in the question), then [{kind, hits}] of the other kinds, apart from the ranking."""
         return {"query": self.query,
-                "hits": ranking + [dict(h.to_dict(), group=kind)
-                                   for kind, members in self.groups for h in members]}
+                "hits": [dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
+                              else h.article.law.doc_type) for h in self.hits],
+                "groups": [{"kind": kind, "hits": [dict(h.to_dict(), group=kind) for h in members]}
+                           for kind, members in self.groups]}
 
 
 @dataclass(frozen=True)

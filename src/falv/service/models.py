@@ -133,11 +133,19 @@ class SearchHitOut(_Out):
     chapter: str | None = None
     reasons: list[str] = Field(default_factory=list)
     direct: bool = Field(False, description="问题中明确引用的条文（直接查得，排在最前；score 为 0）")
+    group: str | None = Field(None, description="法律（排名）或其他类别")
+
+
+class SearchGroupOut(_Out):
+    kind: str = Field(..., description="司法解释 · 行政法规 · 部门规章 …")
+    hits: list[SearchHitOut]
 
 
 class SearchOut(_Out):
     query: str
-    hits: list[SearchHitOut]
+    hits: list[SearchHitOut] = Field(..., description="法律的排名（问题中明确引用的条文在最前）")
+    groups: list[SearchGroupOut] = Field(default_factory=list,
+                                         description="其他类别的匹配，分组列出，不计入排名")
 
 
 class CitedArticleOut(_Out):
