@@ -37,6 +37,8 @@ def ask(
     report_index_builds()
     ans = engine(dense).ask(question)
     typer.echo(RENDERERS[fmt](ans))
+    if ans.missing_instruments and fmt != "json":  # the CLI (not the web or API) names the command
+        typer.echo("  导入方法：falv statutes import 法规文件.md（LawRefBook 格式，可一次导入多个文件或目录）")
 
 
 def register(app: typer.Typer) -> None:

@@ -65,8 +65,10 @@ def find_article(store, basis: Basis) -> Article | None:
     return store.get_article(title, basis.article) if title else None
 
 
-def _verify(store, basis: Basis, title: str) -> dict:
-    """falv's verifier on this reference, so a rule's basis gets the same verdict as any citation."""
+def verdict_of(store, basis: Basis, title: str) -> dict:
+    """falv's verifier on this reference (law.verify.verify_ref), so a rule's basis gets the same
+    verdict as any citation: {verdict, detail, replacement}. The one adapter between our rules
+    and law.verify."""
     try:
         verdict = verify_ref(store, replace(basis, law=title))
     except FalvError as exc:
@@ -81,7 +83,7 @@ def quote(store, basis: Basis) -> dict:
     title = resolve_title(store, basis.law) if store is not None else None
     if title is None:
         out.update(status=NOT_IMPORTED, verdict=None,
-                   detail="法规库未收录该法规，导入其文本后可核验原文")
+                   detail="法规库未收录该法规：导入其文本后才能核验原文")
         return out
     out["law"] = title
     art = store.get_article(title, basis.article)
@@ -91,7 +93,7 @@ def quote(store, basis: Basis) -> dict:
     out["text"] = art.text
     if basis.paragraph:
         out["clause_text"] = clause_text(art.text, basis.paragraph, basis.item)
-    check = _verify(store, basis, title)
+    check = verdict_of(store, basis, title)
     out.update(status=QUOTED, verdict=check.get("verdict"), detail=check.get("detail"))
     if check.get("replacement"):
         out["replacement"] = check["replacement"]

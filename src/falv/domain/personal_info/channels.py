@@ -76,7 +76,7 @@ def channels_for(scenario_ids) -> list[Channel]:
     return list(merged.values())
 
 
-NO_SCENARIO = "未识别出个人信息相关的场景；可直接指定场景"
+NO_SCENARIO = "未识别出个人信息相关的场景；可以指定场景（见场景列表）后再查"
 
 
 def route(question: str | None = None, scenario_id: str | None = None, store=None,
