@@ -7,17 +7,22 @@ The adapters parse their arguments, call a method and render what it returns; th
 gives the same JSON through all three.
 
 The Context is keyed by one revision: the store's meta row that every write moves on. A new
-revision (a write in this or another process) reloads the store and builds a new Context; nothing
-else is invalidated by hand. One lock serialises calls, because the SQLite connections and the
-index caches below are shared by the server's threads.
+revision (a write in this or another process) reloads the store and starts a new Context; nothing
+else is invalidated by hand. One lock (first come, first served) serialises reads, because the
+SQLite connections and the index caches below are shared by the server's threads; nothing
+unbounded runs under it. Readers never wait for writers: a write runs on its own connection, and
+the search index and KB matcher of the new content are built beside the old ones (the index in a
+child process) and swapped into the context when ready, while requests keep using the old ones.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 import sqlite3
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,13 +34,16 @@ from .answer.model import Answer
 from .domain.personal_info.channels import list_scenarios, route
 from .domain.personal_info.drafts import draft_kinds, render_draft
 from .domain.personal_info.severity import severity
-from .errors import InputError, NotFoundError
+from .errors import FalvError, InputError, NotFoundError
+from .fairlock import FairLock
 from .kb.ingest import IngestReport, ingest_files
 from .law.importer import ImportReport, import_files, remove_law
 from .law.models import FULL_TEXT, Article
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, verify_text
+from .kb.store import KnowledgeBase
+from .search import index as index_mod
 from .search.index import is_law_kind
 from .search.retrieve import Hit, Searcher
 from .text import canonical_article_no
@@ -89,12 +97,20 @@ class VerifyResult:
 # -- one context per store revision -------------------------------------------------------------
 
 class Context:
-    """What one revision of the store derives, each part built on first use."""
+    """What one revision of the store derives, each part built on first use. A new context may
+    start with the previous one's searcher and KB matcher (stale) until the engine swaps in the
+    ones built for its content."""
 
-    def __init__(self, store: StatuteStore, revision: str | None, dense: bool | None):
+    def __init__(self, store: StatuteStore, revision: str | None, dense: bool | None,
+                 searcher: Searcher | None = None, kb: KbMatcher | None = None, kb_key=None):
         self.store = store
         self.revision = revision
         self.dense = dense
+        self.kb_key = kb_key  # what the KB held when the KB matcher was loaded (_kb_key)
+        if searcher is not None:
+            self.__dict__["searcher"] = searcher
+        if kb is not None:
+            self.__dict__["kb"] = kb
 
     @property
     def resolver(self) -> Resolver:
@@ -106,11 +122,35 @@ class Context:
 
     @cached_property
     def kb(self) -> KbMatcher:
+        self.kb_key = _kb_key(self.store)
         return KbMatcher.load(self.store)
 
     @cached_property
     def composer(self) -> Composer:
         return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
+
+    def built(self, part: str):
+        """The part if it was built (or handed in), else None."""
+        return self.__dict__.get(part)
+
+    def swap(self, searcher: Searcher, kb: KbMatcher | None, kb_key) -> None:
+        """Install parts built for this content (under the engine lock)."""
+        self.__dict__["searcher"] = searcher
+        if kb is not None:
+            self.__dict__["kb"] = kb
+            self.kb_key = kb_key
+        self.__dict__.pop("composer", None)
+
+
+def _kb_key(store) -> tuple:
+    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
+    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
+    try:
+        return tuple(store.own.execute(
+            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
+            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
+    except sqlite3.OperationalError:
+        return (0, None, 0, None)
 
 
 def lookup_article(store, law: str, article: str, version: str | None = None,
@@ -142,13 +182,23 @@ def lookup_article(store, law: str, article: str, version: str | None = None,
     return art
 
 
+KEEP_SEARCHERS = 3  # searchers kept per content (an import/remove loop alternates two contents)
+_log = logging.getLogger("falv.engine")
+
+
 class Engine:
-    """The engine of one process: one store, one context per revision, one lock."""
+    """The engine of one process: one store, one context per revision, one fair lock for readers;
+    writes and index builds outside it."""
 
     def __init__(self, store: StatuteStore | None = None, dense: bool | None = None):
         self.store = store if store is not None else StatuteStore()
         self.dense = dense  # the optional dense search stage (None: FALV_DENSE decides)
-        self.lock = threading.RLock()
+        self.lock = FairLock()  # FIFO: an unfair RLock let a request wait seconds under load
+        self._write_lock = threading.Lock()  # one write at a time from this process
+        self._refresh_lock = threading.Lock()  # one rebuild at a time
+        self._refresher: threading.Thread | None = None
+        self._stale = False  # the context's searcher / KB matcher are older than the store's rows
+        self._searchers: dict = {}  # content hash → Searcher, most recently used last
         self._context = Context(self.store, self._read_revision(), dense)
 
     # -- the context ------------------------------------------------------------------------------
@@ -156,18 +206,101 @@ class Engine:
     def _read_revision(self) -> str | None:
         try:
             row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        except sqlite3.Error:  # a store without the meta table has never been written
+        except sqlite3.OperationalError:  # a store without the meta table has never been written
             return None
         return row[0] if row else None
 
     def context(self) -> Context:
-        """The context of the store's current revision (call with the lock held): a write made
-        since, here or by another process, reloads the store and starts a new context."""
+        """The context of the store's current revision (call with the lock held). A write made
+        since, here or by another process, reloads the rows at once (articles, verify and health
+        see it) and starts a new context that keeps the old searcher and KB matcher until the ones
+        for the new content, built in the background, are swapped in."""
         revision = self._read_revision()
         if revision != self._context.revision:
             self.store.reload()
-            self._context = Context(self.store, revision, self.dense)
+            old = self._context
+            self._context = Context(self.store, revision, self.dense, searcher=old.built("searcher"),
+                                    kb=old.built("kb"), kb_key=old.kb_key)
+            self._stale = old.built("searcher") is not None or old.built("kb") is not None
+        if self._stale and (self._refresher is None or not self._refresher.is_alive()):
+            self._refresher = threading.Thread(target=self._refresh, daemon=True, name="falv-refresh")
+            self._refresher.start()
         return self._context
+
+    def _refresh(self) -> None:
+        """Build the index and KB matcher of the store's current content on a second connection,
+        outside the lock, then swap them in; repeat while writes keep moving the revision."""
+        with self._refresh_lock:
+            while True:
+                with self.lock:
+                    if not self._stale:
+                        return
+                    current = self._context.built("searcher")
+                    if current is not None:  # kept: the content may come back (import, remove)
+                        self._searchers.setdefault(current.content_hash, current)
+                    kb_key = self._context.kb_key
+                try:
+                    content, idx, new_key, kb = self._build_parts(kb_key)
+                except Exception:  # e.g. the new content has no current article: the next ask says so
+                    _log.warning("index rebuild failed", exc_info=True)
+                    with self.lock:
+                        self._context = Context(self.store, self._context.revision, self.dense)
+                        self._stale = False
+                    return
+                with self.lock:
+                    ctx = self.context()  # rows of the latest write, for the Searcher
+                    if (self.store.content_hash(), _kb_key(self.store)) != (content, new_key):
+                        continue  # a write landed while building: build for it instead
+                    try:
+                        ctx.swap(self._searcher_for(content, idx), kb, new_key)
+                    except Exception:
+                        _log.warning("index swap failed", exc_info=True)
+                        self._context = Context(self.store, ctx.revision, self.dense)
+                    self._stale = False
+                    return
+
+    def _build_parts(self, kb_key):
+        """(content hash, index parts or None, KB key, KB matcher or None): what the store's
+        content needs, None where the engine already holds it."""
+        side = self._side_store()
+        try:
+            content, new_key = side.content_hash(), _kb_key(side)
+            idx = None
+            if content not in self._searchers:
+                index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
+                idx = {part: index_mod.load_or_build(side, part) for part in index_mod.parts_needed(side)}
+            kb = None if new_key == kb_key else KbMatcher.load(side)
+            if kb is not None:
+                kb.kb = KnowledgeBase(self.store.own)  # read through the engine's connection
+            return content, idx, new_key, kb
+        finally:
+            side.close()
+
+    def _searcher_for(self, content: str, idx) -> Searcher:
+        """Under the lock: the kept searcher of this content, or one over the new index parts."""
+        searcher = self._searchers.pop(content, None)
+        if searcher is None:
+            searcher = Searcher(self.store, idx=idx[index_mod.PARTS[0]], dense=self.dense)
+            if index_mod.PARTS[1] in idx:  # interpretations, regulations: the groups
+                searcher.others = Searcher(self.store, idx[index_mod.PARTS[1]], dense=False)
+        self._searchers[content] = searcher  # most recently used last
+        while len(self._searchers) > KEEP_SEARCHERS:
+            self._searchers.pop(next(iter(self._searchers)))
+        return searcher
+
+    def _after_write(self) -> None:
+        """After this engine wrote: rows now; the index and KB matcher, where they were built, are
+        rebuilt before the writer returns (so its response reflects its write), outside the lock."""
+        with self.lock:
+            self.context()
+            refresher = self._refresher
+        if refresher is not None:
+            refresher.join()
+
+    def _side_store(self) -> StatuteStore:
+        """A second StatuteStore on the same files, for work that must not share connections
+        (and an open transaction) with the readers."""
+        return StatuteStore(self.store.store_path, self.store.base_path)
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -184,8 +317,7 @@ class Engine:
 
     def search(self, query: str, top: int = 10, law: str | None = None) -> SearchResult:
         limits.check_question(query)
-        if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= limits.MAX_TOP:
-            raise InputError(f"top 应在 1 到 {limits.MAX_TOP} 之间：{top}")
+        top = limits.check_top(top)
         if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
@@ -237,37 +369,75 @@ class Engine:
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
                      progress=None) -> ImportReport:
-        """Statute files, folders or archives imported as one batch (one transaction; dry_run
-        rolls it back; keep_going stores what parses and lists the rest); progress(done, total,
-        name) is called per file read."""
-        with self.lock:
-            return import_files(self.context().store, paths, dry_run=dry_run,
-                                keep_going=keep_going, progress=progress)
+        """Statute files, folders or archives imported as one batch (one transaction on a
+        connection of its own; dry_run rolls it back; keep_going stores what parses and lists the
+        rest); progress(done, total, name) is called per file read."""
+        with self._write_lock:
+            report = import_files(self.store.store_path, paths, dry_run=dry_run,
+                                  keep_going=keep_going, progress=progress)
+        if not dry_run:
+            self._after_write()
+        return report
 
     def remove_statute(self, title: str, version: str | None = None) -> list[str]:
         """Imported versions of a law removed (all, or the one with this version label)."""
-        with self.lock:
-            return remove_law(self.context().store, title, version)
+        with self._write_lock:
+            removed = remove_law(self.store.store_path, title, version)
+        self._after_write()
+        return removed
 
     def ingest_files(self, paths, dry_run: bool = False, names=None) -> IngestReport:
         """Q&A documents ingested into the knowledge base as one batch."""
-        with self.lock:
-            return ingest_files(self.context().store, paths, dry_run=dry_run, names=names)
+        with self._write_lock:
+            side = self._side_store()
+            try:
+                report = ingest_files(side, paths, dry_run=dry_run, names=names)
+            finally:
+                side.close()
+        if not dry_run:
+            self._after_write()
+        return report
 
-    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> ImportReport:
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> "UploadReport":
         """files: uploaded (name, text) pairs, written to a private temp dir, imported as one batch."""
-        with _as_files(files) as paths:
-            return self.import_files(paths, dry_run=dry_run)
+        with _as_files(files) as upload, upload.named():
+            return UploadReport(self.import_files(upload.paths, dry_run=dry_run), upload.renames)
 
-    def kb_ingest(self, files: list[tuple[str, str]]) -> IngestReport:
-        with _as_files(files) as paths:
+    def kb_ingest(self, files: list[tuple[str, str]]) -> "UploadReport":
+        with _as_files(files) as upload, upload.named():
             # provenance records the uploaded names, not the temporary paths
-            return self.ingest_files(paths, names=[Path(n or p.name).name
-                                                   for (n, _), p in zip(files, paths)])
+            return UploadReport(self.ingest_files(upload.paths, names=upload.names), upload.renames)
+
+
+@dataclass(frozen=True)
+class UploadReport:
+    """The report of an import or ingest of uploaded files, naming the uploaded files where the
+    library named the temporary paths they were written to (never shown to a client)."""
+
+    report: ImportReport | IngestReport
+    renames: tuple[tuple[str, str], ...]  # (temporary path, uploaded name)
+
+    def to_dict(self) -> dict:
+        return _renamed(self.report.to_dict(), self.renames)
+
+
+def _renamed(obj, renames):
+    """obj (str, dict, list) with every `old` of renames replaced by its `new`."""
+    if isinstance(obj, str):
+        for old, new in renames:
+            obj = obj.replace(old, new)
+        return obj
+    if isinstance(obj, dict):
+        return {k: _renamed(v, renames) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_renamed(v, renames) for v in obj]
+    return obj
 
 
 class _as_files:
-    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards."""
+    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards. Names and
+    texts are checked first (no NUL or lone surrogate reaches the file system), and the temp paths
+    are mapped back to the uploaded names in errors and reports (never shown to the client)."""
 
     def __init__(self, files: list[tuple[str, str]]):
         if not files:
@@ -275,25 +445,47 @@ class _as_files:
         if len(files) > limits.MAX_FILES:
             raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
         self.files = files
+        self.paths: list[Path] = []
+        self.names: list[str] = []
 
-    def __enter__(self) -> list[Path]:
+    def __enter__(self) -> "_as_files":
         self.tmp = tempfile.TemporaryDirectory(prefix="falv-upload-")
         try:
-            return self._write()
+            self._write()
+            return self
         except BaseException:
             self.tmp.cleanup()
             raise
 
-    def _write(self) -> list[Path]:
-        paths = []
+    def _write(self) -> None:
         for i, (name, text) in enumerate(self.files):
+            limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
             base = Path(name or f"file{i}.md").name  # no directories from the client
             if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
                 raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
+            if not isinstance(text, str):
+                raise InputError(f"文件 {base} 的内容必须是文本")
+            limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
             path = Path(self.tmp.name) / f"{i:03d}-{base}"
             path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        return paths
+            self.paths.append(path)
+            self.names.append(base)
+
+    @property
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        return (*((str(p), n) for p, n in zip(self.paths, self.names)), (self.tmp.name, "<upload>"))
+
+    @contextmanager
+    def named(self):
+        """FalvErrors raised inside name the uploaded files, not the temp paths."""
+        try:
+            yield
+        except FalvError as exc:
+            exc.message, exc.location, exc.hint = (_renamed(exc.message, self.renames),
+                                                   _renamed(exc.location, self.renames),
+                                                   _renamed(exc.hint, self.renames))
+            exc.args = (str(exc),)
+            raise
 
     def __exit__(self, *exc) -> None:
         self.tmp.cleanup()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..limits import parse_date
 from ..text import fold_for_compare, parse_article_no
 from .find import extract
 from .models import (AMENDED, FULL_TEXT, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef,
@@ -362,8 +363,6 @@ def verify_ref(store, ref: Ref, quote: str | None = None, as_of: str | None = No
     return Verifier(store, as_of).verify(named, quote)
 
 
-_DATE = re.compile(r"(?:(?:19|20)\d{2})-\d{2}-\d{2}")
-
 
 def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
                 ) -> list[CheckedCitation]:
@@ -372,8 +371,8 @@ def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
     dates the text, so numbers of a later renumbering are reported as superseded_version."""
     if not isinstance(text, str):
         raise InputError("要核验的文本必须是字符串")
-    if as_of is not None and not _DATE.fullmatch(as_of):
-        raise InputError(f"日期格式应为 YYYY-MM-DD：{as_of}")
+    if as_of is not None:
+        parse_date(as_of)  # YYYY-MM-DD of a calendar day: 2020-13-45 is refused
     verifier = Verifier(store, as_of)
     citations = extract(text, names=verifier.resolver.names(), quotes=quotes)
     out = []

@@ -10,10 +10,15 @@ JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Any, Callable
 
+from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
+
+from ..db import as_store_error
 from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
+from .models import validation_message
 
 INSTRUCTIONS = (
     "falv：离线中文法律咨询引擎。法条原文均取自法规库，每条引用都经过核验（现行有效 / 已废止→替代条文）。"
@@ -40,15 +45,36 @@ def _call(fn: Callable[[], Any]):
         return fn()
     except FalvError as exc:
         return _error(exc)
+    except sqlite3.DatabaseError as exc:  # the same 503 store_error JSON as HTTP
+        return _error(as_store_error(exc))
+
+
+def _server_class():
+    """MCPServer whose argument-validation failures are error results with the same JSON as the
+    HTTP API's 422 ({"error": "invalid_input", "message": "请求无效：FIELD：…"}), not SDK text.
+    Defined when a server is built: the SDK is heavy and optional at import."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    class _Server(MCPServer):
+        async def call_tool(self, name, arguments, context=None):
+            try:
+                return await super().call_tool(name, arguments, context)
+            except ToolError as exc:
+                if isinstance(exc.__cause__, ValidationError):
+                    message, _reasons = validation_message(exc.__cause__.errors())
+                    return _error(InputError(message))
+                raise
+
+    return _Server
 
 
 def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
-    from mcp.server.mcpserver import MCPServer  # the MCP SDK: heavy, optional at import
-    from mcp_types import ToolAnnotations
+    from mcp_types import ToolAnnotations  # the MCP SDK: heavy, optional at import
 
     eng = engine or get_engine
-    server = MCPServer("falv", instructions=INSTRUCTIONS, version="0.1.0")
+    server = _server_class()("falv", instructions=INSTRUCTIONS, version="0.1.0")
     # Every tool only reads the local store: no writes, no network.
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
@@ -58,7 +84,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         return _call(lambda: eng().ask(question).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def search_statutes(query: str, top_k: int = 10, law: str | None = None) -> dict[str, Any]:
+    def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> dict[str, Any]:
         """检索现行有效的法条；law 可限定在一部法律（全称或简称）。"""
         return _call(lambda: eng().search(query, top=top_k, law=law).to_dict())
 
@@ -68,7 +94,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         return _call(lambda: eng().article(law, article).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def verify_citations(text: str, quotes: bool = False, as_of: str | None = None) -> dict[str, Any]:
+    def verify_citations(text: str, quotes: StrictBool = False, as_of: str | None = None) -> dict[str, Any]:
         """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。
         as_of：文本日期 YYYY-MM-DD（按当时的条号核对）。"""
         return _call(lambda: eng().verify(text, quotes=quotes, as_of=as_of).to_dict())
@@ -81,10 +107,10 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         return _call(lambda: eng().route(question, scenario))
 
     @server.tool(structured_output=True, annotations=read_only)
-    def severity(counts: dict[str, int] | None = None, gains: str = "0", insider: bool = False,
-                 used_for_crime: bool = False, knowing: bool = False, prior: str | None = None,
-                 grave_harm: bool = False, major_loss: bool = False,
-                 business: bool = False) -> dict[str, Any]:
+    def severity(counts: dict[str, StrictInt] | None = None, gains: str | StrictInt | StrictFloat = "0",
+                 insider: StrictBool = False, used_for_crime: StrictBool = False,
+                 knowing: StrictBool = False, prior: str | None = None, grave_harm: StrictBool = False,
+                 major_loss: StrictBool = False, business: StrictBool = False) -> dict[str, Any]:
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）。counts：类别→条数，如 {"行踪轨迹": 60}；
         gains：违法所得（元）；prior：criminal 或 admin。仅供参考，不是法律结论。"""
         return _call(lambda: eng().severity(counts or {}, gains, insider=insider,
