@@ -42,6 +42,8 @@ def import_cmd(
     from ..law.importer import import_files
 
     report = import_files(None, files, dry_run=dry_run)
+    if not dry_run and any(law.action != "unchanged" for law in report.laws):
+        _embed_imported()
     if as_json:
         emit_json(report.to_dict())
         return
@@ -55,6 +57,15 @@ def import_cmd(
                        f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
     if dry_run:
         typer.echo("（--dry-run：未写入任何内容）")
+
+
+def _embed_imported() -> None:
+    """With the dense stage on, embed the imported articles now (progress on stderr) rather than
+    at the first question; only articles without a vector are encoded (search/dense.py)."""
+    from ..search.retrieve import dense_enabled, searcher
+
+    if dense_enabled():
+        searcher(store(), dense=True)
 
 
 @statutes_app.command("remove")
