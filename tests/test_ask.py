@@ -10,7 +10,8 @@ from falv.answer.compose import Composer
 from falv.errors import InputError
 
 SCHEMA_KEYS = {"schema_version", "question", "grounded", "scenarios", "analysis", "basis", "notes",
-               "related", "kb_entries", "timings"}
+               "related", "kb_entries", "timings", "frame", "missing", "missing_instruments",
+               "severity", "letters"}
 BASIS_KEYS = {"law", "article", "text", "status", "verdict", "detail", "replacement", "origin",
               "score", "chapter"}
 
@@ -36,10 +37,13 @@ def test_express_leak_answer_is_grounded_and_verbatim(composer, store):
     assert "邮政管理部门" in bodies and "工商部门" not in bodies
 
 
-def test_unverifiable_instruments_are_marked_not_invented(composer):
-    ans = composer.answer("有人卖我的个人信息，会判刑吗")
-    two_high = [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
-    assert two_high and all(b.verdict == "unverifiable" and b.text == "" for b in two_high)
+def test_missing_instruments_are_listed_once_not_shown_as_basis(composer):
+    """An instrument the store lacks is never a ？ basis: it is listed once, with how to import it."""
+    ans = composer.answer("有人在网上把我的手机号和住址发出来开盒，出售了3000条，会判刑吗")
+    assert not [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
+    assert all(b.verdict != "unverifiable" for b in ans.basis)
+    missing = [m for m in ans.missing_instruments if "侵犯公民个人信息刑事案件" in m["law"]]
+    assert len(missing) == 1 and "导入" in missing[0]["hint"]
 
 
 def test_imported_interpretation_is_quoted(imported_store):

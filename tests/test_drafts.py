@@ -55,8 +55,11 @@ def test_render_quotes_every_cited_article_from_the_store(kind, imported_store):
         for line in art.text.splitlines():
             if line.strip():
                 assert f"> {line}" in result["text"]
-    assert result["missing"] == template(kind).placeholders()
+    t = template(kind)
+    assert result["missing"] == [f for f in t.placeholders() if f not in t.defaults]
     assert all(f"【{f}】" in result["text"] for f in result["missing"])
+    # every letter says by when a reply is expected
+    assert t.defaults.get("答复期限") and t.defaults["答复期限"] in result["text"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -380,7 +381,10 @@ def test_more_import_rejections(tmp_path):
         with pytest.raises(ImportRejected, match=re.escape(msg)):
             import_files(tmp_path / "store.db", [path])
 
-    rejected("dir.md", None, "不是普通文件")
+    rejected("dir.md", None, "没有找到可导入的法规文件（.md / .jsonl）")  # a folder: read recursively
+    os.mkfifo(tmp_path / "fifo.md")
+    with pytest.raises(ImportRejected, match="不是普通文件"):
+        import_files(tmp_path / "store.db", [tmp_path / "fifo.md"])
     rejected("list.md", "---\n- a\n- b\n---\n# 甲规定\n第一条 正文\n", "文件头必须是“键: 值”形式")
     rejected("a.jsonl", "[1, 2]\n", "每行必须是一个 JSON 对象（一部法规）")
     rejected("b.jsonl", '{"title": ["x"], "articles": []}\n', "字段 title 必须是字符串")

@@ -251,10 +251,23 @@ def test_rejection_writes_nothing(case, statute_files, falv_home, tmp_path):
     assert dump(path) == before
 
 
-def test_duplicate_version_in_one_batch(statute_files, tmp_path, falv_home):
+def test_true_duplicate_in_one_batch_is_skipped_and_named(statute_files, tmp_path, falv_home):
+    """The same text twice (LawRefBook keeps a few copies under two names): stored once, the
+    second file named as a skipped duplicate."""
     src = next(p for p in statute_files if p.name.startswith("spc_facial"))
     copy = tmp_path / "copy.md"
     copy.write_bytes(src.read_bytes())
+    report = import_files(falv_home / "falv.db", [src, copy])
+    assert [l.file for l in report.laws] == [str(src)]
+    assert report.duplicates == [{"file": str(copy), "duplicate_of": str(src),
+                                  "title": report.laws[0].title}]
+
+
+def test_same_version_with_other_text_is_rejected(statute_files, tmp_path, falv_home):
+    src = next(p for p in statute_files if p.name.startswith("spc_facial"))
+    data = src.read_bytes()
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(data.replace("第一条 ".encode(), "第一条 变".encode(), 1))
     with pytest.raises(ImportRejected, match="同一法规的同一版本"):
         import_files(falv_home / "falv.db", [src, copy])
     assert dump(falv_home / "falv.db") == [] or all(not rows for t, rows in dump(falv_home / "falv.db")

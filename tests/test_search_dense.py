@@ -21,7 +21,7 @@ from falv.search import dense, e5, fusion  # noqa: E402
 from falv.search.retrieve import Searcher, searcher  # noqa: E402
 
 # An invented instrument: its text is test data, not statute text.
-FAKE_LAW = ("test-dense-1", "测试用向量暂行规定", "部门规章", "现行有效")
+FAKE_LAW = ("test-dense-1", "测试用向量法", "法律", "现行有效")  # a law: the ranking with the dense stage
 FAKE_TEXT = "本规定所称甲乙丙测试物品，是指专供测试使用的物品。"
 
 
@@ -75,8 +75,8 @@ def test_shipped_vectors_cover_the_bundled_laws(small_store):
 
 def test_vectors_cached_next_to_the_index_and_reused(small_store):
     s = Searcher(small_store, dense=True)
-    path = config.index_dir() / small_store.content_hash() / dense.FILE
-    assert path.is_file()
+    path = s.index.path / dense.FILE
+    assert path.is_file() and path.parent.parent == config.index_dir()
     with np.load(path) as z:
         assert z["q"].dtype == np.int8 and z["q"].shape == (len(s.index.docs), e5.DIM)
         assert str(z["model"]) == e5.MODEL_ID
@@ -160,13 +160,13 @@ def test_import_embeds_the_new_articles_with_a_progress_line(small_store, tmp_pa
 
     monkeypatch.setenv("FALV_DENSE", "1")
     f = tmp_path / "fake.md"
-    f.write_text("# 测试用向量导入办法\n\n第一条 本办法所称甲乙丙测试物品，是指专供测试使用的物品。\n",
-                 encoding="utf-8")
+    f.write_text('---\ntitle: "测试用向量导入法"\ndoc_type: "法律"\nstatus: "现行有效"\n---\n\n'
+                 "第一条 本法所称甲乙丙测试物品，是指专供测试使用的物品。\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "statutes", "import", str(f))
     assert code == 0, err
     assert "编码 1 条条文" in err  # only the new article: the rest come from the shipped vectors
     small_store.reload()
-    assert (config.index_dir() / small_store.content_hash() / dense.FILE).is_file()
+    assert (Searcher(small_store).index.path / dense.FILE).is_file()
     monkeypatch.setenv("FALV_DENSE", "0")
     code, _, err = run_cli(capsys, "statutes", "import", str(f))  # unchanged: nothing to embed
     assert code == 0 and "编码" not in err

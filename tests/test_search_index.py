@@ -16,19 +16,19 @@ FAKE_LAW = ("test-law-1", "测试用暂行规定", "部门规章", "现行有效
 FAKE_TEXT = "本规定所称甲乙丙测试物品，是指专供测试使用的物品。"
 
 
-def _import_fake_law(store: StatuteStore) -> None:
+def _import_fake_law(store: StatuteStore, law=FAKE_LAW) -> None:
     with db.write_transaction(store.own) as conn:
         conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
-                     " VALUES (?, ?, ?, ?, 'import', 'h1')", FAKE_LAW)
+                     " VALUES (?, ?, ?, ?, 'import', 'h1')", law)
         conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
-                     " VALUES (?, 1, '第一条', 1, 0, ?)", (FAKE_LAW[0], FAKE_TEXT))
+                     " VALUES (?, 1, '第一条', 1, 0, ?)", (law[0], FAKE_TEXT))
     store.reload()
 
 
 def test_index_is_persisted_under_content_hash(small_store):
     s = Searcher(small_store)
-    path = config.index_dir() / small_store.content_hash()
-    assert s.index.path == path
+    path = config.index_dir() / small_store.part_hashes(index_mod.is_law_kind)[0]
+    assert s.index.path == path == index_mod.index_path(small_store)
     for name in ("meta.json", "docs.marshal", "dict.marshal", "bm25"):
         assert (path / name).exists()
     meta = json.loads((path / "meta.json").read_text())
@@ -50,15 +50,29 @@ def test_second_start_loads_instead_of_rebuilding(small_store, monkeypatch):
 
 
 def test_import_changes_hash_and_rebuilds_index(small_store):
+    """An imported 部门规章 changes the store's hash and gets the index of the other kinds; the
+    laws' index stays as it was (not rebuilt, the law ranking unchanged). An imported 法律
+    rebuilds the laws' index."""
+    from falv.search.retrieve import searcher
+
     before = small_store.content_hash()
-    assert search(small_store, "甲乙丙测试物品") == [] or all(
-        h.article.law.title != FAKE_LAW[1] for h in search(small_store, "甲乙丙测试物品"))
+    laws_before = index_mod.index_path(small_store)
+    ranking = [h.article.key for h in search(small_store, "甲乙丙测试物品")]
+    assert all(law != FAKE_LAW[1] for law, _ in ranking)
     _import_fake_law(small_store)
     after = small_store.content_hash()
     assert after != before
+    assert index_mod.index_path(small_store) == laws_before
+    s = searcher(small_store)
+    assert [h.article.key for h in s.search("甲乙丙测试物品")] == ranking
+    groups = dict(s.groups("甲乙丙测试物品"))
+    assert groups["部门规章"][0].article.law.title == FAKE_LAW[1]
+    assert index_mod.index_path(small_store, "others").is_dir()
+
+    _import_fake_law(small_store, ("test-law-2", "测试用法", "法律", "现行有效"))
+    assert index_mod.index_path(small_store) != laws_before
     hits = search(small_store, "甲乙丙测试物品", top=3)
-    assert hits[0].article.law.title == FAKE_LAW[1]
-    assert (config.index_dir() / after).is_dir()
+    assert hits[0].article.law.title == "测试用法"
     kept = [d for d in config.index_dir().iterdir() if d.is_dir()]
     assert len(kept) <= index_mod.KEEP_INDEXES  # older store contents do not pile up
 

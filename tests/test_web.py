@@ -149,3 +149,35 @@ def test_xss_in_ingested_kb_entry(page, api_server, tmp_path):
     assert "<script>window.__xss=2</script>" in page.text_content("#analysis")
     assert page.evaluate("window.__xss") is None and page.dialogs == []
     assert page.locator("#answer img, #answer script").count() == 0
+
+
+LETTER_QUESTION = "快递员把我的手机号和住址卖给了别人，卖了3000条，获利2万元"
+
+
+def test_one_click_opens_the_letter_filled_with_the_facts(page, api_server):
+    """From an answer, one click opens the complaint letter already filled with the question's
+    facts (the 邮政管理 regulator, the 快递 provisions), editable and copyable; the 第五条 estimate
+    shows where counts or gains are stated; nothing tells the reader to run a command."""
+    ask(page, LETTER_QUESTION)
+    assert "情节严重" in page.text_content("#severity")
+    assert "检索结果" in page.text_content("#related-label") if page.locator("#related-label").count() else True
+    page.click("#letters button[data-kind=complaint]")
+    area = page.locator("#letter-text")
+    area.wait_for(timeout=30_000)
+    text = area.input_value()
+    assert "邮政管理部门" in text and "快递员把我的手机号和住址卖给了别人" in text
+    assert "《快递暂行条例》第三十五条" in text  # the 快递 provisions, named (quoted when imported)
+    assert "答复" in text or "依法及时" in text  # by when a reply is expected
+    area.fill(text.replace("【姓名】", "张三"))
+    assert "张三" in area.input_value()
+    page.click("#letter-copy")
+    page.wait_for_selector("#letter-status:has-text('已复制')", timeout=10_000)
+    # the police report carries the 第五条 estimate from the stated counts
+    page.click("#letters button[data-kind=police]")
+    assert "情节严重" in page.locator("#letter-text").input_value()
+    assert "falv " not in page.text_content("#answer")
+    if os.environ.get("FALV_SCREENSHOT_LETTER"):
+        page.click("#letters button[data-kind=complaint]")
+        page.evaluate("document.querySelector('#letter-text').scrollTop = 0")
+        page.set_viewport_size({"width": 1200, "height": 2400})
+        page.screenshot(path=os.environ["FALV_SCREENSHOT_LETTER"], full_page=True)

@@ -55,12 +55,13 @@ def check_question(question, what: str = "问题") -> str:
     return question
 
 
-def lookup_article(store, law: str, article: str):
+def lookup_article(store, law: str, article: str, version: str | None = None):
     """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
     of the version the name points to; NotFoundError with the nearest titles/articles otherwise.
     `falv article`, GET /articles and the MCP tool get_article all call this."""
     import difflib
 
+    from .law.models import FULL_TEXT
     from .law.resolve import resolver_for
     from .text import canonical_article_no
 
@@ -72,8 +73,13 @@ def lookup_article(store, law: str, article: str):
         near = res.nearest_titles(law, n=5)
         raise NotFoundError(f"法规库中没有《{law}》",
                             hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = canonical_article_no(article)
+    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
     found = res.law_for(title, law)
+    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
+        found = store.law_version(title, version)
+        if found is None:
+            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
+            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
     art = store.article(found.law_id, article_no)
     if art is None:
         numbers = [a.article_no for a in store.articles(found.law_id)]

@@ -6,9 +6,13 @@ Input lines: {"id", "question", "gold_citations": [{"law", "article"}], "gold_ci
 citations are normalised first — aliases, and old numbering such as pre-2026 网络安全法 articles —
 so that a correct current article is not scored as a miss.
 
-Metrics: recall@5, recall@10, recall@100 (mean over items of |gold ∩ top-k| / |gold|; recall@100 is
-the candidate ceiling: no re-ranking of the top 100 can score above it), mrr@10 (first gold hit)
-of `search`; basis_precision and basis_recall of the `ask` answer's basis where the answer composer
+Metrics: recall@5, recall@10, recall@100 (mean over items of |gold ∩ top-k| / |gold|; recall@100
+is the candidate ceiling: no re-ranking of the top 100 can score above it), mrr@10 (first gold hit)
+of `search`. Search shows laws in one ranking and other kinds (司法解释, 行政法规, 部门规章) in groups
+beside it, each ranked on its own (as 北大法宝 lists them); a gold article counts as found at k when
+it is in the top k of the ranking or in the top k of its group, and its rank is its place in the
+list it was found in (the best one). With no imported interpretations or regulations there are no
+groups and the figures are those of the ranking alone; basis_precision and basis_recall of the `ask` answer's basis where the answer composer
 exists (else null) — precision over the items that got a basis (a "no grounded answer" has none),
 recall over all items; p50/p95 search latency in milliseconds (warm: the index is loaded first).
 """
@@ -46,24 +50,34 @@ class ItemResult:
     ranked: list[tuple[str, str]]
     ms: float
     basis: list[tuple[str, str]] | None = None
+    groups: list[list[tuple[str, str]]] = field(default_factory=list)  # other kinds, each ranked
+
+    def found(self, k: int) -> set[tuple[str, str]]:
+        """What a reader sees in the top k of the ranking and of each group."""
+        out = set(self.ranked[:k])
+        for members in self.groups:
+            out.update(members[:k])
+        return out
 
     def recall(self, k: int) -> float:
         gold = self.item.all_gold
-        return len(gold & set(self.ranked[:k])) / len(gold) if gold else 0.0
+        return len(gold & self.found(k)) / len(gold) if gold else 0.0
 
     def rank(self, key: tuple[str, str]) -> int | None:
-        """1-based rank of a gold article in the fetched hits (None: not in the top DEPTH)."""
-        try:
-            return self.ranked.index(key) + 1
-        except ValueError:
-            return None
+        """1-based place of a gold article in the ranking, or in its group where it stands higher
+        there (None: in neither's fetched top DEPTH)."""
+        ranks = [hits.index(key) + 1 for hits in (self.ranked, *self.groups) if key in hits]
+        return min(ranks) if ranks else None
 
     def rr(self, k: int = 10) -> float:
         gold = set(self.item.gold)
-        for rank, key in enumerate(self.ranked[:k], 1):
-            if key in gold:
-                return 1.0 / rank
-        return 0.0
+        best = 0.0
+        for ranked in (self.ranked, *self.groups):
+            for rank, key in enumerate(ranked[:k], 1):
+                if key in gold:
+                    best = max(best, 1.0 / rank)
+                    break
+        return best
 
 
 def read_items(store, path: Path) -> tuple[list[Item], int]:
@@ -135,8 +149,11 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
     for item in items:
         t0 = time.perf_counter()
         hits = s.search(item.question, top=max(k, DEPTH))
+        groups = s.groups(item.question, per_group=max(k, DEPTH))
         ms = (time.perf_counter() - t0) * 1000
-        res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in hits], ms)
+        res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in hits], ms,
+                         groups=[[(h.article.law.title, h.article.article_no) for h in members]
+                                 for _, members in groups])
         if composer is not None:
             ans = composer.answer(item.question)
             res.basis = [(b.law, b.article) for b in ans.basis]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from ..errors import InputError
-from ..law.models import ArticleRef, Citation
 from ..text import normalize, parse_article_no
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
@@ -17,8 +16,17 @@ from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 MAX_QUESTION_CHARS = 2000
 SEARCH_TOP = 10
 # Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
-MAX_SEARCH_BASIS = 3
-RELATIVE_SCORE_BAR = 0.8
+# Steps of this urgency or more urgent (safety, money, stopping the spread) come before the
+# knowledge base's points; the rest after them.
+URGENT = 1
+MAX_SCENARIO_STEPS = 4
+MAX_SCENARIO_CITATIONS = 2  # a scenario step names up to five articles; its first two lead
+MAX_RELATED = 5
+MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
+NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
+NOT_IN_STORE = "未收录"
+IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook 的 Markdown 文件）后导入法规库，"
+               "即可核验并引用原文")
 
 
 def validate_question(question) -> str:
@@ -84,9 +92,15 @@ class Composer:
         ans = Answer(question=text, grounded=False)
 
         from ..domain.personal_info import scenarios as scen
+        from ..domain.personal_info.frame import read_frame
+        from ..domain.personal_info.rules import steps_for_frame
 
+        frame = read_frame(text)
         hits = scen.detect(text)
         ans.scenarios = [h.to_dict() for h in hits]
+        ans.frame = frame.to_dict()
+        ans.missing = ans.frame.pop("missing")
+        steps = steps_for_frame(frame, text)  # rules name their own conditions
         timer.mark("understand")
 
         kb_matches = self.kb.match(text)
@@ -94,56 +108,67 @@ class Composer:
                           for m in kb_matches]
         timer.mark("kb")
 
-        points: list[AnalysisPoint] = []
+        urgent = [s for s in steps if s.urgency <= URGENT]
+        rest = [s for s in steps if s.urgency > URGENT]
+        points: list[AnalysisPoint] = _frame_points(urgent)
         for m in kb_matches:
             points.extend(m.points)
-        if hits:
-            points.extend(_rule_points(scen.steps_for(hits, self.store)))
+        points.extend(_frame_points(rest))
+        if not steps and hits:  # no frame rule fits: the scenario's own steps, the first few
+            points.extend(_rule_points(scen.steps_for(hits, self.store)[:MAX_SCENARIO_STEPS],
+                                       max_citations=MAX_SCENARIO_CITATIONS))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
         timer.mark("search")
 
         basis: dict[tuple[str, str], BasisArticle] = {}
+        missing: dict[str, dict] = {}
         for p in ans.analysis:
             for c in p.citations:
                 if (c.law, c.article) not in basis:
                     b = self._basis(c.law, c.article, origin="analysis")
+                    if b is None:
+                        continue
+                    if b.status == NOT_IN_STORE:  # the store lacks the instrument
+                        missing.setdefault(c.law, {"law": c.law, "articles": []})
+                        if c.article not in missing[c.law]["articles"]:
+                            missing[c.law]["articles"].append(c.article)
+                        continue
+                    basis[(c.law, c.article)] = b
+        for h in search_hits:  # articles the question itself cites
+            if _explicit(h):
+                key = (h.article.law.title, h.article.article_no)
+                if key not in basis:
+                    b = self._basis(*key, origin="question", score=h.score)
                     if b is not None:
-                        basis[(c.law, c.article)] = b
-        for h in self._basis_hits(search_hits, grounded_by_analysis=bool(ans.analysis)):
-            key = (h.article.law.title, h.article.article_no)
-            if key not in basis:
-                b = self._basis(*key, origin="search", score=h.score)
-                if b is not None:
-                    basis[key] = b
+                        basis[key] = b
         ans.basis = list(basis.values())
+        ans.missing_instruments = [dict(m, hint=IMPORT_HINT) for m in missing.values()]
         timer.mark("verify")
 
         ans.grounded = bool(ans.analysis) or bool(ans.basis)
+        ans.related = [self._related(h) for h in search_hits
+                       if (h.article.law.title, h.article.article_no) not in basis][:MAX_RELATED]
         if not ans.analysis:
-            ans.related = [self._related(h) for h in search_hits
-                           if (h.article.law.title, h.article.article_no) not in basis][:5]
+            # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
+            ans.related += [self._related(members[0]) for _, members
+                            in self.searcher.groups(text, per_group=1)]
+        if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
+            ans.severity = _severity(frame.facts)
+        if steps:
+            from ..domain.personal_info.letters import letters_for
+
+            # the person's own words (not the normalised text) go into the letters
+            ans.letters = letters_for(frame, question.strip(), self.store, steps)
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans
 
-    @staticmethod
-    def _basis_hits(hits, grounded_by_analysis: bool) -> list:
-        """Search hits that join the 法律依据: articles the question cites explicitly, always; when
-        KB entries or rules ground the answer, also the best-ranked articles whose score is close
-        to the best one (retrieval scores are not calibrated, so the bar is relative). Without
-        analysis, ranked articles are only listed as 相关法条 — never presented as the answer."""
-        direct = [h for h in hits if _explicit(h)]
-        ranked = [h for h in hits if not _explicit(h)]
-        if not grounded_by_analysis or not ranked:
-            return direct
-        bar = RELATIVE_SCORE_BAR * ranked[0].score
-        return direct + [h for h in ranked[:MAX_SEARCH_BASIS] if h.score >= bar]
-
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
-        from ..law.verify import verify
+        from ..domain.personal_info.basis import Basis, resolve_title, verdict_of
 
+        law = resolve_title(self.store, law) or law
         versions = self.store.laws_by_title(law)
         art = None
         for v in versions:
@@ -151,16 +176,14 @@ class Composer:
             if art is not None:
                 break
         try:
-            num, suffix = parse_article_no(article)
-            ref = ArticleRef(num, suffix)
+            parse_article_no(article)
         except InputError:
             return None
-        cit = Citation(law_text=law, ref=ref, span=(0, 0), raw=f"《{law}》{article}")
-        verdict = verify(self.store, cit)
+        check = verdict_of(self.store, Basis(law, article), law)
         return BasisArticle(
             law=law, article=article, text=art.text if art else "",
-            status=art.law.status if art else "未收录", verdict=verdict.kind.value,
-            detail=verdict.detail, replacement=verdict.replacement, origin=origin,
+            status=art.law.status if art else "未收录", verdict=check["verdict"],
+            detail=check.get("detail") or "", replacement=check.get("replacement"), origin=origin,
             score=round(score, 4) if score is not None else None,
             chapter=art.chapter if art else None)
 
@@ -201,7 +224,28 @@ def _explicit(hit) -> bool:
     return "direct" in (getattr(hit, "reasons", None) or ())
 
 
-def _rule_points(steps) -> list[AnalysisPoint]:
+def _frame_points(steps) -> list[AnalysisPoint]:
+    """Frame steps → analysis points; each cites exactly the articles its rule names."""
+    from ..domain.personal_info.channels import channel_table
+
+    table = channel_table()
+    return [AnalysisPoint(text=s.text, source="rule",
+                          citations=[CitedArticle(b.law, b.article) for b in s.basis],
+                          provenance=[{"rule": s.id}],
+                          channels=[_card(table[c]) for c in s.channels if c in table])
+            for s in steps]
+
+
+def _severity(facts: dict) -> dict:
+    """The 两高解释第五条 level the stated counts/gains would reach (an estimate)."""
+    from ..domain.personal_info.severity import assess
+
+    a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
+    return {"facts": facts, "level": a.level, "label": a.label,
+            "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
+
+
+def _rule_points(steps, max_citations: int | None = None) -> list[AnalysisPoint]:
     from ..domain.personal_info.channels import channel_table
 
     table = channel_table()
@@ -209,7 +253,7 @@ def _rule_points(steps) -> list[AnalysisPoint]:
     for s in steps:
         points.append(AnalysisPoint(
             text=s.text, source="rule",
-            citations=[CitedArticle(law, art) for law, art in s.citations],
+            citations=[CitedArticle(law, art) for law, art in s.citations[:max_citations]],
             provenance=[{"rule": s.id, "scenarios": list(s.scenarios)}],
             channels=[_card(table[c]) for c in s.channels if c in table]))
     return points
@@ -223,19 +267,32 @@ def _card(channel) -> dict:
 
 
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
-    """Identical points (after normalisation) appear once, keeping every provenance."""
+    """Identical or near-identical points (one's wording almost wholly inside the other's) appear
+    once, keeping the fuller wording, every provenance and every citation."""
+    from ..kb.store import bigrams
     from ..text import fold_for_compare
 
-    out: dict[str, AnalysisPoint] = {}
+    out: list[AnalysisPoint] = []
+    grams: list[frozenset] = []
     for p in points:
-        key = fold_for_compare(p.text)
-        if key in out:
-            kept = out[key]
-            kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
-            kept.citations.extend(c for c in p.citations if c not in kept.citations)
-        else:
-            out[key] = p
-    return list(out.values())
+        g = bigrams(fold_for_compare(p.text))
+        twin = next((i for i, h in enumerate(grams) if _near(g, h)), None)
+        if twin is None:
+            out.append(p)
+            grams.append(g)
+            continue
+        kept = out[twin]
+        if len(p.text) > len(kept.text) and p.source == kept.source:
+            kept.text, grams[twin] = p.text, g
+        kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
+        kept.citations.extend(c for c in p.citations if c not in kept.citations)
+        kept.channels.extend(c for c in p.channels if c not in kept.channels)
+    return out[:MAX_POINTS]
+
+
+def _near(a: frozenset, b: frozenset) -> bool:
+    small = min(len(a), len(b))
+    return small > 0 and len(a & b) / small >= NEAR_DUPLICATE
 
 
 def answer(question: str, engine) -> Answer:

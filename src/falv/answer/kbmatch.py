@@ -116,14 +116,66 @@ def _copy(p: AnalysisPoint) -> AnalysisPoint:
 
 def _points(entry) -> list[AnalysisPoint]:
     """KB entry → analysis points with their provenance. A lead-in line (“可通过以下三种方式维权:”)
-    before enumerated points is not a point of its own. A source answer's 法律依据 supports the
-    answer as a whole, so its citations are listed once, on the answer's first point."""
+    before enumerated points is not a point of its own. Each article of a source answer's 法律依据
+    goes to the point it supports (attribute()), not glued to the first one; outdated wording is
+    marked where it stands (工商部门〔现为市场监督管理部门〕)."""
     points = []
     for answer in entry.answers:
-        cites = [CitedArticle(b.law, b.article) for b in answer.basis if b.law and b.article]
         shown = [pt for pt in answer.points if pt.kind != "intro"] or answer.points
+        owners = attribute([pt.text for pt in shown],
+                           [(b.law, b.quoted_text or "") for b in answer.basis if b.law and b.article])
+        cited = [b for b in answer.basis if b.law and b.article]
         for i, pt in enumerate(shown):
-            points.append(AnalysisPoint(text=pt.text, source="kb",
-                                        citations=list(cites) if i == 0 else [],
+            cites = [CitedArticle(b.law, b.article) for b, owner in zip(cited, owners) if owner == i]
+            points.append(AnalysisPoint(text=mark_outdated(pt.text, pt.annotations), source="kb",
+                                        citations=cites,
                                         provenance=list(pt.provenances) or [pt.provenance]))
     return points
+
+
+_CRIMINAL = ("刑法", "刑事案件")
+_POLICE = ("公安", "报案", "报警", "刑事")
+
+
+def _short_names(law: str) -> list[str]:
+    """How a point names a law: 民法典, 消费者权益保护法, 关于加强网络信息保护的决定 …"""
+    short = law.removeprefix("中华人民共和国")
+    names = [short]
+    if "关于" in short:
+        names.append(short[short.index("关于"):])
+    return names
+
+
+def attribute(points: list[str], articles: list[tuple[str, str]]) -> list[int]:
+    """For each (law, quoted text) of a 法律依据 block, the index of the point it supports: the point
+    that names the law, else (criminal provisions) the point about reporting to the police, else
+    the point whose wording overlaps the article's most (character bigrams)."""
+    if not points:
+        return [0] * len(articles)
+    grams = [bigrams(normalize(p)) for p in points]
+    owners = []
+    for law, quoted in articles:
+        def score(i: int) -> float:
+            text = points[i]
+            s = 0.0
+            if any(n and n in text for n in _short_names(law)):
+                s += 3
+            if any(c in law for c in _CRIMINAL) and any(w in text for w in _POLICE):
+                s += 2
+            q = bigrams(normalize(quoted))
+            if q and grams[i]:
+                s += len(q & grams[i]) / len(grams[i])
+            return s
+        owners.append(max(range(len(points)), key=lambda i: (score(i), -i)))
+    return owners
+
+
+def mark_outdated(text: str, annotations) -> str:
+    """Insert 〔现为…〕 right after each outdated term the KB annotated (spans into `text`)."""
+    spans = sorted(((a.span[1], a.replacement) for a in annotations
+                    if a.replacement and 0 < a.span[1] <= len(text)), reverse=True)
+    for end, replacement in spans:
+        if text[end:end + 1] == "》":  # after the title mark: 《侵权责任法》〔现为…〕
+            end += 1
+        text = f"{text[:end]}〔现为{replacement}〕{text[end:]}"
+    return text

@@ -45,7 +45,7 @@ class BasisArticle:
     verdict: str  # ok · partial_quote · repealed · superseded_version · unverifiable · not_found
     detail: str = ""
     replacement: str | None = None
-    origin: str = "analysis"  # "analysis" (cited by a point) or "search" (ranked by retrieval)
+    origin: str = "analysis"  # "analysis" (cited by a point), "question" (cited in it), "search"
     score: float | None = None
     chapter: str | None = None
 
@@ -75,6 +75,11 @@ class Answer:
     related: list[BasisArticle] = field(default_factory=list)
     kb_entries: list[dict] = field(default_factory=list)  # matched KB entries: id, question, score
     timings: dict = field(default_factory=dict)
+    frame: dict = field(default_factory=dict)  # the case frame read from the question
+    missing: list[dict] = field(default_factory=list)  # 还需要确认: facts that change the advice
+    missing_instruments: list[dict] = field(default_factory=list)  # 未收录的依据
+    severity: dict | None = None  # 两高解释第五条 estimate from stated counts/gains
+    letters: list[dict] = field(default_factory=list)  # drafts filled with the question's facts
 
     def to_dict(self) -> dict:
         return {
@@ -88,4 +93,9 @@ class Answer:
             "related": [r.to_dict() for r in self.related],
             "kb_entries": self.kb_entries,
             "timings": self.timings,
+            "frame": self.frame,
+            "missing": self.missing,
+            "missing_instruments": self.missing_instruments,
+            "severity": self.severity,
+            "letters": self.letters,
         }

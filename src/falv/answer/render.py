@@ -40,10 +40,32 @@ def _short(title: str) -> str:
     return title.removeprefix("中华人民共和国")
 
 
+def _situation(ans: Answer) -> str:
+    """What was read from the question: the case frame's summary, else the matched scenarios."""
+    summary = (ans.frame or {}).get("summary")
+    return summary or "、".join(s["name"] for s in ans.scenarios)
+
+
+RELATED_LABEL = "【相关法条】（检索结果，供参考，不是本回答的依据）"
+MISSING_LABEL = "【还需要确认】"
+INSTRUMENTS_LABEL = "【未收录的依据】"
+SEVERITY_LABEL = "【情节参考】"
+
+
+def _severity_line(sev: dict) -> str:
+    rules = "、".join(sev.get("rules") or [])
+    return f"按问题中写明的数量/获利估算：{sev['label']}" + (f"（{rules}）" if rules else "") + \
+        "；仅供参考，以办案机关认定为准"
+
+
+def _instrument_line(m: dict) -> str:
+    return f"《{m['law']}》{'、'.join(m['articles'])}：{m['hint']}"
+
+
 def render_text(ans: Answer) -> str:
     out = [f"【问题】{ans.question}"]
-    if ans.scenarios:
-        out.append("【情形】" + "、".join(s["name"] for s in ans.scenarios))
+    if _situation(ans):
+        out.append("【情形】" + _situation(ans))
     if ans.grounded and ans.analysis:
         out.append("【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
@@ -57,8 +79,16 @@ def render_text(ans: Answer) -> str:
             out.append(f"  《{b.law}》{b.article}  [{badge(b)}]")
             for line in b.text.splitlines():
                 out.append(f"    {line}")
+    if ans.missing_instruments:
+        out.append(INSTRUMENTS_LABEL)
+        out += [f"  · {_instrument_line(m)}" for m in ans.missing_instruments]
+    if ans.severity:
+        out += [SEVERITY_LABEL, f"  {_severity_line(ans.severity)}"]
+    if ans.missing:
+        out.append(MISSING_LABEL)
+        out += [f"  · {m['ask']}" for m in ans.missing]
     if ans.related:
-        out.append("【相关法条】")
+        out.append(RELATED_LABEL)
         for b in ans.related:
             first = b.text.splitlines()[0] if b.text else ""
             out.append(f"  《{b.law}》{b.article} {first[:80]}{'…' if len(first) > 80 else ''}")
@@ -71,8 +101,8 @@ def render_text(ans: Answer) -> str:
 
 def render_markdown(ans: Answer) -> str:
     out = [f"## {ans.question}", ""]
-    if ans.scenarios:
-        out += ["**情形：** " + "、".join(s["name"] for s in ans.scenarios), ""]
+    if _situation(ans):
+        out += ["**情形：** " + _situation(ans), ""]
     if ans.grounded and ans.analysis:
         out.append("### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
@@ -88,8 +118,18 @@ def render_markdown(ans: Answer) -> str:
             for line in b.text.splitlines():
                 out.append(f"  > {line}")
         out.append("")
+    if ans.missing_instruments:
+        out.append(f"### {INSTRUMENTS_LABEL}")
+        out += [f"- {_instrument_line(m)}" for m in ans.missing_instruments]
+        out.append("")
+    if ans.severity:
+        out += [f"### {SEVERITY_LABEL}", _severity_line(ans.severity), ""]
+    if ans.missing:
+        out.append(f"### {MISSING_LABEL}")
+        out += [f"- {m['ask']}" for m in ans.missing]
+        out.append("")
     if ans.related:
-        out.append("### 【相关法条】")
+        out.append(f"### {RELATED_LABEL}")
         for b in ans.related:
             out.append(f"- 《{b.law}》{b.article}：{b.text.splitlines()[0] if b.text else ''}")
         out.append("")

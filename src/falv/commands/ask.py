@@ -8,7 +8,7 @@ import typer
 
 from ..cli import app
 from ..errors import InputError
-from .common import store
+from .common import report_index_builds, store
 
 
 @app.command("ask")
@@ -30,5 +30,8 @@ def ask(
             question = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
+    report_index_builds()
     ans = Composer(store(), dense=dense).answer(question)
     typer.echo(RENDERERS[fmt](ans))
+    if ans.missing_instruments and fmt != "json":  # the CLI (not the web or API) names the command
+        typer.echo("  导入方法：falv statutes import 法规文件.md（LawRefBook 格式，可一次导入多个文件或目录）")

@@ -73,13 +73,14 @@ def verify_cmd(
 @app.command("article")
 def article_cmd(
     law: str = typer.Argument(..., help="法规名称或简称，如 民法典、个保法、两高解释"),
-    article: str = typer.Argument(..., help="条号，如 1038、第一千零三十八条、第二百五十三条之一"),
+    article: str = typer.Argument(..., help="条号，如 1038、第一千零三十八条、第二百五十三条之一；无条文编号的法规为 全文"),
+    version: str = typer.Option(None, "--version", help="显示该版本（如 2010-01-09 或 2010），默认现行版本"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """显示一条法条：法规、章节、时效性、日期和原文。"""
+    """显示一条法条：法规、章节、时效性、日期和原文（默认现行版本，--version 指定其他版本）。"""
     from ..engine import lookup_article  # the same lookup as GET /articles and MCP get_article
 
-    art = lookup_article(store(), law, article)
+    art = lookup_article(store(), law, article, version)
     if as_json:
         emit_json(art.to_dict())
         return

@@ -17,3 +17,36 @@ def store():
 
 def emit_json(obj) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def report_index_builds() -> None:
+    """From now on, a search index build (the first search after an import) shows a progress
+    line on stderr: `正在建立检索索引（N 条条文…）…`, the count rewritten in place on a terminal."""
+    from ..search.index import set_build_progress
+
+    set_build_progress(_index_progress())
+
+
+def _index_progress():
+    """A progress line on stderr while a search index is built (the first search after an
+    import): `正在建立检索索引… 12000/40057 条`, rewritten in place on a terminal."""
+    import sys
+    import time
+
+    state = {"shown": False, "t": 0.0}
+    tty = sys.stderr.isatty()
+
+    def step(done: int, total: int) -> None:
+        if not state["shown"]:
+            state["shown"], state["t"] = True, time.perf_counter()
+            typer.echo(f"正在建立检索索引（{total} 条条文，仅在法规库变化后的首次检索进行）…", err=True)
+        if tty:
+            sys.stderr.write(f"\r  {done}/{total} 条")
+            sys.stderr.flush()
+        if done == total:
+            end = "\n" if tty else ""
+            sys.stderr.write(f"{end}  完成：{total} 条，{time.perf_counter() - state['t']:.1f} 秒\n")
+            sys.stderr.flush()
+            state["shown"] = False
+
+    return step

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..cli import app
-from .common import emit_json, store
+from .common import emit_json, report_index_builds, store
 
 
 @app.command("search")
@@ -19,20 +19,38 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序。"""
-    from ..search.retrieve import search
+    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
+    部门规章另列分组（不挤占法律的排名）。"""
+    from ..search.index import is_law_kind
+    from ..search.retrieve import check_query, searcher
 
-    hits = search(store(), question, top=top, law=law, dense=dense or None)
-    if as_json:
-        emit_json([h.to_dict() for h in hits])
+    check_query(question)  # a bad question is refused before any index is built
+    report_index_builds()
+    s = searcher(store(), dense or None)
+    hits = s.search(question, top=top, law=law)
+    groups = [] if law else s.groups(question, per_group=GROUP_TOP)
+    if as_json:  # one list: the ranking (group 法律), then each group's hits
+        emit_json([dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
+                        else h.article.law.doc_type) for h in hits]
+                  + [dict(h.to_dict(), group=kind) for kind, members in groups for h in members])
         return
-    if not hits:
+    if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
     for rank, h in enumerate(hits, 1):
         a = h.article
         typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
         typer.echo(f"   {a.text}")
+    for kind, members in groups:
+        typer.echo(f"\n【{kind}】")
+        for rank, h in enumerate(members, 1):
+            a = h.article
+            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+            typer.echo(f"   {a.text}")
+
+
+GROUP_TOP = 5  # hits shown per group of other kinds (司法解释, 行政法规, 部门规章)
+LAWS_GROUP = "法律"
 
 
 @app.command("eval")
@@ -49,6 +67,7 @@ def eval_cmd(
 
     if dense:  # the ask composer searches too: the whole process uses the dense stage
         os.environ["FALV_DENSE"] = "1"
+    report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
     if as_json:
@@ -56,7 +75,7 @@ def eval_cmd(
         return
     if verbose:
         for r in results:
-            missed = [g for g in r.item.gold if g not in set(r.ranked[:k])]
+            missed = [g for g in r.item.gold if g not in r.found(k)]
             if not missed and not r.item.unresolved:
                 continue
             typer.echo(f"[{r.item.id}] {r.item.question[:60]}")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from contextlib import contextmanager
+
 import typer
+from rich.console import Console
 
 from ..cli import statutes_app
 from .common import emit_json, store
@@ -34,27 +38,50 @@ _DRY_ACTIONS = {"added": "将新增", "replaced": "将更新", "unchanged": "unc
 
 @statutes_app.command("import")
 def import_cmd(
-    files: list[str] = typer.Argument(..., help="LawRefBook 式 Markdown（.md）或 JSONL（.jsonl）文件"),
+    files: list[str] = typer.Argument(..., help="Markdown（.md）/ JSONL 文件、目录（递归）或压缩包（.zip / .tar.gz），如 LawRefBook"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),
+    keep_going: bool = typer.Option(False, "--keep-going",
+                                    help="导入所有能解析的文件（仍为一个事务），逐个列出被拒绝的文件及原因"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """导入法规文件。整批文件为一个事务：任一文件有误则全部不写入。"""
+    """导入法规。默认整批为一个事务：任一文件有误则全部不写入；--keep-going 跳过有误的文件。"""
     from ..law.importer import import_files
 
-    report = import_files(None, files, dry_run=dry_run)
+    with _progress() as progress:
+        report = import_files(None, files, dry_run=dry_run, keep_going=keep_going,
+                              progress=progress)
     if not dry_run and any(law.action != "unchanged" for law in report.laws):
         _embed_imported()
     if as_json:
         emit_json(report.to_dict())
         return
     labels = _DRY_ACTIONS if dry_run else _ACTIONS
+    many = len(report.laws) > MAX_LISTED
+    if many:  # a whole corpus: counts per kind and status (--json lists every law)
+        kinds = Counter((l.doc_type, l.status) for l in report.laws)
+        for (kind, status), n in sorted(kinds.items()):
+            typer.echo(f"{kind}\t{status}\t{n} 部")
     for law in report.laws:
+        if many:
+            continue
         typer.echo(f"{law.title}\t{law.version or '-'}\t{law.status}\t{law.articles} 条\t"
                    f"{labels[law.action]}\t{law.file}")
         if dry_run:  # what would be stored
             typer.echo(f"  类别 {law.doc_type} · 制定机关 {law.issuing_body or '-'} · 文号 "
                        f"{law.document_number or '-'} · 公布 {law.publish_date or '-'} · 施行 "
                        f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
+    for dup in report.duplicates:
+        typer.echo(f"重复，已跳过：{dup['file']}（与 {dup['duplicate_of']} 相同）")
+    for skip in report.skipped:
+        typer.echo(f"已跳过：{skip['file']}（{skip['reason']}）")
+    for rej in report.rejected:
+        hint = f"（{rej['hint']}）" if rej.get("hint") else ""
+        typer.echo(f"已拒绝：{rej['location']}: {rej['reason']}{hint}")
+    counts = Counter(l.action for l in report.laws)
+    summary = "，".join(f"{labels[a].split('（')[0]} {n}" for a, n in counts.items())
+    typer.echo(f"共 {len(report.laws)} 部法规（{summary or '无'}），条文 "
+               f"{sum(l.articles for l in report.laws)} 条；重复跳过 {len(report.duplicates)} 个，"
+               f"拒绝 {len(report.rejected)} 个文件")
     if dry_run:
         typer.echo("（--dry-run：未写入任何内容）")
 
@@ -66,6 +93,28 @@ def _embed_imported() -> None:
 
     if dense_enabled():
         searcher(store(), dense=True)
+
+
+MAX_LISTED = 50  # above this many laws, they are counted per kind and status, not listed
+
+
+@contextmanager
+def _progress():
+    """A rich progress bar on stderr when it is a terminal; otherwise no output."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("读取法规文件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("import", total=None)
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield step
 
 
 @statutes_app.command("remove")

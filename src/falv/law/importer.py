@@ -1,8 +1,13 @@
-"""Statute importer: LawRefBook-style markdown and JSONL → falv's own store, all or nothing.
+"""Statute importer: LawRefBook-style markdown and JSONL → falv's own store, in one transaction.
 
 Why one transaction for the whole batch: `falv statutes import a.md b.md` must never leave half a
 batch behind (a killed import, a rejected second file). Every file is parsed and validated first;
-only then is one `db.write_transaction` opened, so a malformed file writes nothing at all.
+only then is one `db.write_transaction` opened, so by default a malformed file writes nothing at
+all. With keep_going (real corpora are messy) the files that parse are written, still in one
+transaction, and each rejected one is reported with file:line and reason.
+
+What is read: files, folders and archives (law/sources.py); what LawRefBook's layout says about a
+file without front matter — category, dates, expired, versions — comes from law/lawrefbook.py.
 
 Markdown shape (see ../shared/data/statutes/*.md):
 
@@ -43,7 +48,9 @@ from .. import db
 from ..errors import ImportRejected, InputError, NotFoundError
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
-from .models import IN_FORCE
+from . import lawrefbook
+from .lawrefbook import INFO_END, Hints
+from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
 # Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -97,6 +104,17 @@ class ParsedLaw:
     note: str | None
     source_file: str
     articles: list[ParsedArticle] = field(default_factory=list)
+    hints: Hints | None = None  # what the LawRefBook layout said (versions decided per batch)
+    explicit_status: bool = False  # the file's own header named the status
+
+    def add_note(self, text: str) -> None:
+        self.note = f"{self.note}\n{text}" if self.note else text
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the title and article texts only: two files with the same one are duplicates."""
+        payload = [self.title, [[a.article_no, a.text] for a in self.articles]]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()[:32]
 
     @property
     def law_id(self) -> str:
@@ -136,6 +154,9 @@ class ImportedLaw:
 class ImportReport:
     laws: list[ImportedLaw]
     dry_run: bool = False
+    rejected: list[dict] = field(default_factory=list)  # {location, reason, hint} (--keep-going)
+    duplicates: list[dict] = field(default_factory=list)  # {file, duplicate_of, title}: skipped
+    skipped: list[dict] = field(default_factory=list)  # {file, reason}: not statute files
 
     @property
     def changed(self) -> bool:
@@ -143,7 +164,8 @@ class ImportReport:
 
     def to_dict(self) -> dict:
         return {"dry_run": self.dry_run, "changed": self.changed,
-                "laws": [l.to_dict() for l in self.laws]}
+                "laws": [l.to_dict() for l in self.laws], "rejected": self.rejected,
+                "duplicates": self.duplicates, "skipped": self.skipped}
 
 
 def law_id_for(title: str, version: str | None) -> str:
@@ -230,11 +252,17 @@ def parse_file(path: str | Path) -> list[ParsedLaw]:
         raise ImportRejected("不是普通文件", location=name)
     if size > MAX_FILE_BYTES:
         raise ImportRejected(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）", location=name)
-    data = path.read_bytes()
+    return parse_bytes(path.read_bytes(), name, path.suffix, None)
+
+
+def parse_bytes(data: bytes, name: str, suffix: str, hints: Hints | None) -> list[ParsedLaw]:
+    """Parse one file's bytes; `hints` is what its place in a LawRefBook layout says."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected(f"文件过大（{len(data)} 字节，上限 {MAX_FILE_BYTES} 字节）", location=name)
     text = _decode(data, name)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
+    if suffix.lower() in (".jsonl", ".ndjson"):
         return _parse_jsonl(text, name)
-    return [_parse_markdown(text, name)]
+    return [_parse_markdown(text, name, hints)]
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -252,7 +280,7 @@ def _decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _parse_markdown(text: str, name: str) -> ParsedLaw:
+def _parse_markdown(text: str, name: str, hints: Hints | None = None) -> ParsedLaw:
     lines = _lines(text)
     for no, line in enumerate(lines, 1):
         if len(line) > MAX_LINE_CHARS:
@@ -267,12 +295,16 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
         start = end + 1
 
     body = [(no, _strip(line)) for no, line in enumerate(lines[start:], start + 1)]
+    has_info_end = any(s == INFO_END for _, s in body)
+    info: list[str] = []  # LawRefBook's dated event lines before <!-- INFO END -->
+    in_info = has_info_end
     itemised = not any(_ARTICLE_RE.match(s) for _, s in body if s)
     heading: tuple[str, int] | None = None
     part = chapter = section = None
     articles: list[ParsedArticle] = []
     seen: dict[str, int] = {}
     preamble: list[str] = []
+    preamble_line = 0
     paragraphs: list[str] = []
     appendix: list[str] | None = None  # lines after an appendix marker, until proven otherwise
 
@@ -288,7 +320,13 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
             appendix = None
 
     for no, s in body:
-        if not s or s.startswith("<!--"):  # LawRefBook's <!-- INFO END --> marker
+        if s == INFO_END:
+            in_info = False
+            continue
+        if not s or s.startswith("<!--"):  # other HTML comments
+            continue
+        if in_info and not s.startswith("#"):
+            info.append(s)
             continue
         if s.startswith("#"):
             level = len(s) - len(s.lstrip("#"))
@@ -334,6 +372,7 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
         elif articles:
             paragraphs.append(s)
         else:
+            preamble_line = preamble_line or no
             preamble.append(s)
     close_article()
 
@@ -341,6 +380,12 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
         if not art.text:
             raise ImportRejected(f"{art.article_no} 没有正文", location=f"{name}:{art.line}")
     title_loc = header.get("title", (None, 1))[1]
+    lawrefbook_layout = has_info_end or (hints is not None and hints.lawrefbook)
+    if not articles and lawrefbook_layout and not header and preamble:
+        # a one-paragraph instrument (批复, 决定 …): the whole text is one article, 全文
+        articles.append(ParsedArticle(FULL_TEXT, 0, 0, "\n".join(preamble), None, None,
+                                      preamble_line))
+        preamble = []
     if not articles:
         raise ImportRejected("没有找到任何条文（第X条 或 一、二、… 分项）",
                              location=f"{name}:{heading[1] if heading else title_loc}",
@@ -356,7 +401,9 @@ def _parse_markdown(text: str, name: str) -> ParsedLaw:
             raise ImportRejected(f"标题不一致：文件头为“{raw_title}”，正文标题为“{heading[0]}”",
                                  location=f"{name}:{heading[1]}")
     caption = preamble[0] if preamble and preamble[0][:1] in "（(" else None
-    law = _build_law(name, header, title, raw_title, remark, articles, caption)
+    if info and not caption:
+        caption = "；".join(info)
+    law = _build_law(name, header, title, raw_title, remark, articles, caption, hints, info)
     if appendix:
         law.note = (law.note + "\n" if law.note else "") + f"附件：最后一条之后的附件（{len(appendix)} 段）未作为条文导入"
     return law
@@ -438,7 +485,8 @@ def _parse_front_matter(lines: list[str], name: str, first_line: int) -> dict[st
 
 
 def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_title: str,
-               remark: str | None, articles: list[ParsedArticle], caption: str | None) -> ParsedLaw:
+               remark: str | None, articles: list[ParsedArticle], caption: str | None,
+               hints: Hints | None = None, info: list[str] | None = None) -> ParsedLaw:
     """Header free text → stored fields; the remarks go to the note, unknown values are rejected."""
     notes: list[str] = []
     if raw_title.strip() != title:
@@ -453,8 +501,11 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
     def loc(key: str) -> str:
         return f"{name}:{header.get(key, ('', 1))[1]}"
 
+    hints = hints or Hints()
     status_text = value("status")
-    if status_text is None:
+    if status_text is None and hints.lawrefbook:
+        status = IN_FORCE  # settled per batch by lawrefbook.assign_versions
+    elif status_text is None:
         status = IN_FORCE
         notes.append("时效性：来源未标注，按现行有效导入")
     else:
@@ -467,7 +518,10 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
             notes.append(f"时效性：{status_text}")
 
     doc_text = value("doc_type")
-    if doc_text is None:
+    if doc_text is None and hints.doc_type:
+        doc_type = hints.doc_type
+        notes.append(f"类别：据 LawRefBook {hints.origin}为{doc_type}")
+    elif doc_text is None:
         doc_type = infer_doc_type(title)
         if doc_type is None:
             raise ImportRejected("缺少类别（doc_type），且无法由标题推定", location=f"{name}:1",
@@ -498,10 +552,15 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
         dates[key] = found[0] if found else None
         if text and (not found or text.strip() != found[0]):
             notes.append(f"{label}：{text}")
+    info_published, info_effective = lawrefbook.info_dates(info or [])
+    if dates["publish_date"] is None:
+        dates["publish_date"] = hints.publish_date or info_published
+    if dates["effective_date"] is None:
+        dates["effective_date"] = hints.effective_date or info_effective
     version = value("version")
     if version is None:
         found = iso_dates(value("publish_date"))
-        version = max(found) if found else None
+        version = max(found) if found else (hints.version or info_published)
 
     for key, label in (("adoption_and_revisions", "制定及修订"), ("notes", "说明"), ("note", "说明")):
         if value(key):
@@ -513,7 +572,7 @@ def _build_law(name: str, header: dict[str, tuple[str, int]], title: str, raw_ti
                      issuing_body=value("issuing_body"), document_number=value("document_number"),
                      publish_date=dates["publish_date"], effective_date=dates["effective_date"],
                      version=version, note="\n".join(notes) or None, source_file=name,
-                     articles=articles)
+                     articles=articles, hints=hints, explicit_status=status_text is not None)
 
 
 def _parse_jsonl(text: str, name: str) -> list[ParsedLaw]:
@@ -582,46 +641,145 @@ def _parse_jsonl(text: str, name: str) -> list[ParsedLaw]:
 
 # -- writing --------------------------------------------------------------------------------------
 
-def import_files(store_or_path=None, paths=(), dry_run: bool = False) -> ImportReport:
-    """Import every file as ONE transaction: either the whole batch is stored or nothing is.
+def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going: bool = False,
+                 progress=None) -> ImportReport:
+    """Import files, folders (recursively) and archives as ONE transaction.
+
+    Default: all or nothing — ImportRejected before anything is written if any file is
+    malformed. keep_going: every file that parses is stored (still one transaction) and each
+    rejected file is reported with file:line and reason. True duplicates (same title, same
+    article texts) are skipped and named in both modes.
 
     store_or_path: a StatuteStore (reloaded afterwards), a path to falv's own store, or None (the
-    configured store). Raises ImportRejected before anything is written if any file is malformed.
+    configured store). progress: optional callable(done, total, name) called per file read.
     """
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise InputError("没有指定要导入的文件")
+    from .sources import check_paths, collect
+
+    vocab = _vocab().get("lawrefbook", {})
+    collected = collect(check_paths(paths), frozenset(vocab.get("skip_files", ())),
+                        frozenset(vocab.get("skip_folders", ())))
+    known = tuple(_vocab()["doc_type"]["known"])
     parsed: list[ParsedLaw] = []
-    origin: dict[str, str] = {}
-    for path in paths:
-        for law in parse_file(path):
-            if law.law_id in origin:
-                raise ImportRejected(
-                    f"与 {origin[law.law_id]} 是同一法规的同一版本（{law.title} {law.version or ''}）",
-                    location=law.source_file)
-            origin[law.law_id] = law.source_file
-            parsed.append(law)
+    rejected: list[dict] = []
+    try:
+        total = len(collected.sources)
+        for done, src in enumerate(collected.sources, 1):
+            try:
+                hints = lawrefbook.hints_for(src.filename, src.parts, src.meta_db, known)
+                parsed.extend(parse_bytes(src.read(), src.name, src.suffix, hints))
+            except ImportRejected as exc:
+                if not keep_going:
+                    raise
+                rejected.append({"location": exc.location or src.name, "reason": exc.message,
+                                 "hint": exc.hint})
+            if progress is not None:
+                progress(done, total, src.name)
+    finally:
+        collected.close()
+    if not parsed and not rejected:
+        raise ImportRejected("没有找到可导入的法规文件（.md / .jsonl）",
+                             location=", ".join(str(p) for p in paths)[:200])
+
+    laws, duplicates = _dedupe(parsed, keep_going, rejected)
+    laws, in_base = _without_base_laws(laws)
 
     conn, store, owned = _open(store_or_path)
     try:
+        batch_ids = {law.law_id for law in laws}
+
+        def newer_stored(title: str, version: str) -> str | None:
+            for law_id, v in conn.execute(
+                    "SELECT law_id, coalesce(version, publish_date, '') FROM laws WHERE title = ?"
+                    " AND status = ? AND source = 'import'", (title, IN_FORCE)):
+                if law_id not in batch_ids and v > version:
+                    return v
+            return None
+
+        currents = lawrefbook.assign_versions(laws, newer_stored)
         if dry_run:
-            results = [_result(law, _action(conn, law)) for law in parsed]
+            results = [_result(law, _action(conn, law)) for law in laws]
         else:
             results = []
             with db.write_transaction(conn):
-                for law in parsed:
+                for law in laws:
                     action = _action(conn, law)
                     if action != "unchanged":
                         _write(conn, law)
                     results.append(_result(law, action))
-                if any(r.action != "unchanged" for r in results):
+                superseded = _supersede_older(conn, currents, batch_ids)
+                if superseded or any(r.action != "unchanged" for r in results):
                     db.bump_revision(conn)
     finally:
         if owned:
             conn.close()
     if store is not None and not dry_run:
         store.reload()
-    return ImportReport(results, dry_run=dry_run)
+    return ImportReport(results, dry_run=dry_run, rejected=rejected, duplicates=duplicates,
+                        skipped=[{"file": n, "reason": why} for n, why in collected.skipped]
+                        + in_base)
+
+
+def _supersede_older(conn, currents: dict[str, str], batch_ids: set[str]) -> int:
+    """Stored versions in force that a newer version of this batch replaces become 历史版本
+    (an instrument imported one version at a time)."""
+    changed = 0
+    for title, version in currents.items():
+        rows = conn.execute("SELECT law_id, coalesce(version, publish_date, '') FROM laws WHERE"
+                            " title = ? AND status = ? AND source = 'import'", (title, IN_FORCE)).fetchall()
+        for law_id, v in rows:
+            if law_id not in batch_ids and v < version:
+                conn.execute("UPDATE laws SET status = ?, note = coalesce(note || char(10), '') || ?"
+                             " WHERE law_id = ?",
+                             (HISTORICAL, f"时效性：已有新版本（{version}），本版本为历史版本", law_id))
+                changed += 1
+    return changed
+
+
+def _without_base_laws(laws: list[ParsedLaw]) -> tuple[list[ParsedLaw], list[dict]]:
+    """LawRefBook's own copies of laws the base database holds (its 法律 folders, when the whole
+    repository is imported) are skipped: the base text stays the one version of record."""
+    from .resolve import base_titles
+
+    base = set(base_titles())
+    keep, skipped = [], []
+    for law in laws:
+        if law.hints is not None and law.hints.lawrefbook and not law.explicit_status \
+                and law.doc_type in ("宪法", "法律") and law.title in base:
+            skipped.append({"file": law.source_file, "reason": f"基础法规库已收录《{law.title}》"})
+        else:
+            keep.append(law)
+    return keep, skipped
+
+
+def _dedupe(parsed: list[ParsedLaw], keep_going: bool, rejected: list[dict]
+            ) -> tuple[list[ParsedLaw], list[dict]]:
+    """Drop true duplicates (same title and article texts: skipped and named); two different
+    texts claiming the same version of one law are rejected (the later file under keep_going)."""
+    by_text: dict[tuple[str, str], ParsedLaw] = {}
+    by_id: dict[str, ParsedLaw] = {}
+    laws, duplicates = [], []
+    # a dated file wins over an undated copy of it: LawRefBook keeps both for a few instruments
+    for law in sorted(parsed, key=lambda l: l.version is None):
+        key = (law.title, law.text_hash)
+        twin = by_text.get(key)
+        if twin is not None:
+            duplicates.append({"file": law.source_file, "duplicate_of": twin.source_file,
+                               "title": law.title})
+            continue
+        other = by_id.get(law.law_id)
+        if other is not None:
+            exc = ImportRejected(
+                f"与 {other.source_file} 是同一法规的同一版本（{law.title} {law.version or ''}），"
+                "但条文不同", location=law.source_file)
+            if not keep_going:
+                raise exc
+            rejected.append({"location": exc.location, "reason": exc.message, "hint": None})
+            continue
+        by_text[key] = by_id[law.law_id] = law
+        laws.append(law)
+    order = {id(l): i for i, l in enumerate(parsed)}
+    laws.sort(key=lambda l: order[id(l)])
+    return laws, duplicates
 
 
 def remove_law(store_or_path, title: str, version: str | None = None) -> list[str]:

@@ -13,6 +13,9 @@ AMENDED = "已被修改"
 REPEALED = "已废止"
 HISTORICAL = "历史版本"
 STATUSES = (IN_FORCE, AMENDED, REPEALED, HISTORICAL)
+# The one article of an instrument without numbered articles (a 批复 of one paragraph): a
+# citation of the whole instrument resolves to it.
+FULL_TEXT = "全文"
 
 DOC_TYPES = ("宪法", "法律", "司法解释", "行政法规", "部门规章", "决定", "立法解释", "修正案", "修改决定")
 

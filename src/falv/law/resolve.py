@@ -221,11 +221,28 @@ class Resolver:
 
         key = fold_name(split_version(name)[0])
         keys = difflib.get_close_matches(key, list(self.table), n=n * 2, cutoff=0.5)
+        mine = _distinctive(key)
         out: list[str] = []
         for k in keys:
+            if len(mine & _distinctive(k)) < max(1, len(mine) // 2):
+                continue  # little beyond generic words in common (…的决定, 中华人民共和国…)
             if self.table[k] not in out:
                 out.append(self.table[k])
         return out[:n]
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> tuple[str, ...]:
+    from . import load_data
+
+    return tuple(sorted(load_data("title_words.toml")["generic"], key=len, reverse=True))
+
+
+def _distinctive(folded: str) -> frozenset[str]:
+    """Two-character runs of a folded title once its generic words are removed."""
+    for w in _generic_words():
+        folded = folded.replace(w, " ")
+    return frozenset(part[i:i + 2] for part in folded.split() for i in range(len(part) - 1))
 
 
 _RESOLVERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

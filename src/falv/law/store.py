@@ -94,6 +94,18 @@ class StatuteStore:
         versions = self._by_title.get(title)
         return versions[0] if versions else None
 
+    def law_version(self, title: str, label: str) -> Law | None:
+        """The version of `title` whose version label or publication date is `label`, or starts
+        with it (`2010` → 2010-01-09); the newest such one."""
+        label = label.strip()
+        versions = [v for v in self._by_title.get(title, []) if v.source != "quoted"]
+        for exact in (True, False):
+            for v in sorted(versions, key=lambda l: l.version or l.publish_date or "", reverse=True):
+                for value in (v.version, v.publish_date):
+                    if value and (value == label if exact else value.startswith(label)):
+                        return v
+        return None
+
     def is_current(self, law: Law) -> bool:
         """In force and not replaced by a newer version of the same title.
 
@@ -165,6 +177,24 @@ class StatuteStore:
                                     " WHERE source != 'quoted' ORDER BY law_id"):
             h.update("|".join(map(str, row)).encode())
         return h.hexdigest()[:16]
+
+    def part_hashes(self, first_part) -> tuple[str, str]:
+        """content_hash split in two: of the laws for which `first_part(doc_type)` holds, and of
+        the rest (search keeps one index per part; see search/index.py). Cached per content."""
+        whole = self.content_hash()
+        cached = self.__dict__.get("_part_hashes")
+        if cached and cached[0] == (whole, first_part):
+            return cached[1]
+        hashes = [hashlib.sha256(), hashlib.sha256()]
+        stat = self.base_path.stat()
+        for h, tag in zip(hashes, (b"1", b"2")):
+            h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode() + tag)
+        for row in self.own.execute("SELECT law_id, content_hash, status, doc_type FROM laws"
+                                    " WHERE source != 'quoted' ORDER BY law_id"):
+            hashes[0 if first_part(row[3]) else 1].update("|".join(map(str, row[:3])).encode())
+        out = (hashes[0].hexdigest()[:16], "o" + hashes[1].hexdigest()[:15])
+        self.__dict__["_part_hashes"] = ((whole, first_part), out)
+        return out
 
     def close(self) -> None:
         self.base.close()

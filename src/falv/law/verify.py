@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..text import fold_for_compare, int_to_cn
 from .find import extract
-from .models import AMENDED, IN_FORCE, REPEALED, Article, Citation, Verdict, VerdictKind
+from .models import AMENDED, FULL_TEXT, IN_FORCE, REPEALED, Article, Citation, Verdict, VerdictKind
 from .resolve import (Resolver, fold_name, repealed_law, repealed_tables, resolver_for,
                       split_version, version_year)
 
@@ -139,8 +139,11 @@ class Verifier:
         if current and law.note and law.status != IN_FORCE:
             notes.append(law.note.splitlines()[0])
         if citation.ref is None:
-            return Verdict(VerdictKind.OK, title, None, f"引用整部法规：{_status(law)}",
-                           notes=tuple(notes))
+            whole = self.store.article(law.law_id, FULL_TEXT)  # a one-paragraph instrument
+            if whole is not None and quoted_text and current:
+                return self._quote_verdict(title, whole, quoted_text, citation, notes)
+            return Verdict(VerdictKind.OK, title, FULL_TEXT if whole else None,
+                           f"引用整部法规：{_status(law)}", notes=tuple(notes))
         article_no = citation.ref.article_no
         if not current:
             return self._old_version_citation(citation, law, quoted_text)

@@ -22,6 +22,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -36,8 +37,30 @@ _CN_PREFIX = "中华人民共和国"
 # also holds; indexing them too would return "条目二十八" fragments instead of the article.
 SKIPPED_DOC_TYPES = ("修正案", "修改决定")
 COMMON_FREQ = 50  # jieba frequency from which a general word is kept in the compact table
-KEEP_INDEXES = 4  # index directories kept per index_dir (most recently used first)
+KEEP_INDEXES = 6  # index directories kept per index_dir (most recently used first; two per store)
 _build_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def kinds() -> dict:
+    """search/data/kinds.toml: which doc types form the statute ranking, which get groups."""
+    import tomllib
+
+    return tomllib.loads(resources.files("falv.search").joinpath("data", "kinds.toml").read_text("utf-8"))
+
+
+def is_law_kind(doc_type: str | None) -> bool:
+    return (doc_type or "法律") in kinds()["laws"]
+
+
+# Two indexes per store: PARTS[0] holds the laws (the statute ranking), PARTS[1] every other kind
+# (司法解释, 行政法规, 部门规章: the groups). Each is keyed by the content of its own part, so
+# importing regulations never rebuilds the laws' index and never changes how laws rank.
+PARTS = ("laws", "others")
+
+
+def in_part(doc_type: str | None, part: str) -> bool:
+    return is_law_kind(doc_type) == (part == PARTS[0])
 
 
 def fingerprint() -> str:
@@ -105,8 +128,13 @@ class Index:
     meta: dict
 
 
-def index_path(store) -> Path:
-    return config.index_dir() / store.content_hash()
+def index_path(store, part: str = PARTS[0]) -> Path:
+    return config.index_dir() / store.part_hashes(is_law_kind)[PARTS.index(part)]
+
+
+def part_is_empty(store, part: str) -> bool:
+    return not any(in_part(law.doc_type, part) and store.is_current(law)
+                   and law.doc_type not in SKIPPED_DOC_TYPES for law in store.laws())
 
 
 def _is_complete(path: Path) -> bool:
@@ -119,13 +147,24 @@ def _is_complete(path: Path) -> bool:
         return False
 
 
-def load_or_build(store) -> Index:
-    """The index for the store's current content: load it, or build it first."""
-    path = index_path(store)
+_build_progress = None  # default `progress` of builds: the CLI sets a progress line on stderr
+
+
+def set_build_progress(fn) -> None:
+    """Report every index build from now on to fn(done, total) (None: silent, the default)."""
+    global _build_progress
+    _build_progress = fn
+
+
+def load_or_build(store, part: str = PARTS[0], progress=None) -> Index:
+    """The index of one part (PARTS) of the store's current content: load it, or build it first.
+    progress: optional callable(done, total) while building (default: set_build_progress's)."""
+    progress = progress or _build_progress
+    path = index_path(store, part)
     if not _is_complete(path):
         with _build_lock:
             if not _is_complete(path):
-                build(store, path)
+                build(store, path, part, progress)
     try:
         idx = load(path)
         os.utime(path)  # most recently used: kept by _remove_stale
@@ -133,7 +172,7 @@ def load_or_build(store) -> Index:
     except (OSError, ValueError, EOFError, KeyError) as exc:  # damaged files: build again, once
         with _build_lock:
             shutil.rmtree(path, ignore_errors=True)
-            build(store, path)
+            build(store, path, part, progress)
         try:
             return load(path)
         except (OSError, ValueError, EOFError, KeyError):
@@ -154,12 +193,14 @@ def load(path: Path) -> Index:
     return Index(path, retriever, docs, analyzer, meta)
 
 
-def build(store, path: Path) -> None:
-    """Tokenise every current article and write the index directory atomically."""
+def build(store, path: Path, part: str = PARTS[0], progress=None) -> None:
+    """Tokenise every current article of one part and write the index directory atomically."""
     import bm25s
 
     started = time.perf_counter()
-    titles = [law.title for law in store.laws() if store.is_current(law)]
+    laws = [law for law in store.laws() if store.is_current(law) and in_part(law.doc_type, part)
+            and law.doc_type not in SKIPPED_DOC_TYPES]
+    titles = [law.title for law in laws]
     extra = {name for t in titles for name in short_titles(t)}
     segmenter = Segmenter.full(extra)
     analyzer = Analyzer(segmenter)
@@ -167,9 +208,11 @@ def build(store, path: Path) -> None:
     cols: tuple[list, ...] = ([], [], [], [], [], [], [], [])
     corpus: list[list[str]] = []
     vocab: set[str] = set()
-    for art in store.iter_articles(current_only=True):
-        if art.law.doc_type in SKIPPED_DOC_TYPES:
-            continue
+    articles = [art for law in laws for art in store.articles(law.law_id)]
+    step = max(1, len(articles) // 100)
+    for n, art in enumerate(articles, 1):
+        if progress is not None and (n % step == 0 or n == len(articles)):
+            progress(n, len(articles))
         for col, value in zip(cols, (art.law.law_id, art.article_no, art.number, art.suffix,
                                      art.chapter, art.section, art.ordinal, art.text)):
             col.append(value)
@@ -195,7 +238,7 @@ def build(store, path: Path) -> None:
     retriever.save(str(tmp / "bm25"))
     docs.save(tmp / "docs.marshal")
     segmenter.compact(compact_words).save(tmp / "dict.marshal")
-    meta = {"fingerprint": fingerprint(), "content_hash": path.name, "documents": len(docs),
+    meta = {"fingerprint": fingerprint(), "content_hash": path.name, "part": part, "documents": len(docs),
             "vocabulary": len(vocab), "build_seconds": round(time.perf_counter() - started, 2),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))

@@ -74,10 +74,16 @@ class Hit:
 class Searcher:
     """Index + law-name table for one store content; read-only after construction."""
 
-    def __init__(self, store, idx: index_mod.Index | None = None, dense: bool | None = None):
+    def __init__(self, store, idx: index_mod.Index | None = None, dense: bool | None = None,
+                 progress=None):
         self.store = store
-        self.index = idx or index_mod.load_or_build(store)
-        self.content_hash = self.index.path.name
+        self.content_hash = store.content_hash()
+        self.index = idx or index_mod.load_or_build(store, progress=progress)
+        # interpretations, regulations, rules: their own index, ranked into groups (kinds.toml)
+        self.others: Searcher | None = None
+        if idx is None and not index_mod.part_is_empty(store, index_mod.PARTS[1]):
+            self.others = Searcher(store, index_mod.load_or_build(store, index_mod.PARTS[1], progress),
+                                   dense=False)
         docs = self.index.docs
         self._n = len(docs)
         scores = self.index.retriever.scores
@@ -110,6 +116,8 @@ class Searcher:
     def search(self, query: str, top: int = 10, law: str | None = None) -> list[Hit]:
         question = _check(query)
         top = max(1, int(top))
+        if law and self.others is not None and self.others._knows_law(law) and not self._knows_law(law):
+            return self.others.search(query, top, law)  # --law 两高解释: that group's ranking
         law_title = self._resolve_law(law) if law else None
         hits: list[Hit] = []
         seen: set[int] = set()
@@ -120,6 +128,9 @@ class Searcher:
             if doc not in seen:
                 seen.add(doc)
                 hits.append(self._hit(doc, 1000.0 - len(hits), ("direct",)))
+        if self.others is not None and not law_title:  # cited interpretations come first too
+            for doc in self.others._direct(question)[0]:
+                hits.append(self.others._hit(doc, 1000.0 - len(hits), ("direct",)))
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
         rest = _blank(question, spans)
         ranked = self._ranked(rest, law_title) if rest.strip() else []
@@ -132,6 +143,26 @@ class Searcher:
                 seen.add(doc)
                 hits.append(self._hit(doc, score, reasons))
         return hits[:top]
+
+    def groups(self, query: str, per_group: int = 5) -> list[tuple[str, list[Hit]]]:
+        """The other kinds' matches, ranked in their own index, grouped by kind in the order of
+        search/data/kinds.toml ([(司法解释, hits), (行政法规, hits) …]); [] without such instruments.
+        Kept apart from `search` so that a big import adds answers without pushing laws out."""
+        if self.others is None:
+            return []
+        question = _check(query)
+        rest = _blank(question, self.others._direct(question)[1])
+        if not rest.strip():
+            return []
+        grouped: dict[str, list[Hit]] = {}
+        for doc, score, reasons in self.others._ranked(rest, None):
+            hit = self.others._hit(doc, score, reasons)
+            members = grouped.setdefault(hit.article.law.doc_type, [])
+            if len(members) < per_group:
+                members.append(hit)
+        order = index_mod.kinds()["groups"]
+        return sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
+                                                       else len(order), kv[0]))
 
     # -- stages -------------------------------------------------------------------------------
 
@@ -263,6 +294,13 @@ class Searcher:
                 named.add(title)
         return named
 
+    def _knows_law(self, law: str) -> bool:
+        try:
+            self._resolve_law(law)
+        except InputError:
+            return False
+        return True
+
     def _resolve_law(self, law: str) -> str:
         name = normalize(law).strip("《》 ")
         title = resolver_for(self.store).resolve_title(name)  # aliases such as 个保法
@@ -292,6 +330,11 @@ def dense_enabled(dense: bool | None = None) -> bool:
     if dense is not None:
         return bool(dense)
     return os.environ.get("FALV_DENSE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def check_query(query: str) -> str:
+    """The question, normalised; InputError when empty or too long (before any index work)."""
+    return _check(query)
 
 
 def _check(query: str) -> str:
@@ -341,9 +384,10 @@ _searchers: "weakref.WeakKeyDictionary[object, Searcher]" = weakref.WeakKeyDicti
 _dense_searchers: "weakref.WeakKeyDictionary[object, Searcher]" = weakref.WeakKeyDictionary()
 
 
-def searcher(store, dense: bool | None = None) -> Searcher:
+def searcher(store, dense: bool | None = None, progress=None) -> Searcher:
     """The Searcher for this store's current content (rebuilt/reloaded when the content changes);
-    `dense` (default: FALV_DENSE) selects the one with the optional dense stage."""
+    `dense` (default: FALV_DENSE) selects the one with the optional dense stage; `progress`
+    (callable(done, total)) is told how an index build goes."""
     dense = dense_enabled(dense)
     cache = _dense_searchers if dense else _searchers
     content = store.content_hash()
@@ -353,7 +397,7 @@ def searcher(store, dense: bool | None = None) -> Searcher:
             s = cache.get(store)
             if s is None or s.content_hash != content:
                 store.reload()
-                s = cache[store] = Searcher(store, dense=dense)
+                s = cache[store] = Searcher(store, dense=dense, progress=progress)
     return s
 
 

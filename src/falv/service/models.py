@@ -185,6 +185,11 @@ class AnswerOut(_Out):
     related: list[BasisArticleOut] = Field(default_factory=list)
     kb_entries: list[dict[str, Any]] = Field(default_factory=list)
     timings: dict[str, Any] = Field(default_factory=dict)
+    frame: dict[str, Any] = Field(default_factory=dict, description="案情要素（谁、什么信息、做了什么、想要什么）")
+    missing: list[dict[str, Any]] = Field(default_factory=list, description="还需要确认的事实")
+    missing_instruments: list[dict[str, Any]] = Field(default_factory=list, description="未收录的依据")
+    severity: dict[str, Any] | None = Field(None, description="两高解释第五条情节估算（仅供参考）")
+    letters: list[dict[str, Any]] = Field(default_factory=list, description="按问题事实填好的文书")
 
 
 class RouteOut(_Out):

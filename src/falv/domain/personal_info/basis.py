@@ -115,8 +115,10 @@ def clause_text(text: str, paragraph: int | None, item: int | None) -> str | Non
     return items[item - 1] if item <= len(items) else None
 
 
-def _verify(store, basis: Basis, title: str) -> dict:
-    """falv's verifier on this citation, so a rule's basis gets the same verdict as any citation."""
+def verdict_of(store, basis: Basis, title: str) -> dict:
+    """falv's verifier on this citation, so a rule's basis gets the same verdict as any citation:
+    {verdict, detail, replacement}. The one adapter between our rules and law.verify (when the
+    verifier takes a Ref and returns a Verdict, only this function changes)."""
     number, suffix = parse_article_no(basis.article)
     raw = basis.label(title)
     citation = Citation(law_text=title, ref=ArticleRef(number, suffix, basis.paragraph, basis.item),
@@ -135,7 +137,7 @@ def quote(store, basis: Basis) -> dict:
     title = resolve_title(store, basis.law) if store is not None else None
     if title is None:
         out.update(status=NOT_IMPORTED, verdict=None,
-                   detail="法规库未收录该法规，请先 falv statutes import 导入后再核验原文")
+                   detail="法规库未收录该法规：导入其文本后才能核验原文")
         return out
     out["law"] = title
     art = store.get_article(title, basis.article)
@@ -145,7 +147,7 @@ def quote(store, basis: Basis) -> dict:
     out["text"] = art.text
     if basis.paragraph:
         out["clause_text"] = clause_text(art.text, basis.paragraph, basis.item)
-    check = _verify(store, basis, title)
+    check = verdict_of(store, basis, title)
     out.update(status=QUOTED, verdict=check.get("verdict"), detail=check.get("detail"))
     if check.get("replacement"):
         out["replacement"] = check["replacement"]

@@ -88,7 +88,7 @@ def route(question: str | None = None, scenario_id: str | None = None, store=Non
     ids = [h.id for h in hits]
     notes = [scenario(i).route_note for i in ids if scenario(i).route_note]
     if not ids:
-        notes.append("未识别出个人信息相关的场景；可用 --scenario 指定（falv route --list-scenarios）")
+        notes.append("未识别出个人信息相关的场景；可以指定场景（见场景列表）后再查")
     chans = channels_for(ids)
     result = {
         "question": question,

@@ -2,8 +2,10 @@
 articles they cite quoted from the store.
 
 A template has TOML front matter between `+++` lines (title, aliases, cites, fields) and a body
-with placeholders: {{字段}} for the user's facts, {{cite:N}} for the N-th citation's label and
-{{citations}} for the quoted articles. Templates name articles; they never contain article text.
+with placeholders: {{字段}} for the user's facts, {{cite:N}} for the N-th citation's label,
+{{cite:extra}} / {{cite:also}} for the articles a case adds (以及… / 本案还涉及…; empty without)
+and {{citations}} for the quoted articles. `[defaults]` gives a field's value when none is filled
+(every letter says by when a reply is expected: 答复期限). Templates name articles; they never contain article text.
 Unfilled fields stay visible as 【字段】 so the user sees what to complete.
 """
 
@@ -31,6 +33,7 @@ class Template:
     cites: tuple[Basis, ...]
     fields: dict
     body: str
+    defaults: dict = None  # field → value used when the user gives none
 
     def placeholders(self) -> list[str]:
         names = []
@@ -48,7 +51,7 @@ def _parse(kind: str, raw: str) -> Template:
     meta = tomllib.loads(head)
     return Template(kind, meta["title"], tuple(meta.get("aliases", [])),
                     tuple(parse_basis(c) for c in meta.get("cites", [])), dict(meta.get("fields", {})),
-                    body.strip() + "\n")
+                    body.strip() + "\n", dict(meta.get("defaults", {})))
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +93,11 @@ def parse_fill(specs) -> dict[str, str]:
     return fill
 
 
-def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "markdown") -> dict:
+def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "markdown",
+                 extra: tuple[Basis, ...] = ()) -> dict:
     """Render a draft. Returns {kind, title, format, text, fields, missing, citations}: the text
-    with the user's values filled in and the cited articles quoted from the store."""
+    with the user's values filled in and the cited articles quoted from the store. `extra`: the
+    articles this case adds to the template's own (a 快递 complaint cites the 快递 provisions)."""
     if fmt not in FORMATS:
         raise InputError(f"未知的输出格式：{fmt}", hint="可用格式：markdown、text")
     if not isinstance(kind, str):
@@ -101,21 +106,25 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
     if fill is not None and not isinstance(fill, dict):
         raise InputError("填写内容应为 字段→内容 的映射")
     fill = {str(k): "" if v is None else str(v) for k, v in (fill or {}).items()}
-    unknown = [k for k in fill if k not in t.fields]
+    unknown = [k for k in fill if k not in t.fields]  # defaults are fields too
     if unknown:
         raise InputError(f"文书“{t.title}”没有字段：{'、'.join(unknown)}",
                          hint="可填字段：" + "、".join(t.fields))
-    quotes = [quote(store, b) for b in t.cites]
+    fill = {**(t.defaults or {}), **{k: v for k, v in fill.items() if v}}
+    seen = {(b.law, b.clause) for b in t.cites}
+    extra = tuple(b for b in extra if (b.law, b.clause) not in seen)
+    cites = t.cites + extra
+    quotes = [quote(store, b) for b in cites]
 
     def label(n: int) -> str:
-        if not 1 <= n <= len(t.cites):
+        if not 1 <= n <= len(cites):
             raise InputError(f"模板 {t.kind} 引用了不存在的第 {n} 条依据")
         q = quotes[n - 1]
-        return f"《{q['law']}》{t.cites[n - 1].clause}"
+        return f"《{q['law']}》{cites[n - 1].clause}"
 
     def block() -> str:
         parts = []
-        for b, q in zip(t.cites, quotes):
+        for b, q in zip(cites, quotes):
             head = f"**《{q['law']}》{b.clause}**"
             if q["text"] is None:
                 parts.append(f"{head}\n\n> （{NOT_IMPORTED}：{q['detail']}）")
@@ -128,6 +137,11 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
         name = m.group(1)
         if name == "citations":
             return block()
+        if name in ("cite:extra", "cite:also"):
+            labels = "、".join(label(len(t.cites) + i) for i in range(1, len(extra) + 1))
+            if not labels:
+                return ""
+            return f"以及{labels}" if name == "cite:extra" else f"本案还涉及{labels}。"
         if name.startswith("cite:"):
             return label(int(name[5:]))
         value = fill.get(name)
@@ -136,10 +150,10 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
     text = _PLACEHOLDER.sub(sub, t.body)
     if fmt == "text":
         text = to_plain(text)
-    missing = [f for f in t.placeholders() if not fill.get(f)]
+    missing = [f for f in t.placeholders() if not fill.get(f)]  # a default counts as filled
     return {"kind": t.kind, "title": t.title, "format": fmt, "text": text,
             "fields": t.fields, "missing": missing,
-            "citations": [dict(q, clause=b.clause) for b, q in zip(t.cites, quotes)]}
+            "citations": [dict(q, clause=b.clause) for b, q in zip(cites, quotes)]}
 
 
 def to_plain(markdown: str) -> str:

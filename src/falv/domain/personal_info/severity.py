@@ -300,7 +300,7 @@ def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
                         f"（《{below['law']}》{below['article']}），民事责任也不受影响")
     if not imported:
         notes.insert(0, f"《{src['law']}》未导入：阈值取自 falv 内置数据，原文无法引用核验；"
-                        "请先 falv statutes import 导入该司法解释")
+                        "导入该司法解释的文本后即可引用核验")
     return {"level": a.level, "label": a.label, "rules": rules, "steps": a.steps,
             "aggregation": a.aggregation, "articles": articles, "notes": notes,
             "inputs": a.inputs, "interpretation_imported": imported}

@@ -121,9 +121,8 @@ function basisItem(b) {
 function renderAnswer(ans) {
   const out = document.getElementById("answer");
   const parts = [el("h2", {}, "【问题】"), el("p", { id: "answer-question" }, ans.question)];
-  if (ans.scenarios && ans.scenarios.length) {
-    parts.push(el("p", { class: "muted" }, "识别的场景：", ans.scenarios.map((s) => s.name).join("、")));
-  }
+  const situation = (ans.frame && ans.frame.summary) || (ans.scenarios || []).map((s) => s.name).join("、");
+  if (situation) parts.push(el("p", { class: "muted", id: "situation" }, "情形：", situation));
   if (ans.analysis && ans.analysis.length) {
     parts.push(el("h2", {}, "【法律分析】"));
     parts.push(el("ol", { class: "analysis", id: "analysis" }, ans.analysis.map((p) => el("li", {},
@@ -136,15 +135,66 @@ function renderAnswer(ans) {
     parts.push(el("h2", {}, "【法律依据】"));
     parts.push(el("div", { class: "basis", id: "basis" }, ans.basis.map(basisItem)));
   }
+  if (ans.missing_instruments && ans.missing_instruments.length) {
+    parts.push(el("h2", {}, "【未收录的依据】"));
+    parts.push(el("ul", { class: "notes", id: "missing-instruments" }, ans.missing_instruments.map((m) =>
+      el("li", {}, `《${m.law}》${m.articles.join("、")}：${m.hint}`))));
+  }
+  if (ans.severity) {
+    const rules = (ans.severity.rules || []).join("、");
+    parts.push(el("h2", {}, "【情节参考】"));
+    parts.push(el("p", { id: "severity" },
+      `按问题中写明的数量/获利估算（两高解释第五条）：${ans.severity.label}${rules ? "（" + rules + "）" : ""}；仅供参考，以办案机关认定为准。`));
+  }
+  if (ans.missing && ans.missing.length) {
+    parts.push(el("h2", {}, "【还需要确认】"));
+    parts.push(el("ul", { class: "missing", id: "missing" }, ans.missing.map((m) => el("li", {}, m.ask))));
+  }
+  if (ans.letters && ans.letters.length) {
+    parts.push(el("h2", {}, "【文书】"));
+    parts.push(el("div", { class: "letters", id: "letters" },
+      el("p", { class: "muted" }, "已按您问题中的事实填好，可直接修改后复制；【】中的内容请补全。"),
+      ans.letters.map((l) => el("button", {
+        type: "button", class: "letter-button", "data-kind": l.kind, onclick: () => openLetter(l),
+      }, `生成：${l.title}`)),
+      el("div", { id: "letter-box", hidden: true })));
+  }
   if (ans.notes && ans.notes.length) {
     parts.push(el("h2", {}, "【提示】"));
     parts.push(el("ul", { class: "notes" }, ans.notes.map((n) => el("li", {}, n.text))));
   }
   if (ans.related && ans.related.length) {
     parts.push(el("h2", {}, "相关法条"));
+    parts.push(el("p", { class: "muted", id: "related-label" }, "以下为检索结果，供参考，不是本回答的依据。"));
     parts.push(el("div", { class: "basis related" }, ans.related.map(basisItem)));
   }
   out.replaceChildren(...parts);
+}
+
+// One click from an answer: the letter, filled with the question's facts, editable and copyable.
+function openLetter(letter) {
+  const box = document.getElementById("letter-box");
+  const area = el("textarea", { id: "letter-text", rows: 22, "data-kind": letter.kind, "aria-label": letter.title });
+  area.value = letter.text;
+  const status = el("span", { class: "muted", id: "letter-status", role: "status" });
+  box.replaceChildren(
+    el("h3", { id: "letter-title" }, letter.title),
+    area,
+    el("div", { class: "letter-actions" },
+      el("button", { type: "button", id: "letter-copy", onclick: () => copyLetter(area, status) }, "复制全文"),
+      " ", status));
+  box.hidden = false;
+  area.focus();
+}
+
+async function copyLetter(area, status) {
+  try {
+    await navigator.clipboard.writeText(area.value);
+  } catch (_) { // no clipboard permission (plain http): select the text and copy the old way
+    area.select();
+    document.execCommand("copy");
+  }
+  status.textContent = "已复制";
 }
 
 async function onAsk(ev) {

@@ -1,0 +1,225 @@
+"""Question → case frame: who holds or leaked the information, what information, what was done,
+what harm, what the person wants, stated counts/gains, and the facts still missing.
+
+Why a frame and not scenarios: advice depends on the combination (a 物业 that *publishes* arrears
+differs from a 快递员 who *sells* addresses), and rules over frame fields compose where a flat vote
+over named scenarios cannot. The vocabulary is data (data/frame.toml); matching tolerates the
+traditional script (normalize) and one wrong character in longer terms (typos).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...errors import InputError
+from ...text import normalize
+from .basis import Basis, load_toml, parse_basis
+
+DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
+# acts that are about a person's rights on their own; the others need an actor or information too
+STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
+                             "impersonate", "face", "portrait_use", "automated", "monitor"})
+FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong…
+FUZZY_DIMENSIONS = ("actor", "info", "place")  # …nouns only: 发到了 must not match 发多了
+MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    terms: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+    unless: tuple[str, ...] = ()
+    exclude: tuple[re.Pattern, ...] = ()
+    name: str = ""
+    regulator: str | None = None
+    duty: tuple[Basis, ...] = ()
+    regulator_basis: tuple[Basis, ...] = ()
+    sensitive: bool = False
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The facts read from one question. Each dimension is a tuple of entry ids in data order."""
+
+    actors: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()
+    acts: tuple[str, ...] = ()
+    harms: tuple[str, ...] = ()
+    wishes: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    rights: tuple[str, ...] = ()  # personality rights the question names (肖像权, 名誉权 …)
+    facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
+    evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
+    text: str = field(default="", compare=False)  # the normalised question
+
+    @property
+    def actor(self) -> str | None:
+        return self.actors[0] if self.actors else None
+
+    @property
+    def sensitive(self) -> bool:
+        table = vocabulary()["info"]
+        return any(table[i].sensitive for i in self.info)
+
+    @property
+    def private(self) -> bool:
+        table = vocabulary()["info"]
+        return any(table[i].private for i in self.info)
+
+    @property
+    def about_personal_info(self) -> bool:
+        """Whether the question is about a person's information or personality rights at all."""
+        if self.rights or STANDALONE_ACTS & set(self.acts):
+            return True
+        return bool(self.acts) and bool(self.info or self.actors)
+
+    def get(self, dimension: str) -> tuple[str, ...]:
+        return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
+                "wish": self.wishes, "place": self.places, "right": self.rights}[dimension]
+
+    def missing(self) -> list[dict]:
+        """Facts that would change the advice and the question does not state (data: rules.toml
+        [[missing]])."""
+        from .rules import missing_facts
+
+        return missing_facts(self, self.text)
+
+    def summary(self) -> str:
+        """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
+        labels = act_labels()
+        entry = actor_entry(self.actor)
+        parts = [entry.name] if entry and entry.regulator else []
+        if self.private:
+            parts.append("私密信息")
+        elif self.sensitive:
+            parts.append("敏感个人信息")
+        acts = "、".join(labels[a] for a in self.acts if a in labels)
+        if acts:
+            parts.append(acts)
+        return " · ".join(parts) if acts else ""
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
+                "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
+                "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
+                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence,
+                "missing": self.missing()}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    return load_toml("frame.toml")
+
+
+@lru_cache(maxsize=1)
+def typos() -> dict[str, str]:
+    return dict(_table().get("typos", {}))
+
+
+@lru_cache(maxsize=1)
+def act_labels() -> dict[str, str]:
+    return dict(_table().get("labels", {}).get("act", {}))
+
+
+def _fix_typos(text: str) -> str:
+    for wrong, right in typos().items():
+        if wrong in text:
+            text = text.replace(wrong, right)
+    return text
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict[str, Entry]]:
+    data = _table()
+    out: dict[str, dict[str, Entry]] = {}
+    for dim in DIMENSIONS:
+        out[dim] = {}
+        for eid, e in data.get(dim, {}).items():
+            out[dim][eid] = Entry(
+                id=eid, terms=tuple(t.lower() for t in e.get("terms", [])),
+                patterns=tuple(re.compile(p) for p in e.get("patterns", [])),
+                unless=tuple(e.get("unless", [])), name=e.get("name", ""),
+                exclude=tuple(re.compile(p) for p in e.get("exclude", [])),
+                regulator=e.get("regulator"),
+                duty=tuple(parse_basis(b) for b in e.get("duty", [])),
+                regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
+                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)))
+    return out
+
+
+def _fuzzy_find(term: str, text: str) -> str | None:
+    """The window of `text` that equals `term` but for one character (same length), if any. The
+    first and last characters must agree (快第员 is 快递员, 第三员 is not), so only windows that
+    start with the term's first character are compared."""
+    n = len(term)
+    i = text.find(term[0])
+    while i != -1 and i + n <= len(text):
+        window = text[i:i + n]
+        if window[-1] == term[-1] and sum(a != b for a, b in zip(term, window)) == 1:
+            return window
+        i = text.find(term[0], i + 1)
+    return None
+
+
+def _named(term: str, text: str, dim: str) -> bool:
+    """Whether `term` occurs in `text`; for actors, not only as 我的X (then X is information)."""
+    if dim != "actor":
+        return term in text
+    start = text.find(term)
+    while start != -1:
+        if not text[max(0, start - 2):start].endswith(("我的", "我们的")):
+            return True
+        start = text.find(term, start + 1)
+    return False
+
+
+def _fired(entry: Entry, text: str, fuzzy: bool, dim: str = "") -> list[str]:
+    if any(p.search(text) for p in entry.exclude):
+        return []
+    words = [t for t in entry.terms if _named(t, text, dim)]
+    words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
+    if not words and fuzzy:
+        for t in entry.terms:
+            if len(t) >= FUZZY_MIN_LEN and (w := _fuzzy_find(t, text)):
+                words.append(w)
+                break
+    return words
+
+
+def read_frame(question: str) -> Frame:
+    """The case frame of a question (normalised: 繁→简, 全角→半角, lower case)."""
+    if not isinstance(question, str):
+        raise InputError("问题必须是文本")
+    text = _fix_typos(normalize(question).lower())
+    fuzzy = len(text) <= MAX_FUZZY_TEXT
+    found: dict[str, list[str]] = {}
+    evidence: dict[str, list[str]] = {}
+    for dim in DIMENSIONS:
+        table = vocabulary()[dim]
+        hits = {}
+        for eid, entry in table.items():
+            words = _fired(entry, text, fuzzy and dim in FUZZY_DIMENSIONS, dim)
+            if words:
+                hits[eid] = words
+        kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
+        if dim == "actor":  # the one named first is the one who did it (医院…给了保险公司)
+            kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
+                                        default=len(text)))
+        found[dim] = kept
+        for eid in kept:
+            evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
+    from .severity import facts_from_text
+
+    facts = facts_from_text(text)
+    return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
+                 harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
+                 places=tuple(found["place"]), rights=tuple(found["right"]), facts=facts, evidence=evidence,
+                 text=text)
+
+
+def actor_entry(actor_id: str | None) -> Entry | None:
+    return vocabulary()["actor"].get(actor_id) if actor_id else None

@@ -1,0 +1,293 @@
+"""What `falv statutes import PATH…` reads: files, folders (recursively) and downloaded archives.
+
+Why a module of its own: a user hands the importer whatever they downloaded — one file, the
+LawRefBook folder, or the repository's .zip / .tar.gz — and every one of them must be bounded
+before any work is done on it (member count, member and total size, no path traversal, no links).
+Archives are read in memory, never extracted to disk; a LawRefBook `db.sqlite3` inside one is the
+only member written out (to a temporary file, because SQLite reads files).
+
+Each input becomes a `Source`: a display name (`archive.zip!Laws/司法解释/x.md`), its path parts
+relative to the import root (the folder names say the category), its bytes, and the LawRefBook
+metadata database that belongs to it, if any.
+"""
+
+from __future__ import annotations
+
+import stat
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from ..errors import ImportRejected, InputError
+
+STATUTE_SUFFIXES = (".md", ".jsonl", ".ndjson")
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
+META_DB = "db.sqlite3"
+MAX_FILES = 20_000  # files (or archive members) one import reads
+MAX_FILE_BYTES = 32 * 1024 * 1024  # one statute file
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all statute files of one import, uncompressed
+MAX_META_BYTES = 64 * 1024 * 1024  # LawRefBook's db.sqlite3 (1.4 MB in 2025)
+MAX_DEPTH = 32  # folder nesting
+ROOT_FILE = "LawRefBook 根目录下的说明文件，不是法规"  # README.md, SOURCE.md, the template
+META_LOOKUP_PARENTS = 2  # db.sqlite3 is looked for in the folder given and this many above it
+
+
+@dataclass
+class Source:
+    name: str  # shown in reports: a path, or archive!member
+    parts: tuple[str, ...]  # folders between the import root and the file (category folders)
+    read: Callable[[], bytes]
+    size: int
+    meta_db: Path | None = None  # LawRefBook db.sqlite3 for this file, when there is one
+
+    @property
+    def filename(self) -> str:
+        return PurePosixPath(self.name.rsplit("!", 1)[-1]).name
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.filename).suffix.lower()
+
+
+@dataclass
+class Collected:
+    sources: list[Source] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why) not statute files
+    _tmp: list[tempfile.TemporaryDirectory] = field(default_factory=list)
+
+    def close(self) -> None:
+        for tmp in self._tmp:
+            tmp.cleanup()
+        self._tmp.clear()
+
+
+def collect(paths, skip_names: frozenset[str] = frozenset(), skip_dirs: frozenset[str] = frozenset()
+            ) -> Collected:
+    """Every statute file under PATHs, in a stable order; ImportRejected when a path is unusable
+    or an archive breaks a bound. Names starting with `_` or `.` (LawRefBook's `_index.md`) and
+    `skip_names` / `skip_dirs` (its format template, its 案例 folder) are listed as skipped."""
+    out = Collected()
+    try:
+        for raw in paths:
+            path = Path(raw)
+            if not path.exists():
+                raise ImportRejected("无法读取：文件不存在", location=str(path))
+            if path.is_dir():
+                _walk(path, out, skip_names, skip_dirs)
+            elif is_archive(path):
+                _archive(path, out, skip_names, skip_dirs)
+            else:
+                _file(path, (path.resolve().parent.name,), _meta_for(path.parent), out)
+            if len(out.sources) > MAX_FILES:
+                raise ImportRejected(f"文件过多（上限 {MAX_FILES} 个）", location=str(path))
+        total = sum(s.size for s in out.sources)
+        if total > MAX_TOTAL_BYTES:
+            raise ImportRejected(f"待导入文件合计过大（{total} 字节，上限 {MAX_TOTAL_BYTES} 字节）")
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _file(path: Path, parts: tuple[str, ...], meta: Path | None, out: Collected) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from exc
+    if not path.is_file():
+        raise ImportRejected("不是普通文件", location=str(path))
+    out.sources.append(Source(str(path), parts, lambda: _read_file(path, size), size, meta))
+
+
+def _read_file(path: Path, size: int) -> bytes:
+    """The file's bytes; a file over MAX_FILE_BYTES is rejected without being read."""
+    if size > MAX_FILE_BYTES:
+        raise ImportRejected(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）", location=str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=str(path)) from exc
+
+
+def _walk(root: Path, out: Collected, skip_names, skip_dirs) -> None:
+    meta = _meta_for(root)
+    stack = [(root, ())]
+    found = []
+    while stack:
+        folder, parts = stack.pop()
+        if len(parts) > MAX_DEPTH:
+            raise ImportRejected(f"目录层级过深（上限 {MAX_DEPTH}）", location=str(folder))
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            raise ImportRejected(f"无法读取目录：{exc.strerror or exc}", location=str(folder)) from exc
+        for entry in entries:
+            if entry.name.startswith((".", "_")) or entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if entry.name in skip_dirs:
+                    out.skipped.append((str(entry), "不是法规目录"))
+                else:
+                    stack.append((entry, parts + (entry.name,)))
+            elif entry.name.lower().endswith(STATUTE_SUFFIXES):
+                if meta is not None and folder.resolve() == meta.parent:
+                    out.skipped.append((str(entry), ROOT_FILE))
+                elif entry.name in skip_names:
+                    out.skipped.append((str(entry), "格式模板，不是法规"))
+                else:
+                    found.append((entry, parts))
+            if len(found) > MAX_FILES:
+                raise ImportRejected(f"目录中文件过多（上限 {MAX_FILES} 个）", location=str(root))
+    # the folder name says the category; with the root itself a category folder, it counts too
+    root_part = (root.name,) if root.name else ()
+    for entry, parts in sorted(found, key=lambda x: str(x[0])):
+        _file(entry, root_part + parts, meta, out)
+
+
+def _meta_for(folder: Path) -> Path | None:
+    """LawRefBook's db.sqlite3 in the folder or up to META_LOOKUP_PARENTS above it."""
+    folder = folder.resolve()
+    for candidate in [folder, *folder.parents][:META_LOOKUP_PARENTS + 1]:
+        db_file = candidate / META_DB
+        if db_file.is_file():
+            return db_file
+    return None
+
+
+# -- archives -------------------------------------------------------------------------------------
+
+def _member_parts(name: str, location: str) -> tuple[str, ...]:
+    """Archive member name → its folder parts; ImportRejected on absolute paths or `..`."""
+    if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise ImportRejected(f"压缩包成员路径不安全：{name}", location=location)
+    parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", "."))
+    if ".." in parts:
+        raise ImportRejected(f"压缩包成员路径不安全（含 ..）：{name}", location=location)
+    if len(parts) > MAX_DEPTH:
+        raise ImportRejected(f"压缩包成员目录层级过深：{name}", location=location)
+    return parts
+
+
+def _archive(path: Path, out: Collected, skip_names, skip_dirs) -> None:
+    location = str(path)
+    members: list[tuple[tuple[str, ...], int, Callable[[], bytes]]] = []
+    try:
+        if path.name.lower().endswith(".zip"):
+            zf = zipfile.ZipFile(path)
+            infos = zf.infolist()
+            if len(infos) > MAX_FILES * 4:
+                raise ImportRejected(f"压缩包成员过多（{len(infos)} 个）", location=location)
+            for info in infos:
+                if info.is_dir():
+                    continue
+                mode = info.external_attr >> 16
+                if mode and stat.S_ISLNK(mode):
+                    continue  # links are never followed
+                members.append((_member_parts(_zip_name(info), location), info.file_size,
+                                _zip_reader(zf, info, location)))
+        else:
+            tf = tarfile.open(path, "r:*")
+            count = total = 0
+            for info in tf:
+                count += 1
+                if count > MAX_FILES * 4:
+                    raise ImportRejected(f"压缩包成员过多（超过 {MAX_FILES * 4} 个）", location=location)
+                if not info.isfile():
+                    continue  # directories, links, devices
+                parts = _member_parts(info.name, location)
+                if not (parts and (parts[-1] == META_DB or parts[-1].lower().endswith(STATUTE_SUFFIXES))):
+                    continue
+                # a compressed tar is a stream: read the member now, not by seeking back later
+                limit = MAX_META_BYTES if parts[-1] == META_DB else MAX_FILE_BYTES
+                if info.size > limit:
+                    raise ImportRejected(f"文件过大（{info.size} 字节，上限 {limit} 字节）",
+                                         location=f"{location}!{info.name}")
+                data = _read_tar(tf, info, location, limit)
+                total += len(data)
+                if total > MAX_TOTAL_BYTES:
+                    raise ImportRejected(f"压缩包解压后过大（上限 {MAX_TOTAL_BYTES} 字节）", location=location)
+                members.append((parts, len(data), (lambda d=data: d)))
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        raise ImportRejected(f"无法读取压缩包：{exc}", location=location) from exc
+
+    meta = None
+    metas = [m for m in members if m[0][-1] == META_DB]
+    if metas:
+        parts, size, reader = min(metas, key=lambda m: len(m[0]))
+        if size > MAX_META_BYTES:
+            raise ImportRejected(f"压缩包中的 {META_DB} 过大（{size} 字节）", location=location)
+        tmp = tempfile.TemporaryDirectory(prefix="falv-import-")
+        out._tmp.append(tmp)
+        meta = Path(tmp.name) / META_DB
+        meta.write_bytes(reader())
+    taken = 0
+    meta_dir = min((m[0][:-1] for m in metas), key=len) if metas else None
+    for parts, size, reader in sorted(members, key=lambda m: m[0]):
+        name = parts[-1]
+        if meta_dir is not None and parts[:-1] == meta_dir:
+            if name.lower().endswith(STATUTE_SUFFIXES):
+                out.skipped.append((f"{path}!{'/'.join(parts)}", ROOT_FILE))
+            continue
+        if not name.lower().endswith(STATUTE_SUFFIXES) or any(p.startswith((".", "_")) for p in parts):
+            continue
+        if any(p in skip_dirs for p in parts[:-1]):
+            continue
+        if name in skip_names:
+            out.skipped.append((f"{path}!{'/'.join(parts)}", "格式模板，不是法规"))
+            continue
+        taken += 1
+        if taken > MAX_FILES:
+            raise ImportRejected(f"压缩包中法规文件过多（上限 {MAX_FILES} 个）", location=location)
+        out.sources.append(Source(f"{path}!{'/'.join(parts)}", parts[:-1], reader, size, meta))
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """The member's name: zip tools that write UTF-8 names without the UTF-8 flag (Info-ZIP on
+    Linux) leave Python decoding them as cp437; those are read back as UTF-8."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, location: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        limit = MAX_META_BYTES if info.filename.endswith(META_DB) else MAX_FILE_BYTES
+        try:
+            with zf.open(info) as fh:
+                return _bounded_read(fh, f"{location}!{info.filename}", limit)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise ImportRejected(f"无法读取压缩包：{exc}", location=f"{location}!{info.filename}") from exc
+    return read
+
+
+def _read_tar(tf: tarfile.TarFile, info: tarfile.TarInfo, location: str, limit: int) -> bytes:
+    fh = tf.extractfile(info)
+    if fh is None:
+        raise ImportRejected("不是普通文件", location=f"{location}!{info.name}")
+    return _bounded_read(fh, f"{location}!{info.name}", limit)
+
+
+def _bounded_read(fh, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read at most `limit` bytes (+1 to notice more): a member's declared size may lie."""
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ImportRejected(f"文件过大（上限 {limit} 字节）", location=name)
+    return data
+
+
+def check_paths(paths) -> list[str]:
+    paths = [str(p) for p in paths]
+    if not paths:
+        raise InputError("没有指定要导入的文件")
+    return paths

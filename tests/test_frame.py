@@ -1,0 +1,120 @@
+"""The case frame: paraphrase families (plain, another wording, traditional script, a typo) of
+each actor and act land on the same actor and act; sensitive/private kinds; missing facts."""
+
+import pytest
+
+from falv.domain.personal_info.frame import read_frame
+
+# (actor, act, phrasings): the 3rd phrasing is in traditional characters, the 4th has a typo.
+FAMILIES = [
+    ("express", "sell", ["快递员把我的手机号和住址卖给了别人", "驿站的人把我的收件信息拿去出售",
+                         "快遞員把我的電話賣給了別人", "快第员把我的电话卖了"]),
+    ("agency", "sell", ["房产中介把我的购房登记信息卖给了装修公司", "售楼处把我留的电话倒卖给别人",
+                        "房產仲介把我的資料賣給了裝修公司", "中界把我的信息出受给装修公司"]),
+    ("property", "publish", ["物业把欠费业主的电话贴在电梯里公示", "小区物业在群里公布了我的房号和电话",
+                             "物業把欠費業主的電話貼在電梯裡公示", "务业把我的电话公部在楼道里"]),
+    ("bank", "provide", ["银行工作人员把我的存款信息透露给了我前妻", "信用卡中心把我的账户信息告诉了别人",
+                         "銀行工作人員把我的存款資訊透露給了我前妻", "银航柜员把我的存款信息告诉了别人"]),
+    ("hospital", "leak", ["医院泄露了我的病历", "体检中心把我的体检报告泄露出去了",
+                          "醫院洩露了我的病歷", "医源泄路了我的病情"]),
+    ("school", "publish", ["学校把学生的家庭住址发到了家长群里", "班主任在家长群公布了孩子的成绩和住址",
+                           "學校把學生的家庭住址發到了家長群裡", "老师把学生住址公部在家长群"]),
+    ("recruiter", "overcollect", ["公司招聘的时候要求填婚育状况", "面试要求提供父母的身份证和收入",
+                                  "公司招聘時要求填寫婚育狀況", "招骋的时候公司要求提供婚育状况"]),
+    ("employer", "publish", ["公司在员工群里公布了我的工资和病假原因", "单位把我的工资条发到了工作群",
+                             "公司在員工群裡公佈了我的工資", "公司在员工群里公部了我的工资"]),
+    ("telecom", "provide", ["营业厅工作人员把我的通话记录查给了别人", "运营商把我的通话记录给了别人",
+                            "營業廳工作人員把我的通話記錄查給了別人", "营业厅的人把我的通话纪录给了别人"]),
+    ("merchant", "leak", ["网店卖家把我的住址泄露了", "健身房把会员信息泄露了",
+                          "網店賣家把我的住址洩露了", "网店卖家把我的住址泄路了"]),
+    ("app", "overcollect", ["有个App不给通讯录权限就不让用", "这个小程序强制读取我的通讯录",
+                            "有個App不給通訊錄權限就不讓用", "有个app不给通讯录权线就不让用"]),
+    ("takeaway", "harass", ["外卖骑手拿到我的手机号以后一直骚扰我", "送外卖的小哥知道我住址后天天给我发微信",
+                            "外賣騎手拿到我的手機號以後一直騷擾我", "外卖骑手一直骚绕我"]),
+    ("stranger", "sell", ["有人在网上出售我的身份证信息", "陌生人在群里倒卖我的个人信息",
+                          "有人在網上出售我的身份證資訊", "有人在网上出受我的身份证信息"]),
+    ("acquaintance", "threaten", ["前男友威胁要把我们的私密照片发到网上", "前任说要把我的裸照发给我同事",
+                                  "前男友威脅要把我們的私密照片發到網上", "前男友威协要把私密照片发到网上"]),
+]
+
+ACTS = [
+    ("marketing", ["生完孩子天天接到推销电话", "买房以后各种装修公司打电话来推销",
+                   "生完孩子天天接到推銷電話", "买房以后各种装修公司打电话来推消推销"]),
+    ("insult", ["有人在群里辱骂我", "同事当众侮辱我还发到网上", "有人在群裡辱罵我", "有人在群里如骂我，还侮辱我家人"]),
+    ("fraud", ["信息泄露以后接到假客服电话被骗了两万", "有人冒充客服骗走了我五千块",
+               "資訊洩露以後接到假客服電話被騙了兩萬", "接到炸骗电话被骗了两万"]),
+    ("harass", ["外卖骑手拿到我的手机号以后一直骚扰我", "有人一天打几百个电话轰炸我",
+                "外賣騎手拿到我的手機號以後一直騷擾我", "外卖骑手一直骚绕我"]),
+    ("impersonate", ["我名下莫名其妙多了一张电话卡，身份证被人冒用了", "有人盗用我的身份证注册了公司",
+                     "有人盜用我的身份證註冊了公司", "有人帽用我的身份证办了电话卡"]),
+    ("face", ["小区强制刷脸才能进门", "商场门口要求人脸识别才能进",
+              "小區強制刷臉才能進門", "小区强制刷连才能进门"]),
+    ("defame", ["有人在微博上造谣说我出轨", "同事在群里诽谤我偷东西",
+                "有人在微博上造謠說我出軌", "有人在微博上造遥说我出轨"]),
+    ("peep", ["同事在更衣室偷拍我", "房东在出租屋里装了针孔摄像头偷拍",
+              "同事在更衣室偷拍我，怎麼辦", "同事在更衣室偷派我"]),
+    ("portrait_use", ["商家没经过我同意把我的照片用在广告里", "美容院拿我的照片做广告",
+                      "商家沒經過我同意把我的照片用在廣告裡", "商家把我的照片用在广告哩"]),
+    ("automated", ["App根据我的浏览记录给我推送更贵的价格，大数据杀熟", "同一个商品老用户价格更贵，是杀熟吗",
+                   "App根據我的瀏覽記錄給我推送更貴的價格，大數據殺熟", "平台大数据杀熟怎么办"]),
+]
+
+
+@pytest.mark.parametrize("actor,act,phrasings", FAMILIES, ids=[f[0] for f in FAMILIES])
+def test_actor_family_lands_on_one_frame(actor, act, phrasings):
+    for q in phrasings:
+        f = read_frame(q)
+        assert f.actor == actor, (q, f.actors)
+        assert act in f.acts, (q, f.acts)
+
+
+@pytest.mark.parametrize("act,phrasings", ACTS, ids=[a[0] for a in ACTS])
+def test_act_family_lands_on_one_act(act, phrasings):
+    frames = [read_frame(q) for q in phrasings]
+    for q, f in zip(phrasings, frames):
+        assert act in f.acts, (q, f.acts)
+
+
+def test_sensitive_and_private_kinds():
+    assert read_frame("医院泄露了我的病历").sensitive  # 医疗健康 (个人信息保护法第二十八条)
+    assert read_frame("酒店把我的入住记录告诉了别人").sensitive  # 行踪轨迹
+    assert read_frame("学校把孩子的照片发到网上").sensitive  # 未成年人
+    assert read_frame("前任把我的裸照发到了朋友圈").private
+    assert not read_frame("商家把我的手机号卖了").sensitive
+
+
+def test_one_wrong_character_in_a_long_term_is_tolerated_but_not_two():
+    from falv.domain.personal_info.frame import _fuzzy_find
+
+    assert read_frame("营叶厅把我的手机号给了别人").actor == "telecom"  # 营业厅, only fuzzily
+    assert read_frame("营叶厂把我的手机号给了别人").actor != "telecom"
+    assert _fuzzy_find("京东物流", "京冬物流把") == "京冬物流"
+    assert _fuzzy_find("京东物流", "京冬物留") is None
+
+
+def test_missing_facts_ask_what_changes_the_advice():
+    ids = {m["id"] for m in read_frame("我的个人信息泄露了，天天接到推销电话").missing()}
+    assert "who" in ids
+    assert "counts" in {m["id"] for m in read_frame("有人在网上出售我的身份证信息").missing()}
+    assert "counts" not in {m["id"] for m in read_frame("有人卖了我3000条信息，获利2万元").missing()}
+    assert "money" in {m["id"] for m in read_frame("接到诈骗电话，对方说出了我的订单号").missing()}
+
+
+def test_stated_counts_and_gains_are_read():
+    f = read_frame("快递员卖了5000条客户信息，获利2万元")
+    assert f.facts and sum(f.facts["counts"].values()) == 5000
+
+
+def test_a_lost_parcel_is_not_a_leak_but_a_lost_id_copy_is():
+    assert "leak" not in read_frame("快递公司把我的包裹弄丢了，能赔多少").acts
+    assert "leak" in read_frame("租房中介把我的身份证复印件弄丢了").acts
+
+
+def test_unrelated_question_has_no_personal_information_frame():
+    assert not read_frame("今天天气怎么样").about_personal_info
+    assert not read_frame("离婚时房子怎么分").about_personal_info
+
+
+def test_verbs_need_their_exact_words():
+    """One wrong character is tolerated in nouns only: 发多了 (sent one too many) is not 发到了."""
+    assert "publish" not in read_frame("发货方发多了一双鞋，能要赔偿吗").acts
