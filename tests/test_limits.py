@@ -29,12 +29,19 @@ from falv.engine import MAX_QUESTION_CHARS
 from falv.law.find import MAX_CITATIONS
 
 CLI = [sys.executable, "-c", "from falv.cli import main; main()"]
-# run the CLI and report its own peak RSS on stderr: RUSAGE_CHILDREN of the test process would
-# mix in every earlier child
+# run the CLI and report its own peak RSS on stderr: RUSAGE_CHILDREN of the test process would mix
+# in every earlier child, and the child's own ru_maxrss is no better — Linux carries the pre-exec
+# image's high-water mark (with vfork: the pytest parent's, ~500 MB late in a full run) into it.
+# VmHWM of the child's memory map is its own peak.
 MEASURED = [sys.executable, "-c",
             "import atexit, resource, sys\n"
-            "atexit.register(lambda: sys.stderr.write("
-            "f'\\nPEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+            "def peak():\n"
+            "    try:\n"
+            "        with open('/proc/self/status') as f:\n"
+            "            return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:'))\n"
+            "    except (OSError, StopIteration, ValueError):\n"
+            "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "atexit.register(lambda: sys.stderr.write(f'\\nPEAK_RSS_KB={peak()}\\n'))\n"
             "from falv.cli import main; main()"]
 
 
