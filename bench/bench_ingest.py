@@ -1,6 +1,7 @@
 """Knowledge-base ingest throughput (entries/s) on a synthetic seed-format corpus.
 
-    python bench/bench_ingest.py [--n 100000] [--per-file 1000] [--seed 1]
+    python bench/bench_ingest.py [--n 100000] [--per-file 1000] [--seed 1] [--numbered]
+    python bench/bench_ingest.py --merge-only --n 100000 [--numbered]   # the near-duplicate index alone
 
 The corpus is generated into a temporary directory (never committed) from the seed's structure —
 numbered entries ㈠…㈩ (restarting per file), a question line, a 法律分析 block with an intro and
@@ -39,7 +40,8 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def build_corpus(store, n: int, per_file: int, seed: int, folder: Path) -> list[Path]:
+def build_corpus(store, n: int, per_file: int, seed: int, folder: Path,
+                 numbered: bool = False) -> list[Path]:
     rng = random.Random(seed)
     articles = [a for law in store.laws() if law.source == "base" and store.is_current(law)
                 and law.doc_type == "法律" for a in store.articles(law.law_id) if len(a.text) > 30]
@@ -55,6 +57,8 @@ def build_corpus(store, n: int, per_file: int, seed: int, folder: Path) -> list[
                 start = rng.randrange(max(1, len(a) - 8))
                 snippet = "".join(ch for ch in a[start:start + 8] if ch not in "，。；：、（）《》“”\n ")
                 q = f"{rng.choice(TOPICS)}{snippet}{rng.choice(ASKS)}"
+                if numbered:  # issue 11's worst case: questions that differ only in a number
+                    q = f"快递公司泄露了我的个人信息怎么办（第{f + k}号咨询）"
                 questions.append(q)
             lines.append(f"{CIRCLED[k % 10]} {q}")
             cites = rng.sample(articles, 2)
@@ -81,7 +85,13 @@ def main() -> None:
     ap.add_argument("--per-file", type=int, default=1000)
     ap.add_argument("--batch", type=int, default=10, help="files per ingest_files call (transaction)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--numbered", action="store_true",
+                    help="every question the same but for a number (the O(n²) case of issue 11)")
+    ap.add_argument("--merge-only", action="store_true",
+                    help="time only the near-duplicate question index (find + add per question)")
     args = ap.parse_args()
+    if args.merge_only:
+        return merge_only(args)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FALV_HOME"] = str(Path(tmp) / "home")
         from falv.kb.ingest import ingest_files
@@ -92,7 +102,7 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         t0 = time.perf_counter()
-        files = build_corpus(store, args.n, args.per_file, args.seed, corpus)
+        files = build_corpus(store, args.n, args.per_file, args.seed, corpus, args.numbered)
         size = sum(p.stat().st_size for p in files)
         print(f"corpus: {args.n} entries in {len(files)} files, {size / 1e6:.1f} MB "
               f"(generated in {time.perf_counter() - t0:.1f} s)")
@@ -121,6 +131,39 @@ def main() -> None:
         print(f"KnowledgeBase.entries() over the result: {load:.2f} s")
         print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB")
         store.close()
+
+
+def merge_only(args) -> None:
+    """QuestionIndex alone over the corpus questions, at 10% steps: near-linear means the time
+    per 10% stays flat (it grew linearly with the KB before issue 11)."""
+    import re
+
+    from falv.kb.store import QuestionIndex, question_key
+    from falv.law.store import StatuteStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["FALV_HOME"] = str(Path(tmp) / "home")
+        store = StatuteStore()
+        files = build_corpus(store, args.n, args.per_file, args.seed, Path(tmp), args.numbered)
+        marker = re.compile(r"^[㈠-㈩] (.+)$", re.M)
+        questions = [q for f in files for q in marker.findall(f.read_text("utf-8"))]
+        store.close()
+    idx, merged = QuestionIndex(), 0
+    t0 = last = time.perf_counter()
+    step = max(1, len(questions) // 10)
+    for i, q in enumerate(questions):
+        key = question_key(q)
+        if idx.find(key) is None:
+            idx.add(i, key)
+        else:
+            merged += 1
+        if (i + 1) % step == 0:
+            now = time.perf_counter()
+            print(f"  {i + 1} questions: +{now - last:.2f} s (jaccard evaluations so far {idx.compared})")
+            last = now
+    dt = time.perf_counter() - t0
+    print(f"merge index: {len(questions)} questions in {dt:.2f} s ({len(questions) / dt:.0f}/s), "
+          f"{merged} merged, {idx.compared} jaccard evaluations")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""Load test of `falv serve`: N concurrent clients for T seconds on loopback, /ask and /verify.
+"""Load test of `falv serve`: N concurrent clients for T seconds on loopback.
 
     python bench/load.py [--clients 50] [--seconds 30] [--workers 1] [--max-requests 200000]
-                         [--url http://127.0.0.1:PORT] [--append]
+                         [--paths ask,verify] [--writer] [--url http://127.0.0.1:PORT] [--append]
 
 Without --url it starts its own `falv serve` on 127.0.0.1 with a temporary FALV_HOME (the ../shared
 statutes imported where present) and stops it afterwards. Only loopback URLs are accepted. Each
-client alternates /ask and /verify requests; the run stops at the time limit or the request cap.
-Reports req/s, p50/p95/p99 per endpoint and the error count (non-2xx or transport errors), which
-must be 0; --append adds the figures to BENCHMARKS.md.
+client cycles through --paths (ask, verify, search); the run stops at the time limit or the request
+cap. With --writer, another process runs `falv statutes import` / `falv statutes remove` of a
+small instrument (articles copied from the store) in a loop on the server's store for the whole
+run (bounded by the same deadline), as an admin's imports would. Reports req/s, p50/p95/p99 per
+endpoint, the error count (non-2xx or transport errors, by kind), which must be 0, and the
+writer's iterations; --append adds the figures to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,36 +56,46 @@ def percentile(values: list[float], q: float) -> float:
     return values[k]
 
 
-async def client(n: int, url: str, deadline: float, budget: list[int], results: dict) -> None:
+def request(c: httpx.AsyncClient, path: str, i: int):
+    if path == "ask":
+        return c.post("/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+    if path == "search":
+        return c.get("/search", params={"q": QUESTIONS[i % len(QUESTIONS)], "top": 10})
+    return c.post("/verify", json={"text": VERIFY_TEXTS[i % len(VERIFY_TEXTS)]})
+
+
+async def client(n: int, url: str, deadline: float, budget: list[int], results: dict,
+                 paths: list[str]) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=60) as c:
         i = n
         while time.monotonic() < deadline and budget[0] > 0:
             budget[0] -= 1
             i += 1
-            if i % 2:
-                name, call = "/ask", c.post("/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
-            else:
-                name, call = "/verify", c.post("/verify", json={"text": VERIFY_TEXTS[i % len(VERIFY_TEXTS)]})
+            path = paths[i % len(paths)]
             t0 = time.perf_counter()
+            kind = None
             try:
-                resp = await call
-                ok = resp.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                resp = await request(c, path, i)
+                if resp.status_code != 200:
+                    kind = f"HTTP {resp.status_code}"
+            except httpx.HTTPError as exc:
+                kind = type(exc).__name__
             elapsed = time.perf_counter() - t0
-            slot = results.setdefault(name, {"lat": [], "errors": 0})
-            if ok:
+            slot = results.setdefault("/" + path, {"lat": [], "errors": 0, "kinds": {}})
+            if kind is None:
                 slot["lat"].append(elapsed)
             else:
                 slot["errors"] += 1
+                slot["kinds"][kind] = slot["kinds"].get(kind, 0) + 1
 
 
-async def run_load(url: str, clients: int, seconds: float, max_requests: int) -> dict:
+async def run_load(url: str, clients: int, seconds: float, max_requests: int,
+                   paths: list[str]) -> dict:
     results: dict = {}
     budget = [max_requests]
     t0 = time.monotonic()
     deadline = t0 + seconds
-    await asyncio.gather(*(client(n, url, deadline, budget, results) for n in range(clients)))
+    await asyncio.gather(*(client(n, url, deadline, budget, results, paths) for n in range(clients)))
     wall = time.monotonic() - t0
     total = sum(len(r["lat"]) + r["errors"] for r in results.values())
     out = {"clients": clients, "seconds": round(wall, 1), "requests": total,
@@ -93,8 +107,43 @@ async def run_load(url: str, clients: int, seconds: float, max_requests: int) ->
             "requests": len(lat) + r["errors"], "errors": r["errors"],
             "p50_ms": round(percentile(lat, 50) * 1000, 1), "p95_ms": round(percentile(lat, 95) * 1000, 1),
             "p99_ms": round(percentile(lat, 99) * 1000, 1),
-            "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None}
+            "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+            "max_ms": round(max(lat) * 1000, 1) if lat else None, "error_kinds": r["kinds"]}
     return out
+
+
+WRITER = """
+import json, subprocess, sys, time
+deadline, law_file, title = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+done = failed = 0
+while time.time() < deadline and done < 10000:
+    for args in (["statutes", "import", law_file], ["statutes", "remove", title]):
+        out = subprocess.run([sys.executable, "-m", "falv.cli", *args], capture_output=True, text=True)
+        done += 1
+        if out.returncode != 0:
+            failed += 1
+            sys.stderr.write(out.stderr[-300:])
+print(json.dumps({"writes": done, "failed": failed}))
+"""
+
+
+def start_writer(home: Path, seconds: float, nice: int = 0) -> subprocess.Popen:
+    """`falv statutes import` / `remove` in a loop in another process until the deadline."""
+    from falv.law.store import StatuteStore
+
+    os.environ["FALV_HOME"] = str(home)
+    with StatuteStore() as store:
+        law = store.current_law("中华人民共和国个人信息保护法")
+        arts = store.articles(law.law_id)[:5]
+    title = "负载测试期间导入的规定"
+    f = home / "writer.jsonl"
+    f.write_text(json.dumps({"title": title, "doc_type": "部门规章", "status": "现行有效",
+                             "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
+                            ensure_ascii=False), "utf-8")
+    env = dict(os.environ, FALV_HOME=str(home))
+    return subprocess.Popen(["nice", "-n", str(nice), sys.executable, "-c", WRITER,
+                             str(time.time() + seconds), str(f), title],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def start_server(workers: int):
@@ -114,14 +163,18 @@ def start_server(workers: int):
 
 
 def append_markdown(result: dict, workers: int, imported: bool) -> None:
+    """Append one run (endpoints, errors by kind, writer) under the HTTP load section."""
     path = REPO / "BENCHMARKS.md"
     text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
     header = "## HTTP load (`bench/load.py`)"
     rows = "\n".join(
         f"| {workers} | {name} | {e['requests']} | {e['p50_ms']} ms | {e['p95_ms']} ms | {e['p99_ms']} ms | {e['errors']} |"
         for name, e in result["endpoints"].items())
+    writer = result.get("writer")
+    extra = (f", with a concurrent import/remove loop in another process (nice {writer.get('nice', 0)}, "
+             f"{writer['writes']} writes, {writer['failed']} failed)" if writer else "")
     run = (f"\n{result['clients']} clients, {result['seconds']} s, {workers} worker(s), store "
-           f"{'with' if imported else 'without'} the ../shared statutes: **{result['req_per_s']} req/s**, "
+           f"{'with' if imported else 'without'} the ../shared statutes{extra}: **{result['req_per_s']} req/s**, "
            f"{result['requests']} requests, **{result['errors']} errors** "
            f"({time.strftime('%Y-%m-%d')}, {platform.python_version()}, {os.cpu_count()} CPUs shared)\n\n"
            "| workers | endpoint | requests | p50 | p95 | p99 | errors |\n|---|---|---|---|---|---|---|\n"
@@ -144,10 +197,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--max-requests", type=int, default=200_000)
     ap.add_argument("--url", default=None)
+    ap.add_argument("--paths", default="ask,verify", help="endpoints the clients cycle through: ask, verify, search")
+    ap.add_argument("--writer", action="store_true",
+                    help="run a statutes import/remove loop in another process meanwhile (own server only)")
+    ap.add_argument("--writer-nice", type=int, default=0, choices=range(0, 20), metavar="0..19",
+                    help="niceness of the writer process (CPU share it leaves the server)")
     ap.add_argument("--append", action="store_true", help="append the figures to BENCHMARKS.md")
     args = ap.parse_args()
     if not (1 <= args.clients <= 500 and 0 < args.seconds <= 600):
         ap.error("clients 1..500, seconds 0..600")
+    paths = args.paths.split(",")
+    if not set(paths) <= {"ask", "verify", "search"}:
+        ap.error("--paths: ask, verify, search")
+    if args.writer and args.url:
+        ap.error("--writer needs the server this script starts (it writes to its store)")
     server, imported = None, False
     url = args.url
     if url is None:
@@ -160,7 +223,14 @@ def main() -> None:
         for warm in range(2):  # indexes, KB and caches load before timing
             httpx.post(url + "/ask", json={"question": QUESTIONS[warm]}, timeout=300).raise_for_status()
             httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm]}, timeout=300).raise_for_status()
-        result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests))
+            httpx.get(url + "/search", params={"q": QUESTIONS[warm]}, timeout=300).raise_for_status()
+        writer = start_writer(server.home, args.seconds, args.writer_nice) if args.writer else None
+        result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests, paths))
+        if writer is not None:
+            out, err = writer.communicate(timeout=600)
+            result["writer"] = json.loads(out.strip().splitlines()[-1]) if out.strip() else {
+                "writes": 0, "failed": -1, "stderr": err[-500:]}
+            result["writer"]["nice"] = args.writer_nice
     finally:
         if server is not None:
             server.stop()

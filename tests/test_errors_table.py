@@ -21,7 +21,7 @@ from falv.errors import FalvError, ImportRejected, InputError, NotFoundError, St
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "errors.md"
 ERROR_CALLS = {"InputError", "NotFoundError", "ImportRejected", "StoreError", "FalvError",
-               "NotImplementedFeature", "_json_error"}
+               "NotImplementedFeature", "_json_error", "LimitExceeded"}
 
 
 # -- the table -----------------------------------------------------------------------------------

@@ -29,18 +29,21 @@ from falv.engine import MAX_QUESTION_CHARS
 from falv.law.find import MAX_CITATIONS
 
 CLI = [sys.executable, "-c", "from falv.cli import main; main()"]
-# run the CLI and report its own peak RSS on stderr: RUSAGE_CHILDREN of the test process would mix
-# in every earlier child, and the child's own ru_maxrss is no better — Linux carries the pre-exec
-# image's high-water mark (with vfork: the pytest parent's, ~500 MB late in a full run) into it.
-# VmHWM of the child's memory map is its own peak.
+# run the CLI and report its own peak RSS on stderr: RUSAGE_CHILDREN of the test process would
+# mix in every earlier child
+# peak RSS of this process image: VmHWM where /proc has it. ru_maxrss keeps the high-water mark
+# of the process that forked (vfork + exec): a test process grown past the bound made every
+# measured CLI look as large as pytest itself.
 MEASURED = [sys.executable, "-c",
             "import atexit, resource, sys\n"
             "def peak():\n"
             "    try:\n"
-            "        with open('/proc/self/status') as f:\n"
-            "            return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:'))\n"
-            "    except (OSError, StopIteration, ValueError):\n"
-            "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "        for line in open('/proc/self/status'):\n"
+            "            if line.startswith('VmHWM:'):\n"
+            "                return int(line.split()[1])\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "atexit.register(lambda: sys.stderr.write(f'\\nPEAK_RSS_KB={peak()}\\n'))\n"
             "from falv.cli import main; main()"]
 

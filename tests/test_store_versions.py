@@ -110,12 +110,19 @@ def test_old_store_accepts_imports_after_migration(v1_store, store, tmp_path):
     assert store.get_article("版本测试规章", "第一条") is not None
 
 
-def test_empty_file_is_initialised(falv_home):
+def test_empty_file_is_refused_not_initialised(falv_home):
+    """A 0-byte falv.db is a truncated store, not a new one (issue 11: it was silently reset):
+    new stores are created complete under another name, so an empty file is never one being born."""
     falv_home.mkdir(parents=True, exist_ok=True)
     (falv_home / "falv.db").write_bytes(b"")
-    conn = db.connect(falv_home / "falv.db")
+    with pytest.raises(StoreError, match="0 字节"):
+        db.connect(falv_home / "falv.db")
+    assert (falv_home / "falv.db").stat().st_size == 0
+    (falv_home / "falv.db").unlink()
+    conn = db.connect(falv_home / "falv.db")  # a missing file is created, migrated
     assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     conn.close()
+    assert not [p for p in falv_home.iterdir() if p.name.startswith(".falv.db.new")]
 
 
 def test_newer_store_is_refused_by_the_cli(v1_store, falv_home):

@@ -4,6 +4,7 @@ Typer apps; heavy imports happen inside the command functions so that start-up s
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import typer
@@ -38,12 +39,27 @@ def _load_commands() -> None:
         importlib.import_module(name)
 
 
+def _check_args(args: list[str]) -> None:
+    """Arguments that are not valid text (bytes that are not UTF-8 arrive as lone surrogates,
+    e.g. `falv ask $'\\xff'`) are refused before a command would fail printing them."""
+    from .limits import check_text
+
+    for i, arg in enumerate(args, 1):
+        check_text(arg, f"命令行第 {i} 个参数", nul=False)  # NUL: each command's own message
+
+
 def main(argv: list[str] | None = None) -> None:
     _load_commands()
     try:
+        _check_args(sys.argv[1:] if argv is None else list(argv))
         app(args=argv, prog_name="falv")
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except sqlite3.DatabaseError as exc:  # corruption on a page the open-time check did not read
+        from .db import as_store_error
+
+        typer.echo(f"错误：{as_store_error(exc)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

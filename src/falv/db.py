@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from . import config
 from .errors import StoreError
+from .limits import MAX_QUICK_CHECK_BYTES
 
 # Each migration takes the store from version N-1 to N. Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -151,35 +154,132 @@ def busy_timeout_ms() -> int:
         raise StoreError(f"FALV_BUSY_TIMEOUT_MS 不是整数：{raw!r}") from None
 
 
+RESTORE_HINT = ("从备份恢复该文件；或换一个 FALV_HOME 新建数据库，用 falv statutes import 重新导入法规、"
+                "用 falv kb import 导入此前 falv kb export --jsonl 导出的知识库")
+
+
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) falv's own store."""
+    """Open (creating and migrating if needed) falv's own store.
+
+    A new store is created under a temporary name and linked into place complete, so an existing
+    0-byte falv.db is never a store being born: it (or a file that is not SQLite, or not falv's)
+    is refused, never reset. An existing store is checked (PRAGMA quick_check up to
+    limits.MAX_QUICK_CHECK_BYTES). Where the store or its directory is not writable, it is opened
+    read-only, so every read-only command still works."""
     path = Path(path) if path else config.store_path()
+    timeout_ms = busy_timeout_ms()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        timeout_ms = busy_timeout_ms()
-        conn = sqlite3.connect(path, timeout=timeout_ms / 1000, check_same_thread=False,
-                               isolation_level=None)
+        if not path.exists():
+            _create(path, timeout_ms)
+        _check_file(path)
+        read_only = not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        conn = _open(path, timeout_ms, read_only)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"数据库 {path} 由更新版本的 falv 写入（架构版本 {version}，本程序支持 {SCHEMA_VERSION}）",
-                hint="请升级 falv，或设置 FALV_HOME 使用另一个数据目录",
-            )
-        _ensure_wal(conn)
-        if version < SCHEMA_VERSION:
-            _migrate(conn, version)
+        try:
+            _prepare(conn, path, timeout_ms, read_only)
+        except sqlite3.OperationalError as exc:
+            if read_only or not _is_readonly_error(exc):
+                raise
+            conn.close()  # a read-only medium os.access did not reveal: read it as such
+            conn = _open(path, timeout_ms, True)
+            _prepare(conn, path, timeout_ms, True)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"数据库 {path} 无法读取：{exc}") from exc
+        raise StoreError(f"数据库 {path} 已损坏或无法读取：{exc}", hint=RESTORE_HINT) from exc
     except StoreError:
         conn.close()
         raise
     return conn
+
+
+def _open(path: Path, timeout_ms: int, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(path, timeout=timeout_ms / 1000, check_same_thread=False,
+                               isolation_level=None)
+    # WAL needs a -shm file beside the store; in a directory we cannot write, read the file as it
+    # is (immutable: no locking, no WAL), which is what a read-only copy of a store is
+    shm_ok = Path(f"{path}-shm").exists() or os.access(path.parent, os.W_OK)
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if shm_ok else "&immutable=1")
+    return sqlite3.connect(uri, uri=True, timeout=timeout_ms / 1000, check_same_thread=False,
+                           isolation_level=None)
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, timeout_ms: int, read_only: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"数据库 {path} 由更新版本的 falv 写入（架构版本 {version}，本程序支持 {SCHEMA_VERSION}）",
+            hint="请升级 falv，或设置 FALV_HOME 使用另一个数据目录",
+        )
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise StoreError(f"{path} 不是 falv 的数据库（其中已有其他程序的表）",
+                         hint="请设置 FALV_HOME 使用另一个数据目录")
+    if path.stat().st_size <= MAX_QUICK_CHECK_BYTES:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise StoreError(f"数据库 {path} 已损坏：{'；'.join(problems).replace(chr(10), ' ')[:300]}", hint=RESTORE_HINT)
+    if read_only:
+        if version < SCHEMA_VERSION:
+            raise StoreError(f"数据库 {path} 需要升级（架构版本 {version}），但它是只读的",
+                             hint="请用有写权限的账户运行一次 falv，或复制到可写的 FALV_HOME")
+        return
+    _ensure_wal(conn)
+    if version < SCHEMA_VERSION:
+        _migrate(conn, version)
+
+
+def _create(path: Path, timeout_ms: int) -> None:
+    """A new, migrated store, linked into place only when complete (another process may win)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    try:
+        conn = sqlite3.connect(tmp, timeout=timeout_ms / 1000, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            _migrate(conn, 0)
+        finally:
+            conn.close()  # the last connection checkpoints the WAL into the file
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, before SQLite would silently treat it as new: something that is not a file, an
+    empty file. Only stat() here: opening and closing the file with Python would drop every POSIX
+    lock this process's SQLite connections hold on it (a classic way to lose a WAL); the header,
+    truncation and damage are SQLite's to find (`file is not a database`, quick_check)."""
+    if not path.is_file():
+        raise StoreError(f"数据库 {path} 不是普通文件")
+    if path.stat().st_size == 0:
+        raise StoreError(f"数据库 {path} 是空文件（0 字节）：可能被截断或被其他程序清空，falv 不会把它当作新库",
+                         hint=RESTORE_HINT + "；确认无用后删除该文件即可新建")
+
+
+def _is_readonly_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+def as_store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
+    """A SQLite failure met while running a command (corruption found on a page quick_check did
+    not read, a read-only medium, a lock) as the StoreError a user can act on."""
+    path = path or config.store_path()
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(f"数据库正被另一个进程写入（{text}）", hint="请等待其完成后重试")
+    if _is_readonly_error(exc):
+        return StoreError(f"数据库 {path} 是只读的，无法写入",
+                          hint="只读命令（ask、search、article、verify、kb list …）照常可用；写入需要可写的 FALV_HOME")
+    return StoreError(f"数据库 {path} 已损坏或无法读取：{text}", hint=RESTORE_HINT)
 
 
 def _ensure_wal(conn: sqlite3.Connection) -> None:

@@ -2,8 +2,9 @@
 
 Engine holds no rules of its own: each method calls the library function that the CLI calls and
 returns the same JSON-ready dicts as the CLI's --json. It loads the store once per process (the
-searcher and the knowledge base lazily, on first use) and serialises calls with one lock, because
-the SQLite connections and the index caches below it are shared by the server's threads.
+searcher and the knowledge base lazily, on first use) and serialises reads with one lock, because
+the SQLite connections and the index caches below it are shared by the server's threads. Writes
+and index builds never hold that lock (issue 11): see Engine.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import importlib
 import sqlite3
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import FalvError, InputError, NotFoundError
-
-MAX_QUESTION_CHARS = 2000
-MAX_TEXT_CHARS = 100_000  # text to verify
-MAX_FILES = 50
-MAX_TOP = 100
+from .fairlock import FairLock
+from .limits import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS, MAX_TOP, check_text, check_top
 
 
 class NotImplementedFeature(FalvError):
@@ -52,7 +51,7 @@ def check_question(question, what: str = "问题") -> str:
         raise InputError(f"{what}过长：{len(question)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
     if "\x00" in question:
         raise InputError(f"{what}含有非文本字符（NUL）")
-    return question
+    return check_text(question, what)
 
 
 def lookup_article(store, law: str, article: str, version: str | None = None):
@@ -90,7 +89,13 @@ def lookup_article(store, law: str, article: str, version: str | None = None):
 
 
 class Engine:
-    """The engine of one process: one store, one lock, lazily loaded indexes."""
+    """The engine of one process: one store, one lock, lazily loaded indexes.
+
+    Readers hold `lock` while they compute (the SQLite connections and caches below are shared by
+    the server's threads); nothing unbounded runs under it. Writers never hold it while they write:
+    an import or ingest runs on its own connection, and the search index and KB matcher for the new
+    content are built beside the old ones and swapped in when ready, so searches keep using the old
+    ones meanwhile (issue 11: readers never wait for writers)."""
 
     def __init__(self, store=None):
         if store is None:
@@ -98,7 +103,13 @@ class Engine:
 
             store = StatuteStore()
         self.store = store
-        self.lock = threading.RLock()
+        self.lock = FairLock()  # FIFO: an unfair RLock let a request wait seconds under load
+        self._write_lock = threading.Lock()  # one write at a time from this process
+        self._refresh_lock = threading.Lock()  # one rebuild at a time
+        self._refresher: threading.Thread | None = None
+        self._stale = False  # the composer (index, KB matcher) is older than the store's rows
+        self._indexes: dict = {}  # content hash → Searcher, the last KEEP_SEARCHERS used
+        self._kb_key = None  # the KB's (entries, last id) the current KB matcher was loaded for
         self._revision = self._read_revision()
 
     # -- freshness ------------------------------------------------------------------------------
@@ -106,23 +117,140 @@ class Engine:
     def _read_revision(self) -> str | None:
         try:
             row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        except sqlite3.Error:  # a store without the meta table has never been written
+        except sqlite3.OperationalError:  # a store without the meta table has never been written
             return None
         return row[0] if row else None
 
     def _fresh(self) -> None:
         """Pick up writes made by another process (a CLI import, another worker): the store's
-        revision counter moves on every write, and a change reloads rows and answerer caches."""
+        revision counter moves on every write. Rows are reloaded at once (cheap: articles, health
+        and verify see the new content immediately); the search index and KB matcher are rebuilt
+        in a background thread while requests keep using the old ones. Called under `lock`."""
         revision = self._read_revision()
         if revision != self._revision:
             self._revision = revision
             self.store.reload()
-            self.__dict__.pop("_composer", None)
+            self._stale = True
+        if self._stale:
+            if "_composer" not in self.__dict__:
+                self._stale = False  # nothing built yet: the first ask builds for the new content
+            elif self._refresher is None or not self._refresher.is_alive():
+                self._refresher = threading.Thread(target=self._refresh, daemon=True,
+                                                   name="falv-refresh")
+                self._refresher.start()
+
+    def _answerer(self):
+        """The Composer (searcher + KB matcher) requests use; built on first use."""
+        composer = self.__dict__.get("_composer")
+        if composer is None or composer.store is not self.store:
+            from .answer.compose import Composer
+
+            composer = self._composer = Composer(self.store)
+            self._kb_key = _kb_key(self.store)  # what its KB matcher will load (lazily, under lock)
+        return composer
+
+    def _refresh(self) -> None:
+        """Build the index and KB matcher of the store's current content on a second connection,
+        outside `lock`, then swap them in; repeat while writes keep moving the revision."""
+        import logging
+
+        with self._refresh_lock:
+            while True:
+                with self.lock:
+                    if not self._stale or "_composer" not in self.__dict__:
+                        return
+                    current = self._composer._searcher
+                    if current is not None:  # kept: the content may come back (import, remove)
+                        self._indexes.setdefault(current.content_hash, current)
+                try:
+                    parts = self._build_parts()
+                except Exception:  # e.g. the new content has no current article: the next ask says so
+                    logging.getLogger("falv.engine").warning("index rebuild failed", exc_info=True)
+                    with self.lock:
+                        self.__dict__.pop("_composer", None)
+                        self._stale = False
+                    return
+                with self.lock:
+                    revision = self._read_revision()
+                    if revision != self._revision:  # rows of the latest write, for the Searcher
+                        self._revision = revision
+                        self.store.reload()
+                    if (self.store.content_hash(), _kb_key(self.store)) != (parts[0], parts[2]):
+                        continue  # a write landed while building: build for it instead
+                    try:
+                        self._install(*parts)
+                    except Exception:
+                        logging.getLogger("falv.engine").warning("index swap failed", exc_info=True)
+                        self.__dict__.pop("_composer", None)  # the next request builds anew
+                    self._stale = False
+                    return
+
+    def _build_parts(self):
+        """(content hash, index or None, KB key, KB matcher or None): what the store's content
+        needs, None where the engine already holds it (an import/remove loop alternates between two
+        contents: their indexes stay loaded; a statute import leaves the KB matcher as it is)."""
+        from .answer.kbmatch import KbMatcher
+        from .law.store import StatuteStore
+        from .search import index as index_mod
+
+        side = StatuteStore(self.store.store_path, self.store.base_path)
+        try:
+            content, kb_key = side.content_hash(), _kb_key(side)
+            idx = None
+            if content not in self._indexes:
+                index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
+                idx = {part: index_mod.load_or_build(side, part) for part in index_mod.parts_needed(side)}
+            kb = None if kb_key == self._kb_key else KbMatcher.load(side)
+            return content, idx, kb_key, kb
+        finally:
+            side.close()
+
+    def _install(self, content, idx, kb_key, kb) -> None:
+        """Under `lock`: a composer over the engine's store with the new parts (cheap)."""
+        from .answer.compose import Composer
+        from .kb.store import KnowledgeBase
+        from .search.retrieve import Searcher
+
+        old = self.__dict__.get("_composer")
+        searcher = self._indexes.get(content)
+        if searcher is None:
+            from .search.index import PARTS
+
+            searcher = Searcher(self.store, idx=idx[PARTS[0]])
+            if PARTS[1] in idx:  # interpretations, regulations: the groups (as Searcher does)
+                searcher.others = Searcher(self.store, idx[PARTS[1]], dense=False)
+            self._indexes[content] = searcher
+            while len(self._indexes) > KEEP_SEARCHERS:
+                self._indexes.pop(next(iter(self._indexes)))
+        else:
+            self._indexes[content] = self._indexes.pop(content)  # most recently used last
+        if kb is not None:
+            kb.kb = KnowledgeBase(self.store.own)
+            self._kb_key = kb_key
+        elif old is not None and old._kb is not None:
+            kb = old._kb  # the KB's questions did not change
+        else:
+            self._kb_key = None  # loaded lazily by the composer; its key is not known here
+        composer = Composer(self.store)
+        composer._searcher = searcher
+        composer._kb = kb
+        self._composer = composer
 
     def _after_write(self) -> None:
-        self._revision = self._read_revision()
-        self.store.reload()
-        self.__dict__.pop("_composer", None)  # the answerer reloads its searcher and knowledge base
+        """After this engine wrote: rows now, index and KB matcher rebuilt in this (the writer's)
+        thread outside `lock`, so the writer's response reflects its write and readers go on."""
+        with self.lock:
+            self._revision = self._read_revision()
+            self.store.reload()
+            self._stale = "_composer" in self.__dict__
+        self._refresh()
+
+    def _side_store(self):
+        """A second StatuteStore on the same files, for a write that must not share connections
+        (and an open transaction) with the readers."""
+        from .law.store import StatuteStore
+
+        return StatuteStore(self.store.store_path, self.store.base_path)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -157,16 +285,17 @@ class Engine:
         answer = _require("falv.answer.compose", "answer")
         with self.lock:
             self._fresh()
+            self._answerer()
             return answer(question, self).to_dict()
 
     def search(self, query: str, top: int = 10, law: str | None = None) -> list[dict]:
         check_question(query, "检索词")
-        if not 1 <= int(top) <= MAX_TOP:
-            raise InputError(f"top 应在 1 到 {MAX_TOP} 之间：{top}")
-        search = _require("falv.search.retrieve", "search")
+        top = check_top(top)
+        _require("falv.search.retrieve", "search")
         with self.lock:
             self._fresh()
-            return [h.to_dict() for h in search(self.store, query, top=int(top), law=law or None)]
+            searcher = self._answerer().searcher  # swapped only when a new index is ready
+            return [h.to_dict() for h in searcher.search(query, top=top, law=law or None)]
 
     def article(self, law: str, article: str) -> dict:
         """The stored article (same lookup as `falv article`), with whether its law is current."""
@@ -225,25 +354,47 @@ class Engine:
     def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> dict:
         """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
         import_files = _require("falv.law.importer", "import_files")
-        with self.lock, _as_files(files) as paths:
-            self._fresh()
-            report = import_files(self.store, paths, dry_run=dry_run)
+        with self._write_lock, _as_files(files) as upload:
+            with upload.named():
+                report = import_files(self.store.store_path, upload.paths, dry_run=dry_run).to_dict()
+            report = upload.unpath(report)
+        if not dry_run:
             self._after_write()
-            return report.to_dict()
+        return report
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
         ingest_files = _require("falv.kb.ingest", "ingest_files")
-        with self.lock, _as_files(files) as paths:
-            self._fresh()
-            # provenance records the uploaded names, not the temporary paths
-            report = ingest_files(self.store, paths,
-                                  names=[Path(n or p.name).name for (n, _), p in zip(files, paths)])
-            self._after_write()
-            return report.to_dict()
+        with self._write_lock, _as_files(files) as upload:
+            side = self._side_store()
+            try:
+                with upload.named():
+                    # provenance records the uploaded names, not the temporary paths
+                    report = ingest_files(side, upload.paths, names=upload.names).to_dict()
+            finally:
+                side.close()
+            report = upload.unpath(report)
+        self._after_write()
+        return report
+
+
+KEEP_SEARCHERS = 3
+
+
+def _kb_key(store) -> tuple:
+    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
+    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
+    try:
+        return tuple(store.own.execute(
+            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
+            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
+    except sqlite3.OperationalError:
+        return (0, None, 0, None)
 
 
 class _as_files:
-    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards."""
+    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards. Names and
+    texts are checked first (no NUL or lone surrogate reaches the file system), and the temp paths
+    are mapped back to the uploaded names in errors and reports (never shown to the client)."""
 
     def __init__(self, files: list[tuple[str, str]]):
         if not files:
@@ -251,25 +402,54 @@ class _as_files:
         if len(files) > MAX_FILES:
             raise InputError(f"一次最多导入 {MAX_FILES} 个文件")
         self.files = files
+        self.paths: list[Path] = []
+        self.names: list[str] = []
 
-    def __enter__(self) -> list[Path]:
+    def __enter__(self) -> "_as_files":
         self.tmp = tempfile.TemporaryDirectory(prefix="falv-upload-")
         try:
-            return self._write()
+            self._write()
+            return self
         except BaseException:
             self.tmp.cleanup()
             raise
 
-    def _write(self) -> list[Path]:
-        paths = []
+    def _write(self) -> None:
         for i, (name, text) in enumerate(self.files):
+            check_text(name or "", f"第 {i + 1} 个文件名")
             base = Path(name or f"file{i}.md").name  # no directories from the client
             if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
                 raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
+            if not isinstance(text, str):
+                raise InputError(f"文件 {base} 的内容必须是文本")
+            check_text(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
             path = Path(self.tmp.name) / f"{i:03d}-{base}"
             path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        return paths
+            self.paths.append(path)
+            self.names.append(base)
+
+    def unpath(self, obj):
+        """obj with every temp path replaced by the uploaded name."""
+        if isinstance(obj, str):
+            for path, name in zip(self.paths, self.names):
+                obj = obj.replace(str(path), name)
+            return obj.replace(self.tmp.name, "<upload>")
+        if isinstance(obj, dict):
+            return {k: self.unpath(v) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [self.unpath(v) for v in obj]
+        return obj
+
+    @contextmanager
+    def named(self):
+        """FalvErrors raised inside name the uploaded files, not the temp paths."""
+        try:
+            yield
+        except FalvError as exc:
+            exc.message, exc.location, exc.hint = (self.unpath(exc.message), self.unpath(exc.location),
+                                                   self.unpath(exc.hint))
+            exc.args = (str(exc),)
+            raise
 
     def __exit__(self, *exc) -> None:
         self.tmp.cleanup()

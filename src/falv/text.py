@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from .errors import InputError
+from .limits import check_article_number, check_numeral
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3,
            "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
@@ -70,7 +71,7 @@ def fold_for_compare(text: str) -> str:
 
 def cn_to_int(numeral: str) -> int:
     """一千零三十八 → 1038; also accepts Arabic digits (full- or half-width) and 两/〇."""
-    s = to_halfwidth(numeral).strip()
+    s = check_numeral(to_halfwidth(numeral).strip())  # int() of 5,000 digits raises, of 4,000 is slow
     if not s:
         raise InputError("空的数字")
     if s.isdecimal():  # not isdigit: ² and ① are digits that int() refuses
@@ -140,8 +141,9 @@ def parse_article_no(text: str) -> tuple[int, int]:
     m = _ARTICLE_RE.match(to_halfwidth(text or ""))
     if not m:
         raise InputError(f"无法识别的条号：{text}", hint="例如 第一千零三十八条、1038、第二百五十三条之一")
-    num = cn_to_int(m.group("num"))
+    num = check_article_number(cn_to_int(check_numeral(m.group("num"), "条号")), m.group("num"))
     suffix = cn_to_int(m.group("suffix")) if m.group("suffix") else 0
+    check_article_number(suffix, m.group("suffix") or "")
     if num <= 0:
         raise InputError(f"条号必须大于零：{text}")
     return num, suffix
@@ -158,3 +160,9 @@ def format_article_no(num: int, suffix: int = 0) -> str:
 def canonical_article_no(text: str) -> str:
     """Any spelling of an article number → the statute's own spelling (第X条[之Y])."""
     return format_article_no(*parse_article_no(text))
+
+
+def md_text(text: str) -> str:
+    """Text placed into Markdown output (a KB answer, a --fill value, a stored article): HTML in it
+    is escaped, so whoever renders the Markdown shows the markup instead of running it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

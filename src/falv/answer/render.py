@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..law.verdicts import label
+from ..text import md_text
 from .model import Answer, BasisArticle
 
 
@@ -100,42 +101,45 @@ def render_text(ans: Answer) -> str:
 
 
 def render_markdown(ans: Answer) -> str:
-    out = [f"## {ans.question}", ""]
+    """Markdown; every text that comes from outside the template (the question, KB answers,
+    stored articles, notes) goes through md_text, so HTML in it is shown, never run."""
+    e = md_text
+    out = [f"## {e(ans.question)}", ""]
     if _situation(ans):
-        out += ["**情形：** " + _situation(ans), ""]
+        out += ["**情形：** " + e(_situation(ans)), ""]
     if ans.grounded and ans.analysis:
         out.append("### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
-            out.append(f"{i}. {p.text}{_cites(p)}{_source(p)}")
-            out += [f"    - {_channel(ch)}" for ch in p.channels]
+            out.append(f"{i}. {e(p.text)}{e(_cites(p))}{e(_source(p))}")
+            out += [f"    - {e(_channel(ch))}" for ch in p.channels]
         out.append("")
     elif not ans.grounded:
         out += ["> 未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。", ""]
     if ans.basis:
         out.append("### 【法律依据】")
         for b in ans.basis:
-            out.append(f"- **《{b.law}》{b.article}** `{badge(b)}`")
+            out.append(f"- **《{e(b.law)}》{e(b.article)}** `{badge(b)}`")
             for line in b.text.splitlines():
-                out.append(f"  > {line}")
+                out.append(f"  > {e(line)}")
         out.append("")
     if ans.missing_instruments:
         out.append(f"### {INSTRUMENTS_LABEL}")
-        out += [f"- {_instrument_line(m)}" for m in ans.missing_instruments]
+        out += [f"- {e(_instrument_line(m))}" for m in ans.missing_instruments]
         out.append("")
     if ans.severity:
-        out += [f"### {SEVERITY_LABEL}", _severity_line(ans.severity), ""]
+        out += [f"### {SEVERITY_LABEL}", e(_severity_line(ans.severity)), ""]
     if ans.missing:
         out.append(f"### {MISSING_LABEL}")
-        out += [f"- {m['ask']}" for m in ans.missing]
+        out += [f"- {e(m['ask'])}" for m in ans.missing]
         out.append("")
     if ans.related:
         out.append(f"### {RELATED_LABEL}")
         for b in ans.related:
-            out.append(f"- 《{b.law}》{b.article}：{b.text.splitlines()[0] if b.text else ''}")
+            out.append(f"- 《{e(b.law)}》{e(b.article)}：{e(b.text.splitlines()[0]) if b.text else ''}")
         out.append("")
     if ans.notes:
         out.append("### 【提示】")
-        out += [f"- {n.text}" for n in ans.notes]
+        out += [f"- {e(n.text)}" for n in ans.notes]
     return "\n".join(out).rstrip() + "\n"
 
 

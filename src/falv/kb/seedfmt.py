@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import FalvError, ImportRejected
+from ..limits import MAX_ENTRY_NUMBER
 from ..text import cn_to_int, fold_for_compare, normalize
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -40,8 +41,8 @@ ENTRY_STYLES: dict[str, re.Pattern] = {
     "roman": re.compile(r"^\s*(?P<num>[Ⅰ-Ⅻ])(?:\s*[.、,:]|\s|(?=\S))\s*(?P<rest>.*)$"),
     "paren_cn": re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,4}})\)\s*(?P<rest>.*)$"),
     "cn": re.compile(rf"^\s*(?P<num>[{_CN}]{{1,4}})、\s*(?P<rest>.*)$"),
-    "digit_dot": re.compile(r"^\s*(?P<num>\d{1,4})\.(?!\d)\s*(?P<rest>.*)$"),
-    "digit": re.compile(r"^\s*(?P<num>\d{1,4})、\s*(?P<rest>.*)$"),
+    "digit_dot": re.compile(r"^\s*(?P<num>\d+)\.(?!\d)\s*(?P<rest>.*)$"),
+    "digit": re.compile(r"^\s*(?P<num>\d+)、\s*(?P<rest>.*)$"),
     "circled_digit": re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>.*)$"),
     "paren_digit": re.compile(r"^\s*\((?P<num>\d{1,3})\)\s*(?P<rest>.*)$"),
 }
@@ -164,6 +165,8 @@ def _number(style: str, num: str) -> int:
             return cn_to_int(num)
         except FalvError:
             return -1
+    if len(num) > len(str(MAX_ENTRY_NUMBER)):  # no 4-digit ceiling, but int() stays bounded
+        return -1
     return int(num)
 
 
@@ -271,6 +274,7 @@ def parse_text(text: str, name: str = "<text>") -> Document:
         raise ImportRejected("没有可解析的问答条目：需要编号的问题行（㈠、Ⅰ、一、、1.）及其后的"
                              "法律分析/法律依据块", location=f"{name}:1")
     style, heads = chosen
+    _check_attributed(name, norm, labels_at, style, heads)
     doc = Document(name, "utf-8", hashlib.sha256(text.encode("utf-8")).hexdigest(), style)
     first = heads[0][0]
     for i in range(first):
@@ -322,6 +326,35 @@ def _entry(name, original, norm, labels_at, start, end, number, marker, rest) ->
                             tuple(j + 1 for j, _, _ in basis))
     return Entry(marker, number, question, question_original.strip(), start + 1, end,
                  points, basis_block, "\n".join(original[start:end]))
+
+
+def _check_attributed(name: str, norm: list[str], labels_at: list, style: str, heads: list) -> None:
+    """A numbered line of the entry style that is not an entry head, yet is followed by its own
+    法律分析 block, is an entry whose number did not increase (9999. then 1000. — or a number past
+    MAX_ENTRY_NUMBER): folding it into the previous entry would lose it silently, so it is an
+    error at its line."""
+    pattern = ENTRY_STYLES[style]
+    opening = {i: n for i, n, *_ in heads}
+    last = 0
+    for i, line in enumerate(norm):
+        if i in opening:
+            last = opening[i]
+            continue
+        if labels_at[i]:
+            continue
+        m = pattern.match(line)
+        if not m or not m.group("rest").strip():
+            continue
+        j = i + 1
+        while j < len(norm) and not norm[j]:
+            j += 1
+        if j < len(norm) and labels_at[j] and labels_at[j][0] == "analysis":
+            n = _number(style, m.group("num"))
+            why = (f"编号过大（上限 {MAX_ENTRY_NUMBER}）" if n < 0 else
+                   f"编号 {n} 不大于上一条目的编号 {last}（条目编号须递增）")
+            marker = MARKER_SHAPE[style].format(n=m.group("num")[:12])
+            raise ImportRejected(f"条目 {marker} 无法归属：{why}", location=f"{name}:{i + 1}",
+                                 hint="请检查编号，或把它改为上一条目法律分析中的普通段落")
 
 
 # Enumerations inside an analysis block: the style of the first enumerated line is the top level.

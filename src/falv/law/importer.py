@@ -46,6 +46,7 @@ from pathlib import Path
 
 from .. import db
 from ..errors import ImportRejected, InputError, NotFoundError
+from ..limits import LimitExceeded
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
 from . import lawrefbook
@@ -349,7 +350,10 @@ def _parse_markdown(text: str, name: str, hints: Hints | None = None) -> ParsedL
             else:
                 section = label
             continue
-        new = _match_article(s, itemised, len(articles))
+        try:
+            new = _match_article(s, itemised, len(articles))
+        except LimitExceeded as exc:  # 第<5000 digits>条: an article heading past the bounds
+            raise ImportRejected(exc.message, location=f"{name}:{no}") from None
         if new is not None:
             number, suffix, rest = new
             article_no = format_article_no(number, suffix)
@@ -434,6 +438,8 @@ def _match_article(s: str, itemised: bool, count: int) -> tuple[int, int, str] |
         try:
             number, suffix = parse_article_no(f"第{m.group('num')}条" +
                                               (f"之{m.group('suf')}" if m.group("suf") else ""))
+        except LimitExceeded:
+            raise
         except InputError:
             return None
         return number, suffix, (m.group("rest") or "").strip()
@@ -442,6 +448,8 @@ def _match_article(s: str, itemised: bool, count: int) -> tuple[int, int, str] |
         return None
     try:
         number = cn_to_int(m.group("num"))
+    except LimitExceeded:
+        raise
     except InputError:
         return None
     # items run 一、二、三…; a 一、 inside an item's text is a list, not the next item

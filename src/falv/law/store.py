@@ -60,11 +60,15 @@ class StatuteStore:
         return laws
 
     def reload(self) -> None:
-        """Forget cached rows (after an import in this or another process)."""
+        """Forget cached rows (after an import in this or another process). Articles of base laws
+        are kept: the base database is immutable, and a server reloading after every write of an
+        import loop would otherwise re-read them for each request (issue 11)."""
+        laws = self.__dict__.get("_laws") or {}
+        keep = {lid for lid in self._article_cache if lid in laws and laws[lid].source == "base"}
         self.__dict__.pop("_laws", None)
         self.__dict__.pop("_by_title", None)
-        self._article_cache.clear()
-        self._article_index.clear()
+        self._article_cache = {lid: arts for lid, arts in self._article_cache.items() if lid in keep}
+        self._article_index = {lid: idx for lid, idx in self._article_index.items() if lid in keep}
         self.generation += 1
 
     def laws(self) -> list[Law]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..limits import parse_date
 from ..text import fold_for_compare, int_to_cn
 from .find import extract
 from .models import AMENDED, FULL_TEXT, IN_FORCE, REPEALED, Article, Citation, Verdict, VerdictKind
@@ -384,8 +385,10 @@ def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
     dates the text, so numbers of a later renumbering are reported as superseded_version."""
     if not isinstance(text, str):
         raise InputError("要核验的文本必须是字符串")
-    if as_of is not None and not _DATE.fullmatch(as_of):
+    if as_of is not None and not (isinstance(as_of, str) and _DATE.fullmatch(as_of)):
         raise InputError(f"日期格式应为 YYYY-MM-DD：{as_of}")
+    if as_of is not None:
+        parse_date(as_of)  # a calendar day: 2020-13-45 is refused
     verifier = Verifier(store, as_of)
     citations = extract(text, names=verifier.resolver.names(), quotes=quotes)
     out = []

@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -129,7 +130,21 @@ class Index:
 
 
 def index_path(store, part: str = PARTS[0]) -> Path:
-    return config.index_dir() / store.part_hashes(is_law_kind)[PARTS.index(part)]
+    """Where the index of the store's content (of one part) lives; where the data directory is
+    read-only and holds no index for this content, a per-user directory under the system temp
+    dir (read-only FALV_HOME: every read-only command still works)."""
+    path = config.index_dir() / store.part_hashes(is_law_kind)[PARTS.index(part)]
+    if _is_complete(path) or _writable(path.parent):
+        return path
+    return Path(tempfile.gettempdir()) / f"falv-index-{os.getuid() if hasattr(os, 'getuid') else 0}" / path.name
+
+
+def _writable(folder: Path) -> bool:
+    while not folder.exists():  # created on first build: the nearest existing parent decides
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def part_is_empty(store, part: str) -> bool:
@@ -178,6 +193,30 @@ def load_or_build(store, part: str = PARTS[0], progress=None) -> Index:
         except (OSError, ValueError, EOFError, KeyError):
             raise StoreError(f"检索索引无法读取：{path}（{exc}）",
                              hint="请检查磁盘空间与权限，或删除该目录后重试") from exc
+
+
+def parts_needed(store) -> list[str]:
+    """The parts (PARTS) the store's current content has articles for."""
+    return [p for p in PARTS if p == PARTS[0] or not part_is_empty(store, p)]
+
+
+def build_in_child(store, timeout: float = 1800) -> bool:
+    """Build the store's indexes in a child process (`python -m falv.search.index STORE BASE`), so
+    that a server thread waiting for them does not share the GIL with the build's tokenising loop:
+    requests keep their speed while new indexes are made beside the old ones. False when the child
+    failed (the caller then builds in-process and reports the error)."""
+    import subprocess
+    import sys
+
+    if all(_is_complete(index_path(store, p)) for p in parts_needed(store)):
+        return True
+    try:
+        done = subprocess.run([sys.executable, "-m", "falv.search.index", str(store.store_path),
+                               str(store.base_path)], capture_output=True, timeout=timeout,
+                              env=dict(os.environ))
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and all(_is_complete(index_path(store, p)) for p in parts_needed(store))
 
 
 def load(path: Path) -> Index:
@@ -265,3 +304,13 @@ def other_indexes(current: Path) -> list[Path]:
             if d.is_dir() and ".tmp-" not in d.name and d != current]
     dirs.sort(key=lambda d: d.stat().st_mtime, reverse=True)
     return dirs
+
+
+if __name__ == "__main__":  # the child of build_in_child
+    import sys
+
+    from ..law.store import StatuteStore
+
+    with StatuteStore(Path(sys.argv[1]), Path(sys.argv[2])) as _store:
+        for _part in parts_needed(_store):
+            load_or_build(_store, _part)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import sqlite3
 import threading
 from contextlib import asynccontextmanager
 import logging
@@ -51,7 +52,11 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
+        raw_headers = scope.get("headers") or []
+        if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
+            # the middleware and FastAPI's security dependency would read different ones
+            return await _json_error(400, "bad_request", "Authorization 头重复：只能有一个")(scope, receive, send)
+        headers = dict(raw_headers)
         path = scope.get("path", "")
         if path in ADMIN_PATHS:
             denied = _admin_denied(headers.get(b"authorization", b"").decode("latin-1"))
@@ -131,29 +136,6 @@ def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(_bearer))
         raise Unauthorized("缺少或错误的管理令牌（Authorization: Bearer …）")  # unreachable behind BodyGuard
 
 
-_REASONS = {
-    "missing": "缺少此字段", "string_type": "必须是文本", "int_type": "必须是整数",
-    "int_parsing": "必须是整数", "bool_type": "必须是 true 或 false", "bool_parsing": "必须是 true 或 false",
-    "dict_type": "必须是 JSON 对象", "model_attributes_type": "请求体必须是 JSON 对象",
-    "list_type": "必须是列表", "json_invalid": "请求体不是有效的 JSON", "extra_forbidden": "不认识的字段",
-    "string_unicode": "不是有效的 Unicode 文本", "literal_error": "取值不在允许范围内",
-    "string_pattern_mismatch": "格式不对",
-}
-
-
-def _reason(err: dict) -> str:
-    """A Chinese reason for the first validation error (the English one stays in `reasons`)."""
-    kind, ctx = err.get("type", ""), err.get("ctx") or {}
-    if kind == "string_too_long":
-        return f"过长（上限 {ctx.get('max_length')} 字）"
-    if kind == "string_too_short":
-        return "不能为空" if ctx.get("min_length") == 1 else f"过短（至少 {ctx.get('min_length')} 字）"
-    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
-        bounds = "，".join(f"{k} {v}" for k, v in ctx.items() if k in ("ge", "le", "min_length", "max_length"))
-        return f"超出允许范围（{bounds}）"
-    return _REASONS.get(kind, err.get("msg", "无效"))
-
-
 def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127.0.0.1",
                warm: bool = False) -> FastAPI:
     """The app. engine defaults to the process's engine (loaded on first request, or at start-up
@@ -189,17 +171,17 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     async def falv_error(_req, exc: FalvError):
         return JSONResponse(exc.to_dict(), status_code=exc.http_status)
 
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def store_failed(_req, exc: sqlite3.DatabaseError):
+        from ..db import as_store_error
+
+        err = as_store_error(exc)
+        return JSONResponse(err.to_dict(), status_code=err.http_status)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_req, exc: RequestValidationError):
-        reasons = [{"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg", ""),
-                    "type": e.get("type", "")} for e in exc.errors()]
-        first = exc.errors()[0] if reasons else {}
-        loc = list(first.get("loc", ()))
-        if loc and loc[0] in ("body", "query", "path", "header"):
-            loc = loc[1:]
-        where = "" if first.get("type") == "json_invalid" else ".".join(map(str, loc))
-        return _json_error(422, "invalid_input", f"请求无效：{where + '：' if where else ''}{_reason(first)}",
-                           reasons=reasons)
+        message, reasons = m.validation_message(exc.errors())
+        return _json_error(422, "invalid_input", message, reasons=reasons)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_req, exc: StarletteHTTPException):

@@ -9,10 +9,13 @@ JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, Callable
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
 
 from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
@@ -36,12 +39,32 @@ def _call(fn: Callable[[], Any]):
         return fn()
     except FalvError as exc:
         return _error(exc)
+    except sqlite3.DatabaseError as exc:  # the same 503 store_error JSON as HTTP
+        from ..db import as_store_error
+
+        return _error(as_store_error(exc))
+
+
+class _Server(MCPServer):
+    """MCPServer whose argument-validation failures are error results with the same JSON as the
+    HTTP API's 422 ({"error": "invalid_input", "message": "请求无效：FIELD：…"}), not SDK text."""
+
+    async def call_tool(self, name, arguments, context=None):
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                from .models import validation_message
+
+                message, _reasons = validation_message(exc.__cause__.errors())
+                return _error(InputError(message))
+            raise
 
 
 def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
     eng = engine or get_engine
-    server = MCPServer("falv", instructions=INSTRUCTIONS, version="0.1.0")
+    server = _Server("falv", instructions=INSTRUCTIONS, version="0.1.0")
     # Every tool only reads the local store: no writes, no network.
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
@@ -51,7 +74,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
         return _call(lambda: eng().ask(question))
 
     @server.tool(structured_output=True, annotations=read_only)
-    def search_statutes(query: str, top_k: int = 10, law: str | None = None) -> list[dict[str, Any]]:
+    def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> list[dict[str, Any]]:
         """检索现行有效的法条；law 可限定在一部法律（全称或简称）。"""
         return _call(lambda: eng().search(query, top=top_k, law=law))
 
@@ -61,7 +84,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
         return _call(lambda: eng().article(law, article))
 
     @server.tool(structured_output=True, annotations=read_only)
-    def verify_citations(text: str, quotes: bool = False) -> list[dict[str, Any]]:
+    def verify_citations(text: str, quotes: StrictBool = False) -> list[dict[str, Any]]:
         """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。"""
         return _call(lambda: eng().verify(text, quotes=quotes))
 
@@ -73,10 +96,10 @@ def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
         return _call(lambda: eng().route(question, scenario))
 
     @server.tool(structured_output=True, annotations=read_only)
-    def severity(counts: dict[str, int] | None = None, gains: str = "0", insider: bool = False,
-                 used_for_crime: bool = False, knowing: bool = False, prior: str | None = None,
-                 grave_harm: bool = False, major_loss: bool = False,
-                 business: bool = False) -> dict[str, Any]:
+    def severity(counts: dict[str, StrictInt] | None = None, gains: str | StrictInt | StrictFloat = "0",
+                 insider: StrictBool = False, used_for_crime: StrictBool = False,
+                 knowing: StrictBool = False, prior: str | None = None, grave_harm: StrictBool = False,
+                 major_loss: StrictBool = False, business: StrictBool = False) -> dict[str, Any]:
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）。counts：类别→条数，如 {"行踪轨迹": 60}；
         gains：违法所得（元）；prior：criminal 或 admin。仅供参考，不是法律结论。"""
         return _call(lambda: eng().severity(counts or {}, gains, insider=insider,

@@ -6,11 +6,90 @@ fields listed here are the ones clients can rely on.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
-from ..engine import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS
+from ..limits import (MAX_AMOUNT_CHARS, MAX_COUNT, MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS,
+                      MAX_TEXT_CHARS)
+
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _real_date(value: str | None) -> str | None:
+    """YYYY-MM-DD that names a calendar day (the pattern alone lets 2020-13-45 through)."""
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_invalid", "不存在的日期：{value}", {"value": value}) from None
+    return value
+
+
+def _file_name(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("name_control", "文件名含有控制字符（如 NUL）")
+    return value
+
+
+def _no_surrogates(value):
+    """A lone surrogate (JSON "\\ud800") anywhere in a request is refused: it cannot be
+    encoded as UTF-8, so writing or logging it would fail later."""
+    if isinstance(value, str):
+        if _NOT_TEXT.search(value):
+            raise PydanticCustomError("string_unicode", "不是有效的 Unicode 文本（孤立代理项）")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_surrogates(k)
+            _no_surrogates(v)
+    elif isinstance(value, list):
+        for v in value:
+            _no_surrogates(v)
+    return value
+
+
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+
+
+_REASONS = {
+    "missing": "缺少此字段", "string_type": "必须是文本", "int_type": "必须是整数",
+    "int_parsing": "必须是整数", "bool_type": "必须是 true 或 false", "bool_parsing": "必须是 true 或 false",
+    "dict_type": "必须是 JSON 对象", "model_attributes_type": "请求体必须是 JSON 对象",
+    "list_type": "必须是列表", "json_invalid": "请求体不是有效的 JSON", "extra_forbidden": "不认识的字段",
+    "string_unicode": "不是有效的 Unicode 文本", "literal_error": "取值不在允许范围内",
+    "string_pattern_mismatch": "格式不对",
+}
+
+
+def _reason(err: dict) -> str:
+    """A Chinese reason for the first validation error (the English one stays in `reasons`)."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"过长（上限 {ctx.get('max_length')} 字）"
+    if kind == "string_too_short":
+        return "不能为空" if ctx.get("min_length") == 1 else f"过短（至少 {ctx.get('min_length')} 字）"
+    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
+        bounds = "，".join(f"{k} {v}" for k, v in ctx.items() if k in ("ge", "le", "min_length", "max_length"))
+        return f"超出允许范围（{bounds}）"
+    return _REASONS.get(kind, err.get("msg", "无效"))
+
+
+def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
+    """(message, reasons) of a pydantic validation failure: one wording for the HTTP API's 422
+    and the MCP tools' error results."""
+    reasons = [{"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg", ""),
+                "type": e.get("type", "")} for e in errors]
+    first = errors[0] if errors else {}
+    loc = list(first.get("loc", ()))
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    where = "" if first.get("type") == "json_invalid" else ".".join(map(str, loc))
+    return f"请求无效：{where + '：' if where else ''}{_reason(first)}", reasons
 
 
 class _Out(BaseModel):
@@ -18,7 +97,15 @@ class _Out(BaseModel):
 
 
 class _In(BaseModel):
+    """Requests: unknown fields refused, booleans and counts strict (no "yes" for true, no true for
+    1), no lone surrogates in any text."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_only(cls, data):
+        return _no_surrogates(data)
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -31,9 +118,9 @@ class AskIn(_In):
 class VerifyIn(_In):
     text: str = Field(..., min_length=1, max_length=MAX_TEXT_CHARS, description="含法条引用的文本",
                       examples=["依据《侵权责任法》第三十六条，网络服务提供者应当承担连带责任。"])
-    quotes: bool = Field(False, description="同时核对引文（法律依据行、引号中的条文）")
-    as_of: str | None = Field(None, pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$",
-                              description="文本日期 YYYY-MM-DD（按当时的条号核对）")
+    quotes: StrictBool = Field(False, description="同时核对引文（法律依据行、引号中的条文）")
+    as_of: Annotated[str | None, AfterValidator(_real_date)] = Field(
+        None, pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$", description="文本日期 YYYY-MM-DD（按当时的条号核对）")
 
 
 class RouteIn(_In):
@@ -42,15 +129,17 @@ class RouteIn(_In):
 
 
 class SeverityIn(_In):
-    counts: dict[str, int] = Field(default_factory=dict, description="类别 → 条数，如 {\"行踪轨迹\": 60}")
-    gains: str | float | int = Field("0", description="违法所得（元）")
-    insider: bool = False
-    used_for_crime: bool = False
-    knowing: bool = False
+    counts: dict[Annotated[str, Field(max_length=20)], Count] = Field(
+        default_factory=dict, max_length=20, description="类别 → 条数，如 {\"行踪轨迹\": 60}")
+    gains: Annotated[str, Field(max_length=MAX_AMOUNT_CHARS)] | StrictInt | StrictFloat = Field(
+        "0", description="违法所得（元）")
+    insider: StrictBool = False
+    used_for_crime: StrictBool = False
+    knowing: StrictBool = False
     prior: Literal["criminal", "admin"] | None = None
-    grave_harm: bool = False
-    major_loss: bool = False
-    business: bool = False
+    grave_harm: StrictBool = False
+    major_loss: StrictBool = False
+    business: StrictBool = False
 
 
 class DraftIn(_In):
@@ -59,13 +148,14 @@ class DraftIn(_In):
 
 
 class UploadFile_(_In):
-    name: str = Field(..., min_length=1, max_length=200, description="文件名（*.md、*.jsonl、*.txt）")
+    name: Annotated[str, AfterValidator(_file_name)] = Field(
+        ..., min_length=1, max_length=MAX_NAME_CHARS, description="文件名（*.md、*.jsonl、*.txt）")
     content: str = Field(..., description="UTF-8 文本")
 
 
 class ImportIn(_In):
     files: list[UploadFile_] = Field(..., min_length=1, max_length=MAX_FILES)
-    dry_run: bool = False
+    dry_run: StrictBool = False
 
 
 class IngestIn(_In):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ...errors import InputError
+from ...text import md_text
 from .basis import NOT_IMPORTED, Basis, parse_basis, quote
 
 FORMATS = ("markdown", "text")
@@ -129,7 +130,8 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
             if q["text"] is None:
                 parts.append(f"{head}\n\n> （{NOT_IMPORTED}：{q['detail']}）")
             else:
-                quoted = "\n".join(f"> {line}" for line in q["text"].splitlines() if line.strip())
+                esc = md_text if fmt == "markdown" else str
+                quoted = "\n".join(f"> {esc(line)}" for line in q["text"].splitlines() if line.strip())
                 parts.append(f"{head}\n\n{quoted}")
         return "\n\n".join(parts)
 
@@ -145,7 +147,9 @@ def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "ma
         if name.startswith("cite:"):
             return label(int(name[5:]))
         value = fill.get(name)
-        return value if value else f"【{name}】"
+        if not value:
+            return f"【{name}】"
+        return md_text(value) if fmt == "markdown" else value
 
     text = _PLACEHOLDER.sub(sub, t.body)
     if fmt == "text":

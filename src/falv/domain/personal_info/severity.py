@@ -15,6 +15,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ...errors import InputError
+from ...limits import MAX_AMOUNT, MAX_COUNT, LimitExceeded, parse_amount
+from ...limits import parse_count as bounded_count
 from ...text import cn_to_int, normalize, to_halfwidth
 from .basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
 
@@ -81,34 +83,31 @@ def _check_category(key) -> None:
 
 
 def _count(value, key: str) -> int:
-    if isinstance(value, bool):
-        raise InputError(f"{key} 的条数必须是整数：{value!r}")
-    if isinstance(value, int):
-        n = value
-    elif isinstance(value, float) and value.is_integer():
-        n = int(value)
-    else:
-        text = to_halfwidth(str(value)).strip()
-        if not text.lstrip("-").isdigit():
-            raise InputError(f"{key} 的条数必须是整数：{value!r}")
-        n = int(text)
-    if n < 0:
-        raise InputError(f"{key} 的条数不能为负数：{n}")
-    return n
+    """Bounded before int() (limits.parse_count): ², ①, --5, true and 5,000 digits are refused."""
+    return bounded_count(to_halfwidth(value) if isinstance(value, str) else value, key)
 
 
 def parse_gains(value) -> Fraction:
-    """Illegal gains in yuan: a non-negative finite number (int, float or numeric text)."""
+    """Illegal gains in yuan: a non-negative finite number (int, float or numeric text), checked
+    for length, exponent and range before Fraction expands it (limits.parse_amount)."""
     if value is None or value == "":
         return Fraction(0)
     if isinstance(value, bool):
         raise InputError(f"违法所得必须是数字：{value!r}")
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"违法所得必须是有限的数字：{value!r}")
-    try:
-        amount = Fraction(to_halfwidth(str(value)).strip().replace(",", ""))
-    except (ValueError, ZeroDivisionError):
-        raise InputError(f"违法所得必须是数字（元）：{value!r}") from None
+    if isinstance(value, (int, float)):
+        amount = Fraction(value)  # a float is exact and bounded; an int is range-checked below
+        if amount > MAX_AMOUNT:
+            raise LimitExceeded(f"违法所得过大（上限 {MAX_AMOUNT}）")
+    elif isinstance(value, str):
+        text = to_halfwidth(value).strip().replace(",", "")
+        negative = text.startswith("-")
+        amount = parse_amount(text[1:] if negative else text)
+        if negative and amount:
+            raise InputError(f"违法所得不能为负数：{value}")
+    else:
+        raise InputError(f"违法所得必须是数字（元）：{type(value).__name__}")
     if amount < 0:
         raise InputError(f"违法所得不能为负数：{value}")
     return amount
@@ -309,7 +308,7 @@ def severity(counts: dict | None = None, gains=0, store=None, **flags) -> dict:
 # -- facts from a question ------------------------------------------------------------------------
 
 _NUM = (r"(?<![第零一二两三四五六七八九十百千万0-9.])"  # a whole number, never an article number
-        r"([0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万]+)\s*(万)?\s*(?:多|余)?")
+        r"([0-9]{1,12}(?:\.[0-9]{1,6})?|[零一二两三四五六七八九十百千万]{1,12})\s*(万)?\s*(?:多|余)?")
 _COUNT_RE = re.compile(_NUM + r"条")
 _MONEY_RE = re.compile(_NUM + r"元")
 
@@ -336,14 +335,14 @@ def facts_from_text(text: str) -> dict | None:
             continue
         window = text[max(0, m.start() - 12):m.end() + 12]
         category = next((c for c, ws in words.items() if any(w in window for w in ws)), "其他")
-        counts[category] = counts.get(category, 0) + int(n)
+        counts[category] = min(MAX_COUNT, counts.get(category, 0) + int(n))
     gains = Fraction(0)
     fw = t.get("fact_words", {})
     for m in _MONEY_RE.finditer(text):
         window = text[max(0, m.start() - 10):m.start()]
         if any(w in window for w in fw.get("gains", [])):
             try:
-                gains += _amount(m.group(1), m.group(2))
+                gains = min(Fraction(MAX_AMOUNT), gains + _amount(m.group(1), m.group(2)))
             except (InputError, ValueError, ZeroDivisionError):
                 continue
     if not counts and not gains:

@@ -1,0 +1,137 @@
+"""Bounds on every number and string a user can send, and the checked parsers that apply them.
+
+Numbers from outside (counts, amounts, article numbers, `top`, dates, numerals in questions and
+files) are checked for length and range here *before* any arithmetic: Python's int() and
+Fraction() expand whatever they are given (Fraction("1e99999999") runs for minutes, int() of 5,000
+digits raises), so nothing else may see an unchecked string. Plain constants and small pure
+functions only (layer 1: imports nothing but errors), so that every surface uses the same bound.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from fractions import Fraction
+
+from .errors import InputError
+
+# -- numbers ------------------------------------------------------------------------------------
+MAX_NUMERAL_CHARS = 24  # a Chinese or Arabic numeral (一千二百三十四万五千六百七十八 is 15)
+MAX_ARTICLE_NUMBER = 99_999  # 第N条 / 之N (the longest law, 民法典, has 1,260 articles)
+MAX_COUNT = 10 ** 12  # records per category (severity)
+MAX_AMOUNT = 10 ** 15  # yuan (severity gains)
+MAX_AMOUNT_CHARS = 40  # the text of an amount, before it is parsed
+MAX_EXPONENT = 18  # 1e18 is written so; 1e99999999 is refused before it is expanded
+MAX_TOP = 100  # search hits
+MAX_ENTRY_NUMBER = 10 ** 9 - 1  # a seed-format entry number (1. … 999999999.)
+
+# -- text ---------------------------------------------------------------------------------------
+MAX_QUESTION_CHARS = 2000
+MAX_TEXT_CHARS = 100_000  # text to verify (API, MCP)
+MAX_FILES = 50  # files per upload
+MAX_NAME_CHARS = 200  # an uploaded file name, a law name
+
+# -- store --------------------------------------------------------------------------------------
+MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)
+
+
+class LimitExceeded(InputError):
+    """A number or text past one of the bounds above (still invalid_input, HTTP 422, exit 2);
+    a subclass so that a parser which skips unparsable text can still report a limit."""
+
+_AMOUNT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
+_ASCII_INT = re.compile(r"[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_numeral(text: str, what: str = "数字") -> str:
+    """A numeral's text is short enough to be turned into an int without unbounded work."""
+    if len(text) > MAX_NUMERAL_CHARS:
+        raise LimitExceeded(f"{what}过长（{len(text)} 个字符，上限 {MAX_NUMERAL_CHARS}）")
+    return text
+
+
+def check_article_number(n: int, text: str = "") -> int:
+    """An article number (or its 之N suffix) within MAX_ARTICLE_NUMBER."""
+    if n > MAX_ARTICLE_NUMBER:
+        raise LimitExceeded(f"条号过大：{_clip(text or str(n))}（上限 {MAX_ARTICLE_NUMBER}）")
+    return n
+
+
+def parse_count(value, what: str) -> int:
+    """A non-negative whole count (int, integral float or ASCII/full-width digits) ≤ MAX_COUNT.
+    Booleans, ², ①, --5 and 5000-digit strings are refused before int() sees them."""
+    if isinstance(value, bool):
+        raise InputError(f"{what} 的条数必须是整数：{value!r}")
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, float) and value.is_integer():
+        n = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        negative = text.startswith("-")
+        digits = text[1:] if negative else text
+        if not _ASCII_INT.fullmatch(digits):
+            raise InputError(f"{what} 的条数必须是整数：{_clip(value)!r}")
+        if len(digits.lstrip("0")) > len(str(MAX_COUNT)):
+            raise LimitExceeded(f"{what} 的条数过大（上限 {MAX_COUNT}）")
+        n = -int(digits) if negative else int(digits)
+    else:
+        raise InputError(f"{what} 的条数必须是整数：{_clip(repr(value))}")
+    if n < 0:
+        raise InputError(f"{what} 的条数不能为负数：{n}")
+    if n > MAX_COUNT:
+        raise LimitExceeded(f"{what} 的条数过大（上限 {MAX_COUNT}）")
+    return n
+
+
+def parse_amount(text: str, what: str = "违法所得") -> Fraction:
+    """Decimal text (1234.5, 1,234, 2e4) → an exact Fraction, checked for length and exponent
+    before Fraction expands it, and for range after. Sign and other characters are the caller's."""
+    if len(text) > MAX_AMOUNT_CHARS:
+        raise LimitExceeded(f"{what}过长（{len(text)} 个字符，上限 {MAX_AMOUNT_CHARS}）")
+    m = _AMOUNT.fullmatch(text)
+    if not m or not (m.group("int") or m.group("frac")):
+        raise InputError(f"{what}必须是数字（元）：{_clip(text)!r}")
+    exp = m.group("exp")
+    if exp is not None and abs(int(exp)) > MAX_EXPONENT:  # ≤ MAX_AMOUNT_CHARS digits: bounded
+        raise LimitExceeded(f"{what}的指数超出范围：{_clip(text)}（上限 {MAX_AMOUNT}）")
+    amount = Fraction(text)
+    if amount > MAX_AMOUNT:
+        raise LimitExceeded(f"{what}过大：{_clip(text)}（上限 {MAX_AMOUNT}）")
+    return amount
+
+
+def check_top(top) -> int:
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+        raise InputError(f"top 应在 1 到 {MAX_TOP} 之间：{_clip(repr(top))}")
+    return top
+
+
+def parse_date(text, what: str = "日期") -> str:
+    """YYYY-MM-DD of a real calendar day (2020-13-45 is refused), returned as given."""
+    if not isinstance(text, str) or not _DATE.fullmatch(text):
+        raise InputError(f"{what}格式应为 YYYY-MM-DD：{_clip(str(text))}")
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what}不存在：{text}") from None
+    return text
+
+
+def check_text(value: str, what: str, nul: bool = True) -> str:
+    """Text that can be encoded: lone surrogates (from JSON "\\ud800" or undecodable command-line
+    bytes) and NUL are refused with the position of the first."""
+    bad = (_NOT_TEXT if nul else _SURROGATE).search(value)
+    if bad:
+        ch = bad.group()
+        kind = "NUL" if ch == "\x00" else f"U+{ord(ch):04X}"
+        raise InputError(f"{what}不是有效的文本：第 {bad.start() + 1} 个字符是 {kind}")
+    return value
+
+
+def _clip(text: str, n: int = 40) -> str:
+    """Inputs quoted back in an error message are shortened: a 5,000-digit number is not echoed."""
+    return text if len(text) <= n else text[:n] + f"…（共 {len(text)} 个字符）"
