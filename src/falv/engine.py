@@ -365,6 +365,12 @@ class Engine:
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()
 
+    def warm(self) -> None:
+        """Build or load what answering needs now rather than at the first question: the search
+        index and, with the dense stage, the vectors (imported articles are embedded here)."""
+        with self.lock:
+            self.context().searcher
+
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..evaluate import run
+from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
 from .common import emit_json, engine, report_index_builds, store
 
@@ -45,11 +45,11 @@ def eval_cmd(
     file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
     as_json: bool = typer.Option(False, "--json", help="只输出一个 JSON 对象（固定字段）"),
     k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准答案"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准法条及其名次"),
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
+    """检索与回答依据的评测：recall@5/10/100（100 为候选上限）、MRR@10、依据精确率/召回率、延迟。"""
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
@@ -58,18 +58,17 @@ def eval_cmd(
         return
     if verbose:
         for r in results:
-            gold = set(r.item.gold)
             missed = [g for g in r.item.gold if g not in r.found(k)]
             if not missed and not r.item.unresolved:
                 continue
-            ranks = [i + 1 for i, key in enumerate(r.ranked) if key in gold]
             typer.echo(f"[{r.item.id}] {r.item.question[:60]}")
-            for law, art in missed:
-                typer.echo(f"   未命中：《{law}》{art}")
+            for key in missed:
+                rank = r.rank(key)
+                where = f"第 {rank} 名" if rank else f"不在前 {DEPTH} 名"
+                typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
-            typer.echo(f"   命中名次：{ranks or '无'}；前三：" + "；".join(
-                f"《{t}》{a}" for t, a in r.ranked[:3]))
+            typer.echo("   前三：" + "；".join(f"《{t}》{a}" for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..search.retrieve import dense_enabled
 from .common import emit_json, engine, store
 
 HELP = "法规库：导入与列出法规"
@@ -48,6 +49,8 @@ def import_cmd(
     with _progress() as progress:
         report = engine().import_files(files, dry_run=dry_run, keep_going=keep_going,
                                        progress=progress)
+    if not dry_run and any(law.action != "unchanged" for law in report.laws):
+        _embed_imported()
     if as_json:
         emit_json(report.to_dict())
         return
@@ -80,6 +83,13 @@ def import_cmd(
                f"拒绝 {len(report.rejected)} 个文件")
     if dry_run:
         typer.echo("（--dry-run：未写入任何内容）")
+
+
+def _embed_imported() -> None:
+    """With the dense stage on (FALV_DENSE), embed the imported articles now (progress on
+    stderr) rather than at the first question; only articles without a vector are encoded."""
+    if dense_enabled():
+        engine(dense=True).warm()
 
 
 MAX_LISTED = 50  # above this many laws, they are counted per kind and status, not listed

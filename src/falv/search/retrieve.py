@@ -9,8 +9,8 @@ Articles cited explicitly in the question (《个人信息保护法》第四十�
 `Searcher` loads once per process (per store content) and only reads afterwards, so the HTTP API
 may call `search` from several threads.
 
-With `dense=True` (or FALV_DENSE=1; needs the `falv[dense]` extra) the lexical ranking is blended
-with embedding similarity (search/dense.py, `Fusion`); off by default, the lexical path unchanged.
+With `dense=True` (or FALV_DENSE=1; needs the `falv[dense]` extra) the lexical candidates are joined
+with embedding candidates and re-scored (search/fusion.py); the lexical path itself is unchanged.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from ..law.models import Article
 from ..law.resolve import resolver_for
 from ..limits import check_question
 from ..text import format_article_no, normalize
-from . import dense as dense_mod
 from . import index as index_mod
+from .fusion import DenseStage
 
 
 @dataclass(frozen=True)
@@ -57,27 +57,6 @@ class RankConfig:
 
 RANK = RankConfig()
 
-
-@dataclass(frozen=True)
-class Fusion:
-    """How the optional dense stage (search/dense.py) joins the lexical ranking.
-
-    mode "rrf": weighted reciprocal rank fusion, w_lex/(k+rank) + w_dense/(k+rank), of the lexical
-    list and the dense top `depth`; "rerank": the lexical candidates ordered by cosine similarity
-    (dense top `depth` where the lexical stage finds nothing); "blend": a weighted sum of the
-    rescaled scores (see Searcher._blend)."""
-
-    mode: str = "rrf"
-    k: int = 60
-    w_lex: float = 1.0
-    w_dense: float = 1.0
-    depth: int = 100
-
-
-# Chosen on the held-out sets (BENCHMARKS.md, dense section): it and RRF k=10 with lexical weight 3
-# gain on every pooled set, within a question of each other, but the blend lowers recall@5 on no
-# single set; plain RRF k=60 1:1 lost recall on dev and on the research set.
-DENSE_FUSION = Fusion("blend", 0, 1.0, 0.2, 30)
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
@@ -137,13 +116,9 @@ class Searcher:
         self._texts = docs.texts
         self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
         self.dense = dense_enabled(dense)
-        self.fusion = DENSE_FUSION
-        self._dense = self._encoder = None
+        self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
-            self._encoder = dense_mod.model()
-            titles = {lid: law.title for lid, law in self._laws.items()}
-            self._dense = dense_mod.load_or_build(self.index.path,
-                                                  dense_mod.corpus_texts(docs, titles), self._encoder)
+            self.fusion = DenseStage(self)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -168,8 +143,8 @@ class Searcher:
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
         rest = _blank(question, spans)
         ranked = self._ranked(rest, law_title) if rest.strip() else []
-        if self._dense is not None and rest.strip():
-            ranked = self._fuse(rest, ranked, law_title)
+        if self.fusion is not None and rest.strip():
+            ranked = self.fusion.fuse(rest, ranked, law_title)
         for doc, score, reasons in ranked:
             if len(hits) >= top:
                 break
@@ -208,47 +183,6 @@ class Searcher:
         if not known:
             return []
         return self._rerank(question, scores, known, self._law_scores(known))
-
-    def _fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
-              ) -> list[tuple[int, float, tuple]]:
-        """The lexical ranking joined with the dense one (see Fusion)."""
-        f = self.fusion
-        qvec = self._encoder.encode([question])[0]
-        mask = (np.isin(self._doc_law, self._title_code.get(law_title, [])) if law_title else None)
-        sims = self._dense.scores(qvec)
-        if f.mode == "rerank" and ranked:
-            out = [(doc, float(sims[doc]), reasons + ("dense",)) for doc, _, reasons in ranked]
-            out.sort(key=lambda x: -x[1])
-            return out
-        dense_docs, dense_sims = self._dense.top(qvec, f.depth, mask, sims)
-        if f.mode == "blend" and len(dense_docs):
-            return self._blend(ranked, dense_docs, dense_sims, sims)
-        fused: dict[int, float] = {}
-        reasons: dict[int, tuple] = {}
-        for rank, (doc, _, why) in enumerate(ranked[:f.depth], 1):
-            fused[doc] = f.w_lex / (f.k + rank)
-            reasons[doc] = why
-        for rank, doc in enumerate(dense_docs.tolist(), 1):
-            fused[doc] = fused.get(doc, 0.0) + f.w_dense / (f.k + rank)
-            reasons[doc] = reasons.get(doc, ()) + ("dense",)
-        return sorted(((d, s, reasons[d]) for d, s in fused.items()), key=lambda x: -x[1])
-
-    def _blend(self, ranked, dense_docs, dense_sims, sims) -> list[tuple[int, float, tuple]]:
-        """Score blend: lexical score / its best + w_dense · cosine rescaled to [0, 1] between the
-        dense `depth`-th and best candidates; dense candidates join with a lexical score of 0."""
-        f = self.fusion
-        floor, best = float(dense_sims[-1]), float(dense_sims[0])
-        span = (best - floor) or 1.0
-        lex_best = max((sc for _, sc, _ in ranked), default=0.0) or 1.0
-        pool = {doc: (sc / lex_best, why) for doc, sc, why in ranked}
-        for doc in dense_docs.tolist():
-            pool.setdefault(doc, (0.0, ()))
-        out = []
-        for doc, (lex, why) in pool.items():
-            d = max(0.0, (float(sims[doc]) - floor) / span)
-            out.append((doc, f.w_lex * lex + f.w_dense * d, why + (("dense",) if d > 0 else ())))
-        out.sort(key=lambda x: -x[1])
-        return out
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
