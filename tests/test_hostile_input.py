@@ -122,10 +122,17 @@ def test_big_numbers_are_4xx_not_500(http, api_server):
 
 
 def test_big_article_numbers_are_refused_naming_the_limit(capsys, store):
-    from falv.limits import MAX_ARTICLE_CHARS
+    from falv.errors import InputError
+    from falv.limits import MAX_ARTICLE_CHARS, MAX_NUMERAL_CHARS
+    from falv.text import cn_to_int
 
     err = cli_error(capsys, "article", "民法典", "9" * 4301)  # refused by its length, before int()
     assert f"条号过长：4301 字（上限 {MAX_ARTICLE_CHARS} 字）" in err and "9" * 100 not in err
+    numeral = "九" * 30  # an argument short enough, a numeral too long to be read
+    err = cli_error(capsys, "article", "民法典", f"第{numeral}条")
+    assert f"条号过长（30 个字符，上限 {MAX_NUMERAL_CHARS}）" in err
+    with pytest.raises(InputError, match=f"数字过长（30 个字符，上限 {MAX_NUMERAL_CHARS}）"):
+        cn_to_int(numeral)
     assert "条号过大：100000（上限 99999）" in cli_error(capsys, "article", "民法典", "100000")
 
 

@@ -20,6 +20,8 @@ import logging
 import marshal
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import tomllib
@@ -230,9 +232,6 @@ def build_in_child(store, timeout: float = 1800) -> bool:
     that a server thread waiting for them does not share the GIL with the build's tokenising loop:
     requests keep their speed while new indexes are made beside the old ones. False when the child
     failed (the caller then builds in-process and reports the error)."""
-    import subprocess
-    import sys
-
     if all(_is_complete(index_path(store, p)) for p in parts_needed(store)):
         return True
     try:

@@ -9,12 +9,12 @@ the same call gives the same JSON everywhere. Errors are JSON: a FalvError becom
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 import re
 import sqlite3
 import threading
 from contextlib import asynccontextmanager
-import logging
-import os
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
@@ -24,6 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..db import as_store_error
 from ..engine import Engine, get_engine
 from ..errors import FalvError
 from ..law.models import VerdictKind
@@ -173,8 +174,6 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.exception_handler(sqlite3.DatabaseError)
     async def store_failed(_req, exc: sqlite3.DatabaseError):
-        from ..db import as_store_error
-
         err = as_store_error(exc)
         return JSONResponse(err.to_dict(), status_code=err.http_status)
 
