@@ -230,6 +230,12 @@ class Engine:
     def _refresh(self) -> None:
         """Build the index and KB matcher of the store's current content on a second connection,
         outside the lock, then swap them in; repeat while writes keep moving the revision."""
+        try:
+            self._rebuild()
+        except sqlite3.ProgrammingError:  # the store was closed (the engine shut down) meanwhile
+            _log.info("index rebuild abandoned: the store was closed")
+
+    def _rebuild(self) -> None:
         with self._refresh_lock:
             while True:
                 with self.lock:
