@@ -37,7 +37,7 @@ def assert_error(resp: httpx.Response, status: int, code: str | None = None) -> 
 def test_health(http):
     body = http.get("/health").json()
     assert body["status"] == "ok" and body["laws"] > 300
-    assert body["features"]["verify"] and body["features"]["search"]
+    assert "features" not in body  # no scaffolding: every part of the library is there
 
 
 def test_article_text_comes_from_the_store(http, store):
@@ -269,10 +269,10 @@ def test_same_json_as_the_cli(http, api_server):
 
     q = "快递信息泄露了怎么办"
     assert http.post("/route", json={"question": q}).json() == cli("route", q, "--json")
-    assert http.post("/verify", json={"text": REPEALED}).json()["citations"] == \
+    assert http.post("/verify", json={"text": REPEALED}).json() == \
            cli("verify", "-", "--json", "--no-quotes", stdin=REPEALED)
     api_article = http.get("/articles/刑法/253之一").json()
-    assert api_article.pop("current") is True
+    assert api_article["current"] is True
     assert api_article == cli("article", "刑法", "253之一", "--json")
     assert http.post("/severity", json={"counts": {"行踪轨迹": 60}, "gains": "3000"}).json() == \
            cli("severity", "--count", "行踪轨迹=60", "--gains", "3000", "--json")

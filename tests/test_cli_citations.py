@@ -15,7 +15,9 @@ def test_verify_seed_json_before_import(capsys, store):
     from conftest import SEED
 
     code, out, _ = run(capsys, "verify", str(SEED), "--json")
-    rows = json.loads(out)
+    report = json.loads(out)
+    rows = report["citations"]
+    assert report["count"] == len(rows) and report["passed"] is False
     assert code == 1  # 侵权责任法 is repealed; 两高解释 and 决定 unverifiable
     assert all({"law", "article", "span", "verdict", "replacement", "detail"} <= set(r) for r in rows)
     by = {(r["law"], r["article"]): r["verdict"] for r in rows}
@@ -62,7 +64,7 @@ def test_verify_bad_input_exits_2(capsys, store, tmp_path, monkeypatch):
 def test_verify_as_of(capsys, store, monkeypatch):
     code, out, _ = run(capsys, "verify", "-", "--as-of", "2020-01-01", "--json",
                        stdin="网安法第四十条".encode(), monkeypatch=monkeypatch)
-    [row] = json.loads(out)
+    [row] = json.loads(out)["citations"]
     assert code == 1 and row["verdict"] == "superseded_version"
     assert row["replacement"] == "《中华人民共和国网络安全法》第四十二条"
 

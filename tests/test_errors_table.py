@@ -21,7 +21,7 @@ from falv.errors import FalvError, ImportRejected, InputError, NotFoundError, St
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "errors.md"
 ERROR_CALLS = {"InputError", "NotFoundError", "ImportRejected", "StoreError", "FalvError",
-               "NotImplementedFeature", "_json_error", "LimitExceeded"}
+               "_json_error", "LimitExceeded"}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -181,6 +181,7 @@ def test_ask_cli_errors(capsys, monkeypatch):
     expect(capsys, monkeypatch, "输入不是有效的 UTF-8 文本（第 0 字节）", "ask", "-", stdin=b"\xff\xfe")
     expect(capsys, monkeypatch, "问题为空", "ask", "   ")
     expect(capsys, monkeypatch, "问题含有非文本字符（NUL）", "ask", "信息\x00泄露")
+    expect(capsys, monkeypatch, "问题过长：超过 2000 字", "ask", "-", stdin="问".encode() * 2667)
 
 
 def test_question_checks_in_the_library(store):
@@ -217,12 +218,13 @@ def test_article_cli_errors(capsys, monkeypatch):
 
 
 def test_citation_library_errors(store):
-    from falv.law.find import MAX_TEXT, extract
+    from falv.law.find import extract
+    from falv.limits import MAX_TEXT_CHARS as MAX_TEXT
     from falv.law.verify import verify_text
 
     with pytest.raises(InputError, match="要查找引用的文本必须是字符串"):
         extract(None)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match=re.escape(f"文本过长（{MAX_TEXT + 1} 字符，上限 {MAX_TEXT}）")):
+    with pytest.raises(InputError, match=re.escape(f"文本过长：{MAX_TEXT + 1} 字（上限 {MAX_TEXT} 字）")):
         extract("x" * (MAX_TEXT + 1))
     with pytest.raises(InputError, match="要核验的文本必须是字符串"):
         verify_text(store, b"bytes")  # type: ignore[arg-type]
@@ -248,7 +250,8 @@ def test_numeral_errors():
 
 
 def test_engine_errors(store, tmp_path):
-    from falv.engine import MAX_FILES, MAX_TEXT_CHARS, Engine
+    from falv.engine import Engine
+    from falv.limits import MAX_FILES, MAX_TEXT_CHARS
 
     e = Engine(store)
     cases = [
@@ -299,7 +302,7 @@ def test_toolkit_library_errors(store):
         (lambda: severity(counts={}, gains=float("inf"), store=store), "违法所得必须是有限的数字：inf"),
         (lambda: severity(counts={}, insider="yes", store=store), "insider 应为 true 或 false：'yes'"),
         (lambda: severity(counts={}, shoe_size=42, store=store), "未知的参数：shoe_size"),
-        (lambda: route(None, None, store), "请给出问题或 --scenario"),
+        (lambda: route(None, None, store), "请给出问题或场景"),
         (lambda: detect(5), "问题必须是文本"),
         (lambda: render_draft(5, {}, store), "文书类型必须是文本"),
         (lambda: render_draft("access", ["姓名"], store), "填写内容应为 字段→内容 的映射"),
@@ -411,7 +414,7 @@ def test_base_db_errors(tmp_path, monkeypatch):
 
 
 def test_search_index_errors(tmp_path, monkeypatch, capsys):
-    expect(capsys, monkeypatch, "问题过长（2001 字", "search", "问" * 2001)
+    expect(capsys, monkeypatch, "问题过长：2001 字（上限 2000 字）", "search", "问" * 2001)
 
 
 def test_http_errors_in_front_of_the_app():
@@ -455,11 +458,8 @@ def test_http_errors_in_front_of_the_app():
 
 
 def test_falv_error_classes_map_to_exit_2_and_http_status():
-    from falv.engine import NotImplementedFeature
-
     assert (InputError.http_status, NotFoundError.http_status, ImportRejected.http_status,
-            StoreError.http_status, NotImplementedFeature.http_status) == (422, 404, 422, 503, 501)
-    assert issubclass(NotImplementedFeature, FalvError)
+            StoreError.http_status) == (422, 404, 422, 503)
     proc = subprocess.run([sys.executable, "-c", "from falv.cli import main; main()", "article", "民法点", "1"],
                           capture_output=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.decode("utf-8").startswith("错误：法规库中没有《民法点》")

@@ -89,3 +89,36 @@ def test_basis_metrics_skip_unanswered_items_for_precision():
     m = evaluate.summarize([answered, unanswered], with_basis=True)
     assert m["basis_precision"] == 0.5  # only the answered item counts
     assert m["basis_recall"] == 0.5  # 1 of 1 and 0 of 1
+
+
+def test_recall_at_100_is_the_candidate_ceiling(small_store, eval_file):
+    metrics, results, _ = evaluate.run(small_store, eval_file, with_answers=False)
+    assert metrics["recall@10"] <= metrics["recall@100"] <= 0.75
+    assert all(len(r.ranked) <= evaluate.DEPTH for r in results)
+    # recall@100 counts a gold article ranked anywhere in the fetched top 100
+    gold = [("中华人民共和国民法典", "第一千零三十三条")]
+    far = evaluate.ItemResult(evaluate.Item("x", "q", gold), [("l", str(i)) for i in range(50)] + gold, 1.0)
+    assert far.recall(10) == 0.0 and far.recall(100) == 1.0 and far.rank(gold[0]) == 51
+
+
+def test_verbose_shows_where_each_missed_gold_article_ranks(small_store, tmp_path, capsys):
+    from falv.commands import common
+
+    path = tmp_path / "miss.jsonl"
+    # gold that the question's words do not reach (ranked below 10 or not in the top 100)
+    path.write_text(json.dumps({"id": "m", "question": "骚扰电话不停怎么办", "gold_citations": [
+        {"law": "中华人民共和国民法典", "article": "第一条"},
+        {"law": "中华人民共和国不存在法", "article": "第一条"}]}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    common.store.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["eval", str(path), "--verbose", "--no-answers"])
+    finally:
+        common.store.cache_clear()
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "未命中：《中华人民共和国民法典》第一条" in x)
+    assert "不在前 100 名" in line or ("第 " in line and " 名" in line)
+    assert "库中没有：《中华人民共和国不存在法》第一条" in out
+    assert "recall@100\t" in out

@@ -4,6 +4,7 @@ each actor and act land on the same actor and act; sensitive/private kinds; miss
 import pytest
 
 from falv.domain.personal_info.frame import read_frame
+from falv.domain.personal_info.rules import missing_facts
 
 # (actor, act, phrasings): the 3rd phrasing is in traditional characters, the 4th has a typo.
 FAMILIES = [
@@ -93,11 +94,11 @@ def test_one_wrong_character_in_a_long_term_is_tolerated_but_not_two():
 
 
 def test_missing_facts_ask_what_changes_the_advice():
-    ids = {m["id"] for m in read_frame("我的个人信息泄露了，天天接到推销电话").missing()}
+    ids = {m["id"] for m in missing_facts(read_frame("我的个人信息泄露了，天天接到推销电话"), "我的个人信息泄露了，天天接到推销电话")}
     assert "who" in ids
-    assert "counts" in {m["id"] for m in read_frame("有人在网上出售我的身份证信息").missing()}
-    assert "counts" not in {m["id"] for m in read_frame("有人卖了我3000条信息，获利2万元").missing()}
-    assert "money" in {m["id"] for m in read_frame("接到诈骗电话，对方说出了我的订单号").missing()}
+    assert "counts" in {m["id"] for m in missing_facts(read_frame("有人在网上出售我的身份证信息"), "有人在网上出售我的身份证信息")}
+    assert "counts" not in {m["id"] for m in missing_facts(read_frame("有人卖了我3000条信息，获利2万元"), "有人卖了我3000条信息，获利2万元")}
+    assert "money" in {m["id"] for m in missing_facts(read_frame("接到诈骗电话，对方说出了我的订单号"), "接到诈骗电话，对方说出了我的订单号")}
 
 
 def test_stated_counts_and_gains_are_read():

@@ -122,10 +122,17 @@ def test_big_numbers_are_4xx_not_500(http, api_server):
 
 
 def test_big_article_numbers_are_refused_naming_the_limit(capsys, store):
-    from falv.limits import MAX_NUMERAL_CHARS
+    from falv.errors import InputError
+    from falv.limits import MAX_ARTICLE_CHARS, MAX_NUMERAL_CHARS
+    from falv.text import cn_to_int
 
-    err = cli_error(capsys, "article", "民法典", "9" * 4301)
-    assert f"条号过长（4301 个字符，上限 {MAX_NUMERAL_CHARS}）" in err and "9" * 100 not in err
+    err = cli_error(capsys, "article", "民法典", "9" * 4301)  # refused by its length, before int()
+    assert f"条号过长：4301 字（上限 {MAX_ARTICLE_CHARS} 字）" in err and "9" * 100 not in err
+    numeral = "九" * 30  # an argument short enough, a numeral too long to be read
+    err = cli_error(capsys, "article", "民法典", f"第{numeral}条")
+    assert f"条号过长（30 个字符，上限 {MAX_NUMERAL_CHARS}）" in err
+    with pytest.raises(InputError, match=f"数字过长（30 个字符，上限 {MAX_NUMERAL_CHARS}）"):
+        cn_to_int(numeral)
     assert "条号过大：100000（上限 99999）" in cli_error(capsys, "article", "民法典", "100000")
 
 
@@ -176,7 +183,7 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
     from falv.search import index as index_mod
 
     engine = Engine(small_store)
-    old = engine.search("个人信息 处理者", top=3)
+    old = engine.search("个人信息 处理者", top=3).to_dict()["hits"]
     law = small_store.current_law("中华人民共和国个人信息保护法")
     arts = small_store.articles(law.law_id)[:2]
     f = tmp_path / "new.jsonl"
@@ -187,17 +194,18 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
 
     done: list = []
     with index_mod._build_lock:  # a long build in progress
-        reader = threading.Thread(target=lambda: done.append(engine.search("个人信息 处理者", top=3)))
+        reader = threading.Thread(
+            target=lambda: done.append(engine.search("个人信息 处理者", top=3).to_dict()["hits"]))
         reader.start()
         reader.join(120)  # a bound that only ends a hang; the search needs milliseconds
         answered = not reader.is_alive()
-        rows_now = engine.article("测试读写并发的规定", "1")  # rows are fresh at once
+        rows_now = engine.article("测试读写并发的规定", "1").to_dict()  # rows are fresh at once
     reader.join()
     assert answered, "a search waited for an index build"
     assert [h["article"] for h in done[0]] == [h["article"] for h in old]
     assert rows_now["text"] == arts[0].text
     engine._refresher.join(300)  # the rebuild, now unblocked, swaps the new index in
-    hits = engine.search("测试读写并发的规定", top=5)
+    hits = engine.search("测试读写并发的规定", top=5).to_dict()["hits"]
     assert any(h["law"] == "测试读写并发的规定" for h in hits)
 
 
@@ -531,7 +539,7 @@ def test_an_ingest_by_another_process_reaches_answers_after_the_swap(small_store
         ingest_files(other, [SEED])
     engine = Engine(small_store)
     question = "快递信息泄露了怎么办"
-    before = engine.ask(question)
+    before = engine.ask(question).to_dict()
     assert before["kb_entries"], before["kb_entries"]
     extra = tmp_path / "more.txt"
     extra.write_text(f"㈠ {question}\n法律分析：另一来源的要点：保存快递面单照片作为证据。\n", "utf-8")
@@ -539,7 +547,7 @@ def test_an_ingest_by_another_process_reaches_answers_after_the_swap(small_store
         ingest_files(other, [extra])
     engine.ask(question)  # notices the new revision, starts the refresh
     engine._refresher.join(300)
-    after = engine.ask(question)
+    after = engine.ask(question).to_dict()
     assert any("保存快递面单照片作为证据" in p["text"] for p in after["analysis"]), after["analysis"]
 
 

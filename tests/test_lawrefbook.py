@@ -378,7 +378,7 @@ def test_real_versions_and_statuses(lawrefbook_home, capsys):
 @pytest.mark.shared
 def test_real_seed_verify(lawrefbook_home, capsys):
     code, out, _ = run_cli(capsys, "verify", str(SEED), "--json")
-    rows = json.loads(out)
+    rows = json.loads(out)["citations"]
     fifth = [r for r in rows if "侵犯公民个人信息刑事案件" in (r["law"] or "") and r["article"] == "第五条"]
     assert fifth and all(r["verdict"] == "ok" for r in fifth)
     decision = [r for r in rows if "加强网络信息保护的决定" in (r["law"] or "")]
@@ -424,7 +424,9 @@ def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, 
     assert code == 0
     code, out, err = run_cli(capsys, "search", "甲事由甲部门主管", "--json")
     assert code == 0 and "正在建立检索索引" in err and "完成" in err
-    rows = json.loads(out)
+    result = json.loads(out)
+    rows = result["hits"] + [h for g in result["groups"] for h in g["hits"]]
+    assert [g["kind"] for g in result["groups"]] == ["行政法规"]
     assert any(r["group"] == "行政法规" and r["law"] == "中华人民共和国甲条例" for r in rows)
     assert all(r["group"] == "法律" for r in rows if r["doc_type"] in ("法律", "宪法"))
     code, _, err = run_cli(capsys, "search", "甲事由甲部门主管")

@@ -2,11 +2,11 @@
 past each documented limit (docs/errors.md, "Limits") the user gets a clear error, exit 2.
 
 Limits chosen here:
-  * `falv verify` input: 10 MiB (commands/citations.MAX_INPUT_BYTES); a realistic 10 MB document
+  * `falv verify` input: 10 MiB (limits.MAX_TEXT_BYTES); a realistic 10 MB document
     (~30,000 citations) verifies in seconds with ~100 MB peak RSS;
-  * citations in one text: 100,000 (law/find.MAX_CITATIONS) — a flood of citations would
+  * citations in one text: 100,000 (limits.MAX_CITATIONS) — a flood of citations would
     otherwise cost ~1.2 KB of memory each through verification;
-  * question: 2,000 characters (engine.MAX_QUESTION_CHARS);
+  * question: 2,000 characters (limits.MAX_QUESTION_CHARS);
   * HTTP request body: FALV_MAX_BODY_BYTES, default 2 MiB (service/api.BodyGuard).
 No timed assertions (shared CI cores); memory is asserted with generous bounds and the figures are
 printed.
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from falv.commands.citations import MAX_INPUT_BYTES
-from falv.engine import MAX_QUESTION_CHARS
+from falv.limits import MAX_QUESTION_CHARS
 from falv.law.find import MAX_CITATIONS
 
 CLI = [sys.executable, "-c", "from falv.cli import main; main()"]

@@ -58,10 +58,10 @@ def test_tools_over_stdio(falv_home, shared_index_dir, store):
         assert art["text"] == expected and art["article"] == "第一千零三十八条"
 
         ver = structured(await s.call_tool("verify_citations",
-                                           {"text": "《侵权责任法》第三十六条；《民法典》第一千零三十八条"}))["result"]
+                                           {"text": "《侵权责任法》第三十六条；《民法典》第一千零三十八条"}))["citations"]
         assert [v["verdict"] for v in ver] == ["repealed", "ok"] and ver[0]["replacement"]
 
-        hits = structured(await s.call_tool("search_statutes", {"query": "快递信息泄露", "top_k": 3}))["result"]
+        hits = structured(await s.call_tool("search_statutes", {"query": "快递信息泄露", "top_k": 3}))["hits"]
         assert 1 <= len(hits) <= 3 and all(h["text"] for h in hits)
 
         ans = structured(await s.call_tool("ask", {"question": "快递信息泄露了怎么办"}))

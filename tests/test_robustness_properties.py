@@ -445,7 +445,7 @@ def test_verify_cli_json_spans_index_the_file(law_names, tmp_path, capsys):
         code = cli_exit(["verify", "--json", str(path)])
         out, err = capsys.readouterr()
         assert code in (0, 1), err
-        for item in json.loads(out):
+        for item in json.loads(out)["citations"]:
             start, end = item["span"]
             assert 0 <= start < end <= len(text)
 

@@ -27,8 +27,9 @@ def run_cli(small_store, capsys):
 
 def test_search_json(run_cli):
     code, out, _ = run_cli("search", "个保法第四十七条", "--top", "3", "--json")
-    hits = json.loads(out)
-    assert code == 0 and 1 <= len(hits) <= 3
+    result = json.loads(out)
+    hits = result["hits"]
+    assert code == 0 and result["query"] == "个保法第四十七条" and 1 <= len(hits) <= 3
     assert {"law", "article", "text", "status", "score"} <= set(hits[0])
 
 

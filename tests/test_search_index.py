@@ -139,3 +139,15 @@ def test_empty_store_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("FALV_BASE_DB", str(empty))
     with StatuteStore() as store, pytest.raises(StoreError, match="没有现行有效的条文"):
         search(store, "隐私权")
+
+
+def test_postings_and_df_wrap_the_bm25_matrix(small_store):
+    """Index.postings/df are the one reader of bm25s's weight matrix: a term's documents are the
+    ones whose tokens hold it, with positive weights; an unknown term has none."""
+    idx = Searcher(small_store).index
+    term = "个人信息"
+    docs, weights = idx.postings(term)
+    assert idx.df(term) == len(docs) > 0 and (weights > 0).all()
+    holders = [i for i, text in enumerate(idx.docs.texts) if term in text]
+    assert set(docs.tolist()) <= set(range(len(idx.docs))) and set(docs.tolist()) & set(holders)
+    assert idx.postings("甲乙丙丁不存在的词") is None and idx.df("甲乙丙丁不存在的词") == 0

@@ -117,7 +117,21 @@ def test_law_score_favours_the_law_that_covers_the_question(small_store):
     # question's words scores 1, laws holding none score 0
     s = searcher(small_store)
     terms = s.index.analyzer.query_terms("处理个人信息应当取得个人同意")
-    scores = s._law_scores({t: w for t, w in terms.items() if t in s._vocab})
+    scores = s._law_scores({t: w for t, w in terms.items() if s.index.df(t)})
     assert scores is not None and scores.min() >= 0.0 and scores.max() == pytest.approx(1.0)
     best = s._law_ids[int(scores.argmax())]
     assert s._laws[best].title in (PIPL, CIVIL)
+
+
+def test_direct_lookup_knows_the_same_laws_as_verify(imported_store):
+    """An imported instrument named without 《》 in a question is a citation for search's direct
+    lookup exactly when it is one for verify (both use the resolver's names of the store)."""
+    from falv.law.verify import verify_text
+
+    question = "快递暂行条例第三十四条是怎么规定的"
+    [checked] = verify_text(imported_store, question)
+    assert checked.verdict.law == "快递暂行条例" and checked.passed
+    hits = search(imported_store, question, top=3)
+    assert hits[0].direct and hits[0].reasons == ("direct",) and hits[0].score == 0.0
+    assert (hits[0].article.law.title, hits[0].article.article_no) == ("快递暂行条例", "第三十四条")
+    assert not any(h.direct for h in hits[1:])

@@ -44,10 +44,45 @@ def test_content_hash_ignores_quoted_texts_but_not_imports(store):
     a rebuild; an imported instrument must."""
     before = store.content_hash()
     with db.write_transaction(store.own) as conn:
-        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
-                     " VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'quoted', 'h1')")
+        conn.execute("INSERT INTO kb_quoted_laws (law_id, title, doc_type, status, content_hash)"
+                     " VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'h1')")
     assert store.content_hash() == before
     with db.write_transaction(store.own) as conn:
         conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
                      " VALUES ('imp-1', '某导入法规', '行政法规', '现行有效', 'import', 'h2')")
     assert store.content_hash() != before
+
+
+def test_quoted_texts_written_by_an_older_version_move_to_the_kb_tables(falv_home):
+    """Migration 3: a store of version 2 kept texts quoted by Q&A sources in the statute tables;
+    after the migration they are in the KB's own tables, the statute tables hold imports only, and
+    the store still reads them as the unverified 'quoted' source."""
+    from falv.law.store import StatuteStore
+
+    falv_home.mkdir(parents=True, exist_ok=True)
+    path = falv_home / "falv.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version, script in db.MIGRATIONS:
+        if version <= 2:
+            for statement in db._statements(script):
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, note, content_hash)"
+                 " VALUES ('q-1', '某引用来源法规', '司法解释', '现行有效', 'quoted', '问答来源', 'h1')")
+    conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
+                 " VALUES ('q-1', 1000, '第一条', 1, 0, '引用文本')")
+    conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
+                 " VALUES ('imp-1', '某导入法规', '行政法规', '现行有效', 'import', 'h2')")
+    conn.close()
+    store = StatuteStore(store_path=path)
+    try:
+        own = store.own
+        assert own.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+        assert [r[0] for r in own.execute("SELECT law_id FROM laws")] == ["imp-1"]
+        assert own.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+        assert own.execute("SELECT title, note FROM kb_quoted_laws").fetchall() == [("某引用来源法规", "问答来源")]
+        law = store.current_law("某引用来源法规")
+        assert law.source == "quoted" and not law.in_force and not store.is_current(law)
+        assert store.get_article("某引用来源法规", "第一条").text == "引用文本"
+    finally:
+        store.close()

@@ -98,7 +98,7 @@ def test_falv_verify_command_accepts_every_citation(capsys, imported_store, tmp_
     path.write_text("\n".join(unique), encoding="utf-8")
     with pytest.raises(SystemExit) as exc:
         cli.main(["verify", str(path), "--json"])
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["citations"]
     store.cache_clear()
     assert (exc.value.code or 0) == 0
     assert len(rows) == len(unique) and {r["verdict"] for r in rows} == {"ok"}

@@ -1,15 +1,17 @@
-"""The `falv` command. Each area registers its commands from falv/commands/<area>.py onto these
-Typer apps; heavy imports happen inside the command functions so that start-up stays fast."""
+"""The `falv` command: an adapter over the façade (falv.engine). Each area's commands live in
+falv/commands/<area>.py and are registered here, explicitly, in the order `falv --help` lists them."""
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import sys
 
 import typer
 
+from .commands import ask, citations, kb, search, serve, statutes, toolkit
+from .db import as_store_error
 from .errors import FalvError
+from .limits import check_encodable
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -17,39 +19,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具",
 )
-statutes_app = typer.Typer(no_args_is_help=True, help="法规库：导入与列出法规")
-kb_app = typer.Typer(no_args_is_help=True, help="问答知识库：导入、列出、查看、导出")
-app.add_typer(statutes_app, name="statutes")
-app.add_typer(kb_app, name="kb")
-
-# One module per area; each registers its commands on import.
-COMMAND_MODULES = [
-    "falv.commands.ask",
-    "falv.commands.statutes",
-    "falv.commands.search",
-    "falv.commands.citations",
-    "falv.commands.toolkit",
-    "falv.commands.serve",
-    "falv.commands.kb",
-]
-
-
-def _load_commands() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name)
+for _area in (ask, statutes, search, citations, toolkit, serve, kb):
+    _area.register(app)
 
 
 def _check_args(args: list[str]) -> None:
     """Arguments that are not valid text (bytes that are not UTF-8 arrive as lone surrogates,
     e.g. `falv ask $'\\xff'`) are refused before a command would fail printing them."""
-    from .limits import check_text
-
     for i, arg in enumerate(args, 1):
-        check_text(arg, f"命令行第 {i} 个参数", nul=False)  # NUL: each command's own message
+        check_encodable(arg, f"命令行第 {i} 个参数", nul=False)  # NUL: each command's own message
 
 
 def main(argv: list[str] | None = None) -> None:
-    _load_commands()
     try:
         _check_args(sys.argv[1:] if argv is None else list(argv))
         app(args=argv, prog_name="falv")
@@ -57,15 +38,11 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"错误：{exc}", err=True)
         sys.exit(2)
     except sqlite3.DatabaseError as exc:  # corruption on a page the open-time check did not read
-        from .db import as_store_error
-
         typer.echo(f"错误：{as_store_error(exc)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
 
 
-if __name__ == "__main__":  # run as `python -m falv`: commands register on falv.cli's apps
-    from falv.cli import main as _main
-
-    _main()
+if __name__ == "__main__":  # python -m falv.cli
+    main()

@@ -6,6 +6,8 @@ import importlib.util
 import os
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from .errors import StoreError
 
 
@@ -13,8 +15,6 @@ def falv_home() -> Path:
     env = os.environ.get("FALV_HOME")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("falv", appauthor=False))
 
 

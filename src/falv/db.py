@@ -137,6 +137,37 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX IF NOT EXISTS kb_annotations_point ON kb_annotations(point_id);
     """),
+    # 3: texts quoted by a Q&A source live in the knowledge base's own tables, not in the statute
+    # tables (laws/articles hold imported instruments only); the store reads them as a separate,
+    # unverified source ('quoted'). Rows an older version wrote into laws/articles move over.
+    (3, """
+    CREATE TABLE IF NOT EXISTS kb_quoted_laws (
+        law_id TEXT PRIMARY KEY,  -- q-…
+        title TEXT NOT NULL,  -- the importer's spelling, so that an import later takes over
+        doc_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        note TEXT,  -- where the text was first quoted
+        source_file TEXT,
+        content_hash TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS kb_quoted_articles (
+        law_id TEXT NOT NULL REFERENCES kb_quoted_laws(law_id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        article_no TEXT NOT NULL,  -- 第X条[之Y]
+        number INTEGER NOT NULL,
+        suffix INTEGER NOT NULL DEFAULT 0,
+        provenance TEXT,  -- 问答来源引用：FILE ENTRY（第 N–M 行）
+        text TEXT NOT NULL,  -- as the source quotes it
+        PRIMARY KEY (law_id, article_no)
+    );
+    INSERT INTO kb_quoted_laws SELECT law_id, title, doc_type, status, note, source_file,
+        content_hash FROM laws WHERE source = 'quoted';
+    INSERT INTO kb_quoted_articles SELECT a.law_id, a.ordinal, a.article_no, a.number, a.suffix,
+        a.chapter, a.text FROM articles a JOIN laws l ON l.law_id = a.law_id
+        WHERE l.source = 'quoted';
+    DELETE FROM articles WHERE law_id IN (SELECT law_id FROM laws WHERE source = 'quoted');
+    DELETE FROM laws WHERE source = 'quoted';
+    """),
 ]
 
 SCHEMA_VERSION = max(v for v, _ in MIGRATIONS)

@@ -1,72 +1,166 @@
-"""One façade over the library for the HTTP API, the MCP server (and the CLI where it wants it).
+"""The façade: one public method per verb, for the CLI, the HTTP API and the MCP server alike.
 
-Engine holds no rules of its own: each method calls the library function that the CLI calls and
-returns the same JSON-ready dicts as the CLI's --json. It loads the store once per process (the
-searcher and the knowledge base lazily, on first use) and serialises reads with one lock, because
-the SQLite connections and the index caches below it are shared by the server's threads. Writes
-and index builds never hold that lock (issue 11): see Engine.
+Why one façade: each adapter used to call the library its own way and got its own JSON shape.
+Here every input is checked once (falv.limits), every call runs against one Context (store,
+resolver, searcher, KB matcher, composer) and every result is a typed object with one `to_dict`.
+The adapters parse their arguments, call a method and render what it returns; the same call
+gives the same JSON through all three.
+
+The Context is keyed by one revision: the store's meta row that every write moves on. A new
+revision (a write in this or another process) reloads the store and starts a new Context; nothing
+else is invalidated by hand. One lock (first come, first served) serialises reads, because the
+SQLite connections and the index caches below are shared by the server's threads; nothing
+unbounded runs under it. Readers never wait for writers: a write runs on its own connection, and
+the search index and KB matcher of the new content are built beside the old ones (the index in a
+child process) and swapped into the context when ready, while requests keep using the old ones.
 """
 
 from __future__ import annotations
 
-import importlib
+import difflib
+import logging
 import sqlite3
 import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from . import limits
+from .answer.compose import Composer
+from .answer.kbmatch import KbMatcher
+from .answer.model import Answer
+from .domain.personal_info.channels import list_scenarios, route
+from .domain.personal_info.drafts import draft_kinds, render_draft
+from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
-from .limits import MAX_FILES, MAX_QUESTION_CHARS, MAX_TEXT_CHARS, MAX_TOP, check_text, check_top
+from .kb.ingest import IngestReport, ingest_files
+from .law.importer import ImportReport, import_files, remove_law
+from .law.models import FULL_TEXT, Article
+from .law.resolve import Resolver, resolver_for
+from .law.store import StatuteStore
+from .law.verify import CheckedCitation, verify_text
+from .kb.store import KnowledgeBase
+from .search import index as index_mod
+from .search.index import is_law_kind
+from .search.retrieve import Hit, Searcher
+from .text import canonical_article_no
 
 
-class NotImplementedFeature(FalvError):
-    """The library function behind this request is not part of this build yet."""
+# -- typed results (each serialises once, the same for every adapter) --------------------------
 
-    code = "not_implemented"
-    http_status = 501
+GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
+LAWS_GROUP = "法律"
 
 
-def _require(module: str, attr: str | None = None):
-    """Import a library function; a missing one is a clear 501, not a crash."""
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]  # the ranking of laws (and any instrument cited in the question)
+    groups: list[tuple[str, list[Hit]]] = field(default_factory=list)  # [(kind, hits)] of other kinds
+
+    def to_dict(self) -> dict:
+        """{query, hits, groups}: the ranking (each hit's group 法律, or the kind of an instrument
+        cited in the question), then [{kind, hits}] of the other kinds, apart from the ranking."""
+        return {"query": self.query,
+                "hits": [dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
+                              else h.article.law.doc_type) for h in self.hits],
+                "groups": [{"kind": kind, "hits": [dict(h.to_dict(), group=kind) for h in members]}
+                           for kind, members in self.groups]}
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    article: Article
+    current: bool  # the law is in force and not replaced by a newer version
+
+    def to_dict(self) -> dict:
+        return {**self.article.to_dict(), "current": self.current}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    citations: list[CheckedCitation]
+
+    @property
+    def passed(self) -> bool:
+        """The one pass rule (Verdict.passed) over every citation: `falv verify` exits by it."""
+        return all(c.passed for c in self.citations)
+
+    def to_dict(self) -> dict:
+        return {"citations": [c.to_dict() for c in self.citations], "count": len(self.citations),
+                "passed": self.passed}
+
+
+# -- one context per store revision -------------------------------------------------------------
+
+class Context:
+    """What one revision of the store derives, each part built on first use. A new context may
+    start with the previous one's searcher and KB matcher (stale) until the engine swaps in the
+    ones built for its content."""
+
+    def __init__(self, store: StatuteStore, revision: str | None, dense: bool | None,
+                 searcher: Searcher | None = None, kb: KbMatcher | None = None, kb_key=None):
+        self.store = store
+        self.revision = revision
+        self.dense = dense
+        self.kb_key = kb_key  # what the KB held when the KB matcher was loaded (_kb_key)
+        if searcher is not None:
+            self.__dict__["searcher"] = searcher
+        if kb is not None:
+            self.__dict__["kb"] = kb
+
+    @property
+    def resolver(self) -> Resolver:
+        return resolver_for(self.store)  # cached per store generation, which reload() moves on
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, dense=self.dense)
+
+    @cached_property
+    def kb(self) -> KbMatcher:
+        self.kb_key = _kb_key(self.store)
+        return KbMatcher.load(self.store)
+
+    @cached_property
+    def composer(self) -> Composer:
+        return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
+
+    def built(self, part: str):
+        """The part if it was built (or handed in), else None."""
+        return self.__dict__.get(part)
+
+    def swap(self, searcher: Searcher, kb: KbMatcher | None, kb_key) -> None:
+        """Install parts built for this content (under the engine lock)."""
+        self.__dict__["searcher"] = searcher
+        if kb is not None:
+            self.__dict__["kb"] = kb
+            self.kb_key = kb_key
+        self.__dict__.pop("composer", None)
+
+
+def _kb_key(store) -> tuple:
+    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
+    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
     try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise NotImplementedFeature(f"此功能尚未实现：{module}（{exc.name} 缺失）") from exc
-    if attr is None:
-        return mod
-    fn = getattr(mod, attr, None)
-    if fn is None:
-        raise NotImplementedFeature(f"此功能尚未实现：{module}.{attr}")
-    return fn
+        return tuple(store.own.execute(
+            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
+            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
+    except sqlite3.OperationalError:
+        return (0, None, 0, None)
 
 
-def check_question(question, what: str = "问题") -> str:
-    if not isinstance(question, str):
-        raise InputError(f"{what}必须是文本")
-    if not question.strip():
-        raise InputError(f"{what}为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InputError(f"{what}过长：{len(question)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
-    if "\x00" in question:
-        raise InputError(f"{what}含有非文本字符（NUL）")
-    return check_text(question, what)
-
-
-def lookup_article(store, law: str, article: str, version: str | None = None):
-    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling) → the stored Article
-    of the version the name points to; NotFoundError with the nearest titles/articles otherwise.
-    `falv article`, GET /articles and the MCP tool get_article all call this."""
-    import difflib
-
-    from .law.models import FULL_TEXT
-    from .law.resolve import resolver_for
-    from .text import canonical_article_no
-
-    if not isinstance(law, str) or not law.strip():
-        raise InputError("请给出法规名称")
-    res = resolver_for(store)
+def lookup_article(store, law: str, article: str, version: str | None = None,
+                   resolver: Resolver | None = None) -> Article:
+    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling, or 全文) → the stored
+    Article of the version the name (or `version`) points to; NotFoundError with the nearest
+    titles/articles/versions otherwise."""
+    limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
+    limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
+    res = resolver or resolver_for(store)
     title = res.resolve_title(law)
     if title is None:
         near = res.nearest_titles(law, n=5)
@@ -88,31 +182,26 @@ def lookup_article(store, law: str, article: str, version: str | None = None):
     return art
 
 
+KEEP_SEARCHERS = 3  # searchers kept per content (an import/remove loop alternates two contents)
+_log = logging.getLogger("falv.engine")
+
+
 class Engine:
-    """The engine of one process: one store, one lock, lazily loaded indexes.
+    """The engine of one process: one store, one context per revision, one fair lock for readers;
+    writes and index builds outside it."""
 
-    Readers hold `lock` while they compute (the SQLite connections and caches below are shared by
-    the server's threads); nothing unbounded runs under it. Writers never hold it while they write:
-    an import or ingest runs on its own connection, and the search index and KB matcher for the new
-    content are built beside the old ones and swapped in when ready, so searches keep using the old
-    ones meanwhile (issue 11: readers never wait for writers)."""
-
-    def __init__(self, store=None):
-        if store is None:
-            from .law.store import StatuteStore
-
-            store = StatuteStore()
-        self.store = store
+    def __init__(self, store: StatuteStore | None = None, dense: bool | None = None):
+        self.store = store if store is not None else StatuteStore()
+        self.dense = dense  # the optional dense search stage (None: FALV_DENSE decides)
         self.lock = FairLock()  # FIFO: an unfair RLock let a request wait seconds under load
         self._write_lock = threading.Lock()  # one write at a time from this process
         self._refresh_lock = threading.Lock()  # one rebuild at a time
         self._refresher: threading.Thread | None = None
-        self._stale = False  # the composer (index, KB matcher) is older than the store's rows
-        self._indexes: dict = {}  # content hash → Searcher, the last KEEP_SEARCHERS used
-        self._kb_key = None  # the KB's (entries, last id) the current KB matcher was loaded for
-        self._revision = self._read_revision()
+        self._stale = False  # the context's searcher / KB matcher are older than the store's rows
+        self._searchers: dict = {}  # content hash → Searcher, most recently used last
+        self._context = Context(self.store, self._read_revision(), dense)
 
-    # -- freshness ------------------------------------------------------------------------------
+    # -- the context ------------------------------------------------------------------------------
 
     def _read_revision(self) -> str | None:
         try:
@@ -121,274 +210,240 @@ class Engine:
             return None
         return row[0] if row else None
 
-    def _fresh(self) -> None:
-        """Pick up writes made by another process (a CLI import, another worker): the store's
-        revision counter moves on every write. Rows are reloaded at once (cheap: articles, health
-        and verify see the new content immediately); the search index and KB matcher are rebuilt
-        in a background thread while requests keep using the old ones. Called under `lock`."""
+    def context(self) -> Context:
+        """The context of the store's current revision (call with the lock held). A write made
+        since, here or by another process, reloads the rows at once (articles, verify and health
+        see it) and starts a new context that keeps the old searcher and KB matcher until the ones
+        for the new content, built in the background, are swapped in."""
         revision = self._read_revision()
-        if revision != self._revision:
-            self._revision = revision
+        if revision != self._context.revision:
             self.store.reload()
-            self._stale = True
-        if self._stale:
-            if "_composer" not in self.__dict__:
-                self._stale = False  # nothing built yet: the first ask builds for the new content
-            elif self._refresher is None or not self._refresher.is_alive():
-                self._refresher = threading.Thread(target=self._refresh, daemon=True,
-                                                   name="falv-refresh")
-                self._refresher.start()
-
-    def _answerer(self):
-        """The Composer (searcher + KB matcher) requests use; built on first use."""
-        composer = self.__dict__.get("_composer")
-        if composer is None or composer.store is not self.store:
-            from .answer.compose import Composer
-
-            composer = self._composer = Composer(self.store)
-            self._kb_key = _kb_key(self.store)  # what its KB matcher will load (lazily, under lock)
-        return composer
+            old = self._context
+            self._context = Context(self.store, revision, self.dense, searcher=old.built("searcher"),
+                                    kb=old.built("kb"), kb_key=old.kb_key)
+            self._stale = old.built("searcher") is not None or old.built("kb") is not None
+        if self._stale and (self._refresher is None or not self._refresher.is_alive()):
+            self._refresher = threading.Thread(target=self._refresh, daemon=True, name="falv-refresh")
+            self._refresher.start()
+        return self._context
 
     def _refresh(self) -> None:
         """Build the index and KB matcher of the store's current content on a second connection,
-        outside `lock`, then swap them in; repeat while writes keep moving the revision."""
-        import logging
+        outside the lock, then swap them in; repeat while writes keep moving the revision."""
+        try:
+            self._rebuild()
+        except sqlite3.ProgrammingError:  # the store was closed (the engine shut down) meanwhile
+            _log.info("index rebuild abandoned: the store was closed")
 
+    def _rebuild(self) -> None:
         with self._refresh_lock:
             while True:
                 with self.lock:
-                    if not self._stale or "_composer" not in self.__dict__:
+                    if not self._stale:
                         return
-                    current = self._composer._searcher
+                    current = self._context.built("searcher")
                     if current is not None:  # kept: the content may come back (import, remove)
-                        self._indexes.setdefault(current.content_hash, current)
+                        self._searchers.setdefault(current.content_hash, current)
+                    kb_key = self._context.kb_key
                 try:
-                    parts = self._build_parts()
+                    content, idx, new_key, kb = self._build_parts(kb_key)
                 except Exception:  # e.g. the new content has no current article: the next ask says so
-                    logging.getLogger("falv.engine").warning("index rebuild failed", exc_info=True)
+                    _log.warning("index rebuild failed", exc_info=True)
                     with self.lock:
-                        self.__dict__.pop("_composer", None)
+                        self._context = Context(self.store, self._context.revision, self.dense)
                         self._stale = False
                     return
                 with self.lock:
-                    revision = self._read_revision()
-                    if revision != self._revision:  # rows of the latest write, for the Searcher
-                        self._revision = revision
-                        self.store.reload()
-                    if (self.store.content_hash(), _kb_key(self.store)) != (parts[0], parts[2]):
+                    ctx = self.context()  # rows of the latest write, for the Searcher
+                    if (self.store.content_hash(), _kb_key(self.store)) != (content, new_key):
                         continue  # a write landed while building: build for it instead
                     try:
-                        self._install(*parts)
+                        ctx.swap(self._searcher_for(content, idx), kb, new_key)
                     except Exception:
-                        logging.getLogger("falv.engine").warning("index swap failed", exc_info=True)
-                        self.__dict__.pop("_composer", None)  # the next request builds anew
+                        _log.warning("index swap failed", exc_info=True)
+                        self._context = Context(self.store, ctx.revision, self.dense)
                     self._stale = False
                     return
 
-    def _build_parts(self):
-        """(content hash, index or None, KB key, KB matcher or None): what the store's content
-        needs, None where the engine already holds it (an import/remove loop alternates between two
-        contents: their indexes stay loaded; a statute import leaves the KB matcher as it is)."""
-        from .answer.kbmatch import KbMatcher
-        from .law.store import StatuteStore
-        from .search import index as index_mod
-
-        side = StatuteStore(self.store.store_path, self.store.base_path)
+    def _build_parts(self, kb_key):
+        """(content hash, index parts or None, KB key, KB matcher or None): what the store's
+        content needs, None where the engine already holds it."""
+        side = self._side_store()
         try:
-            content, kb_key = side.content_hash(), _kb_key(side)
+            content, new_key = side.content_hash(), _kb_key(side)
             idx = None
-            if content not in self._indexes:
+            if content not in self._searchers:
                 index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
                 idx = {part: index_mod.load_or_build(side, part) for part in index_mod.parts_needed(side)}
-            kb = None if kb_key == self._kb_key else KbMatcher.load(side)
-            return content, idx, kb_key, kb
+            kb = None if new_key == kb_key else KbMatcher.load(side)
+            if kb is not None:
+                kb.kb = KnowledgeBase(self.store.own)  # read through the engine's connection
+            return content, idx, new_key, kb
         finally:
             side.close()
 
-    def _install(self, content, idx, kb_key, kb) -> None:
-        """Under `lock`: a composer over the engine's store with the new parts (cheap)."""
-        from .answer.compose import Composer
-        from .kb.store import KnowledgeBase
-        from .search.retrieve import Searcher
-
-        old = self.__dict__.get("_composer")
-        searcher = self._indexes.get(content)
+    def _searcher_for(self, content: str, idx) -> Searcher:
+        """Under the lock: the kept searcher of this content, or one over the new index parts."""
+        searcher = self._searchers.pop(content, None)
         if searcher is None:
-            from .search.index import PARTS
-
-            searcher = Searcher(self.store, idx=idx[PARTS[0]])
-            if PARTS[1] in idx:  # interpretations, regulations: the groups (as Searcher does)
-                searcher.others = Searcher(self.store, idx[PARTS[1]], dense=False)
-            self._indexes[content] = searcher
-            while len(self._indexes) > KEEP_SEARCHERS:
-                self._indexes.pop(next(iter(self._indexes)))
-        else:
-            self._indexes[content] = self._indexes.pop(content)  # most recently used last
-        if kb is not None:
-            kb.kb = KnowledgeBase(self.store.own)
-            self._kb_key = kb_key
-        elif old is not None and old._kb is not None:
-            kb = old._kb  # the KB's questions did not change
-        else:
-            self._kb_key = None  # loaded lazily by the composer; its key is not known here
-        composer = Composer(self.store)
-        composer._searcher = searcher
-        composer._kb = kb
-        self._composer = composer
+            searcher = Searcher(self.store, idx=idx[index_mod.PARTS[0]], dense=self.dense)
+            if index_mod.PARTS[1] in idx:  # interpretations, regulations: the groups
+                searcher.others = Searcher(self.store, idx[index_mod.PARTS[1]], dense=False)
+        self._searchers[content] = searcher  # most recently used last
+        while len(self._searchers) > KEEP_SEARCHERS:
+            self._searchers.pop(next(iter(self._searchers)))
+        return searcher
 
     def _after_write(self) -> None:
-        """After this engine wrote: rows now, index and KB matcher rebuilt in this (the writer's)
-        thread outside `lock`, so the writer's response reflects its write and readers go on."""
+        """After this engine wrote: rows now; the index and KB matcher, where they were built, are
+        rebuilt before the writer returns (so its response reflects its write), outside the lock."""
         with self.lock:
-            self._revision = self._read_revision()
-            self.store.reload()
-            self._stale = "_composer" in self.__dict__
-        self._refresh()
+            self.context()
+            refresher = self._refresher
+        if refresher is not None:
+            refresher.join()
 
-    def _side_store(self):
-        """A second StatuteStore on the same files, for a write that must not share connections
+    def _side_store(self) -> StatuteStore:
+        """A second StatuteStore on the same files, for work that must not share connections
         (and an open transaction) with the readers."""
-        from .law.store import StatuteStore
-
         return StatuteStore(self.store.store_path, self.store.base_path)
 
-    # -- reading --------------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------------
 
     def health(self) -> dict:
         with self.lock:
-            self._fresh()
-            laws = self.store.laws()
+            laws = self.context().store.laws()
             return {"status": "ok", "laws": len(laws),
-                    "imported": sum(1 for l in laws if l.source != "base"),
-                    "features": self.features()}
+                    "imported": sum(1 for l in laws if l.source != "base")}
 
-    def features(self) -> dict:
-        """Which library parts this build has (a missing one answers 501 not_implemented)."""
-        out = {}
-        for name, (module, attr) in {
-            "ask": ("falv.answer.compose", "answer"), "search": ("falv.search.retrieve", "search"),
-            "verify": ("falv.law.verify", "verify_text"),
-            "route": ("falv.domain.personal_info.channels", "route"),
-            "severity": ("falv.domain.personal_info.severity", "severity"),
-            "draft": ("falv.domain.personal_info.drafts", "render_draft"),
-            "kb_ingest": ("falv.kb.ingest", "ingest_files"),
-        }.items():
-            try:
-                _require(module, attr)
-                out[name] = True
-            except NotImplementedFeature:
-                out[name] = False
-        return out
-
-    def ask(self, question: str) -> dict:
-        check_question(question)
-        answer = _require("falv.answer.compose", "answer")
+    def ask(self, question: str) -> Answer:
+        limits.check_question(question)
         with self.lock:
-            self._fresh()
-            self._answerer()
-            return answer(question, self).to_dict()
+            return self.context().composer.answer(question)
 
-    def search(self, query: str, top: int = 10, law: str | None = None) -> list[dict]:
-        check_question(query, "检索词")
-        top = check_top(top)
-        _require("falv.search.retrieve", "search")
+    def search(self, query: str, top: int = 10, law: str | None = None) -> SearchResult:
+        limits.check_question(query)
+        top = limits.check_top(top)
+        if law:  # "" or None: every law
+            limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
-            self._fresh()
-            searcher = self._answerer().searcher  # swapped only when a new index is ready
-            return [h.to_dict() for h in searcher.search(query, top=top, law=law or None)]
+            searcher = self.context().searcher
+            hits = searcher.search(query, top=top, law=law or None)
+            groups = [] if law else searcher.groups(query, per_group=GROUP_TOP)
+            return SearchResult(query, hits, groups)
 
-    def article(self, law: str, article: str) -> dict:
-        """The stored article (same lookup as `falv article`), with whether its law is current."""
+    def article(self, law: str, article: str, version: str | None = None) -> ArticleResult:
+        """The stored article (exact title or alias; `version`: another stored version), with
+        whether its law is current."""
+        if version is not None:
+            limits.check_text(version, "版本", limits.MAX_ARTICLE_CHARS)
         with self.lock:
-            self._fresh()
-            art = lookup_article(self.store, law, article)
-            out = art.to_dict()
-            out["current"] = self.store.is_current(art.law)
-            return out
+            ctx = self.context()
+            art = lookup_article(ctx.store, law, article, version, ctx.resolver)
+            return ArticleResult(art, ctx.store.is_current(art.law))
 
-    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> list[dict]:
-        return self.verify_report(text, quotes, as_of)["citations"]
-
-    def verify_report(self, text: str, quotes: bool = False, as_of: str | None = None) -> dict:
-        """{citations, count, passed}: `passed` is the library's rule (CheckedCitation.passed),
-        the one `falv verify` exits by."""
-        if not isinstance(text, str) or not text.strip():
+    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> VerifyResult:
+        limits.check_length(text, "文本", limits.MAX_TEXT_CHARS)  # NUL allowed: any document
+        if not text.strip():
             raise InputError("没有可核验的文本")
-        if len(text) > MAX_TEXT_CHARS:
-            raise InputError(f"文本过长：{len(text)} 字（上限 {MAX_TEXT_CHARS} 字）")
-        verify_text = _require("falv.law.verify", "verify_text")
         with self.lock:
-            self._fresh()
-            checked = verify_text(self.store, text, quotes=quotes, as_of=as_of)
-        return {"citations": [c.to_dict() for c in checked], "count": len(checked),
-                "passed": all(c.passed for c in checked)}
+            return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
 
     def route(self, question: str | None = None, scenario: str | None = None) -> dict:
-        if question is not None and not scenario:
-            check_question(question)
-        route = _require("falv.domain.personal_info.channels", "route")
+        if scenario:  # a named scenario wins over the question
+            limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
+        elif question is not None:
+            limits.check_question(question)
         with self.lock:
-            self._fresh()
-            return route(question, scenario, self.store)
+            return route(question, scenario, self.context().store)
 
     def scenarios(self) -> list[dict]:
-        return _require("falv.domain.personal_info.channels", "list_scenarios")()
+        return list_scenarios()
 
     def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
-        severity = _require("falv.domain.personal_info.severity", "severity")
         with self.lock:
-            self._fresh()
-            return severity(counts or {}, gains, self.store, **flags)
+            return severity(counts or {}, gains, self.context().store, **flags)
 
     def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
-        render_draft = _require("falv.domain.personal_info.drafts", "render_draft")
         with self.lock:
-            self._fresh()
-            return render_draft(kind, fill or {}, self.store, fmt)
+            return render_draft(kind, fill or {}, self.context().store, fmt)
 
     def draft_kinds(self) -> list[dict]:
-        return _require("falv.domain.personal_info.drafts", "draft_kinds")()
+        return draft_kinds()
 
-    # -- writing (the API guards these with FALV_ADMIN_TOKEN) -----------------------------------
+    def warm(self) -> None:
+        """Build or load what answering needs now rather than at the first question: the search
+        index and, with the dense stage, the vectors (imported articles are embedded here)."""
+        with self.lock:
+            self.context().searcher
 
-    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> dict:
-        """files: (name, text) pairs, written to a private temp dir and imported as one batch."""
-        import_files = _require("falv.law.importer", "import_files")
-        with self._write_lock, _as_files(files) as upload:
-            with upload.named():
-                report = import_files(self.store.store_path, upload.paths, dry_run=dry_run).to_dict()
-            report = upload.unpath(report)
+    # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
+
+    def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
+                     progress=None) -> ImportReport:
+        """Statute files, folders or archives imported as one batch (one transaction on a
+        connection of its own; dry_run rolls it back; keep_going stores what parses and lists the
+        rest); progress(done, total, name) is called per file read."""
+        with self._write_lock:
+            report = import_files(self.store.store_path, paths, dry_run=dry_run,
+                                  keep_going=keep_going, progress=progress)
         if not dry_run:
             self._after_write()
         return report
 
-    def kb_ingest(self, files: list[tuple[str, str]]) -> dict:
-        ingest_files = _require("falv.kb.ingest", "ingest_files")
-        with self._write_lock, _as_files(files) as upload:
+    def remove_statute(self, title: str, version: str | None = None) -> list[str]:
+        """Imported versions of a law removed (all, or the one with this version label)."""
+        with self._write_lock:
+            removed = remove_law(self.store.store_path, title, version)
+        self._after_write()
+        return removed
+
+    def ingest_files(self, paths, dry_run: bool = False, names=None) -> IngestReport:
+        """Q&A documents ingested into the knowledge base as one batch."""
+        with self._write_lock:
             side = self._side_store()
             try:
-                with upload.named():
-                    # provenance records the uploaded names, not the temporary paths
-                    report = ingest_files(side, upload.paths, names=upload.names).to_dict()
+                report = ingest_files(side, paths, dry_run=dry_run, names=names)
             finally:
                 side.close()
-            report = upload.unpath(report)
-        self._after_write()
+        if not dry_run:
+            self._after_write()
         return report
 
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> "UploadReport":
+        """files: uploaded (name, text) pairs, written to a private temp dir, imported as one batch."""
+        with _as_files(files) as upload, upload.named():
+            return UploadReport(self.import_files(upload.paths, dry_run=dry_run), upload.renames)
 
-KEEP_SEARCHERS = 3
+    def kb_ingest(self, files: list[tuple[str, str]]) -> "UploadReport":
+        with _as_files(files) as upload, upload.named():
+            # provenance records the uploaded names, not the temporary paths
+            return UploadReport(self.ingest_files(upload.paths, names=upload.names), upload.renames)
 
 
-def _kb_key(store) -> tuple:
-    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
-    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
-    try:
-        return tuple(store.own.execute(
-            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
-            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
-    except sqlite3.OperationalError:
-        return (0, None, 0, None)
+@dataclass(frozen=True)
+class UploadReport:
+    """The report of an import or ingest of uploaded files, naming the uploaded files where the
+    library named the temporary paths they were written to (never shown to a client)."""
+
+    report: ImportReport | IngestReport
+    renames: tuple[tuple[str, str], ...]  # (temporary path, uploaded name)
+
+    def to_dict(self) -> dict:
+        return _renamed(self.report.to_dict(), self.renames)
+
+
+def _renamed(obj, renames):
+    """obj (str, dict, list) with every `old` of renames replaced by its `new`."""
+    if isinstance(obj, str):
+        for old, new in renames:
+            obj = obj.replace(old, new)
+        return obj
+    if isinstance(obj, dict):
+        return {k: _renamed(v, renames) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_renamed(v, renames) for v in obj]
+    return obj
 
 
 class _as_files:
@@ -399,8 +454,8 @@ class _as_files:
     def __init__(self, files: list[tuple[str, str]]):
         if not files:
             raise InputError("没有要导入的文件")
-        if len(files) > MAX_FILES:
-            raise InputError(f"一次最多导入 {MAX_FILES} 个文件")
+        if len(files) > limits.MAX_FILES:
+            raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
         self.files = files
         self.paths: list[Path] = []
         self.names: list[str] = []
@@ -416,29 +471,21 @@ class _as_files:
 
     def _write(self) -> None:
         for i, (name, text) in enumerate(self.files):
-            check_text(name or "", f"第 {i + 1} 个文件名")
+            limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
             base = Path(name or f"file{i}.md").name  # no directories from the client
             if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
                 raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
             if not isinstance(text, str):
                 raise InputError(f"文件 {base} 的内容必须是文本")
-            check_text(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
+            limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
             path = Path(self.tmp.name) / f"{i:03d}-{base}"
             path.write_text(text, encoding="utf-8")
             self.paths.append(path)
             self.names.append(base)
 
-    def unpath(self, obj):
-        """obj with every temp path replaced by the uploaded name."""
-        if isinstance(obj, str):
-            for path, name in zip(self.paths, self.names):
-                obj = obj.replace(str(path), name)
-            return obj.replace(self.tmp.name, "<upload>")
-        if isinstance(obj, dict):
-            return {k: self.unpath(v) for k, v in obj.items()}
-        if isinstance(obj, (list, tuple)):
-            return [self.unpath(v) for v in obj]
-        return obj
+    @property
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        return (*((str(p), n) for p, n in zip(self.paths, self.names)), (self.tmp.name, "<upload>"))
 
     @contextmanager
     def named(self):
@@ -446,8 +493,9 @@ class _as_files:
         try:
             yield
         except FalvError as exc:
-            exc.message, exc.location, exc.hint = (self.unpath(exc.message), self.unpath(exc.location),
-                                                   self.unpath(exc.hint))
+            exc.message, exc.location, exc.hint = (_renamed(exc.message, self.renames),
+                                                   _renamed(exc.location, self.renames),
+                                                   _renamed(exc.hint, self.renames))
             exc.args = (str(exc),)
             raise
 

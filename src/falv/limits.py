@@ -1,14 +1,16 @@
-"""Bounds on every number and string a user can send, and the checked parsers that apply them.
+"""Every bound on what comes from outside, in one place, and the checked parsers that apply them.
 
-Numbers from outside (counts, amounts, article numbers, `top`, dates, numerals in questions and
-files) are checked for length and range here *before* any arithmetic: Python's int() and
-Fraction() expand whatever they are given (Fraction("1e99999999") runs for minutes, int() of 5,000
-digits raises), so nothing else may see an unchecked string. Plain constants and small pure
-functions only (layer 1: imports nothing but errors), so that every surface uses the same bound.
+Why one place: the same limit used to live in three modules with three values; docs/errors.md
+("Limits") lists these names. Numbers from outside (counts, amounts, article numbers, `top`, dates,
+numerals in questions and files) are checked for length and range here *before* any arithmetic:
+Python's int() and Fraction() expand whatever they are given (Fraction("1e99999999") runs for
+minutes, int() of 5,000 digits raises), so nothing else may see an unchecked string. Plain
+constants and small pure functions only (layer 1: imports nothing but errors).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from fractions import Fraction
@@ -22,14 +24,25 @@ MAX_COUNT = 10 ** 12  # records per category (severity)
 MAX_AMOUNT = 10 ** 15  # yuan (severity gains)
 MAX_AMOUNT_CHARS = 40  # the text of an amount, before it is parsed
 MAX_EXPONENT = 18  # 1e18 is written so; 1e99999999 is refused before it is expanded
-MAX_TOP = 100  # search hits
+MAX_TOP = 100  # search results asked for
 MAX_ENTRY_NUMBER = 10 ** 9 - 1  # a seed-format entry number (1. … 999999999.)
 
 # -- text ---------------------------------------------------------------------------------------
-MAX_QUESTION_CHARS = 2000
-MAX_TEXT_CHARS = 100_000  # text to verify (API, MCP)
-MAX_FILES = 50  # files per upload
-MAX_NAME_CHARS = 200  # an uploaded file name, a law name
+MAX_QUESTION_CHARS = 2000  # a question or search query (ask, search, route; CLI, HTTP, MCP)
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # text to verify: `falv verify` reads at most this + 1 bytes
+MAX_TEXT_CHARS = MAX_TEXT_BYTES  # the same text decoded (never more characters than bytes)
+MAX_CITATIONS = 100_000  # citations in one text (~0.6 KB each while verified)
+MAX_NAME_CHARS = 200  # a law name or file name given as an argument
+MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)
+MAX_SCENARIO_CHARS = 64  # a scenario id
+
+# -- files and uploads --------------------------------------------------------------------------
+MAX_FILES = 50  # files in one upload (HTTP import / ingest)
+MAX_BODY_BYTES = int(os.environ.get("FALV_MAX_BODY_BYTES", 2 * 1024 * 1024))  # one HTTP request
+MAX_STATUTE_FILE_BYTES = 32 * 1024 * 1024  # one statute file to import
+MAX_LINE_CHARS = 200_000  # one line of a statute file
+MAX_ARTICLES = 20_000  # articles in one imported instrument
+MAX_SEED_FILE_BYTES = 64 * 1024 * 1024  # one Q&A source document
 
 # -- store --------------------------------------------------------------------------------------
 MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)
@@ -121,7 +134,7 @@ def parse_date(text, what: str = "日期") -> str:
     return text
 
 
-def check_text(value: str, what: str, nul: bool = True) -> str:
+def check_encodable(value: str, what: str, nul: bool = True) -> str:
     """Text that can be encoded: lone surrogates (from JSON "\\ud800" or undecodable command-line
     bytes) and NUL are refused with the position of the first."""
     bad = (_NOT_TEXT if nul else _SURROGATE).search(value)
@@ -135,3 +148,35 @@ def check_text(value: str, what: str, nul: bool = True) -> str:
 def _clip(text: str, n: int = 40) -> str:
     """Inputs quoted back in an error message are shortened: a 5,000-digit number is not echoed."""
     return text if len(text) <= n else text[:n] + f"…（共 {len(text)} 个字符）"
+
+
+def check_length(value, what: str, limit: int, hint: str | None = None) -> str:
+    """A text of at most `limit` characters (the length part of check_text, for library entry
+    points that accept an empty text or NUL)."""
+    if not isinstance(value, str):
+        raise InputError(f"{what}必须是文本")
+    if len(value) > limit:
+        raise InputError(f"{what}过长：{len(value)} 字（上限 {limit} 字）", hint=hint)
+    return value
+
+
+def check_text(value, what: str = "问题", limit: int = MAX_QUESTION_CHARS,
+               empty_hint: str | None = None, long_hint: str | None = None) -> str:
+    """The one check of a text argument: text, within `limit` characters (checked before any
+    work on it), no NUL or lone surrogate, not blank. Returns the value unchanged."""
+    check_length(value, what, limit, long_hint)
+    if "\x00" in value:
+        raise InputError(f"{what}含有非文本字符（NUL）")
+    check_encodable(value, what, nul=False)
+    if not value.strip():
+        raise InputError(f"{what}为空", hint=empty_hint)
+    return value
+
+
+QUESTION_HINT = "请用中文描述您遇到的情况，例如：快递信息泄露了怎么办"
+
+
+def check_question(value, what: str = "问题") -> str:
+    """A question (ask, search, route): at most MAX_QUESTION_CHARS characters."""
+    return check_text(value, what, MAX_QUESTION_CHARS, empty_hint=QUESTION_HINT,
+                      long_hint="请概括后再提问")

@@ -18,6 +18,11 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2,
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10000}
 _CN_DIGITS = "零一二三四五六七八九"
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
+# The one numeral grammar of article/clause numbers, as regex pieces (cn_to_int reads both):
+# Arabic digits of either width, or Chinese digits and units. A caller scanning untrusted text
+# bounds the repetition.
+ARABIC_NUMERAL = "[0-9０-９]"
+CN_NUMERAL = f"[{CN_NUMERAL_CHARS}]"
 
 # Punctuation folded to one form before texts are compared (quotes in Q&A use either width).
 _PUNCT_FOLD = str.maketrans({

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import time
 
+from ..domain.personal_info import scenarios as scen
+from ..domain.personal_info.basis import Basis, resolve_title, verdict_of
+from ..domain.personal_info.channels import channel_table
+from ..domain.personal_info.frame import read_frame
+from ..domain.personal_info.letters import letters_for
+from ..domain.personal_info.rules import missing_facts, steps_for_frame
+from ..domain.personal_info.severity import assess
 from ..errors import InputError
-from ..text import normalize, parse_article_no
+from ..kb.store import bigrams
+from ..law.currency import find_outdated
+from ..law.models import passes
+from ..limits import check_question
+from ..search.retrieve import Searcher
+from ..text import fold_for_compare, normalize, parse_article_no
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 
-MAX_QUESTION_CHARS = 2000
 SEARCH_TOP = 10
 # Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
 # Steps of this urgency or more urgent (safety, money, stopping the spread) come before the
@@ -30,16 +41,9 @@ IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook �
 
 
 def validate_question(question) -> str:
-    if not isinstance(question, str):
-        raise InputError("问题必须是文本")
-    if "\x00" in question:
-        raise InputError("问题含有非文本字符（NUL）")
-    text = normalize(question)
-    if not text:
-        raise InputError("问题为空", hint="请用中文描述您遇到的情况，例如：快递信息泄露了怎么办")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"问题过长：{len(text)} 字（上限 {MAX_QUESTION_CHARS} 字）", hint="请概括后再提问")
-    return text
+    """The question checked (falv.limits, the one check) and normalised; checked again after
+    normalising, which may leave nothing (a question of control characters only)."""
+    return check_question(normalize(check_question(question)))
 
 
 class _Timer:
@@ -60,21 +64,20 @@ class _Timer:
 
 
 class Composer:
-    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use."""
+    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use,
+    unless the caller (the façade's context) hands in the ones it already holds."""
 
-    def __init__(self, store, dense: bool | None = None):
+    def __init__(self, store, dense: bool | None = None, searcher=None, kb: KbMatcher | None = None):
         self.store = store
         self.dense = dense  # None: FALV_DENSE decides (the optional dense search stage)
-        self._searcher = None
-        self._kb = None
+        self._searcher = searcher
+        self._kb = kb
 
     # -- the parts ----------------------------------------------------------------------------
 
     @property
     def searcher(self):
         if self._searcher is None:
-            from ..search.retrieve import Searcher
-
             self._searcher = Searcher(self.store, dense=self.dense)
         return self._searcher
 
@@ -91,15 +94,11 @@ class Composer:
         text = validate_question(question)
         ans = Answer(question=text, grounded=False)
 
-        from ..domain.personal_info import scenarios as scen
-        from ..domain.personal_info.frame import read_frame
-        from ..domain.personal_info.rules import steps_for_frame
-
         frame = read_frame(text)
         hits = scen.detect(text)
         ans.scenarios = [h.to_dict() for h in hits]
         ans.frame = frame.to_dict()
-        ans.missing = ans.frame.pop("missing")
+        ans.missing = missing_facts(frame, text)
         steps = steps_for_frame(frame, text)  # rules name their own conditions
         timer.mark("understand")
 
@@ -137,10 +136,10 @@ class Composer:
                         continue
                     basis[(c.law, c.article)] = b
         for h in search_hits:  # articles the question itself cites
-            if _explicit(h):
+            if h.direct:
                 key = (h.article.law.title, h.article.article_no)
                 if key not in basis:
-                    b = self._basis(*key, origin="question", score=h.score)
+                    b = self._basis(*key, origin="question")
                     if b is not None:
                         basis[key] = b
         ans.basis = list(basis.values())
@@ -157,8 +156,6 @@ class Composer:
         if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
             ans.severity = _severity(frame.facts)
         if steps:
-            from ..domain.personal_info.letters import letters_for
-
             # the person's own words (not the normalised text) go into the letters
             ans.letters = letters_for(frame, question.strip(), self.store, steps)
         ans.notes = self._notes(text, kb_matches, ans)
@@ -166,8 +163,6 @@ class Composer:
         return ans
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
-        from ..domain.personal_info.basis import Basis, resolve_title, verdict_of
-
         law = resolve_title(self.store, law) or law
         versions = self.store.laws_by_title(law)
         art = None
@@ -188,14 +183,15 @@ class Composer:
             chapter=art.chapter if art else None)
 
     def _related(self, hit) -> BasisArticle:
+        """A ranked article listed as 相关法条, with the verifier's verdict like any basis."""
         a = hit.article
+        check = verdict_of(self.store, Basis(a.law.title, a.article_no), a.law.title)
         return BasisArticle(law=a.law.title, article=a.article_no, text=a.text, status=a.law.status,
-                            verdict="ok" if self.store.is_current(a.law) else "unverifiable",
-                            origin="search", score=round(hit.score, 4), chapter=a.chapter)
+                            verdict=check["verdict"], detail=check.get("detail") or "",
+                            replacement=check.get("replacement"), origin="search",
+                            score=None if hit.direct else round(hit.score, 4), chapter=a.chapter)
 
     def _notes(self, text: str, kb_matches, ans: Answer) -> list[Note]:
-        from ..law.currency import find_outdated
-
         notes: list[Note] = []
         seen: set[str] = set()
         sources = [text] + [p.text for p in ans.analysis]
@@ -210,7 +206,7 @@ class Composer:
                                   text=f"原文所称“{hit.text}”已不再适用{since}：现为{entry.replacement}。{entry.note}".rstrip(),
                                   term=entry.term, replacement=entry.replacement))
         for b in ans.basis:
-            if b.verdict in ("repealed", "superseded_version", "unverifiable", "mismatch"):
+            if not passes(b.verdict):
                 where = f"《{b.law}》{b.article}"
                 text = b.detail if b.detail.startswith(f"《{b.law}》") else f"{where}：{b.detail}"
                 notes.append(Note(kind="verification", text=text.rstrip("："),
@@ -220,14 +216,8 @@ class Composer:
         return notes
 
 
-def _explicit(hit) -> bool:
-    return "direct" in (getattr(hit, "reasons", None) or ())
-
-
 def _frame_points(steps) -> list[AnalysisPoint]:
     """Frame steps → analysis points; each cites exactly the articles its rule names."""
-    from ..domain.personal_info.channels import channel_table
-
     table = channel_table()
     return [AnalysisPoint(text=s.text, source="rule",
                           citations=[CitedArticle(b.law, b.article) for b in s.basis],
@@ -238,16 +228,12 @@ def _frame_points(steps) -> list[AnalysisPoint]:
 
 def _severity(facts: dict) -> dict:
     """The 两高解释第五条 level the stated counts/gains would reach (an estimate)."""
-    from ..domain.personal_info.severity import assess
-
     a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
     return {"facts": facts, "level": a.level, "label": a.label,
             "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
 
 
 def _rule_points(steps, max_citations: int | None = None) -> list[AnalysisPoint]:
-    from ..domain.personal_info.channels import channel_table
-
     table = channel_table()
     points = []
     for s in steps:
@@ -269,9 +255,6 @@ def _card(channel) -> dict:
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
     """Identical or near-identical points (one's wording almost wholly inside the other's) appear
     once, keeping the fuller wording, every provenance and every citation."""
-    from ..kb.store import bigrams
-    from ..text import fold_for_compare
-
     out: list[AnalysisPoint] = []
     grams: list[frozenset] = []
     for p in points:
@@ -294,12 +277,3 @@ def _near(a: frozenset, b: frozenset) -> bool:
     small = min(len(a), len(b))
     return small > 0 and len(a & b) / small >= NEAR_DUPLICATE
 
-
-def answer(question: str, engine) -> Answer:
-    """Entry point for the API/MCP façade: `engine.store` is the StatuteStore; the Composer is
-    cached on the engine so indexes load once per process."""
-    composer = getattr(engine, "_composer", None)
-    if composer is None or composer.store is not engine.store:
-        composer = Composer(engine.store)
-        engine._composer = composer
-    return composer.answer(question)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..kb.store import bigrams
+from ..domain.personal_info.scenarios import detect
+from ..kb.store import KnowledgeBase, bigrams
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
 
@@ -44,8 +45,6 @@ class _Entry:
 
 def _scenarios(text: str) -> frozenset[str]:
     """Specific leak scenarios of a question (the general fallback does not count)."""
-    from ..domain.personal_info.scenarios import detect
-
     return frozenset(h.id for h in detect(text) if h.id != "general")
 
 
@@ -66,8 +65,6 @@ class KbMatcher:
     @classmethod
     def load(cls, store) -> "KbMatcher":
         """The question index of the knowledge base in falv's store (empty when none was ingested)."""
-        from ..kb.store import KnowledgeBase
-
         kb = KnowledgeBase(store.own)
         return cls([_Entry(eid, q, _bigrams(q)) for eid, q in kb.questions()], kb)
 

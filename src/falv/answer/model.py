@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..law.models import Ref
+
 SCHEMA_VERSION = 1
 
 
-@dataclass
-class CitedArticle:
-    """A (law, article) pair an analysis point rests on."""
-
-    law: str
-    article: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+CitedArticle = Ref  # an article an analysis point rests on (falv's one reference type)
 
 
 @dataclass

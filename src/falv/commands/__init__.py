@@ -1,1 +1,1 @@
-"""CLI command modules, one per area (see falv.cli.COMMAND_MODULES)."""
+"""CLI command modules, one per area; each has a `register(app)` that falv.cli calls."""

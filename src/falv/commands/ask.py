@@ -6,32 +6,41 @@ import sys
 
 import typer
 
-from ..cli import app
+from ..answer.render import RENDERERS
 from ..errors import InputError
-from .common import report_index_builds, store
+from ..limits import MAX_QUESTION_CHARS
+from .common import engine, report_index_builds
+
+MAX_QUESTION_BYTES = 4 * MAX_QUESTION_CHARS  # UTF-8: at most 4 bytes a character
 
 
-@app.command("ask")
 def ask(
     question: str = typer.Argument(None, help="用中文描述问题；为 - 时从标准输入读取"),
     fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text | markdown | json"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出（同 --format json）"),
     dense: bool = typer.Option(None, "--dense/--no-dense",
                                help="检索加入向量语义阶段（需安装 falv\\[dense]；默认看 FALV_DENSE）"),
 ) -> None:
     """回答问题：【法律分析】+【法律依据】，引用逐条核验。"""
-    from ..answer.compose import Composer
-    from ..answer.render import RENDERERS
-
+    if as_json:
+        fmt = "json"
     if fmt not in RENDERERS:
         raise InputError(f"未知的输出格式：{fmt}", hint="可选 text、markdown、json")
     if question is None or question == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_QUESTION_BYTES + 1)  # bounded before decoding
+        if len(data) > MAX_QUESTION_BYTES:  # more than MAX_QUESTION_CHARS characters, surely
+            raise InputError(f"问题过长：超过 {MAX_QUESTION_CHARS} 字", hint="请概括后再提问")
         try:
             question = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"输入不是有效的 UTF-8 文本（第 {exc.start} 字节）") from exc
     report_index_builds()
-    ans = Composer(store(), dense=dense).answer(question)
+    ans = engine(dense).ask(question)
     typer.echo(RENDERERS[fmt](ans))
     if ans.missing_instruments and fmt != "json":  # the CLI (not the web or API) names the command
         typer.echo("  导入方法：falv statutes import 法规文件.md（LawRefBook 格式，可一次导入多个文件或目录）")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("ask")(ask)

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import typer
 
-from ..cli import app
-from ..errors import InputError, NotFoundError
+from ..errors import InputError
+from ..law.models import QUOTED, VerdictKind
 from ..law.verdicts import label
-from .common import emit_json, store
+from ..limits import MAX_TEXT_BYTES
+from .common import emit_json, engine
 
-# Input cap of `falv verify` (docs/errors.md): 10 MiB verifies in seconds; past it, a clear error
-# instead of unbounded time and memory. At most cap + 1 bytes are ever read (stdin too).
-MAX_INPUT_BYTES = 10 * 1024 * 1024
+# Input cap of `falv verify` (falv.limits, docs/errors.md): 10 MiB verifies in seconds; past it,
+# a clear error instead of unbounded time and memory. At most cap + 1 bytes are read (stdin too).
+MAX_INPUT_BYTES = MAX_TEXT_BYTES
 
 
 def read_input(path: str) -> str:
@@ -40,24 +41,21 @@ def read_input(path: str) -> str:
     return text
 
 
-@app.command("verify")
 def verify_cmd(
     file: str = typer.Argument(..., help="要核验的文本文件，- 表示标准输入"),
-    as_json: bool = typer.Option(False, "--json", help="JSON 输出（每条引用一个对象）"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出：{citations, count, passed}"),
     no_quotes: bool = typer.Option(False, "--no-quotes", help="不核对引文，只核对条文是否存在、有效"),
     as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
 ) -> None:
     """核验文本中的每一处法条引用：存在、有效、引文一致；失败时退出码为 1。"""
-    from ..law.verify import verify_text
-
     text = read_input(file)
-    checked = verify_text(store(), text, quotes=not no_quotes, as_of=as_of)
+    result = engine().verify(text, quotes=not no_quotes, as_of=as_of)
     if as_json:
-        emit_json([c.to_dict() for c in checked])
+        emit_json(result.to_dict())
     else:
-        if not checked:
+        if not result.citations:
             typer.echo("未发现法条引用")
-        for c in checked:
+        for c in result.citations:
             d = c.to_dict()
             line = f"{d['law']}\t{d['article'] or '（整部）'}\t{label(d['verdict'])}"
             extra = f"→ {d['replacement']}" if d["replacement"] else d["detail"]
@@ -66,11 +64,13 @@ def verify_cmd(
                 typer.echo(f"\t差异：{d['diff']}")
             for note in d["notes"]:
                 typer.echo(f"\t注：{note}")
-    if any(not c.passed for c in checked):
+        if any(c.verdict.kind is VerdictKind.UNVERIFIABLE and c.citation.law_text
+               for c in result.citations):
+            typer.echo("提示：法规库中没有的法规，可用 falv statutes import 导入其文本后再核验")
+    if not result.passed:
         raise typer.Exit(1)
 
 
-@app.command("article")
 def article_cmd(
     law: str = typer.Argument(..., help="法规名称或简称，如 民法典、个保法、两高解释"),
     article: str = typer.Argument(..., help="条号，如 1038、第一千零三十八条、第二百五十三条之一；无条文编号的法规为 全文"),
@@ -78,12 +78,11 @@ def article_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """显示一条法条：法规、章节、时效性、日期和原文（默认现行版本，--version 指定其他版本）。"""
-    from ..engine import lookup_article  # the same lookup as GET /articles and MCP get_article
-
-    art = lookup_article(store(), law, article, version)
+    result = engine().article(law, article, version)
     if as_json:
-        emit_json(art.to_dict())
+        emit_json(result.to_dict())
         return
+    art = result.article
     law_ = art.law
     typer.echo(f"《{law_.title}》{art.article_no}")
     where = " ".join(x for x in (art.chapter, art.section) if x)
@@ -92,7 +91,13 @@ def article_cmd(
     dates = "，".join(x for x in (f"公布 {law_.publish_date}" if law_.publish_date else "",
                                  f"施行 {law_.effective_date}" if law_.effective_date else "",
                                  f"版本 {law_.version}" if law_.version else "") if x)
-    status = "问答来源引用 · 未经官方文本核验" if law_.source == "quoted" else law_.status
+    status = "问答来源引用 · 未经官方文本核验" if law_.source == QUOTED else law_.status
     typer.echo(f"{law_.doc_type} · {status}" + (f" · {dates}" if dates else ""))
     typer.echo("")
     typer.echo(art.text)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("verify")(verify_cmd)
+    app.command("article")(article_cmd)

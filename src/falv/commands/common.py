@@ -1,18 +1,35 @@
-"""Helpers shared by CLI commands: the store of this process and JSON output."""
+"""Helpers shared by CLI commands: the façade of this process and JSON output."""
 
 from __future__ import annotations
 
 import json
+import sys
+import time
 from functools import lru_cache
 
 import typer
 
+from ..engine import Engine
+from ..law.store import StatuteStore
+from ..search.index import set_build_progress
+
 
 @lru_cache(maxsize=1)
-def store():
-    from ..law.store import StatuteStore
-
+def store() -> StatuteStore:
     return StatuteStore()
+
+
+_engines: dict[bool | None, Engine] = {}
+
+
+def engine(dense: bool | None = None) -> Engine:
+    """The façade over this process's store (`dense`: the optional dense search stage); it
+    follows store(), whose cache tests clear to move to another FALV_HOME."""
+    current = store()
+    found = _engines.get(dense)
+    if found is None or found.store is not current:
+        found = _engines[dense] = Engine(current, dense=dense)
+    return found
 
 
 def emit_json(obj) -> None:
@@ -22,17 +39,12 @@ def emit_json(obj) -> None:
 def report_index_builds() -> None:
     """From now on, a search index build (the first search after an import) shows a progress
     line on stderr: `正在建立检索索引（N 条条文…）…`, the count rewritten in place on a terminal."""
-    from ..search.index import set_build_progress
-
     set_build_progress(_index_progress())
 
 
 def _index_progress():
     """A progress line on stderr while a search index is built (the first search after an
     import): `正在建立检索索引… 12000/40057 条`, rewritten in place on a terminal."""
-    import sys
-    import time
-
     state = {"shown": False, "t": 0.0}
     tty = sys.stderr.isatty()
 

@@ -7,27 +7,26 @@ from pathlib import Path
 
 import typer
 
-from ..cli import kb_app
-from ..errors import InputError
-from .common import emit_json, store
+from ..errors import ImportRejected, InputError
+from ..kb.ingest import reverify
+from ..kb.store import KnowledgeBase
+from ..law.verdicts import label
+from .common import emit_json, engine, store
+
+HELP = "问答知识库：导入、列出、查看、导出"
 
 
 def _kb():
-    from ..kb.store import KnowledgeBase
-
     return KnowledgeBase(store().own)
 
 
-@kb_app.command("ingest")
 def ingest_cmd(
     files: list[str] = typer.Argument(..., help="问答文档（㈠ 问题 / 法律分析 / 法律依据 格式；UTF-8 或 GB18030）"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将写入的内容，不写入"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入问答文档：解析、核验引用、标注过时用语、合并重复问题。整批为一个事务。"""
-    from ..kb.ingest import ingest_files
-
-    report = ingest_files(store(), files, dry_run=dry_run)
+    report = engine().ingest_files(files, dry_run=dry_run)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -55,12 +54,9 @@ def ingest_cmd(
 
 
 def _badge(verdict: str) -> str:
-    from ..law.verdicts import label
-
     return label(verdict)
 
 
-@kb_app.command("list")
 def list_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) -> None:
     """列出知识库条目：编号、问题、来源回答数、引用核验情况。"""
     entries = _kb().entries()
@@ -81,7 +77,6 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) 
                    f"依据 {r['verified']}/{r['basis']} 核验通过\t提示 {r['annotations']}")
 
 
-@kb_app.command("show")
 def show_cmd(
     entry_id: str = typer.Argument(..., help="条目编号（falv kb list 第一列）"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
@@ -143,14 +138,11 @@ def _marked(point) -> str:
     return "".join(out)
 
 
-@kb_app.command("reverify")
 def reverify_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将改变的核验结果，不写入"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """按当前法规库重新核验知识库中的全部引用（例如导入司法解释之后），更新有变化的核验结果。"""
-    from ..kb.ingest import reverify
-
     report = reverify(store(), dry_run=dry_run)
     if as_json:
         emit_json(report)
@@ -161,7 +153,6 @@ def reverify_cmd(
     typer.echo(f"核验 {report['checked']} 处引用，{verb} {len(report['changed'])} 处")
 
 
-@kb_app.command("export")
 def export_cmd(
     jsonl: bool = typer.Option(True, "--jsonl", help="JSONL 格式（目前唯一的格式）"),
     output: str = typer.Option(None, "-o", "--output", help="输出文件（默认标准输出）"),
@@ -181,11 +172,8 @@ def export_cmd(
         out.flush()
 
 
-@kb_app.command("import")
 def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的输出")) -> None:
     """把 falv kb export 的 JSONL 导入空的知识库（编号、核验结果原样保留）。"""
-    from ..errors import ImportRejected
-
     p = Path(file)
     if not p.is_file():
         raise InputError(f"文件不存在：{file}")
@@ -197,3 +185,15 @@ def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的�
     store().reload()
     typer.echo(f"已导入 {counts['entries']} 个条目、{counts['sources']} 个来源文件、"
                f"{counts['quoted_laws']} 部来源引用法规")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the `falv kb …` group to the `falv` app (falv.cli)."""
+    kb_app = typer.Typer(no_args_is_help=True, help=HELP)
+    kb_app.command("ingest")(ingest_cmd)
+    kb_app.command("list")(list_cmd)
+    kb_app.command("show")(show_cmd)
+    kb_app.command("reverify")(reverify_cmd)
+    kb_app.command("export")(export_cmd)
+    kb_app.command("import")(import_cmd)
+    app.add_typer(kb_app, name="kb")

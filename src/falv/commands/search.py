@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from ..cli import app
-from .common import emit_json, report_index_builds, store
+from ..evaluate import DEPTH, run
+from ..limits import MAX_TOP
+from .common import emit_json, engine, report_index_builds, store
 
 
-@app.command("search")
 def search_cmd(
     question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
-    top: int = typer.Option(10, "--top", min=1, max=100, help="返回条数"),
+    top: int = typer.Option(10, "--top", min=1, max=MAX_TOP, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
     部门规章另列分组（不挤占法律的排名）。"""
-    from ..search.index import is_law_kind
-    from ..search.retrieve import check_query, searcher
-
-    check_query(question)  # a bad question is refused before any index is built
     report_index_builds()
-    s = searcher(store(), dense or None)
-    hits = s.search(question, top=top, law=law)
-    groups = [] if law else s.groups(question, per_group=GROUP_TOP)
-    if as_json:  # one list: the ranking (group 法律), then each group's hits
-        emit_json([dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
-                        else h.article.law.doc_type) for h in hits]
-                  + [dict(h.to_dict(), group=kind) for kind, members in groups for h in members])
+    result = engine(dense or None).search(question, top=top, law=law)
+    if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
+        emit_json(result.to_dict())
         return
+    hits, groups = result.hits, result.groups
     if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
@@ -49,24 +41,15 @@ def search_cmd(
             typer.echo(f"   {a.text}")
 
 
-GROUP_TOP = 5  # hits shown per group of other kinds (司法解释, 行政法规, 部门规章)
-LAWS_GROUP = "法律"
-
-
-@app.command("eval")
 def eval_cmd(
     file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
     as_json: bool = typer.Option(False, "--json", help="只输出一个 JSON 对象（固定字段）"),
     k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准答案"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准法条及其名次"),
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索与回答依据的评测：recall@5/10、MRR@10、依据精确率/召回率、延迟。"""
-    from ..evaluate import run
-
-    if dense:  # the ask composer searches too: the whole process uses the dense stage
-        os.environ["FALV_DENSE"] = "1"
+    """检索与回答依据的评测：recall@5/10/100（100 为候选上限）、MRR@10、依据精确率/召回率、延迟。"""
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
@@ -75,21 +58,26 @@ def eval_cmd(
         return
     if verbose:
         for r in results:
-            gold = set(r.item.gold)
             missed = [g for g in r.item.gold if g not in r.found(k)]
             if not missed and not r.item.unresolved:
                 continue
-            ranks = [i + 1 for i, key in enumerate(r.ranked) if key in gold]
             typer.echo(f"[{r.item.id}] {r.item.question[:60]}")
-            for law, art in missed:
-                typer.echo(f"   未命中：《{law}》{art}")
+            for key in missed:
+                rank = r.rank(key)
+                where = f"第 {rank} 名" if rank else f"不在前 {DEPTH} 名"
+                typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
-            typer.echo(f"   命中名次：{ranks or '无'}；前三：" + "；".join(
-                f"《{t}》{a}" for t, a in r.ranked[:3]))
+            typer.echo("   前三：" + "；".join(f"《{t}》{a}" for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "
                f"{notes['unresolved_gold']} 条计为未命中）")
     if not notes["composer"]:
         typer.echo(f"（{notes['basis_note']}）")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("search")(search_cmd)
+    app.command("eval")(eval_cmd)

@@ -6,11 +6,10 @@ import os
 
 import typer
 
-from ..cli import app
 from ..errors import InputError
+from ..service.mcp import build_server
 
 
-@app.command("serve")
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机）"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="端口"),
@@ -32,9 +31,12 @@ def serve_cmd(
                 log_level=log_level, access_log=False)
 
 
-@app.command("mcp")
 def mcp_cmd() -> None:
     """以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"""
-    from ..service.mcp import build_server
-
     build_server().run("stdio")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("serve")(serve_cmd)
+    app.command("mcp")(mcp_cmd)

@@ -7,12 +7,14 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..cli import statutes_app
-from .common import emit_json, store
+from ..search.retrieve import dense_enabled
+from .common import emit_json, engine, store
+
+HELP = "法规库：导入与列出法规"
 
 
-@statutes_app.command("list")
 def list_laws(
     doc_type: str = typer.Option(None, "--type", help="只列出该类别（法律、司法解释、行政法规…）"),
     imported: bool = typer.Option(False, "--imported", help="只列出导入的法规"),
@@ -36,7 +38,6 @@ _ACTIONS = {"added": "新增", "replaced": "已更新", "unchanged": "unchanged�
 _DRY_ACTIONS = {"added": "将新增", "replaced": "将更新", "unchanged": "unchanged（未变化）"}
 
 
-@statutes_app.command("import")
 def import_cmd(
     files: list[str] = typer.Argument(..., help="Markdown（.md）/ JSONL 文件、目录（递归）或压缩包（.zip / .tar.gz），如 LawRefBook"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),
@@ -45,11 +46,11 @@ def import_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入法规。默认整批为一个事务：任一文件有误则全部不写入；--keep-going 跳过有误的文件。"""
-    from ..law.importer import import_files
-
     with _progress() as progress:
-        report = import_files(None, files, dry_run=dry_run, keep_going=keep_going,
-                              progress=progress)
+        report = engine().import_files(files, dry_run=dry_run, keep_going=keep_going,
+                                       progress=progress)
+    if not dry_run and any(law.action != "unchanged" for law in report.laws):
+        _embed_imported()
     if as_json:
         emit_json(report.to_dict())
         return
@@ -84,6 +85,13 @@ def import_cmd(
         typer.echo("（--dry-run：未写入任何内容）")
 
 
+def _embed_imported() -> None:
+    """With the dense stage on (FALV_DENSE), embed the imported articles now (progress on
+    stderr) rather than at the first question; only articles without a vector are encoded."""
+    if dense_enabled():
+        engine(dense=True).warm()
+
+
 MAX_LISTED = 50  # above this many laws, they are counted per kind and status, not listed
 
 
@@ -94,8 +102,6 @@ def _progress():
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     with Progress(TextColumn("读取法规文件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("import", total=None)
@@ -106,13 +112,19 @@ def _progress():
         yield step
 
 
-@statutes_app.command("remove")
 def remove_cmd(
     title: str = typer.Argument(..., help="导入法规的标准标题"),
     version: str = typer.Option(None, "--version", help="只删除该版本（默认删除全部导入版本）"),
 ) -> None:
     """删除导入的法规（基础库中的法规不能删除）。"""
-    from ..law.importer import remove_law
-
-    ids = remove_law(None, title, version)
+    ids = engine().remove_statute(title, version)
     typer.echo(f"已删除 {len(ids)} 个版本：{title}")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the `falv statutes …` group to the `falv` app (falv.cli)."""
+    statutes_app = typer.Typer(no_args_is_help=True, help=HELP)
+    statutes_app.command("list")(list_laws)
+    statutes_app.command("import")(import_cmd)
+    statutes_app.command("remove")(remove_cmd)
+    app.add_typer(statutes_app, name="statutes")

@@ -1,29 +1,44 @@
 """`falv route`, `falv severity`, `falv draft`: the personal-information toolkit on the command
-line. Each command is a thin shell over a pure function in falv.domain.personal_info that returns
-JSON-ready dicts (the HTTP API and the MCP server call the same functions)."""
+line: each parses its flags, calls the façade (falv.engine) and renders what it returns; the
+HTTP API and the MCP server make the same calls. Hints that name a flag live here, not below."""
 
 from __future__ import annotations
 
 import typer
 
-from ..cli import app
+from ..domain.personal_info.basis import NOT_IMPORTED
+from ..domain.personal_info.channels import NO_SCENARIO
+from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
-from .common import emit_json, store
+from ..law.models import passes
+from ..law.verdicts import label
+from .common import emit_json, engine
+
+
+def parse_fill(specs) -> dict[str, str]:
+    """['姓名=张三', …] → {'姓名': '张三'}; malformed entries are an InputError."""
+    fill: dict[str, str] = {}
+    for spec in specs or []:
+        if "=" not in spec:
+            raise InputError(f"--fill 格式不对：{spec!r}", hint="应为 字段=内容，例如 姓名=张三")
+        key, _, value = spec.partition("=")
+        key = key.strip()
+        if not key:
+            raise InputError(f"--fill 缺少字段名：{spec!r}")
+        fill[key] = value.strip()
+    return fill
+
 
 def _basis_line(q: dict) -> str:
     """One quoted basis: a passing verdict is a bare ✔, any other shows its label (verdicts.toml)."""
-    from ..domain.personal_info.basis import NOT_IMPORTED
-    from ..law.verdicts import label
-
     clause = q.get("clause") or q["article"]
     if q["status"] == NOT_IMPORTED:
         return f"《{q['law']}》{clause}（{NOT_IMPORTED}）"
     verdict = q.get("verdict")
-    mark = label(verdict, "mark" if verdict in ("ok", "partial_quote") else "badge")
+    mark = label(verdict, "mark" if passes(verdict) else "badge")
     return f"《{q['law']}》{clause} {mark}"
 
 
-@app.command("route")
 def route_cmd(
     question: str = typer.Argument(None, help="用中文描述遇到的个人信息问题"),
     scenario: str = typer.Option(None, "--scenario", "-s", help="直接指定场景（见 --list-scenarios）"),
@@ -31,11 +46,8 @@ def route_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
-    from ..domain.personal_info.channels import list_scenarios as scenario_list
-    from ..domain.personal_info.channels import route
-
     if list_scenarios:
-        items = scenario_list()
+        items = engine().scenarios()
         if as_json:
             emit_json(items)
         else:
@@ -44,7 +56,7 @@ def route_cmd(
         return
     if not scenario and not (question and question.strip()):
         raise InputError("请给出问题或 --scenario", hint='例如 falv route "快递信息泄露了怎么办"')
-    result = route(question, scenario, store())
+    result = engine().route(question, scenario)
     if as_json:
         emit_json(result)
         return
@@ -57,7 +69,7 @@ def _print_route(result: dict) -> None:
             why = f"（命中：{'、'.join(s['terms'])}）" if s["terms"] else ""
             typer.echo(f"场景：{s['name']}{why}")
     for note in result["notes"]:
-        typer.echo(f"提示：{note}")
+        typer.echo(f"提示：{note}" + ("（--scenario，见 --list-scenarios）" if note == NO_SCENARIO else ""))
     est = result.get("severity")
     if est:
         facts = est["facts"]
@@ -85,7 +97,6 @@ def _print_route(result: dict) -> None:
         typer.echo(f"     依据：{'、'.join(_basis_line(q) for q in ch['basis'])}")
 
 
-@app.command("severity")
 def severity_cmd(
     count: list[str] = typer.Option(None, "--count", "-c",
                                     help="类别=条数，可重复；类别：行踪轨迹 通信内容 征信 财产 住宿 通信记录 健康生理 交易 其他"),
@@ -100,10 +111,8 @@ def severity_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考，不是法律结论。"""
-    from ..domain.personal_info.severity import parse_counts, severity
-
     counts = parse_counts(count)
-    result = severity(counts, gains, store(), insider=insider, used_for_crime=used_for_crime,
+    result = engine().severity(counts, gains, insider=insider, used_for_crime=used_for_crime,
                       knowing=knowing, prior=prior, grave_harm=grave_harm, major_loss=major_loss,
                       business=business)
     if as_json:
@@ -129,7 +138,6 @@ def severity_cmd(
         typer.echo(f"\n提示：{note}")
 
 
-@app.command("draft")
 def draft_cmd(
     kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
                                           "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
@@ -139,10 +147,8 @@ def draft_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
 ) -> None:
     """生成个人信息权利请求书、投诉举报信、报案材料；引用的条文从法规库原文插入。"""
-    from ..domain.personal_info.drafts import draft_kinds, parse_fill, render_draft
-
     if list_kinds or not kind:
-        kinds = draft_kinds()
+        kinds = engine().draft_kinds()
         if as_json:
             emit_json(kinds)
             return
@@ -152,8 +158,15 @@ def draft_cmd(
             typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
             typer.echo(f"\t字段：{'、'.join(k['fields'])}")
         return
-    result = render_draft(kind, parse_fill(fill), store(), fmt)
+    result = engine().draft(kind, parse_fill(fill), fmt)
     if as_json:
         emit_json(result)
         return
     typer.echo(result["text"], nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to the `falv` app (falv.cli)."""
+    app.command("route")(route_cmd)
+    app.command("severity")(severity_cmd)
+    app.command("draft")(draft_cmd)

@@ -26,10 +26,10 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import FalvError, ImportRejected
-from ..limits import MAX_ENTRY_NUMBER
+from ..limits import MAX_ENTRY_NUMBER, MAX_SEED_FILE_BYTES
 from ..text import cn_to_int, fold_for_compare, normalize
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = MAX_SEED_FILE_BYTES  # falv.limits
 
 _CN = "一二三四五六七八九十百零〇两"
 _ROMAN = {ch: i for i, ch in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ", 1)}

@@ -24,6 +24,7 @@ a point whose normalised text equals an existing point is stored once, with one 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -32,8 +33,12 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
+from .. import db
 from ..errors import ImportRejected, NotFoundError
-from ..text import fold_for_compare, normalize
+from ..law.importer import canonical_title, infer_doc_type
+from ..law.models import IN_FORCE, passes
+from ..law.verdicts import label
+from ..text import fold_for_compare, normalize, parse_article_no
 
 SIMILARITY = 0.8
 _TRAILING = re.compile(r"[?!.。？！\s]+$")
@@ -305,37 +310,32 @@ class KbWriter:
                                 for v in a.point_annotations.values() for n in v]}
 
     def _quoted_article(self, cit: dict, file: str, e, report: dict) -> str:
-        """Keep the source's quoted text as a 'quoted by source' article (laws.source='quoted'):
-        `falv article` can show it, marked unverified, until the official text is imported."""
-        import hashlib
-
-        from ..law.importer import canonical_title, infer_doc_type
-        from ..law.models import IN_FORCE
-        from ..text import parse_article_no
-
+        """Keep the source's quoted text as a 'quoted by source' article in the KB's own tables
+        (never the statute tables): the store reads it as an unverified source ('quoted'), so
+        `falv article` can show it, marked so, until the official text is imported."""
         c = self.conn
         # the importer's spelling of the title, so that an import of the official text later
         # lands under the same title and takes precedence over the quoted one
         title = canonical_title(cit["law"])[0] or cit["law"]
         law_id = "q-" + hashlib.sha256(title.encode()).hexdigest()[:12]
         where = f"{file} {e.marker}（第 {cit['line_start']}–{cit['line_end']} 行）"
-        if c.execute("SELECT 1 FROM laws WHERE law_id = ?", (law_id,)).fetchone() is None:
+        if c.execute("SELECT 1 FROM kb_quoted_laws WHERE law_id = ?", (law_id,)).fetchone() is None:
             c.execute(
-                "INSERT INTO laws(law_id, title, doc_type, status, source, note, source_file,"
-                " content_hash) VALUES (?, ?, ?, ?, 'quoted', ?, ?, '')",
+                "INSERT INTO kb_quoted_laws(law_id, title, doc_type, status, note, source_file,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, '')",
                 (law_id, title, infer_doc_type(title) or "法律", IN_FORCE,
                  f"问答来源引用的文本，未经官方文本核验；首见于 {where}", file))
         number, suffix = parse_article_no(cit["article"])
         added = c.execute(
-            "INSERT OR IGNORE INTO articles(law_id, ordinal, article_no, number, suffix, chapter,"
-            " text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO kb_quoted_articles(law_id, ordinal, article_no, number, suffix,"
+            " provenance, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (law_id, number * 1000 + suffix, cit["article"], number, suffix,
              f"问答来源引用：{where}", cit["quoted_text"])).rowcount
         if added:
-            texts = c.execute("SELECT article_no, text FROM articles WHERE law_id = ?"
+            texts = c.execute("SELECT article_no, text FROM kb_quoted_articles WHERE law_id = ?"
                               " ORDER BY ordinal", (law_id,)).fetchall()
             digest = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:32]
-            c.execute("UPDATE laws SET content_hash = ? WHERE law_id = ?", (digest, law_id))
+            c.execute("UPDATE kb_quoted_laws SET content_hash = ? WHERE law_id = ?", (digest, law_id))
             report["quoted_articles"].append({"law": title, "article": cit["article"],
                                               "law_id": law_id})
         return law_id
@@ -365,11 +365,10 @@ class Citation:
 
     @property
     def passed(self) -> bool:
-        return self.verdict in ("ok", "partial_quote")
+        return passes(self.verdict)
 
     @property
     def badge(self) -> str:
-        from ..law.verdicts import label
 
         return label(self.verdict, "mark")
 
@@ -572,10 +571,10 @@ class KnowledgeBase:
         yield _dump({"type": "falv-kb", "format": 1})
         for row in _rows(self.conn, "SELECT * FROM kb_sources ORDER BY id"):
             yield _dump({"type": "source", **row})
-        for law in _rows(self.conn, "SELECT * FROM laws WHERE source = 'quoted' ORDER BY law_id"):
-            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix, chapter,"
-                                    " section, text FROM articles WHERE law_id = ? ORDER BY ordinal,"
-                                    " article_no", (law["law_id"],))
+        for law in _rows(self.conn, "SELECT * FROM kb_quoted_laws ORDER BY law_id"):
+            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix,"
+                                    " provenance, text FROM kb_quoted_articles WHERE law_id = ?"
+                                    " ORDER BY ordinal, article_no", (law["law_id"],))
             yield _dump({"type": "quoted_law", **law})
         for entry in _rows(self.conn, "SELECT * FROM kb_entries ORDER BY id"):
             eid = entry["id"]
@@ -603,7 +602,6 @@ class KnowledgeBase:
     def import_jsonl(self, text: str, name: str) -> dict:
         """Load an export into an EMPTY knowledge base, ids and verdicts exactly as exported.
         Malformed input → ImportRejected at file:line, nothing written."""
-        from .. import db
 
         records = _parse_export(text, name)
         if self.count():
@@ -623,10 +621,10 @@ class KnowledgeBase:
         return counts
 
     def dump(self) -> list[tuple]:
-        """Every row of every kb table and of the quoted laws (tests compare before/after)."""
+        """Every row of every kb table and of the statute tables (tests compare before/after)."""
         out = []
         for table in ("kb_sources", "kb_entries", "kb_answers", "kb_points", "kb_point_sources",
-                      "kb_citations", "kb_annotations"):
+                      "kb_citations", "kb_annotations", "kb_quoted_laws", "kb_quoted_articles"):
             out += [(table, *r) for r in self.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
         out += [("laws", *r) for r in self.conn.execute("SELECT * FROM laws ORDER BY law_id")]
         out += [("articles", *r) for r in self.conn.execute(
@@ -688,11 +686,12 @@ def _insert_record(conn, rec: dict, counts: dict) -> None:
         _insert(conn, "kb_sources", rec, _columns(conn, "kb_sources"))
         counts["sources"] += 1
     elif kind == "quoted_law":
-        _insert(conn, "laws", rec, _columns(conn, "laws"), "INSERT OR REPLACE")
-        conn.execute("DELETE FROM articles WHERE law_id = ?", (rec["law_id"],))
+        _insert(conn, "kb_quoted_laws", rec, _columns(conn, "kb_quoted_laws"), "INSERT OR REPLACE")
+        conn.execute("DELETE FROM kb_quoted_articles WHERE law_id = ?", (rec["law_id"],))
         for art in rec["articles"]:
-            _insert(conn, "articles", {**art, "law_id": rec["law_id"]},
-                    ["law_id", "ordinal", "article_no", "number", "suffix", "chapter", "section", "text"])
+            # an export of an older version names the provenance `chapter`
+            art = {"provenance": art.get("chapter"), **art, "law_id": rec["law_id"]}
+            _insert(conn, "kb_quoted_articles", art, _columns(conn, "kb_quoted_articles"))
         counts["quoted_laws"] += 1
     else:
         _insert(conn, "kb_entries", rec, _columns(conn, "kb_entries"))

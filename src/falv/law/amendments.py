@@ -14,10 +14,10 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from ..text import cn_to_int, fold_for_compare, format_article_no
-from .models import Law
+from ..text import ARABIC_NUMERAL, CN_NUMERAL, cn_to_int, fold_for_compare, format_article_no
+from .models import QUOTED, Law
 
-_N = r"([零〇一二两三四五六七八九十百千0-9]+)"
+_N = rf"((?:{ARABIC_NUMERAL}|{CN_NUMERAL})+)"
 ADD = re.compile(rf"增加一条，?作为第{_N}条(?!之)")
 MOVE = re.compile(rf"^将第{_N}条改为第{_N}条")
 MERGE = re.compile(rf"^将((?:第{_N[1:-1]}条(?:第[一二三四五六七八九十]+[项款])?[、和])+第{_N[1:-1]}条(?:第[一二三四五六七八九十]+[项款])?)合并，?作为第{_N}条")
@@ -200,7 +200,7 @@ def _version_renumberings(store, title: str) -> list[Renumbering]:
     new_articles = store.articles(current.law_id)
     out = []
     for old in versions[1:]:
-        if old.source == "quoted":
+        if old.source == QUOTED:
             continue
         mapping = pair_versions(store.articles(old.law_id), new_articles)
         label = f"{old.version or old.publish_date or '旧'}版本"

@@ -18,11 +18,13 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..errors import FalvError, InputError
-from ..text import cn_to_int
+from ..limits import MAX_CITATIONS, MAX_TEXT_CHARS, check_length
+from ..text import ARABIC_NUMERAL, CN_NUMERAL, cn_to_int
 from .models import ArticleRef, Citation
+from .names import VERSION_REMARK, bare_names, base_titles, load_aliases, repealed_names
 
 HS = r"[ \t\u3000]*"  # horizontal space: citations never run across lines
-NUM = r"(?:[0-9０-９]{1,5}|[零〇一二两三四五六七八九十百千]{1,10})"
+NUM = rf"(?:{ARABIC_NUMERAL}{{1,5}}|{CN_NUMERAL}{{1,10}})"
 SUFFIX = r"(?:[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})"
 ARTICLE = (rf"第{HS}(?P<n>{NUM}){HS}[条條](?:{HS}之{HS}(?P<s>{SUFFIX}))?"
            rf"(?:{HS}第{HS}(?P<k>{NUM}){HS}款)?(?:{HS}第{HS}(?P<x>{NUM}){HS}[项項])?")
@@ -31,7 +33,7 @@ BRACKETED = r"《(?:[^《》\n]|《[^《》\n]{0,80}》){1,160}》|〈(?:[^〈�
 SELF = r"本(?:法|条例|规定|解释|决定|办法|细则)"
 SAME = r"(?:同法|该法|同条例|该条例|该解释|该规定|该决定)"
 # 版本说明 between a name and its article: 《网络安全法》（2016年）第四十条
-VERSION = r"[（(][^（）()\n]{1,20}[）)]"
+VERSION = VERSION_REMARK
 _VERSION_RE = re.compile(HS + VERSION)
 LIST_SEP = re.compile(rf"{HS}(?:、|，|,|和|及|以及|与|或者|或){HS}\Z")
 RANGE_SEP = re.compile(rf"{HS}(?:至|到|—|–|－|-|～|~|—{{2}}){HS}\Z")
@@ -49,10 +51,6 @@ BLOCK_END = re.compile(r"\n(?=[ \t\u3000\r]*(?:[㈠-㈩]|【|法律分析|法律
 INSTRUMENT_SUFFIX = re.compile(
     r"(?:法|法典|条例|规定|解释|决定|办法|细则|规则|通则|总则|准则|意见|批复|答复|通知|纪要|修正案|[）)])$")
 MAX_RANGE = 300  # a range wider than this keeps only its endpoints
-MAX_TEXT = 20_000_000
-# More citations than this in one text is not a document but a flood: refuse it instead of holding
-# every Citation in memory (~0.6 KB each; a realistic 10 MB document has ~30,000). docs/errors.md
-MAX_CITATIONS = 100_000
 
 
 @dataclass
@@ -79,8 +77,7 @@ def extract(text: str, names: Iterable[str] | None = None, quotes: bool = False)
     """
     if not isinstance(text, str):
         raise InputError("要查找引用的文本必须是字符串")
-    if len(text) > MAX_TEXT:
-        raise InputError(f"文本过长（{len(text)} 字符，上限 {MAX_TEXT}）")
+    check_length(text, "文本", MAX_TEXT_CHARS)
     if not text:
         return []
     master = _master_regex(frozenset(names) if names is not None else None)
@@ -358,14 +355,10 @@ def _trie_regex(words: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _alias_keys() -> frozenset[str]:
-    from .resolve import load_aliases, repealed_names
-
     return frozenset(load_aliases()) | frozenset(repealed_names())
 
 
 @lru_cache(maxsize=1)
 def default_names() -> frozenset[str]:
     """Bare names recognised without 《》 when no store is at hand (bare_names of the base DB)."""
-    from .resolve import bare_names, base_titles
-
     return bare_names(base_titles())

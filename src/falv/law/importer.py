@@ -44,19 +44,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .. import db
+from .. import db, limits
 from ..errors import ImportRejected, InputError, NotFoundError
 from ..limits import LimitExceeded
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
 from . import lawrefbook
-from .lawrefbook import INFO_END, Hints
+from .lawrefbook import INFO_END, Hints, iso_dates
+from .names import base_titles
+from .sources import check_paths, collect
 from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
-# Resource limits: a statute file is at most a few hundred KB; these bound time and memory.
-MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_LINE_CHARS = 200_000
-MAX_ARTICLES = 20_000
+# Resource limits (falv.limits): a statute file is at most a few hundred KB; these bound time
+# and memory. Bound to names here so that a test may lower one for this module.
+MAX_FILE_BYTES = limits.MAX_STATUTE_FILE_BYTES
+MAX_LINE_CHARS = limits.MAX_LINE_CHARS
+MAX_ARTICLES = limits.MAX_ARTICLES
 
 _HEADER_FIELDS = ("title", "doc_type", "status", "issuing_body", "document_number", "publish_date",
                   "effective_date", "version", "article_count", "notes", "note",
@@ -71,7 +74,6 @@ _ITEM_RE = re.compile(r"^(?P<num>[一二三四五六七八九十百]+)、(?P<res
 _DIVISION_RE = re.compile(rf"^第\s*{_NUM}\s*(?P<kind>[编章节])(?:[ \t\u3000]+(?P<name>.*))?$")
 # a line that is only an appendix marker ("附：", "附件1", "附录") ends the articles
 _APPENDIX_RE = re.compile(r"^(?:附|附件|附录|附表)[一二三四五六七八九十0-9]*[：:]?$")
-_DATE_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _CJK_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 _TRAILING_REMARK_RE = re.compile(r"^(?P<title>.+?)\s*[（(](?P<remark>[^（）()]*)[）)]\s*$")
 _WS_RE = re.compile(r"[ \t\u3000]+")
@@ -226,17 +228,6 @@ def canonical_title(raw: str) -> tuple[str, str | None]:
         title, remark = m.group("title").strip(), m.group("remark").strip()
     title = _CJK_SPACE_RE.sub("、", title)
     return _WS_RE.sub("", title), remark
-
-
-def iso_dates(text: str | None) -> list[str]:
-    """Every valid date in free text, as ISO strings, in order of appearance."""
-    found = []
-    for y, m, d in _DATE_RE.findall(text or ""):
-        try:
-            found.append(_dt.date(int(y), int(m), int(d)).isoformat())
-        except ValueError:
-            continue
-    return found
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -661,7 +652,6 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     store_or_path: a StatuteStore (reloaded afterwards), a path to falv's own store, or None (the
     configured store). progress: optional callable(done, total, name) called per file read.
     """
-    from .sources import check_paths, collect
 
     vocab = _vocab().get("lawrefbook", {})
     collected = collect(check_paths(paths), frozenset(vocab.get("skip_files", ())),
@@ -746,7 +736,6 @@ def _supersede_older(conn, currents: dict[str, str], batch_ids: set[str]) -> int
 def _without_base_laws(laws: list[ParsedLaw]) -> tuple[list[ParsedLaw], list[dict]]:
     """LawRefBook's own copies of laws the base database holds (its 法律 folders, when the whole
     repository is imported) are skipped: the base text stays the one version of record."""
-    from .resolve import base_titles
 
     base = set(base_titles())
     keep, skipped = [], []

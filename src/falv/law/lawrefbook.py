@@ -11,6 +11,7 @@ current version and the others 历史版本 (expired ones 已废止 when no vers
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -104,10 +105,22 @@ def hints_for(filename: str, parts: tuple[str, ...], meta_db: Path | None,
                  "目录与文件名" if lawrefbook else None)
 
 
+_DATE_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+
+
+def iso_dates(text: str | None) -> list[str]:
+    """Every valid date in free text, as ISO strings, in order of appearance."""
+    found = []
+    for y, m, d in _DATE_RE.findall(text or ""):
+        try:
+            found.append(_dt.date(int(y), int(m), int(d)).isoformat())
+        except ValueError:
+            continue
+    return found
+
+
 def info_dates(lines: list[str]) -> tuple[str | None, str | None]:
     """(latest publication/revision date, effective date) from the dated lines before INFO END."""
-    from .importer import iso_dates
-
     published, effective = [], []
     for line in lines:
         found = iso_dates(line)

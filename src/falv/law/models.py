@@ -1,11 +1,16 @@
-"""Value types of the statute layer: laws, articles, citations and verdicts."""
+"""Value types of the statute layer: laws, articles, references, citations and verdicts.
+
+`Ref` is the one reference to an article (law as named, article, 款, 项) that every layer passes
+around; a `Citation` is a reference found in a text (with its span); a `Verdict` is what the
+verifier says about one, and `passes` is the one rule of which verdicts pass.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..text import format_article_no
+from ..text import format_article_no, int_to_cn
 
 # Status labels as the national database writes them.
 IN_FORCE = "现行有效"
@@ -13,6 +18,7 @@ AMENDED = "已被修改"
 REPEALED = "已废止"
 HISTORICAL = "历史版本"
 STATUSES = (IN_FORCE, AMENDED, REPEALED, HISTORICAL)
+QUOTED = "quoted"  # Law.source of a text quoted by a Q&A source (the KB's tables; unverified)
 # The one article of an instrument without numbered articles (a 批复 of one paragraph): a
 # citation of the whole instrument resolves to it.
 FULL_TEXT = "全文"
@@ -38,7 +44,7 @@ class Law:
 
     @property
     def in_force(self) -> bool:
-        return self.status in (IN_FORCE, AMENDED) and self.source != "quoted"
+        return self.status in (IN_FORCE, AMENDED) and self.source != QUOTED
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,42 @@ class Article:
             "effective_date": self.law.effective_date,
             "source": self.law.source,
         }
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to an article: (law as named or its canonical title, article number text as
+    the statute spells it — 第二百五十三条之一 —, 款, 项)."""
+
+    law: str
+    article: str
+    paragraph: int | None = None  # 款
+    item: int | None = None  # 项
+
+    @property
+    def clause(self) -> str:
+        """第五条第一款第三项 — the reference as a lawyer writes it."""
+        text = self.article
+        if self.paragraph:
+            text += f"第{int_to_cn(self.paragraph)}款"
+        if self.item:
+            text += f"第{int_to_cn(self.item)}项"
+        return text
+
+    def label(self, title: str | None = None) -> str:
+        return f"《{title or self.law}》{self.clause}"
+
+    def key(self) -> tuple[str, str]:
+        return (self.law, self.article)
+
+    def to_dict(self) -> dict:
+        """{law, article} — and paragraph/item only when the reference names one."""
+        out = {"law": self.law, "article": self.article}
+        if self.paragraph:
+            out["paragraph"] = self.paragraph
+        if self.item:
+            out["item"] = self.item
+        return out
 
 
 @dataclass(frozen=True)
@@ -110,6 +152,18 @@ class VerdictKind(str, Enum):
     UNVERIFIABLE = "unverifiable"
 
 
+PASSING = frozenset({VerdictKind.OK, VerdictKind.PARTIAL_QUOTE})
+
+
+def passes(kind: "VerdictKind | str | None") -> bool:
+    """The one pass rule: a citation passes when its article exists, is current and any quote
+    matches it (ok) or is a faithful excerpt (partial_quote); every other verdict fails."""
+    try:
+        return VerdictKind(kind) in PASSING
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Verdict:
     kind: VerdictKind
@@ -122,7 +176,7 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        return self.kind in (VerdictKind.OK, VerdictKind.PARTIAL_QUOTE)
+        return passes(self.kind)
 
     def to_dict(self) -> dict:
         return {

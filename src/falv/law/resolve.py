@@ -7,145 +7,19 @@ Tables (aliases, repealed laws) are data files in law/data/, loaded once.
 
 from __future__ import annotations
 
-import re
-import sqlite3
+import difflib
 import weakref
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable
 
-from ..text import canonical_article_no, to_halfwidth, to_simplified
+from ..text import canonical_article_no
 from . import load_data
+from .amendments import renumberings
+from .find import extract
 from .models import REPEALED, Citation, Law
-
-PRC = "中华人民共和国"
-_FOLD_DROP = re.compile(r"[\s、·•《》〈〉<>\"“”]")
-_VERSION_TAIL = re.compile(r"[（(](?P<v>[^（）()]{1,20})[）)]$")
-_YEAR = re.compile(r"(19|20)\d{2}")
-
-
-@lru_cache(maxsize=8192)
-def fold_name(name: str) -> str:
-    """The form in which law names are compared (not a fuzzy match: every character counts);
-    traditional characters count as their simplified forms."""
-    return _FOLD_DROP.sub("", to_simplified(to_halfwidth(name or "")))
-
-
-def split_version(name: str) -> tuple[str, str | None]:
-    """'网络安全法（2016年）' → ('网络安全法', '2016年'); a name without a remark → (name, None)."""
-    name = (name or "").strip()
-    m = _VERSION_TAIL.search(name)
-    if m and _YEAR.search(m.group("v")):
-        return name[:m.start()].strip(), m.group("v")
-    return name, None
-
-
-def version_year(remark: str | None) -> str | None:
-    m = _YEAR.search(remark or "")
-    return m.group() if m else None
-
-
-# -- data files -------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def load_aliases() -> dict[str, str]:
-    """alias → canonical title, as written in aliases.toml."""
-    return dict(load_data("aliases.toml").get("aliases", {}))
-
-
-@dataclass(frozen=True)
-class RepealedLaw:
-    title: str
-    repealed_on: str
-    replacement_law: str
-    replacement_part: str
-    basis: str
-
-
-@dataclass(frozen=True)
-class RepealedArticle:
-    law: str
-    article: str
-    replacement_law: str
-    articles: tuple[str, ...]
-    note: str = ""
-
-    @property
-    def replacement(self) -> str:
-        if len(self.articles) > 2:
-            arts = f"{self.articles[0]}至{self.articles[-1]}"
-        else:
-            arts = "、".join(self.articles)
-        return f"《{self.replacement_law}》{arts}"
-
-
-@lru_cache(maxsize=1)
-def repealed_tables() -> tuple[dict[str, RepealedLaw], dict[tuple[str, str], RepealedArticle]]:
-    """(folded name → law entry, (title, article_no) → article entry) from repealed.toml."""
-    data = load_data("repealed.toml")
-    laws: dict[str, RepealedLaw] = {}
-    for row in data.get("law", []):
-        entry = RepealedLaw(row["title"], row.get("repealed_on", ""), row["replacement_law"],
-                            row.get("replacement_part", ""), row.get("basis", ""))
-        for name in _names_of(entry.title):
-            laws[fold_name(name)] = entry
-    articles: dict[tuple[str, str], RepealedArticle] = {}
-    for row in data.get("article", []):
-        entry = RepealedArticle(row["law"], canonical_article_no(row["article"]),
-                                row["replacement_law"],
-                                tuple(canonical_article_no(a) for a in row["articles"]),
-                                row.get("note", ""))
-        articles[(entry.law, entry.article)] = entry
-    return laws, articles
-
-
-def repealed_names() -> list[str]:
-    laws, _ = repealed_tables()
-    return sorted({n for e in laws.values() for n in _names_of(e.title)})
-
-
-def repealed_law(name: str) -> RepealedLaw | None:
-    """The repealed.toml entry for this exact name (title or short title), if any."""
-    base, _ = split_version(name)
-    return repealed_tables()[0].get(fold_name(base))
-
-
-def _names_of(title: str) -> list[str]:
-    names = [title]
-    if title.startswith(PRC) and len(title) > len(PRC) + 1:
-        names.append(title[len(PRC):])
-    return names
-
-
-def bare_names(titles: Iterable[str]) -> frozenset[str]:
-    """Law names that find recognises without 《》: aliases, repealed laws, the given titles and
-    their short titles (without 中华人民共和国). 决定 alone is too common a word to be one."""
-    out = set(load_aliases()) | set(repealed_names())
-    for title in titles:
-        out.update(_names_of(title))
-    out.discard("决定")
-    return frozenset(n for n in out if len(n) >= 2 and "\n" not in n)
-
-
-@lru_cache(maxsize=4)
-def _base_titles(path: str) -> tuple[str, ...]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:
-        return tuple(r[0] for r in conn.execute("SELECT DISTINCT law_name FROM laws"))
-    finally:
-        conn.close()
-
-
-def base_titles() -> tuple[str, ...]:
-    """Titles of the bundled base DB (for recognising bare names without a store at hand)."""
-    from ..config import base_db_path
-
-    try:
-        return _base_titles(str(base_db_path()))
-    except Exception:  # no base DB: bare names come from the alias table only
-        return ()
-
+from .names import (PRC, bare_names, fold_name, load_aliases, repealed_law, repealed_tables,
+                    split_version, version_year)
 
 # -- resolver ---------------------------------------------------------------------------------
 
@@ -232,8 +106,6 @@ class Resolver:
         return list(memo)
 
     def _nearest_titles(self, key: str, n: int) -> list[str]:
-        import difflib
-
         keys = difflib.get_close_matches(key, self._could_match(key, 0.5), n=n * 2, cutoff=0.5)
         mine = _distinctive(key)
         out: list[str] = []
@@ -243,7 +115,6 @@ class Resolver:
             if self.table[k] not in out:
                 out.append(self.table[k])
         return out[:n]
-
 
     def _could_match(self, key: str, cutoff: float) -> list[str]:
         """The table keys whose difflib quick_ratio with `key` reaches `cutoff` — a bound on
@@ -266,8 +137,6 @@ class Resolver:
 
 @lru_cache(maxsize=1)
 def _generic_words() -> tuple[str, ...]:
-    from . import load_data
-
     return tuple(sorted(load_data("title_words.toml")["generic"], key=len, reverse=True))
 
 
@@ -306,9 +175,6 @@ def normalize_gold(store, law: str, article: str | int | None, old_numbering: bo
     (第四十三条); an article of a repealed law with a known successor maps to that successor. An
     unresolvable law keeps its name as written.
     """
-    from .amendments import renumberings
-    from .find import extract
-
     title = resolver_for(store).resolve_title(law)
     entry = repealed_law(law)
     if article is None or str(article).strip() == "":

@@ -16,7 +16,7 @@ from typing import Iterator
 from .. import config, db
 from ..errors import InputError, StoreError
 from ..text import parse_article_no
-from .models import AMENDED, HISTORICAL, IN_FORCE, REPEALED, Article, Law
+from .models import AMENDED, HISTORICAL, IN_FORCE, QUOTED, REPEALED, Article, Law
 
 _STATUS_RANK = {IN_FORCE: 0, AMENDED: 1, HISTORICAL: 2, REPEALED: 3}
 
@@ -57,6 +57,10 @@ class StatuteStore:
             " effective_date, version, source, note FROM laws"
         ):
             laws[row[0]] = Law(*row)
+        # texts quoted by Q&A sources: the KB's own tables, a separate and unverified source
+        for law_id, title, doc_type, status, note in self.own.execute(
+                "SELECT law_id, title, doc_type, status, note FROM kb_quoted_laws"):
+            laws[law_id] = Law(law_id, title, doc_type, status, source=QUOTED, note=note)
         return laws
 
     def reload(self) -> None:
@@ -83,7 +87,7 @@ class StatuteStore:
         for law in self._laws.values():
             grouped.setdefault(law.title, []).append(law)
         for versions in grouped.values():
-            versions.sort(key=lambda l: (_STATUS_RANK.get(l.status, 9), l.source == "quoted",
+            versions.sort(key=lambda l: (_STATUS_RANK.get(l.status, 9), l.source == QUOTED,
                                          _neg(l.version or l.publish_date or "")))
         return grouped
 
@@ -116,7 +120,7 @@ class StatuteStore:
         The base DB labels the whole 刑法 已被修改 although its text is the current consolidation:
         an 已被修改 law counts as current when no other version of it is 现行有效.
         """
-        if law.source == "quoted" or law.status in (REPEALED, HISTORICAL):
+        if law.source == QUOTED or law.status in (REPEALED, HISTORICAL):
             return False
         if law.status == IN_FORCE:
             return True
@@ -142,9 +146,10 @@ class StatuteStore:
                 result.append(Article(law, article_no, number, suffix, text or "", chapter, section,
                                       ordinal))
         else:
-            rows = self.own.execute(
-                "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM articles"
-                " WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
+            sql = ("SELECT article_no, number, suffix, text, provenance, NULL, ordinal FROM"
+                   " kb_quoted_articles" if law.source == QUOTED else
+                   "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM articles")
+            rows = self.own.execute(sql + " WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
             result = [Article(law, no, num, suf, text, ch, sec, o)
                       for no, num, suf, text, ch, sec, o in rows]
         self._article_cache[law_id] = result
@@ -172,13 +177,13 @@ class StatuteStore:
 
     def content_hash(self) -> str:
         """Changes whenever a stored law or article that search can return changes: indexes are
-        keyed by it. Texts quoted by Q&A sources (source 'quoted') are never indexed, so ingesting
-        a Q&A document does not force an index rebuild."""
+        keyed by it. Texts quoted by Q&A sources live in the KB's tables and are never indexed, so
+        ingesting a Q&A document does not force an index rebuild."""
         h = hashlib.sha256()
         stat = self.base_path.stat()
         h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
         for row in self.own.execute("SELECT law_id, content_hash, status FROM laws"
-                                    " WHERE source != 'quoted' ORDER BY law_id"):
+                                    " ORDER BY law_id"):
             h.update("|".join(map(str, row)).encode())
         return h.hexdigest()[:16]
 

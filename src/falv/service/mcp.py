@@ -1,7 +1,8 @@
 """The MCP server (official SDK, mcp 2.x MCPServer): falv's engine as tools for AI assistants.
 
-Each tool calls the same Engine method as the HTTP API, and its structured content is the same
-JSON as the CLI's --json (a list is wrapped as {"result": [...]}, as MCP requires an object).
+Each tool is an adapter: it calls the same façade method (falv.engine.Engine) as the HTTP API and
+the CLI, and its structured content is that result's `to_dict()` — the JSON of `falv X --json`.
+The SDK (a heavy package) is imported when a server is built, not when this module is.
 Bad input comes back as an MCP error result whose text and structured content are the FalvError's
 JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 """
@@ -10,15 +11,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
 
+from ..db import as_store_error
 from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
+from .models import validation_message
 
 INSTRUCTIONS = (
     "falv：离线中文法律咨询引擎。法条原文均取自法规库，每条引用都经过核验（现行有效 / 已废止→替代条文）。"
@@ -28,7 +28,13 @@ INSTRUCTIONS = (
 )
 
 
-def _error(exc: FalvError) -> CallToolResult:
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+
+def _error(exc: FalvError):
+    from mcp_types import CallToolResult, TextContent  # the MCP SDK: heavy, optional at import
+
     data = exc.to_dict()
     return CallToolResult(content=[TextContent(type="text", text=json.dumps(data, ensure_ascii=False))],
                           structured_content=data, is_error=True)
@@ -40,53 +46,58 @@ def _call(fn: Callable[[], Any]):
     except FalvError as exc:
         return _error(exc)
     except sqlite3.DatabaseError as exc:  # the same 503 store_error JSON as HTTP
-        from ..db import as_store_error
-
         return _error(as_store_error(exc))
 
 
-class _Server(MCPServer):
+def _server_class():
     """MCPServer whose argument-validation failures are error results with the same JSON as the
-    HTTP API's 422 ({"error": "invalid_input", "message": "请求无效：FIELD：…"}), not SDK text."""
+    HTTP API's 422 ({"error": "invalid_input", "message": "请求无效：FIELD：…"}), not SDK text.
+    Defined when a server is built: the SDK is heavy and optional at import."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
 
-    async def call_tool(self, name, arguments, context=None):
-        try:
-            return await super().call_tool(name, arguments, context)
-        except ToolError as exc:
-            if isinstance(exc.__cause__, ValidationError):
-                from .models import validation_message
+    class _Server(MCPServer):
+        async def call_tool(self, name, arguments, context=None):
+            try:
+                return await super().call_tool(name, arguments, context)
+            except ToolError as exc:
+                if isinstance(exc.__cause__, ValidationError):
+                    message, _reasons = validation_message(exc.__cause__.errors())
+                    return _error(InputError(message))
+                raise
 
-                message, _reasons = validation_message(exc.__cause__.errors())
-                return _error(InputError(message))
-            raise
+    return _Server
 
 
-def build_server(engine: Callable[[], Engine] | None = None) -> MCPServer:
+def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
+    from mcp_types import ToolAnnotations  # the MCP SDK: heavy, optional at import
+
     eng = engine or get_engine
-    server = _Server("falv", instructions=INSTRUCTIONS, version="0.1.0")
+    server = _server_class()("falv", instructions=INSTRUCTIONS, version="0.1.0")
     # Every tool only reads the local store: no writes, no network.
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
     @server.tool(structured_output=True, annotations=read_only)
     def ask(question: str) -> dict[str, Any]:
         """回答一个中文法律问题：法律分析步骤、法律依据（法规库原文 + 核验结论）、维权渠道。"""
-        return _call(lambda: eng().ask(question))
+        return _call(lambda: eng().ask(question).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> list[dict[str, Any]]:
+    def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> dict[str, Any]:
         """检索现行有效的法条；law 可限定在一部法律（全称或简称）。"""
-        return _call(lambda: eng().search(query, top=top_k, law=law))
+        return _call(lambda: eng().search(query, top=top_k, law=law).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
     def get_article(law: str, article: str) -> dict[str, Any]:
         """一条法条的原文、章节与时效性。law：全称或简称（民法典、个保法）；article：1038 或 第一千零三十八条。"""
-        return _call(lambda: eng().article(law, article))
+        return _call(lambda: eng().article(law, article).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def verify_citations(text: str, quotes: StrictBool = False) -> list[dict[str, Any]]:
-        """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。"""
-        return _call(lambda: eng().verify(text, quotes=quotes))
+    def verify_citations(text: str, quotes: StrictBool = False, as_of: str | None = None) -> dict[str, Any]:
+        """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。
+        as_of：文本日期 YYYY-MM-DD（按当时的条号核对）。"""
+        return _call(lambda: eng().verify(text, quotes=quotes, as_of=as_of).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
     def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, 
 from pydantic_core import PydanticCustomError
 
 from ..limits import (MAX_AMOUNT_CHARS, MAX_COUNT, MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS,
-                      MAX_TEXT_CHARS)
+                      MAX_SCENARIO_CHARS, MAX_TEXT_CHARS)
 
 _NOT_TEXT = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -125,7 +125,8 @@ class VerifyIn(_In):
 
 class RouteIn(_In):
     question: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS)
-    scenario: str | None = Field(None, min_length=1, max_length=64, description="场景 id（GET /scenarios）")
+    scenario: str | None = Field(None, min_length=1, max_length=MAX_SCENARIO_CHARS,
+                                 description="场景 id（GET /scenarios）")
 
 
 class SeverityIn(_In):
@@ -176,7 +177,6 @@ class HealthOut(_Out):
     status: str
     laws: int
     imported: int
-    features: dict[str, bool]
 
 
 class ArticleOut(_Out):
@@ -221,11 +221,20 @@ class SearchHitOut(_Out):
     law_id: str | None = None
     chapter: str | None = None
     reasons: list[str] = Field(default_factory=list)
+    direct: bool = Field(False, description="问题中明确引用的条文（直接查得，排在最前；score 为 0）")
+    group: str | None = Field(None, description="法律（排名）或其他类别")
+
+
+class SearchGroupOut(_Out):
+    kind: str = Field(..., description="司法解释 · 行政法规 · 部门规章 …")
+    hits: list[SearchHitOut]
 
 
 class SearchOut(_Out):
     query: str
-    hits: list[SearchHitOut]
+    hits: list[SearchHitOut] = Field(..., description="法律的排名（问题中明确引用的条文在最前）")
+    groups: list[SearchGroupOut] = Field(default_factory=list,
+                                         description="其他类别的匹配，分组列出，不计入排名")
 
 
 class CitedArticleOut(_Out):

@@ -2,21 +2,23 @@
 
 Why here and not in the data files: statute text is data of the store. Our tables only name the
 article; this module looks it up at run time, says 未导入 when the instrument is not in the store
-(e.g. the 两高解释 before `falv statutes import`), and asks falv's verifier for a verdict.
+(e.g. the 两高解释 before it is imported), and asks falv's verifier for a verdict.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import tomllib
+from dataclasses import replace
 from importlib import resources
 
 from ...errors import FalvError, InputError
+from ...law.clauses import clause_text
 from ...law.find import ARTICLE
-from ...law.models import Article, ArticleRef, Citation
+from ...law.models import Article, Ref
 from ...law.resolve import resolver_for
-from ...law.verify import verify
-from ...text import canonical_article_no, cn_to_int, int_to_cn, parse_article_no
+from ...law.verify import verify_ref
+from ...text import canonical_article_no, cn_to_int
 
 NOT_IMPORTED = "未导入"
 QUOTED = "quoted"
@@ -25,30 +27,7 @@ MISSING = "条文缺失"
 _CLAUSE_RE = re.compile(ARTICLE)  # falv's one grammar of 第X条[之Y][第Z款][第W项] (law.find)
 
 
-@dataclass(frozen=True)
-class Basis:
-    """One article a rule rests on, as named in our data files."""
-
-    law: str
-    article: str  # 第四十七条, 第二百五十三条之一
-    paragraph: int | None = None  # 款
-    item: int | None = None  # 项
-
-    @property
-    def clause(self) -> str:
-        """第五条第一款第三项 — the reference as a lawyer writes it."""
-        text = self.article
-        if self.paragraph:
-            text += f"第{int_to_cn(self.paragraph)}款"
-        if self.item:
-            text += f"第{int_to_cn(self.item)}项"
-        return text
-
-    def label(self, title: str | None = None) -> str:
-        return f"《{title or self.law}》{self.clause}"
-
-    def key(self) -> tuple[str, str]:
-        return (self.law, self.article)
+Basis = Ref  # one article a rule rests on, as named in our data files (falv's one reference type)
 
 
 def parse_clause(law: str, ref: str) -> Basis:
@@ -71,8 +50,6 @@ def parse_basis(entry) -> Basis:
 
 
 def load_toml(name: str) -> dict:
-    import tomllib
-
     return tomllib.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
@@ -88,43 +65,12 @@ def find_article(store, basis: Basis) -> Article | None:
     return store.get_article(title, basis.article) if title else None
 
 
-def split_clauses(text: str) -> list[tuple[str, list[str]]]:
-    """Article text → [(款 text, [项 lines])]; a line starting with （一） is an item of the 款
-    before it (the store joins paragraphs with newlines)."""
-    paragraphs: list[tuple[str, list[str]]] = []
-    for line in (l.strip() for l in text.splitlines()):
-        if not line:
-            continue
-        if line.startswith("（") and paragraphs:
-            paragraphs[-1][1].append(line)
-        else:
-            paragraphs.append((line, []))
-    return paragraphs
-
-
-def clause_text(text: str, paragraph: int | None, item: int | None) -> str | None:
-    """The words of 第N款[第M项] inside an article's text, or None when it has no such clause."""
-    if not paragraph:
-        return text
-    paras = split_clauses(text)
-    if paragraph > len(paras):
-        return None
-    head, items = paras[paragraph - 1]
-    if not item:
-        return "\n".join([head, *items])
-    return items[item - 1] if item <= len(items) else None
-
-
 def verdict_of(store, basis: Basis, title: str) -> dict:
-    """falv's verifier on this citation, so a rule's basis gets the same verdict as any citation:
-    {verdict, detail, replacement}. The one adapter between our rules and law.verify (when the
-    verifier takes a Ref and returns a Verdict, only this function changes)."""
-    number, suffix = parse_article_no(basis.article)
-    raw = basis.label(title)
-    citation = Citation(law_text=title, ref=ArticleRef(number, suffix, basis.paragraph, basis.item),
-                        span=(0, len(raw)), raw=raw)
+    """falv's verifier on this reference (law.verify.verify_ref), so a rule's basis gets the same
+    verdict as any citation: {verdict, detail, replacement}. The one adapter between our rules
+    and law.verify."""
     try:
-        verdict = verify(store, citation)
+        verdict = verify_ref(store, replace(basis, law=title))
     except FalvError as exc:
         return {"verdict": "unverifiable", "detail": str(exc)}
     return {"verdict": verdict.kind.value, "detail": verdict.detail,

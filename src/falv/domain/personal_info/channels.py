@@ -12,6 +12,7 @@ from functools import lru_cache
 from ...errors import InputError
 from .basis import Basis, load_toml, parse_basis, quote_all
 from .scenarios import ScenarioHit, detect, scenario, scenarios, steps_for
+from .severity import assess, facts_from_text
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ def channels_for(scenario_ids) -> list[Channel]:
     return list(merged.values())
 
 
+NO_SCENARIO = "未识别出个人信息相关的场景；可以指定场景（见场景列表）后再查"
+
+
 def route(question: str | None = None, scenario_id: str | None = None, store=None,
           quote_text: bool = True) -> dict:
     """JSON-ready routing for a question (detected scenarios) or one named scenario."""
@@ -84,11 +88,11 @@ def route(question: str | None = None, scenario_id: str | None = None, store=Non
     elif question and question.strip():
         hits = detect(question)
     else:
-        raise InputError("请给出问题或 --scenario", hint="例如 falv route \"快递信息泄露了怎么办\"")
+        raise InputError("请给出问题或场景")
     ids = [h.id for h in hits]
     notes = [scenario(i).route_note for i in ids if scenario(i).route_note]
     if not ids:
-        notes.append("未识别出个人信息相关的场景；可以指定场景（见场景列表）后再查")
+        notes.append(NO_SCENARIO)
     chans = channels_for(ids)
     result = {
         "question": question,
@@ -106,8 +110,6 @@ def route(question: str | None = None, scenario_id: str | None = None, store=Non
 def _severity_estimate(question: str) -> dict | None:
     """When the question states counts or gains, the 第五条 level they would reach (a hint for
     the police channel; `falv severity` gives the full reasoning)."""
-    from .severity import assess, facts_from_text
-
     facts = facts_from_text(question)
     if not facts:
         return None

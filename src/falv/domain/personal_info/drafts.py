@@ -80,20 +80,6 @@ def template(kind: str) -> Template:
     raise InputError(f"未知的文书类型：{kind}", hint=f"可用类型：{listing}")
 
 
-def parse_fill(specs) -> dict[str, str]:
-    """['姓名=张三', …] → {'姓名': '张三'}; malformed entries are an InputError."""
-    fill: dict[str, str] = {}
-    for spec in specs or []:
-        if "=" not in spec:
-            raise InputError(f"--fill 格式不对：{spec!r}", hint="应为 字段=内容，例如 姓名=张三")
-        key, _, value = spec.partition("=")
-        key = key.strip()
-        if not key:
-            raise InputError(f"--fill 缺少字段名：{spec!r}")
-        fill[key] = value.strip()
-    return fill
-
-
 def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "markdown",
                  extra: tuple[Basis, ...] = ()) -> dict:
     """Render a draft. Returns {kind, title, format, text, fields, missing, citations}: the text

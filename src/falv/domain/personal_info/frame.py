@@ -16,6 +16,7 @@ from functools import lru_cache
 from ...errors import InputError
 from ...text import normalize
 from .basis import Basis, load_toml, parse_basis
+from .severity import facts_from_text
 
 DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
 # acts that are about a person's rights on their own; the others need an actor or information too
@@ -81,13 +82,6 @@ class Frame:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
                 "wish": self.wishes, "place": self.places, "right": self.rights}[dimension]
 
-    def missing(self) -> list[dict]:
-        """Facts that would change the advice and the question does not state (data: rules.toml
-        [[missing]])."""
-        from .rules import missing_facts
-
-        return missing_facts(self, self.text)
-
     def summary(self) -> str:
         """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
         labels = act_labels()
@@ -106,8 +100,7 @@ class Frame:
         return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
-                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence,
-                "missing": self.missing()}
+                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence}
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +205,6 @@ def read_frame(question: str) -> Frame:
         found[dim] = kept
         for eid in kept:
             evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
-    from .severity import facts_from_text
-
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),

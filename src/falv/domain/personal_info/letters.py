@@ -8,7 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .basis import load_toml
+from .channels import channel_table
+from .drafts import render_draft
 from .frame import Frame, actor_entry
+from .severity import assess
 
 # info kinds whose words name *what* information (the rest are too vague to list)
 _LISTED_INFO = ("contact", "identity", "medical", "financial", "location", "biometric", "comms",
@@ -36,8 +39,6 @@ def _reasons(frame: Frame) -> str:
 def _severity_text(frame: Frame) -> str | None:
     if not frame.facts:
         return None
-    from .severity import assess
-
     f = frame.facts
     a = assess(f["counts"], f["gains"], insider=f["insider"])
     rules = "、".join(dict.fromkeys(r.clause for r in a.rules))
@@ -54,8 +55,6 @@ def fills(kind: str, frame: Frame, question: str, steps=()) -> tuple[dict, tuple
         fill["删除范围"] = ("本人的" + "、".join(info) + "等个人信息") if info else "贵方处理的本人全部个人信息"
         fill["删除理由"] = _reasons(frame)
     elif kind == "complaint":
-        from .channels import channel_table
-
         reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
         if reg is not None:
             fill["主管部门"] = reg.body
@@ -81,8 +80,6 @@ def fills(kind: str, frame: Frame, question: str, steps=()) -> tuple[dict, tuple
 def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
     """The letters this case calls for, as plain text ready to copy, with the facts filled in;
     each says what it asks for and by when a reply is expected (the templates' 答复期限)."""
-    from .drafts import render_draft
-
     entry = actor_entry(frame.actor)
     is_holder = bool(entry and entry.regulator)
     channels = {c for s in steps for c in s.channels}

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ...text import normalize
 from .basis import Basis, load_toml, parse_basis
+from .channels import channel_table
 from .frame import Frame, actor_entry
 
 KEYS = ("actor", "info", "act", "harm", "wish", "place", "right")
@@ -83,13 +85,9 @@ def applies(when: dict, unless: dict, frame: Frame, text: str) -> bool:
 def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
     """The steps of the rules that apply, most urgent first, at most max_steps; a channel card
     appears on the first step that names it only."""
-    from ...text import normalize
-
     text = normalize(text).lower()
     entry = actor_entry(frame.actor)
     holder = entry.name if entry and entry.name else "处理者"
-    from .channels import channel_table
-
     reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
     regulator = reg.body if reg else "主管部门"
     fired = [r for r in rules() if applies(r.when, r.unless, frame, text)]

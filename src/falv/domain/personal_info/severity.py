@@ -209,7 +209,7 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
         else:
             notes.append(f"{u['clause']}只针对行踪轨迹信息被用于犯罪；其他信息被用于犯罪的，"
                          f"如知道或者应当知道对方利用信息实施犯罪，适用{t['knowing']['clause']}"
-                         f"（--knowing），否则由司法机关依{t['other_serious']['clause']}综合判断")
+                         f"，否则由司法机关依{t['other_serious']['clause']}综合判断")
     if knowing:
         rules.append(Rule(t["knowing"]["clause"], SERIOUS,
                           "知道或者应当知道他人利用公民个人信息实施犯罪，仍向其出售或者提供"))
@@ -255,7 +255,7 @@ def _business(counts, gains, prior, inputs, tiers) -> Assessment:
         steps.append(f"获利 {_num(gains)} 元，未达到 {b['profit_threshold']} 元")
     if prior:
         rules.append(Rule(b["prior_clause"], SERIOUS, table()["prior"]["values"][prior] + "，又非法购买、收受"))
-    notes = [f"将购买、收受的信息又出售或者提供的，按第五条计算（{b['resale_clause']}）；不要使用 --business",
+    notes = [f"将购买、收受的信息又出售或者提供的，按第五条计算（{b['resale_clause']}），不适用第六条",
              "第六条第一款第三项（其他情节严重）需由司法机关综合判断"]
     agg = {"clause": table()["aggregate"]["clause"], "terms": [], "sum": "0", "threshold": 1,
            "reached": False}
