@@ -162,6 +162,56 @@ class ReverifyResult:
         return {"dry_run": self.dry_run, "checked": self.checked, "changed": self.changed}
 
 
+@dataclass(frozen=True)
+class RouteResult:
+    """Where to take a personal-information question: scenarios, channels in order, steps."""
+    question: str | None
+    scenarios: list[dict]
+    channels: list[dict]
+    steps: list[dict]
+    notes: list[str]
+    severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
+
+    def to_dict(self) -> dict:
+        out = {"question": self.question, "scenarios": self.scenarios, "channels": self.channels,
+               "steps": self.steps, "notes": self.notes}
+        if self.severity:
+            out["severity"] = self.severity
+        return out
+
+
+@dataclass(frozen=True)
+class SeverityResult:
+    """The 情节 assessment: level, the rules that fired (clause text from the store), the steps."""
+    level: str
+    label: str
+    rules: list[dict]
+    steps: list
+    aggregation: object
+    articles: list[dict]
+    notes: list[str]
+    inputs: dict
+    interpretation_imported: bool
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """A rendered letter: the text with the user's values and the cited articles from the store."""
+    kind: str
+    title: str
+    format: str
+    text: str
+    fields: list
+    missing: list[str]
+    citations: list[dict]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
 # -- one context per store revision -------------------------------------------------------------
 
 class Context:
@@ -420,24 +470,24 @@ class Engine:
         with self.lock:
             return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
 
-    def route(self, question: str | None = None, scenario: str | None = None) -> dict:
+    def route(self, question: str | None = None, scenario: str | None = None) -> RouteResult:
         if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
             limits.check_question(question)
         with self.lock:
-            return route(question, scenario, self.context().store)
+            return RouteResult(**route(question, scenario, self.context().store))
 
     def scenarios(self) -> list[dict]:
         return list_scenarios()
 
-    def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
+    def severity(self, counts: dict | None = None, gains="0", **flags) -> SeverityResult:
         with self.lock:
-            return severity(counts or {}, gains, self.context().store, **flags)
+            return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
 
-    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
+    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> DraftResult:
         with self.lock:
-            return render_draft(kind, fill or {}, self.context().store, fmt)
+            return DraftResult(**render_draft(kind, fill or {}, self.context().store, fmt))
 
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()
