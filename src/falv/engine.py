@@ -116,7 +116,7 @@ class StatutesResult:
 @dataclass(frozen=True)
 class KbEntryRow:
     """One line of `kb list`: counts, not contents."""
-    id: int
+    id: str  # the entry number, as kb show takes it
     question: str
     answers: int
     points: int
