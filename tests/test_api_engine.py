@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from conftest import SEED
 from falv import db
-from falv.engine import ArticleResult, Engine, SearchResult, VerifyResult, lookup_article
-from falv.errors import InputError, NotFoundError
+from falv.domain.personal_info.channels import route
+from falv.domain.personal_info.drafts import render_draft
+from falv.domain.personal_info.severity import severity
+from falv.engine import (ArticleResult, DraftResult, Engine, KbEntriesResult, ReverifyResult,
+                         RouteResult, SearchResult, SeverityResult, StatutesResult, VerifyResult,
+                         lookup_article)
+from falv.errors import ImportRejected, InputError, NotFoundError
 from falv.law.verify import verify_text
 
 
@@ -42,3 +50,51 @@ def test_one_context_per_revision(store):
     with db.write_transaction(store.own):  # store is this test's own (fresh FALV_HOME)
         db.bump_revision(store.own)
     assert engine.context() is not ctx and engine.context().revision != ctx.revision
+    if engine._refresher is not None:  # the rebuild it started ends before the store is closed
+        engine._refresher.join()
+
+
+def test_toolkit_results_are_typed_and_serialise_as_the_domain_json(store):
+    engine = Engine(store)
+    question = "快递信息泄露了怎么办"
+    routed = engine.route(question)
+    assert isinstance(routed, RouteResult) and routed.scenarios
+    assert routed.to_dict() == route(question, None, store)
+    assert list(routed.to_dict()) == list(route(question, None, store))  # same key order
+    assessed = engine.severity({"行踪轨迹": 60}, "3000", insider=True)
+    assert isinstance(assessed, SeverityResult)
+    assert assessed.to_dict() == severity({"行踪轨迹": 60}, "3000", store, insider=True)
+    drafted = engine.draft("access", {"姓名": "张三"})
+    assert isinstance(drafted, DraftResult) and "张三" in drafted.text
+    assert drafted.to_dict() == render_draft("access", {"姓名": "张三"}, store)
+
+
+def test_kb_and_statutes_go_through_the_facade(store):
+    """kb list/show/export/reverify/import and statutes list: typed results from one engine."""
+    engine = Engine(store)
+    assert engine.kb_entries().to_dict() == []
+    engine.ingest_files([SEED])
+    listed = engine.kb_entries()
+    assert isinstance(listed, KbEntriesResult)
+    assert [(e.id, e.answers) for e in listed.entries] == [("1", 3), ("2", 1), ("3", 1)]
+    assert all(0 <= e.verified <= e.basis for e in listed.entries)
+    assert engine.kb_entry("2").question == "快递信息泄露了怎么办"
+    with pytest.raises(NotFoundError):
+        engine.kb_entry("99")
+    out = io.StringIO()
+    lines = engine.kb_export(out)
+    assert lines == len(out.getvalue().splitlines()) > 3
+    checked = engine.kb_reverify(dry_run=True)
+    assert isinstance(checked, ReverifyResult) and checked.dry_run and checked.checked > 0
+    assert checked.changed == []  # the store has not changed since the ingest
+    with pytest.raises(ImportRejected):
+        engine.kb_import(out.getvalue(), "kb.jsonl")  # only into an empty knowledge base
+    laws = engine.statutes()
+    assert isinstance(laws, StatutesResult) and laws.laws
+    assert all(row.articles == len(store.articles(row.law.law_id)) for row in laws.laws)
+    imported = engine.statutes(imported=True).to_dict()
+    assert imported and all(r["source"] != "base" for r in imported)  # texts the seed quotes
+    assert [r["law_id"] for r in laws.to_dict()[:len(imported)]] == [r["law_id"] for r in imported]
+    assert {r["doc_type"] for r in engine.statutes(doc_type="法律").to_dict()} == {"法律"}
+    with pytest.raises(InputError):
+        engine.statutes(doc_type="类" * 201)

@@ -223,9 +223,9 @@ def test_citation_library_errors(store):
     from falv.law.verify import verify_text
 
     with pytest.raises(InputError, match="要查找引用的文本必须是字符串"):
-        extract(None)  # type: ignore[arg-type]
+        extract(None, ())  # type: ignore[arg-type]
     with pytest.raises(InputError, match=re.escape(f"文本过长：{MAX_TEXT + 1} 字（上限 {MAX_TEXT} 字）")):
-        extract("x" * (MAX_TEXT + 1))
+        extract("x" * (MAX_TEXT + 1), ())
     with pytest.raises(InputError, match="要核验的文本必须是字符串"):
         verify_text(store, b"bytes")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="日期格式应为 YYYY-MM-DD"):

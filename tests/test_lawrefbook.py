@@ -112,7 +112,7 @@ def test_one_paragraph_instrument_is_one_full_text_article(tmp_path, falv_home, 
     from falv.law.verify import verify
 
     with StatuteStore() as store:
-        cit = next(c for c in extract("《某法院关于丙问题的批复》") if c.law_text)
+        cit = next(c for c in extract("《某法院关于丙问题的批复》", ()) if c.law_text)
         assert verify(store, cit, body[1]).kind.value == "partial_quote"
         assert verify(store, cit, "丙事按戊办理。").kind.value == "mismatch"
 

@@ -187,10 +187,10 @@ def test_steps_for_accepts_hits_and_rejects_unknown_ids():
 def test_steps_carry_citations_with_store_titles(imported_store):
     steps = steps_for(["general"], imported_store)
     police = next(s for s in steps if s.id == "report_police")
-    laws = {law for law, _ in police.citations}
+    laws = {c.law for c in police.citations}
     assert any("刑事案件" in law for law in laws)
-    for law, _article in police.citations:
-        assert imported_store.current_law(law) is not None, law
+    for c in police.citations:
+        assert imported_store.current_law(c.law) is not None, c.law
 
 
 @pytest.mark.parametrize("question,not_expected", [

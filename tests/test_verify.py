@@ -6,7 +6,10 @@ import pytest
 
 from falv.law.find import extract
 from falv.law.models import VerdictKind as V
+from falv.law.names import bare_names, base_titles
 from falv.law.verify import compare_quote, verify, verify_text
+
+NAMES = bare_names(base_titles())  # the base DB's law names, recognised without 《》
 
 CYBER = "中华人民共和国网络安全法"
 
@@ -77,14 +80,14 @@ def test_criminal_law_current_text_is_ok_with_a_note(store):
 def test_mismatch_shows_a_character_diff(store):
     text = stored(store, "中华人民共和国民法典", "第一千零三十八条")
     altered = text.replace("不得泄露", "可以泄露", 1)
-    [c] = extract("《民法典》第1038条")
+    [c] = extract("《民法典》第1038条", NAMES)
     v = verify(store, c, quoted_text=altered)
     assert v.kind == V.MISMATCH and "-不得" in v.diff and "+可以" in v.diff
 
 
 def test_quote_variants(store):
     text = stored(store, "中华人民共和国民法典", "第一千零三十八条")
-    [c] = extract("民法典第一千零三十八条")
+    [c] = extract("民法典第一千零三十八条", NAMES)
     # width of punctuation and whitespace do not count
     halfwidth = text.replace("，", ",").replace("；", ";").replace("\n", " ")
     assert verify(store, c, quoted_text=halfwidth).kind == V.OK
@@ -95,7 +98,7 @@ def test_quote_variants(store):
 
 def test_paragraph_quote_is_ok(store):
     text = stored(store, "中华人民共和国民法典", "第一千零三十八条")
-    [c] = extract("民法典第一千零三十八条第二款")
+    [c] = extract("民法典第一千零三十八条第二款", NAMES)
     assert verify(store, c, quoted_text=text.split("\n")[1]).kind == V.OK
 
 
@@ -121,7 +124,7 @@ def test_repealed_table_covers_every_law_of_article_1260(store):
     from falv.law.resolve import repealed_law
 
     text = stored(store, "中华人民共和国民法典", "第一千二百六十条")
-    named = [c.law_text for c in extract(text) if c.ref is None]
+    named = [c.law_text for c in extract(text, NAMES) if c.ref is None]
     assert len(named) == 9
     assert all(repealed_law(n) is not None for n in named)
 
@@ -150,11 +153,11 @@ def test_cybersecurity_old_numbering(store):
     assert c.verdict.kind == V.SUPERSEDED_VERSION and c.verdict.replacement.endswith("第四十二条")
     # a quote that matches the renumbered article
     quote = stored(store, CYBER, "第四十三条")
-    [c] = extract("《网络安全法》第四十一条")
+    [c] = extract("《网络安全法》第四十一条", NAMES)
     v = verify(store, c, quoted_text=quote)
     assert v.kind == V.SUPERSEDED_VERSION and v.replacement.endswith("第四十三条")
     # the current text quoted under its current number is ok
-    [c] = extract("《网络安全法》第四十三条")
+    [c] = extract("《网络安全法》第四十三条", NAMES)
     assert verify(store, c, quoted_text=quote).kind == V.OK
 
 

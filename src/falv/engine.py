@@ -36,13 +36,13 @@ from .domain.personal_info.drafts import draft_kinds, render_draft
 from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
-from .kb.ingest import IngestReport, ingest_files
+from .kb.ingest import IngestReport, ingest_files, reverify
 from .law.importer import ImportReport, import_files, remove_law
-from .law.models import FULL_TEXT, Article
+from .law.models import FULL_TEXT, Article, Law
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, verify_text
-from .kb.store import KnowledgeBase
+from .kb.store import Entry, KnowledgeBase
 from .search import index as index_mod
 from .search.index import is_law_kind
 from .search.retrieve import Hit, Searcher
@@ -92,6 +92,124 @@ class VerifyResult:
     def to_dict(self) -> dict:
         return {"citations": [c.to_dict() for c in self.citations], "count": len(self.citations),
                 "passed": self.passed}
+
+
+@dataclass(frozen=True)
+class StatuteRow:
+    law: Law
+    articles: int  # stored articles of this version
+
+    def to_dict(self) -> dict:
+        l = self.law
+        return {"law_id": l.law_id, "title": l.title, "doc_type": l.doc_type, "status": l.status,
+                "version": l.version, "source": l.source, "articles": self.articles}
+
+
+@dataclass(frozen=True)
+class StatutesResult:
+    laws: list[StatuteRow]  # imported first, then by title and version
+
+    def to_dict(self) -> list[dict]:
+        return [row.to_dict() for row in self.laws]
+
+
+@dataclass(frozen=True)
+class KbEntryRow:
+    """One line of `kb list`: counts, not contents."""
+    id: str  # the entry number, as kb show takes it
+    question: str
+    answers: int
+    points: int
+    basis: int
+    verified: int  # basis citations whose verdict passes
+    annotations: int
+
+    @classmethod
+    def of(cls, e: Entry) -> "KbEntryRow":
+        basis = e.basis
+        return cls(e.id, e.question, len(e.answers), len(e.points), len(basis),
+                   sum(1 for b in basis if b.passed), len(e.annotations))
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class KbEntriesResult:
+    entries: list[KbEntryRow]
+
+    def to_dict(self) -> list[dict]:
+        return [e.to_dict() for e in self.entries]
+
+
+@dataclass(frozen=True)
+class KbImportResult:
+    entries: int
+    sources: int
+    quoted_laws: int
+
+    def to_dict(self) -> dict:
+        return {"entries": self.entries, "sources": self.sources, "quoted_laws": self.quoted_laws}
+
+
+@dataclass(frozen=True)
+class ReverifyResult:
+    dry_run: bool
+    checked: int  # stored citations looked at
+    changed: list[dict]  # {id, role, law, article, old, new}: verdicts that changed (or would)
+
+    def to_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "checked": self.checked, "changed": self.changed}
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """Where to take a personal-information question: scenarios, channels in order, steps."""
+    question: str | None
+    scenarios: list[dict]
+    channels: list[dict]
+    steps: list[dict]
+    notes: list[str]
+    severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
+
+    def to_dict(self) -> dict:
+        out = {"question": self.question, "scenarios": self.scenarios, "channels": self.channels,
+               "steps": self.steps, "notes": self.notes}
+        if self.severity:
+            out["severity"] = self.severity
+        return out
+
+
+@dataclass(frozen=True)
+class SeverityResult:
+    """The 情节 assessment: level, the rules that fired (clause text from the store), the steps."""
+    level: str
+    label: str
+    rules: list[dict]
+    steps: list
+    aggregation: object
+    articles: list[dict]
+    notes: list[str]
+    inputs: dict
+    interpretation_imported: bool
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """A rendered letter: the text with the user's values and the cited articles from the store."""
+    kind: str
+    title: str
+    format: str
+    text: str
+    fields: list
+    missing: list[str]
+    citations: list[dict]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
 
 
 # -- one context per store revision -------------------------------------------------------------
@@ -303,6 +421,15 @@ class Engine:
         if refresher is not None:
             refresher.join()
 
+    def _on_side(self, write):
+        """write(side store) run as this process's one write, on a store of its own."""
+        with self._write_lock:
+            side = self._side_store()
+            try:
+                return write(side)
+            finally:
+                side.close()
+
     def _side_store(self) -> StatuteStore:
         """A second StatuteStore on the same files, for work that must not share connections
         (and an open transaction) with the readers."""
@@ -349,27 +476,69 @@ class Engine:
         with self.lock:
             return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
 
-    def route(self, question: str | None = None, scenario: str | None = None) -> dict:
+    def route(self, question: str | None = None, scenario: str | None = None) -> RouteResult:
         if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
             limits.check_question(question)
         with self.lock:
-            return route(question, scenario, self.context().store)
+            return RouteResult(**route(question, scenario, self.context().store))
 
     def scenarios(self) -> list[dict]:
         return list_scenarios()
 
-    def severity(self, counts: dict | None = None, gains="0", **flags) -> dict:
+    def severity(self, counts: dict | None = None, gains="0", **flags) -> SeverityResult:
         with self.lock:
-            return severity(counts or {}, gains, self.context().store, **flags)
+            return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
 
-    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> dict:
+    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> DraftResult:
         with self.lock:
-            return render_draft(kind, fill or {}, self.context().store, fmt)
+            return DraftResult(**render_draft(kind, fill or {}, self.context().store, fmt))
 
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()
+
+    def statutes(self, doc_type: str | None = None, imported: bool = False) -> StatutesResult:
+        """The stored instruments (of one kind; only imported ones), imported first."""
+        if doc_type is not None:
+            limits.check_length(doc_type, "类别", limits.MAX_NAME_CHARS)
+        with self.lock:
+            store = self.context().store
+            laws = [l for l in store.laws() if (doc_type is None or l.doc_type == doc_type)
+                    and (not imported or l.source != "base")]
+            laws.sort(key=lambda l: (l.source == "base", l.title, l.version or ""))
+            return StatutesResult([StatuteRow(l, len(store.articles(l.law_id))) for l in laws])
+
+    def kb_entries(self) -> KbEntriesResult:
+        with self.lock:
+            kb = KnowledgeBase(self.context().store.own)
+            return KbEntriesResult([KbEntryRow.of(e) for e in kb.entries()])
+
+    def kb_entry(self, entry_id: str | int) -> Entry:
+        """One knowledge-base entry by its number (NotFoundError for a bad or unknown one)."""
+        with self.lock:
+            return KnowledgeBase(self.context().store.own).get(entry_id)
+
+    def kb_export(self, fh) -> int:
+        """The whole knowledge base written to the text handle fh as JSONL (`kb import` reads
+        it back); the number of lines."""
+        with self.lock:
+            return KnowledgeBase(self.context().store.own).export_jsonl(fh)
+
+    def kb_import(self, text: str, name: str) -> KbImportResult:
+        """An export (text, named `name` in errors) loaded into an empty knowledge base, ids and
+        verdicts as exported; one transaction on a connection of its own."""
+        counts = self._on_side(lambda side: KnowledgeBase(side.own).import_jsonl(text, name))
+        self._after_write()
+        return KbImportResult(**counts)
+
+    def kb_reverify(self, dry_run: bool = False) -> ReverifyResult:
+        """Every stored KB citation verified again against the store as it is now; the verdicts
+        that changed are updated (unless dry_run)."""
+        report = self._on_side(lambda side: reverify(side, dry_run=dry_run))
+        if not dry_run:
+            self._after_write()
+        return ReverifyResult(**report)
 
     def warm(self) -> None:
         """Build or load what answering needs now rather than at the first question: the search
@@ -400,12 +569,7 @@ class Engine:
 
     def ingest_files(self, paths, dry_run: bool = False, names=None) -> IngestReport:
         """Q&A documents ingested into the knowledge base as one batch."""
-        with self._write_lock:
-            side = self._side_store()
-            try:
-                report = ingest_files(side, paths, dry_run=dry_run, names=names)
-            finally:
-                side.close()
+        report = self._on_side(lambda side: ingest_files(side, paths, dry_run=dry_run, names=names))
         if not dry_run:
             self._after_write()
         return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from ..domain.personal_info import scenarios as scen
-from ..domain.personal_info.basis import Basis, resolve_title, verdict_of
+from ..domain.personal_info.basis import Basis, check_basis, resolve_title
 from ..domain.personal_info.channels import channel_table
 from ..domain.personal_info.frame import read_frame
 from ..domain.personal_info.letters import letters_for
@@ -174,22 +174,19 @@ class Composer:
             parse_article_no(article)
         except InputError:
             return None
-        check = verdict_of(self.store, Basis(law, article), law)
-        return BasisArticle(
-            law=law, article=article, text=art.text if art else "",
-            status=art.law.status if art else "未收录", verdict=check["verdict"],
-            detail=check.get("detail") or "", replacement=check.get("replacement"), origin=origin,
+        return BasisArticle.checked(
+            law, article, art.text if art else "", art.law.status if art else "未收录",
+            check_basis(self.store, Basis(law, article), law), origin=origin,
             score=round(score, 4) if score is not None else None,
             chapter=art.chapter if art else None)
 
     def _related(self, hit) -> BasisArticle:
         """A ranked article listed as 相关法条, with the verifier's verdict like any basis."""
         a = hit.article
-        check = verdict_of(self.store, Basis(a.law.title, a.article_no), a.law.title)
-        return BasisArticle(law=a.law.title, article=a.article_no, text=a.text, status=a.law.status,
-                            verdict=check["verdict"], detail=check.get("detail") or "",
-                            replacement=check.get("replacement"), origin="search",
-                            score=None if hit.direct else round(hit.score, 4), chapter=a.chapter)
+        return BasisArticle.checked(
+            a.law.title, a.article_no, a.text, a.law.status,
+            check_basis(self.store, Basis(a.law.title, a.article_no), a.law.title), origin="search",
+            score=None if hit.direct else round(hit.score, 4), chapter=a.chapter)
 
     def _notes(self, text: str, kb_matches, ans: Answer) -> list[Note]:
         notes: list[Note] = []
@@ -239,7 +236,7 @@ def _rule_points(steps, max_citations: int | None = None) -> list[AnalysisPoint]
     for s in steps:
         points.append(AnalysisPoint(
             text=s.text, source="rule",
-            citations=[CitedArticle(law, art) for law, art in s.citations[:max_citations]],
+            citations=list(s.citations[:max_citations]),
             provenance=[{"rule": s.id, "scenarios": list(s.scenarios)}],
             channels=[_card(table[c]) for c in s.channels if c in table]))
     return points

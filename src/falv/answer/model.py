@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ..law.models import Ref
+from ..law.models import Ref, Verdict, VerdictKind
 
 SCHEMA_VERSION = 1
 
@@ -36,15 +36,22 @@ class BasisArticle:
     article: str
     text: str  # verbatim from the store
     status: str  # the law's status label (现行有效 …)
-    verdict: str  # ok · partial_quote · repealed · superseded_version · unverifiable · not_found
+    verdict: VerdictKind  # the verifier's kind (its detail and replacement below)
     detail: str = ""
     replacement: str | None = None
     origin: str = "analysis"  # "analysis" (cited by a point), "question" (cited in it), "search"
     score: float | None = None
     chapter: str | None = None
 
+    @classmethod
+    def checked(cls, law: str, article: str, text: str, status: str, verdict: Verdict,
+                **extra) -> "BasisArticle":
+        """A basis article with the verifier's Verdict on it (kind, detail, replacement)."""
+        return cls(law=law, article=article, text=text, status=status, verdict=verdict.kind,
+                   detail=verdict.detail or "", replacement=verdict.replacement, **extra)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(asdict(self), verdict=self.verdict.value)
 
 
 @dataclass

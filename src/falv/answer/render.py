@@ -10,7 +10,7 @@ from .model import Answer, BasisArticle
 
 
 def badge(b: BasisArticle) -> str:
-    text = label(b.verdict, "answer")
+    text = label(b.verdict.value, "answer")
     if b.replacement:
         text += f" → {b.replacement}"
     return text

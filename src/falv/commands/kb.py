@@ -8,16 +8,10 @@ from pathlib import Path
 import typer
 
 from ..errors import ImportRejected, InputError
-from ..kb.ingest import reverify
-from ..kb.store import KnowledgeBase
 from ..law.verdicts import label
-from .common import emit_json, engine, store
+from .common import emit_json, engine
 
 HELP = "问答知识库：导入、列出、查看、导出"
-
-
-def _kb():
-    return KnowledgeBase(store().own)
 
 
 def ingest_cmd(
@@ -59,22 +53,15 @@ def _badge(verdict: str) -> str:
 
 def list_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) -> None:
     """列出知识库条目：编号、问题、来源回答数、引用核验情况。"""
-    entries = _kb().entries()
-    rows = []
-    for e in entries:
-        basis = e.basis
-        rows.append({"id": e.id, "question": e.question, "answers": len(e.answers),
-                     "points": len(e.points), "basis": len(basis),
-                     "verified": sum(1 for b in basis if b.passed),
-                     "annotations": len(e.annotations)})
+    result = engine().kb_entries()
     if as_json:
-        emit_json(rows)
+        emit_json(result.to_dict())
         return
-    if not rows:
+    if not result.entries:
         typer.echo("知识库为空（用 falv kb ingest FILE 导入问答文档）")
-    for r in rows:
-        typer.echo(f"#{r['id']}\t{r['question']}\t{r['answers']} 个来源回答\t要点 {r['points']}\t"
-                   f"依据 {r['verified']}/{r['basis']} 核验通过\t提示 {r['annotations']}")
+    for r in result.entries:
+        typer.echo(f"#{r.id}\t{r.question}\t{r.answers} 个来源回答\t要点 {r.points}\t"
+                   f"依据 {r.verified}/{r.basis} 核验通过\t提示 {r.annotations}")
 
 
 def show_cmd(
@@ -82,7 +69,7 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """显示一个条目：各来源回答的分析要点、法律依据（带核验标记）和时效性提示。"""
-    entry = _kb().get(entry_id)
+    entry = engine().kb_entry(entry_id)
     if as_json:
         emit_json(entry.to_dict())
         return
@@ -143,14 +130,14 @@ def reverify_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """按当前法规库重新核验知识库中的全部引用（例如导入司法解释之后），更新有变化的核验结果。"""
-    report = reverify(store(), dry_run=dry_run)
+    report = engine().kb_reverify(dry_run=dry_run)
     if as_json:
-        emit_json(report)
+        emit_json(report.to_dict())
         return
-    for c in report["changed"]:
+    for c in report.changed:
         typer.echo(f"《{c['law']}》{c['article'] or ''}\t{_badge(c['old'])} → {_badge(c['new'])}")
     verb = "将更新" if dry_run else "已更新"
-    typer.echo(f"核验 {report['checked']} 处引用，{verb} {len(report['changed'])} 处")
+    typer.echo(f"核验 {report.checked} 处引用，{verb} {len(report.changed)} 处")
 
 
 def export_cmd(
@@ -158,18 +145,15 @@ def export_cmd(
     output: str = typer.Option(None, "-o", "--output", help="输出文件（默认标准输出）"),
 ) -> None:
     """导出整个知识库（含来源引用文本）为 JSONL；falv kb import 可原样导入。"""
-    kb = _kb()
     if output:
         try:
             with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                kb.export_jsonl(fh)
+                engine().kb_export(fh)
         except OSError as exc:
             raise InputError(f"无法写入 {output}：{exc.strerror or exc}") from None
     else:
-        out = sys.stdout
-        for line in kb.export_lines():
-            out.write(line + "\n")
-        out.flush()
+        engine().kb_export(sys.stdout)
+        sys.stdout.flush()
 
 
 def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的输出")) -> None:
@@ -181,10 +165,9 @@ def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的�
         text = p.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ImportRejected(f"不是 UTF-8 文本（第 {exc.start} 字节无法解码）", location=f"{file}:1") from None
-    counts = _kb().import_jsonl(text, file)
-    store().reload()
-    typer.echo(f"已导入 {counts['entries']} 个条目、{counts['sources']} 个来源文件、"
-               f"{counts['quoted_laws']} 部来源引用法规")
+    counts = engine().kb_import(text, file)
+    typer.echo(f"已导入 {counts.entries} 个条目、{counts.sources} 个来源文件、"
+               f"{counts.quoted_laws} 部来源引用法规")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..search.retrieve import dense_enabled
-from .common import emit_json, engine, store
+from .common import emit_json, engine
 
 HELP = "法规库：导入与列出法规"
 
@@ -21,16 +21,11 @@ def list_laws(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """列出法规库中的法规（标题、类别、时效性、版本）。"""
-    s = store()
-    laws = [l for l in s.laws()
-            if (doc_type is None or l.doc_type == doc_type) and (not imported or l.source != "base")]
-    laws.sort(key=lambda l: (l.source == "base", l.title, l.version or ""))
+    result = engine().statutes(doc_type, imported)
     if as_json:
-        emit_json([{"law_id": l.law_id, "title": l.title, "doc_type": l.doc_type, "status": l.status,
-                    "version": l.version, "source": l.source,
-                    "articles": len(s.articles(l.law_id))} for l in laws])
+        emit_json(result.to_dict())
         return
-    for l in laws:
+    for l in (row.law for row in result.laws):
         typer.echo(f"{l.title}\t{l.doc_type}\t{l.status}\t{l.version or ''}\t{l.source}")
 
 

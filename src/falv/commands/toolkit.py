@@ -56,7 +56,7 @@ def route_cmd(
         return
     if not scenario and not (question and question.strip()):
         raise InputError("请给出问题或 --scenario", hint='例如 falv route "快递信息泄露了怎么办"')
-    result = engine().route(question, scenario)
+    result = engine().route(question, scenario).to_dict()
     if as_json:
         emit_json(result)
         return
@@ -114,7 +114,7 @@ def severity_cmd(
     counts = parse_counts(count)
     result = engine().severity(counts, gains, insider=insider, used_for_crime=used_for_crime,
                       knowing=knowing, prior=prior, grave_harm=grave_harm, major_loss=major_loss,
-                      business=business)
+                      business=business).to_dict()
     if as_json:
         emit_json(result)
         return
@@ -158,7 +158,7 @@ def draft_cmd(
             typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
             typer.echo(f"\t字段：{'、'.join(k['fields'])}")
         return
-    result = engine().draft(kind, parse_fill(fill), fmt)
+    result = engine().draft(kind, parse_fill(fill), fmt).to_dict()
     if as_json:
         emit_json(result)
         return

@@ -21,7 +21,7 @@ from ..errors import FalvError, InputError
 from ..limits import MAX_CITATIONS, MAX_TEXT_CHARS, check_length
 from ..text import ARABIC_NUMERAL, CN_NUMERAL, cn_to_int
 from .models import ArticleRef, Citation
-from .names import VERSION_REMARK, bare_names, base_titles, load_aliases, repealed_names
+from .names import VERSION_REMARK, load_aliases, repealed_names
 
 HS = r"[ \t\u3000]*"  # horizontal space: citations never run across lines
 NUM = rf"(?:{ARABIC_NUMERAL}{{1,5}}|{CN_NUMERAL}{{1,10}})"
@@ -68,11 +68,11 @@ class _Law:
         return f"{self.text}（{self.version}）" if self.version else self.text
 
 
-def extract(text: str, names: Iterable[str] | None = None, quotes: bool = False) -> list[Citation]:
+def extract(text: str, names: Iterable[str], quotes: bool = False) -> list[Citation]:
     """Every citation in `text`, in order of position.
 
-    `names` are the bare law names to recognise without 《》 (default: the alias table and the
-    base DB's titles with and without 中华人民共和国). With quotes=True, a citation that opens a
+    `names` are the bare law names to recognise without 《》 (a store's: Resolver.names(); the
+    caller gives them, so finding citations never opens a database). With quotes=True, a citation that opens a
     line of a 法律依据 block (or is followed by “…”) carries the quoted text in `quoted_text`.
     """
     if not isinstance(text, str):
@@ -80,7 +80,7 @@ def extract(text: str, names: Iterable[str] | None = None, quotes: bool = False)
     check_length(text, "文本", MAX_TEXT_CHARS)
     if not text:
         return []
-    master = _master_regex(frozenset(names) if names is not None else None)
+    master = _master_regex(frozenset(names))
     return _Scanner(text, quotes).run(master)
 
 
@@ -310,9 +310,7 @@ def _ref(m: re.Match) -> ArticleRef | None:
 # -- compiled patterns ------------------------------------------------------------------------
 
 @lru_cache(maxsize=8)
-def _master_regex(names: frozenset[str] | None) -> re.Pattern:
-    if names is None:
-        names = frozenset(default_names())
+def _master_regex(names: frozenset[str]) -> re.Pattern:
     bare_names = [n for n in names if len(n) >= 2]
     bare = _trie_regex(bare_names)
     parts = [rf"(?P<br>{BRACKETED})", rf"(?P<self>{SELF})(?={HS}第)", rf"(?P<same>{SAME})(?={HS}第)"]
@@ -324,7 +322,8 @@ def _master_regex(names: frozenset[str] | None) -> re.Pattern:
     parts.append(rf"(?P<rng>第{HS}(?P<ra>{NUM}){HS}(?:至|到|-|–|—|～|~){HS}(?P<rb>{NUM}){HS}[条條])")
     parts.append(rf"(?P<lst>第{HS}(?P<lb>{NUM}(?:{HS}[、，,]{HS}{NUM})+){HS}[条條])")
     parts.append(rf"(?P<art>{ARTICLE})")
-    starts = "《〈本同该第" + (first if bare else "")  # the characters a match can start with
+    # the characters a match can start with: keep in step with the alternatives above
+    starts = "《〈本同该第" + (first if bare else "")
     return re.compile(f"(?=[{starts}])(?:" + "|".join(parts) + ")")
 
 
@@ -356,9 +355,3 @@ def _trie_regex(words: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def _alias_keys() -> frozenset[str]:
     return frozenset(load_aliases()) | frozenset(repealed_names())
-
-
-@lru_cache(maxsize=1)
-def default_names() -> frozenset[str]:
-    """Bare names recognised without 《》 when no store is at hand (bare_names of the base DB)."""
-    return bare_names(base_titles())

@@ -175,14 +175,15 @@ def normalize_gold(store, law: str, article: str | int | None, old_numbering: bo
     (第四十三条); an article of a repealed law with a known successor maps to that successor. An
     unresolvable law keeps its name as written.
     """
-    title = resolver_for(store).resolve_title(law)
+    resolver = resolver_for(store)
+    title = resolver.resolve_title(law)
     entry = repealed_law(law)
     if article is None or str(article).strip() == "":
         return [(title or (entry.title if entry else law), "")]
     spelled = str(article).strip()
     if spelled[0].isdigit():  # full-width digits too
         spelled = f"第{spelled}" if "条" in spelled else f"第{spelled}条"
-    refs = [c.ref for c in extract(f"《{law}》{spelled}") if c.ref is not None]
+    refs = [c.ref for c in extract(f"《{law}》{spelled}", resolver.names()) if c.ref is not None]
     if not refs:
         refs_no = [canonical_article_no(spelled)]
     else:

@@ -225,7 +225,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
         """个人信息问题的维权路径：场景、渠道（按顺序）、步骤与依据。"""
-        return eng().route(body.question, body.scenario)
+        return eng().route(body.question, body.scenario).to_dict()
 
     @app.get("/verdicts", tags=["statutes"])
     def verdicts() -> dict[str, str]:
@@ -241,7 +241,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     def severity(body: m.SeverityIn):
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考。"""
         flags = body.model_dump(exclude={"counts", "gains"})
-        return eng().severity(body.counts, str(body.gains), **flags)
+        return eng().severity(body.counts, str(body.gains), **flags).to_dict()
 
     @app.get("/drafts", tags=["toolkit"])
     def draft_kinds() -> list[dict]:
@@ -251,7 +251,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
         """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return eng().draft(kind, body.fill, body.format)
+        return eng().draft(kind, body.fill, body.format).to_dict()
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 

@@ -104,7 +104,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
         if not question and not scenario:
             return _error(InputError("请给出问题（question）或场景（scenario）"))
-        return _call(lambda: eng().route(question, scenario))
+        return _call(lambda: eng().route(question, scenario).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
     def severity(counts: dict[str, StrictInt] | None = None, gains: str | StrictInt | StrictFloat = "0",
@@ -116,12 +116,12 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         return _call(lambda: eng().severity(counts or {}, gains, insider=insider,
                                             used_for_crime=used_for_crime, knowing=knowing,
                                             prior=prior, grave_harm=grave_harm,
-                                            major_loss=major_loss, business=business))
+                                            major_loss=major_loss, business=business).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
     def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown") -> dict[str, Any]:
         """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
         police 报案材料。fill：字段→内容；引用的条文从法规库原文插入。"""
-        return _call(lambda: eng().draft(kind, fill or {}, format))
+        return _call(lambda: eng().draft(kind, fill or {}, format).to_dict())
 
     return server

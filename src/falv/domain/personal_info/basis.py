@@ -15,7 +15,7 @@ from importlib import resources
 from ...errors import FalvError, InputError
 from ...law.clauses import clause_text
 from ...law.find import ARTICLE
-from ...law.models import Article, Ref
+from ...law.models import Article, Ref, Verdict, VerdictKind
 from ...law.resolve import resolver_for
 from ...law.verify import verify_ref
 from ...text import canonical_article_no, cn_to_int
@@ -65,14 +65,19 @@ def find_article(store, basis: Basis) -> Article | None:
     return store.get_article(title, basis.article) if title else None
 
 
-def verdict_of(store, basis: Basis, title: str) -> dict:
+def check_basis(store, basis: Basis, title: str) -> Verdict:
     """falv's verifier on this reference (law.verify.verify_ref), so a rule's basis gets the same
-    verdict as any citation: {verdict, detail, replacement}. The one adapter between our rules
-    and law.verify."""
+    verdict as any citation (unverifiable when the reference cannot be checked). The one adapter
+    between our rules and law.verify."""
     try:
-        verdict = verify_ref(store, replace(basis, law=title))
+        return verify_ref(store, replace(basis, law=title))
     except FalvError as exc:
-        return {"verdict": "unverifiable", "detail": str(exc)}
+        return Verdict(VerdictKind.UNVERIFIABLE, detail=str(exc))
+
+
+def verdict_of(store, basis: Basis, title: str) -> dict:
+    """check_basis as JSON: {verdict, detail, replacement}."""
+    verdict = check_basis(store, basis, title)
     return {"verdict": verdict.kind.value, "detail": verdict.detail,
             "replacement": verdict.replacement}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...errors import InputError
+from ...law.models import Ref
 from ...text import normalize
 from .basis import Basis, load_toml, parse_basis, resolve_title
 
@@ -51,12 +52,12 @@ class Step:
     id: str
     text: str
     channels: tuple[str, ...]
-    citations: tuple[tuple[str, str], ...]  # (law title as stored, article no)
+    citations: tuple[Ref, ...]  # law title as stored, article no (no 款/项)
     scenarios: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"id": self.id, "text": self.text, "channels": list(self.channels),
-                "citations": [{"law": l, "article": a} for l, a in self.citations],
+                "citations": [{"law": c.law, "article": c.article} for c in self.citations],
                 "scenarios": list(self.scenarios)}
 
 
@@ -160,7 +161,7 @@ def steps_for(items, store=None) -> list[Step]:
                                        prev.scenarios + (sid,))
                 continue
             text, channels, bases = table[step_id]
-            cites = tuple(((resolve_title(store, b.law) or b.law) if store is not None else b.law,
-                           b.article) for b in bases)
+            cites = tuple(Ref((resolve_title(store, b.law) or b.law) if store is not None else b.law,
+                              b.article) for b in bases)
             merged[step_id] = Step(step_id, text, channels, cites, (sid,))
     return list(merged.values())
