@@ -441,7 +441,7 @@ class Engine:
         with self.lock:
             laws = self.context().store.laws()
             return {"status": "ok", "laws": len(laws),
-                    "imported": sum(1 for l in laws if l.source != "base")}
+                    "imported": sum(1 for l in laws if l.imported)}
 
     def ask(self, question: str) -> Answer:
         limits.check_question(question)
@@ -505,7 +505,7 @@ class Engine:
         with self.lock:
             store = self.context().store
             laws = [l for l in store.laws() if (doc_type is None or l.doc_type == doc_type)
-                    and (not imported or l.source != "base")]
+                    and (not imported or l.imported)]
             laws.sort(key=lambda l: (l.source == "base", l.title, l.version or ""))
             return StatutesResult([StatuteRow(l, len(store.articles(l.law_id))) for l in laws])
 

@@ -46,6 +46,11 @@ class Law:
     def in_force(self) -> bool:
         return self.status in (IN_FORCE, AMENDED) and self.source != QUOTED
 
+    @property
+    def imported(self) -> bool:
+        """Imported by `falv statutes import` (not the base DB, not a text a Q&A source quoted)."""
+        return self.source not in ("base", QUOTED)
+
 
 @dataclass(frozen=True)
 class Article:
