@@ -235,6 +235,13 @@ def test_arguments_that_are_not_text_exit_2(capsys, argv):
     assert "不是有效的文本" in err and "U+DCFF" in err
 
 
+@pytest.mark.parametrize("argv", [["ask"], ["ask", "-"], ["verify", "-"]])
+def test_unreadable_stdin_exits_2(capsys, argv):
+    """Under pytest's capture stdin cannot be read (OSError), as for a service without one: the
+    CLI fuzz found `falv ask` (no question: read stdin) ending in a traceback."""
+    assert "无法读取标准输入" in cli_error(capsys, *argv)
+
+
 def test_undecodable_argument_bytes_exit_2_in_a_real_process(falv_home):
     out = subprocess.run(CLI + ["ask", b"\xff"], capture_output=True, timeout=120,
                          env=dict(os.environ, FALV_HOME=str(falv_home)))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from ..answer.render import RENDERERS
 from ..errors import InputError
 from ..limits import MAX_QUESTION_CHARS
-from .common import engine, report_index_builds
+from .common import engine, read_stdin, report_index_builds
 
 MAX_QUESTION_BYTES = 4 * MAX_QUESTION_CHARS  # UTF-8: at most 4 bytes a character
 
@@ -27,7 +25,7 @@ def ask(
     if fmt not in RENDERERS:
         raise InputError(f"未知的输出格式：{fmt}", hint="可选 text、markdown、json")
     if question is None or question == "-":
-        data = sys.stdin.buffer.read(MAX_QUESTION_BYTES + 1)  # bounded before decoding
+        data = read_stdin(MAX_QUESTION_BYTES)
         if len(data) > MAX_QUESTION_BYTES:  # more than MAX_QUESTION_CHARS characters, surely
             raise InputError(f"问题过长：超过 {MAX_QUESTION_CHARS} 字", hint="请概括后再提问")
         try:

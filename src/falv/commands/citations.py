@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ from ..errors import InputError
 from ..law.models import QUOTED, VerdictKind
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
-from .common import emit_json, engine
+from .common import emit_json, engine, read_stdin
 
 # Input cap of `falv verify` (falv.limits, docs/errors.md): 10 MiB verifies in seconds; past it,
 # a clear error instead of unbounded time and memory. At most cap + 1 bytes are read (stdin too).
@@ -21,7 +20,7 @@ MAX_INPUT_BYTES = MAX_TEXT_BYTES
 def read_input(path: str) -> str:
     """FILE or - (stdin) → text; missing, undecodable or empty input is an InputError (exit 2)."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        data = read_stdin(MAX_INPUT_BYTES)
         where = "标准输入"
     else:
         p = Path(path)

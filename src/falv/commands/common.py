@@ -10,6 +10,7 @@ from functools import lru_cache
 import typer
 
 from ..engine import Engine
+from ..errors import InputError
 from ..law.store import StatuteStore
 from ..search.index import set_build_progress
 
@@ -30,6 +31,15 @@ def engine(dense: bool | None = None) -> Engine:
     if found is None or found.store is not current:
         found = _engines[dense] = Engine(current, dense=dense)
     return found
+
+
+def read_stdin(cap: int) -> bytes:
+    """At most cap + 1 bytes of standard input (bounded before decoding); a closed or unreadable
+    stdin (a service, a test harness) is an InputError, not a traceback."""
+    try:
+        return sys.stdin.buffer.read(cap + 1)
+    except (OSError, ValueError, AttributeError) as exc:
+        raise InputError("无法读取标准输入", hint="请把文本作为参数或文件给出") from exc
 
 
 def emit_json(obj) -> None:
