@@ -16,11 +16,12 @@ import importlib.util
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import child  # bench/common.py
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -51,18 +52,6 @@ for q in qs:
     t = time.perf_counter(); retrieval.search(q, top_k=10); ts.append((time.perf_counter() - t) * 1000)
 print(json.dumps(ts))
 """
-
-
-def child(cmd: list[str], env: dict) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one child process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(cmd[:3])}")
-    return wall, usage.ru_maxrss / 1024, out
 
 
 def pct(values: list[float], p: float) -> float:

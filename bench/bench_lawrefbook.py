@@ -14,29 +14,18 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import child  # bench/common.py
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
 FALV = str(Path(PY).with_name("falv"))
 QUESTION = "快递单上的个人信息被泄露了找谁"
 FOLDERS = ("司法解释", "行政法规", "部门规章")
-
-
-def child(cmd: list[str], env: dict) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one child process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024, out
 
 
 SEARCHER = ("import time,json;from falv.law.store import StatuteStore;"
