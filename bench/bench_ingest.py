@@ -107,17 +107,22 @@ def main() -> None:
         print(f"corpus: {args.n} entries in {len(files)} files, {size / 1e6:.1f} MB "
               f"(generated in {time.perf_counter() - t0:.1f} s)")
         verdicts: dict[str, int] = {}
+        phases: dict[str, float] = {}
         t0, c0 = time.perf_counter(), time.process_time()
         done = 0
         for i in range(0, len(files), args.batch):
+            c1 = time.process_time()
             report = ingest_files(store, files[i:i + args.batch])
+            for k, v in report.timings.items():
+                phases[k] = phases.get(k, 0.0) + v
             for f in report.files:
                 done += len(f["entries"])
                 for e in f["entries"]:
                     for b in e["basis"]:
                         verdicts[b["verdict"]] = verdicts.get(b["verdict"], 0) + 1
             dt = time.perf_counter() - t0
-            print(f"  {done} entries: {dt:.1f} s ({done / dt:.0f} entries/s)", flush=True)
+            print(f"  {done} entries: {dt:.1f} s ({done / dt:.0f} entries/s), this batch CPU "
+                  f"{time.process_time() - c1:.2f} s", flush=True)
         assert done == args.n, (done, args.n)
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         kb = KnowledgeBase(store.own)
@@ -127,6 +132,9 @@ def main() -> None:
         print(f"ingest: {args.n} entries in {dt:.1f} s = {args.n / dt:.0f} entries/s "
               f"({size / 1e6 / dt:.2f} MB/s); CPU time {cpu:.1f} s = {args.n / cpu:.0f} entries/CPU-s; "
               f"{len(entries)} questions after merging")
+        print("CPU per phase (s): " + " · ".join(
+            f"{k} {v:.1f}" for k, v in phases.items() if k != "index")
+              + f" (of write: near-duplicate index {phases.get('index', 0):.1f})")
         print(f"verdicts of basis citations: {dict(sorted(verdicts.items()))}")
         print(f"KnowledgeBase.entries() over the result: {load:.2f} s")
         print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB")

@@ -9,6 +9,7 @@ exactly what would be stored.
 
 from __future__ import annotations
 
+import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,9 @@ def analyse(checker: _Checker, entry: seedfmt.Entry) -> Analysed:
 class IngestReport:
     dry_run: bool
     files: list[dict] = field(default_factory=list)
+    # CPU seconds per phase (parse, analyse, index, write, commit, reload): for bench/, not
+    # part of the report's dict
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -168,10 +172,13 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
     names = list(names) if names is not None else [None] * len(paths)
     if len(names) != len(paths):
         raise InputError("names 的个数应与文件个数相同")
+    report = IngestReport(dry_run)
+    phase = _Phases(report.timings)
     docs = [seedfmt.parse_file(p, n) for p, n in zip(paths, names)]
+    phase("parse")
     checker = _Checker(store)
     analysed = [[analyse(checker, e) for e in doc.entries] for doc in docs]
-    report = IngestReport(dry_run)
+    phase("analyse")
     conn = store.own
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     # a batch writes tens of MB of rows and index entries at scattered places of a growing store:
@@ -189,14 +196,30 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
             if dry_run:
                 raise _DryRun
             token = kb_token(conn)
+            phase("write")
+        phase("commit")
         _INDEXES[store] = (token, writer.index)
     except _DryRun:
-        pass
+        phase("write")
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
     if not dry_run:
         store.reload()
+        phase("reload")
+    report.timings["index"] = writer.index_s  # near-duplicate lookup, part of "write"
     return report
+
+
+class _Phases:
+    """Process CPU time since the previous call, recorded under a phase name."""
+
+    def __init__(self, out: dict[str, float]):
+        self.out, self.last = out, time.process_time()
+
+    def __call__(self, name: str) -> None:
+        now = time.process_time()
+        self.out[name] = self.out.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def reverify(store, dry_run: bool = False) -> dict:

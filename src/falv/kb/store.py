@@ -29,6 +29,7 @@ import json
 import math
 import re
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
@@ -212,6 +213,7 @@ class KbWriter:
         # entry id → {point norm: point id}, for the entries this writer has touched (an entry it
         # created starts empty; one from before is read once) — not one SELECT per point
         self._points: dict[int, dict[str, int]] = {}
+        self.index_s = 0.0  # CPU seconds in the near-duplicate index (bench/bench_ingest.py)
 
     def add_document(self, doc, entries) -> dict:
         """Store one parsed document (seedfmt.Document) with its Analysed entries; returns what
@@ -242,6 +244,7 @@ class KbWriter:
 
     def _add_entry(self, source_id: int, file: str, a, report: dict) -> dict:
         c, e = self.conn, a.entry
+        t0 = time.process_time()
         key = question_key(e.question)
         entry_id = self.index.find(key)
         merged = entry_id is not None
@@ -250,6 +253,7 @@ class KbWriter:
                                  (e.question, key)).lastrowid
             self.index.add(entry_id, key)
             self._points[entry_id] = {}
+        self.index_s += time.process_time() - t0
         known = self._entry_points(entry_id)
         answer_id = c.execute(
             "INSERT INTO kb_answers(entry_id, source_id, marker, number, question, question_original,"
