@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -137,7 +138,8 @@ def main() -> None:
               + f" (of write: near-duplicate index {phases.get('index', 0):.1f})")
         print(f"verdicts of basis citations: {dict(sorted(verdicts.items()))}")
         print(f"KnowledgeBase.entries() over the result: {load:.2f} s")
-        print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB")
+        print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB; "
+              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         store.close()
 
 

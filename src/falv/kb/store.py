@@ -31,7 +31,9 @@ import re
 import sqlite3
 import time
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Iterable, TextIO
 
 from .. import db
@@ -100,11 +102,14 @@ class QuestionIndex:
         self.keys: dict[int, str] = {}
         self.numbers: dict[int, tuple[str, ...]] = {}
         self.df: dict[str, int] = {}  # bigram → entries containing it, as of the last rebuild
-        # (numbers, gram) → [(entry id, the gram's position in that entry's prefix)]
-        self.postings: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
+        # (numbers, gram) → [(entry id, grams of that entry after this one in its order, size)]:
+        # what the size and positional filters of find need, without a lookup per candidate
+        self.postings: dict[tuple[tuple[str, ...], str], list[tuple[int, int, int]]] = {}
         self.compared = 0
         self._built_at = 0
+        self._generation = 0  # rebuilds so far: a prefix computed under another order is stale
         self._rank: dict[str, tuple[int, int]] = {}  # memo of _order under the current df
+        self._last: tuple | None = None  # (key, grams, numbers, prefix, generation) of last find
 
     def _order(self, gram: str) -> tuple[int, int]:
         return self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
@@ -122,54 +127,75 @@ class QuestionIndex:
     def add(self, entry_id: int, key: str, grams: frozenset[str] | None = None) -> None:
         self.exact.setdefault(key, entry_id)
         self.keys[entry_id] = key
-        g = grams if grams is not None else bigrams(key)
+        last, prefix = self._last, None
+        if grams is None and last is not None and last[0] == key:
+            # the question find just looked up (the ingest's find → add): its grams, and its
+            # prefix unless a rebuild changed the order since
+            _key, g, nums, prefix, generation = last
+            if generation != self._generation:
+                prefix = None
+        else:
+            g = grams if grams is not None else bigrams(key)
+            nums = tuple(_numbers(key))
         self.grams[entry_id] = g
-        nums = self.numbers[entry_id] = tuple(_numbers(key))
+        self.numbers[entry_id] = nums
         if len(self.keys) >= max(self.REBUILD_FROM, 2 * self._built_at):
             self._rebuild()
             return
-        for pos, gram in enumerate(self._prefix(g)):
-            self.postings.setdefault((nums, gram), []).append((entry_id, pos))
+        if prefix is None:
+            prefix = self._prefix(g)
+        size = len(g)
+        postings = self.postings
+        for pos, gram in enumerate(prefix):
+            postings.setdefault((nums, gram), []).append((entry_id, size - pos - 1, size))
 
     def _rebuild(self) -> None:
         """Document frequencies of now, and every prefix under that order."""
-        df: dict[str, int] = {}
-        for g in self.grams.values():
-            for gram in g:
-                df[gram] = df.get(gram, 0) + 1
+        df = dict(Counter(chain.from_iterable(self.grams.values())))  # each set counts a gram once
         self.df, self.postings, self._built_at, self._rank = df, {}, len(self.keys), {}
+        self._generation += 1
+        postings = self.postings
         for eid in sorted(self.grams):
-            nums = self.numbers[eid]
-            for pos, gram in enumerate(self._prefix(self.grams[eid])):
-                self.postings.setdefault((nums, gram), []).append((eid, pos))
+            nums, g = self.numbers[eid], self.grams[eid]
+            size = len(g)
+            for pos, gram in enumerate(self._prefix(g)):
+                postings.setdefault((nums, gram), []).append((eid, size - pos - 1, size))
 
     def find(self, key: str) -> int | None:
-        if key in self.exact:
-            return self.exact[key]
+        found = self.exact.get(key)
+        if found is not None:
+            return found
         g = bigrams(key)
         numbers = tuple(_numbers(key))
+        prefix = self._prefix(g)
+        self._last = (key, g, numbers, prefix, self._generation)
         best, best_score = None, 0.0
         seen: set[int] = set()
         t, n = self.threshold, len(g)
         low, high = t * n, n / t if t else 1e9
-        for i, gram in enumerate(self._prefix(g)):
-            for eid, j in self.postings.get((numbers, gram), ()):
+        t1 = 1 + t
+        postings = self.postings
+        compared = 0
+        for i, gram in enumerate(prefix):
+            after = n - i - 1
+            for eid, rest, m in postings.get((numbers, gram), ()):
                 if eid in seen:
                     continue
                 seen.add(eid)
-                other = self.grams[eid]
-                m = len(other)
                 if not low <= m <= high:  # Jaccard ≥ t bounds the size ratio
                     continue
                 # positional filter (PPJoin): this first shared gram sits at i in this prefix and
-                # j in the other's, and both sets are in one order, so they share at most
-                # 1 + min(n-i-1, m-j-1) grams; Jaccard ≥ t needs t/(1+t)·(n+m) (margin for floats)
-                if (1 + min(n - i - 1, m - j - 1)) * (1 + t) < t * (n + m) - 1e-9:
+                # with `rest` grams after it in the other's, and both sets are in one order, so
+                # they share at most 1 + min(n-i-1, rest) grams; Jaccard ≥ t needs
+                # t/(1+t)·(n+m) (margin for floats)
+                if (1 + (after if after < rest else rest)) * t1 < t * (n + m) - 1e-9:
                     continue
-                self.compared += 1
-                score = jaccard(g, other)
-                if score >= self.threshold and (score > best_score or (score == best_score and eid < best)):
+                compared += 1
+                inter = len(g & self.grams[eid])  # jaccard(g, other), both non-empty
+                score = inter / (n + m - inter)
+                if score >= t and (score > best_score or (score == best_score and eid < best)):
                     best, best_score = eid, score
+        self.compared += compared
         return best
 
     @classmethod
