@@ -221,14 +221,38 @@ def kb_token(conn: sqlite3.Connection) -> tuple:
 
 # -- writing ----------------------------------------------------------------------------------
 
-def _citation_row(answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tuple:
-    return (answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
+def _citation_row(cid, answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tuple:
+    return (cid, answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
             cit["article"], cit["quoted_text"], cit["verdict"], cit["detail"], cit["replacement"],
             cit["diff"], quoted_law_id, cit["line_start"], cit["line_end"])
 
 
+# What KbWriter inserts, parents before children (foreign keys are checked per statement).
+_WRITES: dict[str, str] = {
+    "kb_sources": "INSERT INTO kb_sources(id, file, sha256, encoding, style, entries)",
+    "kb_entries": "INSERT INTO kb_entries(id, question, norm)",
+    "kb_answers": "INSERT INTO kb_answers(id, entry_id, source_id, marker, number, question,"
+                  " question_original, line_start, line_end, raw)",
+    "kb_points": "INSERT INTO kb_points(id, entry_id, answer_id, ordinal, kind, label, text,"
+                 " original, norm)",
+    "kb_point_sources": "INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
+                        " line_end)",
+    "kb_citations": "INSERT INTO kb_citations(id, answer_id, point_id, role, ordinal, raw, law_text,"
+                    " law, article, quoted_text, verdict, detail, replacement, diff, quoted_law_id,"
+                    " line_start, line_end)",
+    "kb_annotations": "INSERT INTO kb_annotations(id, point_id, kind, span_start, span_end, term,"
+                      " replacement, note, since, basis)",
+}
+_WRITE_SQL = {t: f"{head} VALUES ({','.join('?' * (head.count(',') + 1))})"
+              for t, head in _WRITES.items()}
+
+
 class KbWriter:
-    """Writes analysed documents inside the caller's write transaction (falv.kb.ingest)."""
+    """Writes analysed documents inside the caller's write transaction (falv.kb.ingest).
+
+    Row ids are given here (max(id) + 1 onwards, read inside the transaction: what SQLite would
+    have chosen) and each document's rows are inserted with one executemany per table, instead
+    of one execute per row (issue 11)."""
 
     def __init__(self, conn: sqlite3.Connection, index: QuestionIndex | None = None):
         """`index`: the QuestionIndex of kb_entries as they are now (the caller checked kb_token),
@@ -240,6 +264,20 @@ class KbWriter:
         # created starts empty; one from before is read once) — not one SELECT per point
         self._points: dict[int, dict[str, int]] = {}
         self.index_s = 0.0  # CPU seconds in the near-duplicate index (bench/bench_ingest.py)
+        self._rows: dict[str, list[tuple]] = {t: [] for t in _WRITES}
+        self._next = {t: (conn.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0) + 1
+                      for t in _WRITES if t != "kb_point_sources"}
+
+    def _id(self, table: str) -> int:
+        rid = self._next[table]
+        self._next[table] = rid + 1
+        return rid
+
+    def _flush(self) -> None:
+        for table, rows in self._rows.items():
+            if rows:
+                self.conn.executemany(_WRITE_SQL[table], rows)
+                rows.clear()
 
     def add_document(self, doc, entries) -> dict:
         """Store one parsed document (seedfmt.Document) with its Analysed entries; returns what
@@ -252,11 +290,12 @@ class KbWriter:
             report["action"] = "unchanged"
             return report
         report["action"] = "added"
-        source_id = c.execute(
-            "INSERT INTO kb_sources(file, sha256, encoding, style, entries) VALUES (?, ?, ?, ?, ?)",
-            (doc.file, doc.sha256, doc.encoding, doc.style, len(entries))).lastrowid
+        source_id = self._id("kb_sources")
+        self._rows["kb_sources"].append(
+            (source_id, doc.file, doc.sha256, doc.encoding, doc.style, len(entries)))
         for a in entries:
             report["entries"].append(self._add_entry(source_id, doc.file, a, report))
+        self._flush()
         return report
 
     def _entry_points(self, entry_id: int) -> dict[str, int]:
@@ -269,67 +308,52 @@ class KbWriter:
         return points
 
     def _add_entry(self, source_id: int, file: str, a, report: dict) -> dict:
-        c, e = self.conn, a.entry
+        e, rows = a.entry, self._rows
         t0 = time.process_time()
         key = question_key(e.question)
         entry_id = self.index.find(key)
         merged = entry_id is not None
         if entry_id is None:
-            entry_id = c.execute("INSERT INTO kb_entries(question, norm) VALUES (?, ?)",
-                                 (e.question, key)).lastrowid
+            entry_id = self._id("kb_entries")
+            rows["kb_entries"].append((entry_id, e.question, key))
             self.index.add(entry_id, key)
             self._points[entry_id] = {}
         self.index_s += time.process_time() - t0
         known = self._entry_points(entry_id)
-        answer_id = c.execute(
-            "INSERT INTO kb_answers(entry_id, source_id, marker, number, question, question_original,"
-            " line_start, line_end, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry_id, source_id, e.marker, e.number, e.question, e.question_original, e.line_start,
-             e.line_end, e.raw)).lastrowid
+        answer_id = self._id("kb_answers")
+        rows["kb_answers"].append((answer_id, entry_id, source_id, e.marker, e.number, e.question,
+                                   e.question_original, e.line_start, e.line_end, e.raw))
         ordinal = 0  # points first seen in this (new) answer, in source order
         new_points = 0
         cit_ordinal = 0
-        citations, annotations, sources = [], [], []  # rows, inserted in this order below
+        citations, annotations = rows["kb_citations"], rows["kb_annotations"]
         for pt in e.points:
             norm = pt.norm
             point_id = known.get(norm)
             if point_id is None:
                 ordinal += 1
                 new_points += 1
-                point_id = known[norm] = c.execute(
-                    "INSERT INTO kb_points(entry_id, answer_id, ordinal, kind, label, text, original,"
-                    " norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (entry_id, answer_id, ordinal, pt.kind, pt.label, pt.text, pt.original,
-                     norm)).lastrowid
+                point_id = known[norm] = self._id("kb_points")
+                rows["kb_points"].append((point_id, entry_id, answer_id, ordinal, pt.kind, pt.label,
+                                          pt.text, pt.original, norm))
                 for cit in a.point_citations.get(pt.ordinal, []):
                     cit_ordinal += 1
-                    citations.append(_citation_row(answer_id, point_id, cit_ordinal, cit))
+                    citations.append(_citation_row(self._id("kb_citations"), answer_id, point_id,
+                                                   cit_ordinal, cit))
                 for n in a.point_annotations.get(pt.ordinal, []):
-                    annotations.append((point_id, n["kind"], n["span_start"], n["span_end"],
-                                        n["term"], n["replacement"], n["note"], n["since"],
-                                        n["basis"]))
+                    annotations.append((self._id("kb_annotations"), point_id, n["kind"],
+                                        n["span_start"], n["span_end"], n["term"],
+                                        n["replacement"], n["note"], n["since"], n["basis"]))
             # else the same point again: one more provenance, stored once
-            sources.append((point_id, answer_id, pt.line_start, pt.line_end))
+            rows["kb_point_sources"].append((point_id, answer_id, pt.line_start, pt.line_end))
         for cit in a.basis:
             cit_ordinal += 1
             quoted_law_id = None
             if cit["role"] == "basis" and cit["verdict"] == "unverifiable" and cit["quoted_text"] \
                     and cit["law"] and cit["article"]:
                 quoted_law_id = self._quoted_article(cit, file, e, report)
-            citations.append(_citation_row(answer_id, None, cit_ordinal, cit, quoted_law_id))
-        if annotations:
-            c.executemany(
-                "INSERT INTO kb_annotations(point_id, kind, span_start, span_end, term,"
-                " replacement, note, since, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", annotations)
-        if sources:
-            c.executemany("INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
-                          " line_end) VALUES (?, ?, ?, ?)", sources)
-        if citations:
-            c.executemany(
-                "INSERT INTO kb_citations(answer_id, point_id, role, ordinal, raw, law_text, law,"
-                " article, quoted_text, verdict, detail, replacement, diff, quoted_law_id,"
-                " line_start, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                citations)
+            citations.append(_citation_row(self._id("kb_citations"), answer_id, None, cit_ordinal,
+                                           cit, quoted_law_id))
         return {"entry_id": str(entry_id), "marker": e.marker, "question": e.question,
                 "merged": merged, "lines": [e.line_start, e.line_end], "points": len(e.points),
                 "new_points": new_points,
