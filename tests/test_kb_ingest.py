@@ -283,3 +283,36 @@ def test_reverify_after_statute_import_updates_verdicts(store, statute_files):
     entries = kb.entries()
     assert all(c.verdict in ("ok", "partial_quote") for e in entries for c in e.basis)
     assert verdicts(entries[1]) == {("中华人民共和国刑法", "第二百八十六条之一"): "partial_quote"}
+
+
+def test_batches_reuse_checks_only_while_the_statutes_are_unchanged(store, statute_files, tmp_path):
+    """A later batch of the same process reuses the verdicts of earlier ones (issue 11) only
+    while nothing changed what they were checked against: a statute import, or a batch that
+    stored texts quoted by a source, makes the next batch check again."""
+    from falv.law.importer import import_files
+    from falv.law.verify import verify_text
+
+    point = f"依照《{DECISION}》第一条处理。"
+
+    def ingest(name, question, extra=""):
+        f = tmp_path / name
+        f.write_text(f"㈠ {question}\n法律分析:\n1、{point}\n{extra}", "utf-8")
+        [entry] = ingest_files(store, [f]).files[0]["entries"]
+        [p] = KnowledgeBase(store.own).get(entry["entry_id"]).points
+        return [(c.verdict, c.detail) for c in p.citations]
+
+    def fresh():
+        return [(c.verdict.kind.value, c.verdict.detail) for c in verify_text(store, point)]
+
+    first = ingest("a.txt", "网站泄露了我的手机号码")
+    assert first == fresh() and first[0][0] == "unverifiable"
+    # this batch also stores the text its 法律依据 quotes: the law now exists, as quoted text
+    quote = SEED.read_text("utf-8").splitlines()[30]
+    assert quote.startswith(f"《{DECISION}》第一条")
+    second = ingest("b.txt", "快递公司把我的地址卖给别人", f"法律依据:\n{quote}\n")
+    assert second == first
+    third = ingest("c.txt", "外卖平台泄露订单信息")
+    assert third == fresh() != second
+    import_files(store, statute_files)
+    fourth = ingest("d.txt", "银行员工出售客户资料")
+    assert fourth == fresh() and fourth[0][0] == "ok"

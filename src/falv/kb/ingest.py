@@ -37,7 +37,12 @@ class Analysed:
 
 class _Checker:
     """The citation engine's verify_text pipeline (extract → resolve → verify), with the
-    recognised names computed once per batch instead of once per text."""
+    recognised names computed once per batch instead of once per text, and what it found
+    memoised: analysis points, quoted articles and outdated terms recur under many questions.
+    A checker outlives its batch while the statutes it verified against are unchanged (see
+    _checker_for); each memo is bounded and emptied when full."""
+
+    MEMO = 1 << 16
 
     def __init__(self, store):
         self.verifier = Verifier(store)
@@ -56,7 +61,8 @@ class _Checker:
         key = (cit.law_text, cit.law_title, cit.law_id, cit.ref, quote)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = self.verifier.verify(cit, quote)
+            verdict = self.verifier.verify(cit, quote)
+            _remember(self._verdicts, key, verdict)
         return verdict
 
     def outdated(self, text: str) -> list:
@@ -64,8 +70,7 @@ class _Checker:
         found = self._outdated.get(text)
         if found is None:
             found = find_outdated(text)
-            if len(self._outdated) < 1 << 16:
-                self._outdated[text] = found
+            _remember(self._outdated, text, found)
         return found
 
     def check(self, text: str, quotes: bool):
@@ -74,9 +79,20 @@ class _Checker:
         if found is None:
             found = [(cit, self.verify(cit, cit.quoted_text if quotes else None))
                      for cit in self.find(text, quotes)]
-            if len(self._checked) < 1 << 16:
-                self._checked[(text, quotes)] = found
+            _remember(self._checked, (text, quotes), found)
         return found
+
+    def end_batch(self) -> None:
+        """Forget the 法律依据 blocks checked (a whole block rarely recurs in a later batch,
+        and blocks are long); their verdicts per quoted article stay."""
+        for key in [k for k in self._checked if k[1]]:
+            del self._checked[key]
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= _Checker.MEMO:
+        memo.clear()
+    memo[key] = value
 
 
 def _row(cit, verdict, role: str, line_start: int, line_end: int) -> dict:
@@ -154,6 +170,23 @@ class IngestReport:
 # 100 batches quadratic). Held as long as the store, like the store's other caches.
 INGEST_CACHE_KIB = 64 * 1024  # page cache of the connection while it ingests
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# store → (store revision after this process's last committed ingest, _Checker): the next batch
+# reuses the checker's memos when nothing was written in between and that ingest stored no
+# quoted article texts — the statutes (and texts quoted by sources) it verified against are
+# then the same. Any other write bumps the revision.
+_CHECKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _revision(conn) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    return row[0] if row else None
+
+
+def _checker_for(store) -> _Checker:
+    cached = _CHECKERS.pop(store, None)
+    if cached is not None and cached[0] == _revision(store.own):
+        return cached[1]
+    return _Checker(store)
 
 
 class _DryRun(Exception):
@@ -199,8 +232,9 @@ def _ingest(store, paths, dry_run: bool, names) -> IngestReport:
     phase = _Phases(report.timings)
     docs = [seedfmt.parse_file(p, n) for p, n in zip(paths, names)]
     phase("parse")
-    checker = _Checker(store)
+    checker = _checker_for(store)
     analysed = [[analyse(checker, e) for e in doc.entries] for doc in docs]
+    checker.end_batch()
     phase("analyse")
     conn = store.own
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -222,6 +256,8 @@ def _ingest(store, paths, dry_run: bool, names) -> IngestReport:
             phase("write")
         phase("commit")
         _INDEXES[store] = (token, writer.index)
+        if not writer.quoted:
+            _CHECKERS[store] = (token[0], checker)
     except _DryRun:
         phase("write")
     finally:

@@ -265,6 +265,7 @@ class KbWriter:
         self._points: dict[int, dict[str, int]] = {}
         self.index_s = 0.0  # CPU seconds in the near-duplicate index (bench/bench_ingest.py)
         self._rows: dict[str, list[tuple]] = {t: [] for t in _WRITES}
+        self.quoted = False  # whether texts quoted by a source were stored (statutes changed)
         self._next = {t: (conn.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0) + 1
                       for t in _WRITES if t != "kb_point_sources"}
 
@@ -368,6 +369,7 @@ class KbWriter:
         (never the statute tables): the store reads it as an unverified source ('quoted'), so
         `falv article` can show it, marked so, until the official text is imported."""
         c = self.conn
+        self.quoted = True
         # the importer's spelling of the title, so that an import of the official text later
         # lands under the same title and takes precedence over the quoted one
         title = canonical_title(cit["law"])[0] or cit["law"]
