@@ -46,6 +46,13 @@ ENTRY_STYLES: dict[str, re.Pattern] = {
     "circled_digit": re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>.*)$"),
     "paren_digit": re.compile(r"^\s*\((?P<num>\d{1,3})\)\s*(?P<rest>.*)$"),
 }
+# What each style's entry line starts with (after blanks): _heads runs a style's pattern only on
+# lines that start so (a document is scanned once per style).
+STYLE_START: dict[str, re.Pattern] = {
+    style: re.compile(start) for style, start in (
+        ("circled", "[㈠-㈩]"), ("roman", "[Ⅰ-Ⅻ]"), ("paren_cn", r"\("), ("cn", f"[{_CN}]"),
+        ("digit_dot", r"\d"), ("digit", r"\d"), ("circled_digit", "[①-⑳]"),
+        ("paren_digit", r"\("))}
 MARKER_SHAPE = {"circled": "{n}", "roman": "{n}", "paren_cn": "({n})", "cn": "{n}、",
                 "digit_dot": "{n}.", "digit": "{n}、", "circled_digit": "{n}", "paren_digit": "({n})"}
 _BRACKET_LABEL = re.compile(r"^\s*【(?P<label>[^】\n]{1,20})】\s*:?\s*(?P<rest>.*)$")
@@ -182,16 +189,34 @@ def _label(line: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _heads(norm: list[str], style: str, kinds: list[str | None]) -> list[tuple[int, int, str, str]]:
+def _style_lines(norm: list[str], kinds: list[str | None]) -> dict[str, list[int]]:
+    """Per entry style, the lines _heads has to look at, in order: the block labels and the lines
+    whose first non-blank character can start that style's pattern (STYLE_START)."""
+    labels: list[int] = []
+    by_first: dict[str, list[int]] = {}
+    for i, line in enumerate(norm):
+        if kinds[i]:
+            labels.append(i)
+        elif first := line.lstrip()[:1]:
+            by_first.setdefault(first, []).append(i)
+    return {style: sorted([i for ch, lines in by_first.items() if start.match(ch) for i in lines]
+                          + labels)
+            for style, start in STYLE_START.items()}
+
+
+def _heads(norm: list[str], style: str, kinds: list[str | None],
+           lines: list[int] | None = None) -> list[tuple[int, int, str, str]]:
     """(index, number, marker, rest) of the lines that open entries in this style: numbered lines
     whose number exceeds the previous entry's (an analysis enumeration restarts and stays text).
     A numbering that restarts at 1 after a 法律依据 block (two documents joined, or ㈠…㈩ then ㈠
-    again) opens a new entry: enumerations inside an answer belong to its analysis."""
+    again) opens a new entry: enumerations inside an answer belong to its analysis. `lines`:
+    the indexes to look at (_style_lines), default all."""
     pattern = ENTRY_STYLES[style]
     heads: list[tuple[int, int, str, str]] = []
     last = 0
     block = None
-    for i, line in enumerate(norm):
+    for i in range(len(norm)) if lines is None else lines:
+        line = norm[i]
         if kinds[i]:
             block = kinds[i]
             continue
@@ -213,8 +238,9 @@ def choose_style(norm: list[str], kinds: list[str | None]) -> tuple[str, list] |
     ENTRY_STYLES; a style needs at least one segment with a label."""
     is_label = [k is not None for k in kinds]
     best = None
+    candidates = _style_lines(norm, kinds)
     for style in ENTRY_STYLES:
-        heads = _heads(norm, style, kinds)
+        heads = _heads(norm, style, kinds, candidates[style])
         if not heads:
             continue
         good = 0
