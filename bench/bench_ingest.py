@@ -126,20 +126,20 @@ def main() -> None:
                   f"{time.process_time() - c1:.2f} s", flush=True)
         assert done == args.n, (done, args.n)
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         kb = KnowledgeBase(store.own)
         t1 = time.perf_counter()
         entries = kb.entries()
         load = time.perf_counter() - t1
         print(f"ingest: {args.n} entries in {dt:.1f} s = {args.n / dt:.0f} entries/s "
               f"({size / 1e6 / dt:.2f} MB/s); CPU time {cpu:.1f} s = {args.n / cpu:.0f} entries/CPU-s; "
-              f"{len(entries)} questions after merging")
+              f"{len(entries)} questions after merging; peak RSS {rss:.0f} MB")
         print("CPU per phase (s): " + " · ".join(
             f"{k} {v:.1f}" for k, v in phases.items() if k != "index")
               + f" (of write: near-duplicate index {phases.get('index', 0):.1f})")
         print(f"verdicts of basis citations: {dict(sorted(verdicts.items()))}")
         print(f"KnowledgeBase.entries() over the result: {load:.2f} s")
-        print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB; "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(f"store size: {Path(os.environ['FALV_HOME'], 'falv.db').stat().st_size / 1e6:.0f} MB")
         store.close()
 
 

@@ -102,9 +102,9 @@ class QuestionIndex:
         self.keys: dict[int, str] = {}
         self.numbers: dict[int, tuple[str, ...]] = {}
         self.df: dict[str, int] = {}  # bigram → entries containing it, as of the last rebuild
-        # (numbers, gram) → [(entry id, grams of that entry after this one in its order, size)]:
-        # what the size and positional filters of find need, without a lookup per candidate
-        self.postings: dict[tuple[tuple[str, ...], str], list[tuple[int, int, int]]] = {}
+        # (numbers, gram) → by the gram's position j in an entry's prefix → [(entry id, size)]:
+        # find skips the positions whose entries cannot pass its positional filter
+        self.postings: dict[tuple[tuple[str, ...], str], list[list[tuple[int, int]]]] = {}
         self.compared = 0
         self._built_at = 0
         self._generation = 0  # rebuilds so far: a prefix computed under another order is stale
@@ -144,22 +144,24 @@ class QuestionIndex:
             return
         if prefix is None:
             prefix = self._prefix(g)
-        size = len(g)
+        self._post(entry_id, nums, prefix, len(g))
+
+    def _post(self, entry_id: int, nums: tuple[str, ...], prefix: list[str], size: int) -> None:
         postings = self.postings
         for pos, gram in enumerate(prefix):
-            postings.setdefault((nums, gram), []).append((entry_id, size - pos - 1, size))
+            by_pos = postings.setdefault((nums, gram), [])
+            while len(by_pos) <= pos:
+                by_pos.append([])
+            by_pos[pos].append((entry_id, size))
 
     def _rebuild(self) -> None:
         """Document frequencies of now, and every prefix under that order."""
         df = dict(Counter(chain.from_iterable(self.grams.values())))  # each set counts a gram once
         self.df, self.postings, self._built_at, self._rank = df, {}, len(self.keys), {}
         self._generation += 1
-        postings = self.postings
         for eid in sorted(self.grams):
-            nums, g = self.numbers[eid], self.grams[eid]
-            size = len(g)
-            for pos, gram in enumerate(self._prefix(g)):
-                postings.setdefault((nums, gram), []).append((eid, size - pos - 1, size))
+            g = self.grams[eid]
+            self._post(eid, self.numbers[eid], self._prefix(g), len(g))
 
     def find(self, key: str) -> int | None:
         found = self.exact.get(key)
@@ -177,24 +179,35 @@ class QuestionIndex:
         postings = self.postings
         compared = 0
         for i, gram in enumerate(prefix):
+            by_pos = postings.get((numbers, gram))
+            if not by_pos:
+                continue
             after = n - i - 1
-            for eid, rest, m in postings.get((numbers, gram), ()):
-                if eid in seen:
-                    continue
-                seen.add(eid)
-                if not low <= m <= high:  # Jaccard ≥ t bounds the size ratio
-                    continue
-                # positional filter (PPJoin): this first shared gram sits at i in this prefix and
-                # with `rest` grams after it in the other's, and both sets are in one order, so
-                # they share at most 1 + min(n-i-1, rest) grams; Jaccard ≥ t needs
-                # t/(1+t)·(n+m) (margin for floats)
-                if (1 + (after if after < rest else rest)) * t1 < t * (n + m) - 1e-9:
-                    continue
-                compared += 1
-                inter = len(g & self.grams[eid])  # jaccard(g, other), both non-empty
-                score = inter / (n + m - inter)
-                if score >= t and (score > best_score or (score == best_score and eid < best)):
-                    best, best_score = eid, score
+            # positional filter (PPJoin): this gram sits at i here and at j in the other's
+            # prefix, and both sets are in one order, so they share at most
+            # 1 + min(n-i-1, m-j-1) grams; Jaccard ≥ t needs t/(1+t)·(n+m) (margin for floats).
+            # Hence m ≤ (1+after)·(1+t)/t − n here, and m ≥ (t·n + j·(1+t)) / (1+t−t) at j:
+            # past the j where these cross (with a margin far above float error) none passes
+            top = min(high, (1 + after) * t1 / t - n if t else 1e9) + 1e-6
+            for j, bucket in enumerate(by_pos):
+                if (t * n + j * t1) / (t1 - t) > top:
+                    break  # no entry with the gram at j or later can pass
+                for eid, m in bucket:
+                    if not low <= m <= high:  # Jaccard ≥ t bounds the size ratio
+                        continue
+                    rest = m - j - 1
+                    if (1 + (after if after < rest else rest)) * t1 < t * (n + m) - 1e-9:
+                        continue
+                    # an entry that fails at its first shared gram fails at every later one (i
+                    # and j only grow), so one that passes is evaluated once, as before
+                    if eid in seen:
+                        continue
+                    seen.add(eid)
+                    compared += 1
+                    inter = len(g & self.grams[eid])  # jaccard(g, other), both non-empty
+                    score = inter / (n + m - inter)
+                    if score >= t and (score > best_score or (score == best_score and eid < best)):
+                        best, best_score = eid, score
         self.compared += compared
         return best
 
