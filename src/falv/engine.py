@@ -28,7 +28,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import limits
-from .answer.bridges import bridge, lent_articles, lent_hits
+from .answer.bridges import POOL, bridge, lent_articles, lent_hits
 from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
@@ -463,11 +463,11 @@ class Engine:
         with self.lock:
             ctx = self.context()
             searcher = ctx.searcher
-            hits = searcher.search(query, top=top, law=law or None)
             if law:
-                return SearchResult(query, hits, [])
-            groups = searcher.groups(query, per_group=per_group)
+                return SearchResult(query, searcher.search(query, top=top, law=law), [])
             lent = lent_hits(searcher, lent_articles(query, ctx.kb))
+            hits = searcher.search(query, top=max(top, POOL) if lent else top)
+            groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)
             return SearchResult(query, hits, groups)
 

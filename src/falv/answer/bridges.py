@@ -36,6 +36,7 @@ from .compose import URGENT
 from .kbmatch import KbMatcher
 
 MAX_LENT = 6  # lent articles placed ahead of the ranking; the ranking keeps the other places
+POOL = 100  # how deep a lent article counts as found by the ranking too (the re-ranked candidates)
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,10 @@ def _key(h: Hit) -> tuple[str, str]:
 
 def bridge(hits: list[Hit], groups: list[tuple[str, list[Hit]]], lent: list[Hit], top: int
            ) -> tuple[list[Hit], list[tuple[str, list[Hit]]]]:
-    """The ranking with the lent hits placed after the directly cited ones and before the ranked
-    ones, each article once (a ranked article that is also lent keeps its score and moves up), at
-    most `top`; the groups without the articles the ranking now shows."""
+    """The ranking (fetched POOL deep when anything is lent) with the lent hits placed after the
+    directly cited ones and before the ranked ones, each article once (a ranked article that is
+    also lent keeps its score and moves up), at most `top`; the groups without the articles the
+    ranking now shows."""
     if not lent:
         return hits, groups
     direct = [h for h in hits if h.direct]
