@@ -9,9 +9,8 @@ import typer
 
 from ..errors import ImportRejected, InputError
 from ..law.verdicts import label
+from . import REGISTRY
 from .common import emit_json, engine
-
-HELP = "问答知识库：导入、列出、查看、导出"
 
 
 def ingest_cmd(
@@ -172,7 +171,7 @@ def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的�
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv kb …` group to the `falv` app (falv.cli)."""
-    kb_app = typer.Typer(no_args_is_help=True, help=HELP)
+    kb_app = typer.Typer(no_args_is_help=True, help=REGISTRY["kb"].help)
     kb_app.command("ingest")(ingest_cmd)
     kb_app.command("list")(list_cmd)
     kb_app.command("show")(show_cmd)
