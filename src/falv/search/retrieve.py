@@ -20,6 +20,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import log
 from typing import TYPE_CHECKING
 
@@ -117,11 +118,17 @@ class Searcher:
                  for name in index_mod.short_titles(law.title)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
-        self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
         self.dense = dense_enabled(dense)
         self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
             self.fusion = DenseStage(self)
+
+    @cached_property
+    def _key_to_doc(self) -> dict[tuple[str, str], int]:
+        """(law id, article number) → document; built on the first explicit citation, not at
+        load (a cold `falv ask` without one does not pay for it)."""
+        docs = self.index.docs
+        return {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
 
     # -- public -------------------------------------------------------------------------------
 
