@@ -90,16 +90,16 @@ def show_cmd(
         if a.basis:
             typer.echo("【法律依据】")
         for b in a.basis:
-            typer.echo(f"  {_badge(b.verdict)}\t《{b.law}》{b.article or ''}\t{b.detail}")
-            if b.replacement:
-                typer.echo(f"    → {b.replacement}")
+            typer.echo(f"  {_badge(b.verdict.kind)}\t《{b.law}》{b.article or ''}\t{b.verdict.detail}")
+            if b.verdict.replacement:
+                typer.echo(f"    → {b.verdict.replacement}")
             if b.quoted_law_id:
                 typer.echo("    引文已作为“来源引用”文本保存（未经官方文本核验）")
         seen_refs = set()
         for r in a.references:
             if (r.law, r.article) not in seen_refs:
                 seen_refs.add((r.law, r.article))
-                typer.echo(f"  （引文中提及）{_badge(r.verdict)}\t《{r.law}》{r.article or ''}")
+                typer.echo(f"  （引文中提及）{_badge(r.verdict.kind)}\t《{r.law}》{r.article or ''}")
     notes = entry.annotations
     if notes:
         typer.echo("\n【提示】")
