@@ -11,9 +11,9 @@ import pytest
 
 from conftest import SEED, run_cli
 from falv import evaluate
-from falv.answer.bridges import MAX_LENT, lent_articles
+from falv.answer.bridges import MAX_LENT, about_information, lent_articles
 from falv.answer.kbmatch import KbMatcher
-from falv.domain.personal_info.frame import read_frame
+from falv.domain.personal_info.frame import Frame, read_frame
 from falv.domain.personal_info.rules import steps_for_frame
 from falv.engine import Engine
 
@@ -85,13 +85,23 @@ def test_direct_citations_stay_first(engine):
 @pytest.mark.parametrize("question", ["交了定金后卖家反悔不卖了，定金能双倍退吗",
                                       "小区的车位开发商都卖给外面的人了，业主没地方停车"])
 def test_an_actor_and_a_verb_alone_lend_nothing(engine, question):
-    """The frame reads 卖家 + 卖 and rules for sold information fire, but the question names no
-    information: search keeps its own ranking."""
-    assert steps_for_frame(read_frame(question), question)  # what the gate stops
+    """An actor and a verb (卖家 + 卖) but no information named: whatever rules the frame would fire
+    for sold information, search keeps its own ranking."""
+    frame = read_frame(question)
+    assert not frame.info and not frame.rights
+    assert not about_information(Frame(actors=frame.actors, acts=frame.acts))
     assert lent_articles(question) == []
     hits = engine.search(question, top=10).hits
     assert all(h.via == "search" for h in hits)
     assert keys(hits) == keys(engine.context().searcher.search(question, top=10))
+
+
+def test_the_gate_reads_information_rights_and_acts_against_the_person():
+    assert about_information(Frame(actors=("courier",), info=("phone",), acts=("sell",)))
+    assert about_information(Frame(rights=("portrait",)))
+    assert about_information(Frame(acts=("threaten",)))
+    assert not about_information(Frame(actors=("merchant",), acts=("sell",)))
+    assert not about_information(Frame(info=("financial",)))
 
 
 def test_law_filter_is_that_laws_own_ranking(engine):

@@ -8,7 +8,7 @@ articles their steps rest on, and knowledge-base entries asking the same questio
 articles of their answers. Both lend those articles to `search` as candidates:
 
 * which: only when the question names what it is about — a person's information and something
-  done with it, a personality right, or an act against the person (_about_information): an
+  done with it, a personality right, or an act against the person (about_information): an
   actor and a verb alone (卖家反悔不卖了) fire rules meant for information being sold;
 * how many: the first MAX_LENT in the order the `ask` answer's analysis cites them (urgent rule
   steps, then the matched KB entries' points, then the other rule steps);
@@ -52,7 +52,7 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
     answer's analysis cites them, each once (not resolved against the store yet)."""
     text = normalize(question)
     frame = read_frame(text)
-    steps = steps_for_frame(frame, text) if _about_information(frame) else []
+    steps = steps_for_frame(frame, text) if about_information(frame) else []
     kb_points = [(m.entry_id, p) for m in kb.match(text) for p in m.points] if kb is not None else []
     out: list[Lent] = []
     seen: set[tuple[str, str]] = set()
@@ -77,7 +77,7 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
     return out
 
 
-def _about_information(frame: Frame) -> bool:
+def about_information(frame: Frame) -> bool:
     """Whether the question names what it is about: a person's information (and something done
     with it), a personality right, or an act against the person (threats, insults, peeping…). An
     actor and a verb alone (卖家反悔不卖了, 开发商把车位卖了) are not a personal-information question."""
