@@ -158,4 +158,5 @@ def test_eval_scores_the_search_users_get(small_store, tmp_path):
         {"law": AGENCY_GOLD[0], "article": AGENCY_GOLD[1]}]}, ensure_ascii=False) + "\n", "utf-8")
     metrics, [result], _ = evaluate.run(small_store, path, with_answers=True)
     assert metrics["recall@10"] == 1.0 and result.rank(AGENCY_GOLD) <= MAX_LENT
+    assert result.lent[AGENCY_GOLD] == "rule"  # --verbose marks it 〔规则〕
     assert metrics["basis_recall"] == 1.0  # the answer's basis rests on the same rule

@@ -53,6 +53,7 @@ class ItemResult:
     ms: float
     basis: list[tuple[str, str]] | None = None
     groups: list[list[tuple[str, str]]] = field(default_factory=list)  # other kinds, each ranked
+    lent: dict[tuple[str, str], str] = field(default_factory=dict)  # ranked key → bridge (rule, kb)
 
     def found(self, k: int) -> set[tuple[str, str]]:
         """What a reader sees in the top k of the ranking and of each group."""
@@ -153,7 +154,9 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
         ms = (time.perf_counter() - t0) * 1000
         res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in found.hits], ms,
                          groups=[[(h.article.law.title, h.article.article_no) for h in members]
-                                 for _, members in found.groups])
+                                 for _, members in found.groups],
+                         lent={(h.article.law.title, h.article.article_no): h.via for h in found.hits
+                               if h.via in ("rule", "kb")})
         if composer:
             res.basis = [(b.law, b.article) for b in engine.ask(item.question).basis]
         results.append(res)

@@ -71,7 +71,9 @@ def eval_cmd(
                 typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
-            typer.echo("   前三：" + "；".join(f"《{t}》{a}" for t, a in r.ranked[:3]))
+            typer.echo("   前三：" + "；".join(
+                f"《{t}》{a}" + (f"〔{VIA[r.lent[(t, a)]]}〕" if (t, a) in r.lent else "")
+                for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "
