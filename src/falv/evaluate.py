@@ -164,8 +164,10 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
     notes = {"skipped_unreliable": skipped,
              "unresolved_gold": sum(len(r.item.unresolved) for r in results),
              "composer": bool(composer)}
-    if not composer:
-        notes["basis_note"] = "falv.answer.compose 不可用：basis_precision / basis_recall 记为 null"
+    if not with_answers:
+        notes["basis_note"] = "未评测回答的法律依据：basis_precision / basis_recall 记为 null"
+    elif not composer:
+        notes["basis_note"] = "回答生成不可用：basis_precision / basis_recall 记为 null"
     return metrics, results, notes
 
 
