@@ -8,7 +8,10 @@ import typer
 
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
+from . import command
 from .common import emit_json, engine, report_index_builds, store
+
+VIA = {"rule": "规则", "kb": "知识库"}  # hits lent by a bridge (answer/bridges.py), as the text output labels them
 
 
 def search_cmd(
@@ -18,8 +21,6 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
-    部门规章另列分组（不挤占法律的排名）。"""
     report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
     if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
@@ -31,7 +32,10 @@ def search_cmd(
         return
     for rank, h in enumerate(hits, 1):
         a = h.article
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+        why = VIA.get(h.via, "")
+        if why:  # lent by a bridge: which rule or entry named it
+            why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
+        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]{why}")
         typer.echo(f"   {a.text}")
     for kind, members in groups:
         typer.echo(f"\n【{kind}】")
@@ -49,10 +53,9 @@ def eval_cmd(
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索与回答依据的评测：recall@5/10/100（100 为候选上限）、MRR@10、依据精确率/召回率、延迟。"""
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
-                                  dense=dense or None)
+                                  dense=dense or None, engine=engine(dense or None))
     if as_json:
         emit_json(metrics)
         return
@@ -68,7 +71,9 @@ def eval_cmd(
                 typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
-            typer.echo("   前三：" + "；".join(f"《{t}》{a}" for t, a in r.ranked[:3]))
+            typer.echo("   前三：" + "；".join(
+                f"《{t}》{a}" + (f"〔{VIA[r.lent[(t, a)]]}〕" if (t, a) in r.lent else "")
+                for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "
@@ -79,5 +84,5 @@ def eval_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("search")(search_cmd)
-    app.command("eval")(eval_cmd)
+    command(app, "search")(search_cmd)
+    command(app, "eval")(eval_cmd)

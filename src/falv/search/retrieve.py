@@ -20,9 +20,9 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import log
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..law.find import extract
@@ -32,6 +32,9 @@ from ..limits import check_question
 from ..text import format_article_no, normalize
 from . import index as index_mod
 from .fusion import DenseStage
+
+if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class Hit:
     score: float  # relevance of a ranked hit; 0.0 for a direct one (cited, not ranked)
     reasons: tuple[str, ...] = field(default_factory=tuple)
     direct: bool = False  # cited explicitly in the question: looked up and listed first
+    # why it is listed: "question" (cited in it), "search" (ranked), "rule" (named by a case-frame
+    # rule that fits the question), "kb" (cited by a matching knowledge-base answer)
+    via: str = "search"
 
     def to_dict(self) -> dict:
         a = self.article
@@ -81,6 +87,7 @@ class Hit:
             "doc_type": a.law.doc_type,
             "reasons": list(self.reasons),
             "direct": self.direct,
+            "via": "question" if self.direct else self.via,
         }
 
 
@@ -89,6 +96,7 @@ class Searcher:
 
     def __init__(self, store, idx: index_mod.Index | None = None, dense: bool | None = None,
                  progress=None):
+        import numpy as np
         self.store = store
         self.content_hash = store.content_hash()
         self.index = idx or index_mod.load_or_build(store, progress=progress)
@@ -114,11 +122,17 @@ class Searcher:
                  for name in index_mod.short_titles(law.title)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
-        self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
         self.dense = dense_enabled(dense)
         self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
             self.fusion = DenseStage(self)
+
+    @cached_property
+    def _key_to_doc(self) -> dict[tuple[str, str], int]:
+        """(law id, article number) → document; built on the first explicit citation, not at
+        load (a cold `falv ask` without one does not pay for it)."""
+        docs = self.index.docs
+        return {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
 
     # -- public -------------------------------------------------------------------------------
 
@@ -153,6 +167,18 @@ class Searcher:
                 hits.append(self._hit(doc, score, reasons))
         return hits[:top]
 
+    def lookup(self, title: str, article_no: str) -> Hit | None:
+        """The indexed current article (canonical title, article number) as an unranked Hit, from
+        this index or the other kinds' one; None when neither holds it (not stored, or not current)."""
+        for s in (self, self.others):
+            if s is None:
+                continue
+            for code in s._title_code.get(title, ()):
+                doc = s._key_to_doc.get((s._law_ids[code], article_no))
+                if doc is not None:
+                    return s._hit(doc, 0.0, ())
+        return None
+
     def groups(self, query: str, per_group: int = 5) -> list[tuple[str, list[Hit]]]:
         """The other kinds' matches, ranked in their own index, grouped by kind in the order of
         search/data/kinds.toml ([(司法解释, hits), (行政法规, hits) …]); [] without such instruments.
@@ -176,6 +202,7 @@ class Searcher:
     # -- stages -------------------------------------------------------------------------------
 
     def _ranked(self, question: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
+        import numpy as np
         scores, known = self._bm25(question)
         if law_title:
             mask = np.isin(self._doc_law, self._title_code.get(law_title, []))
@@ -186,6 +213,7 @@ class Searcher:
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
+        import numpy as np
         terms = self.index.analyzer.query_terms(question)
         scores = np.zeros(self._n, dtype=np.float32)
         known: dict[str, float] = {}
@@ -204,6 +232,7 @@ class Searcher:
         A colloquial question usually belongs to one law (劳动合同法, 消费者权益保护法, 民法典);
         an article of a law that covers many of the question's words elsewhere too is more likely
         the answer than a stray match in an unrelated law (海商法 租船合同 for 租房)."""
+        import numpy as np
         if not self.rank.law_score:
             return None
         n_laws = len(self._law_ids)
@@ -222,6 +251,7 @@ class Searcher:
 
     def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float],
                 law_scores: np.ndarray | None = None) -> list[tuple[int, float, tuple]]:
+        import numpy as np
         rank = self.rank
         k = min(rank.recall_k, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
