@@ -299,7 +299,7 @@ def test_batches_reuse_checks_only_while_the_statutes_are_unchanged(store, statu
         f.write_text(f"㈠ {question}\n法律分析:\n1、{point}\n{extra}", "utf-8")
         [entry] = ingest_files(store, [f]).files[0]["entries"]
         [p] = KnowledgeBase(store.own).get(entry["entry_id"]).points
-        return [(c.verdict, c.detail) for c in p.citations]
+        return [(c.verdict.kind.value, c.verdict.detail) for c in p.citations]
 
     def fresh():
         return [(c.verdict.kind.value, c.verdict.detail) for c in verify_text(store, point)]
