@@ -391,8 +391,15 @@ POINT_STYLES: dict[str, re.Pattern] = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _point_styles(first: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """The POINT_STYLES a line starting with this character can be in (STYLE_START)."""
+    return tuple((style, pattern) for style, pattern in POINT_STYLES.items()
+                 if STYLE_START[style].match(first))
+
+
 def _enumerated(line: str) -> tuple[str, str, str] | None:
-    for style, pattern in POINT_STYLES.items():
+    for style, pattern in _point_styles(line.lstrip()[:1]):
         m = pattern.match(line)
         if m and m.group("rest"):
             return style, m.group("num"), m.group("rest").strip()
@@ -403,7 +410,8 @@ def _points(lines: list[tuple[int, str, str]]) -> list[Point]:
     """Ordered points: lines before the first enumerated line are intro points; each enumerated
     line opens a point that continues until the next one; without enumeration every line
     (paragraph) is a point."""
-    top = next((e[0] for _, c, _ in lines if (e := _enumerated(c))), None)
+    enumerated = [_enumerated(c) for _, c, _ in lines]
+    top = next((e[0] for e in enumerated if e), None)
     points: list[Point] = []
     cur: dict | None = None
 
@@ -412,8 +420,7 @@ def _points(lines: list[tuple[int, str, str]]) -> list[Point]:
             points.append(Point(len(points) + 1, cur["kind"], cur["label"], "\n".join(cur["text"]),
                                 "\n".join(cur["orig"]), cur["start"], cur["end"]))
 
-    for j, content, orig in lines:
-        e = _enumerated(content)
+    for (j, content, orig), e in zip(lines, enumerated):
         if top is not None and e and e[0] == top:
             close()
             cur = {"kind": "point", "label": e[1], "text": [e[2]], "orig": [orig.strip()],
