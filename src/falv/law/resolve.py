@@ -156,6 +156,9 @@ def resolver_for(store) -> Resolver:
     cached = _RESOLVERS.get(store)
     if cached is None or cached[0] != key:
         fresh = Resolver(store)
+        # weakly: a value of the weak-keyed cache that held its key would keep every store (and
+        # its article caches) alive — a server's side store per write, for instance
+        fresh.store = weakref.proxy(store)
         if cached is not None and cached[1].table == fresh.table:
             fresh._nearest = cached[1]._nearest  # a function of the table alone
         cached = (key, fresh)
