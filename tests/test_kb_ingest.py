@@ -316,3 +316,22 @@ def test_batches_reuse_checks_only_while_the_statutes_are_unchanged(store, statu
     import_files(store, statute_files)
     fourth = ingest("d.txt", "银行员工出售客户资料")
     assert fourth == fresh() and fourth[0][0] == "ok"
+
+
+def test_ingest_keeps_no_store_alive(falv_home, tmp_path):
+    """What an ingest keeps for the next batch (question index, checked citations) is held per
+    store, weakly: a server ingests on a store of its own each time, and must not keep them all."""
+    import gc
+    import weakref
+
+    from falv.law.store import StatuteStore
+
+    f = tmp_path / "a.txt"
+    f.write_text(f"㈠ 网站泄露了我的手机号码\n法律分析:\n1、依照《{CIVIL}》第一千零三十四条处理。\n", "utf-8")
+    side = StatuteStore()
+    ingest_files(side, [f])
+    ref = weakref.ref(side)
+    side.close()
+    del side
+    gc.collect()
+    assert ref() is None

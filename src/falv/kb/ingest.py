@@ -35,22 +35,30 @@ class Analysed:
     point_annotations: dict[int, list[dict]] = field(default_factory=dict)
 
 
+class _Memo:
+    """What checking found, by input (verdicts per citation and quote, checked texts, outdated
+    terms). It holds no store, so it can be kept for the next batch (see _checker_for)."""
+
+    def __init__(self):
+        self.verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
+        # the same analysis point recurs under many questions: (text, quotes) → checked citations
+        self.checked: dict[tuple[str, bool], list] = {}
+        self.outdated: dict[str, list] = {}
+
+
 class _Checker:
     """The citation engine's verify_text pipeline (extract → resolve → verify), with the
     recognised names computed once per batch instead of once per text, and what it found
     memoised: analysis points, quoted articles and outdated terms recur under many questions.
-    A checker outlives its batch while the statutes it verified against are unchanged (see
-    _checker_for); each memo is bounded and emptied when full."""
+    The memo outlives its batch while the statutes it was checked against are unchanged (see
+    _checker_for); each of its tables is bounded and emptied when full."""
 
     MEMO = 1 << 16
 
-    def __init__(self, store):
+    def __init__(self, store, memo: _Memo | None = None):
         self.verifier = Verifier(store)
         self.names = self.verifier.resolver.names()
-        self._verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
-        # the same analysis point recurs under many questions: (text, quotes) → checked citations
-        self._checked: dict[tuple[str, bool], list] = {}
-        self._outdated: dict[str, list] = {}
+        self.memo = memo if memo is not None else _Memo()
 
     def find(self, text: str, quotes: bool) -> list:
         """The resolved citations of a text."""
@@ -59,34 +67,35 @@ class _Checker:
 
     def verify(self, cit, quote: str | None):
         key = (cit.law_text, cit.law_title, cit.law_id, cit.ref, quote)
-        verdict = self._verdicts.get(key)
+        verdict = self.memo.verdicts.get(key)
         if verdict is None:
             verdict = self.verifier.verify(cit, quote)
-            _remember(self._verdicts, key, verdict)
+            _remember(self.memo.verdicts, key, verdict)
         return verdict
 
     def outdated(self, text: str) -> list:
         """find_outdated of a text, memoised like check (the result is shared, read only)."""
-        found = self._outdated.get(text)
+        found = self.memo.outdated.get(text)
         if found is None:
             found = find_outdated(text)
-            _remember(self._outdated, text, found)
+            _remember(self.memo.outdated, text, found)
         return found
 
     def check(self, text: str, quotes: bool):
         """[(citation, verdict)] of a text; the result is shared, callers only read it."""
-        found = self._checked.get((text, quotes))
+        found = self.memo.checked.get((text, quotes))
         if found is None:
             found = [(cit, self.verify(cit, cit.quoted_text if quotes else None))
                      for cit in self.find(text, quotes)]
-            _remember(self._checked, (text, quotes), found)
+            _remember(self.memo.checked, (text, quotes), found)
         return found
 
     def end_batch(self) -> None:
         """Forget the 法律依据 blocks checked (a whole block rarely recurs in a later batch,
         and blocks are long); their verdicts per quoted article stay."""
-        for key in [k for k in self._checked if k[1]]:
-            del self._checked[key]
+        checked = self.memo.checked
+        for key in [k for k in checked if k[1]]:
+            del checked[key]
 
 
 def _remember(memo: dict, key, value) -> None:
@@ -170,11 +179,12 @@ class IngestReport:
 # 100 batches quadratic). Held as long as the store, like the store's other caches.
 INGEST_CACHE_KIB = 64 * 1024  # page cache of the connection while it ingests
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-# store → (store revision after this process's last committed ingest, _Checker): the next batch
-# reuses the checker's memos when nothing was written in between and that ingest stored no
+# store → (store revision after this process's last committed ingest, its checker's _Memo): the
+# next batch reuses the memo when nothing was written in between and that ingest stored no
 # quoted article texts — the statutes (and texts quoted by sources) it verified against are
-# then the same. Any other write bumps the revision.
-_CHECKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# then the same. Any other write bumps the revision. (A _Memo holds no store: a value that
+# held its key would keep every store alive.)
+_MEMOS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _revision(conn) -> str | None:
@@ -183,9 +193,9 @@ def _revision(conn) -> str | None:
 
 
 def _checker_for(store) -> _Checker:
-    cached = _CHECKERS.pop(store, None)
+    cached = _MEMOS.pop(store, None)
     if cached is not None and cached[0] == _revision(store.own):
-        return cached[1]
+        return _Checker(store, cached[1])
     return _Checker(store)
 
 
@@ -257,7 +267,7 @@ def _ingest(store, paths, dry_run: bool, names) -> IngestReport:
         phase("commit")
         _INDEXES[store] = (token, writer.index)
         if not writer.quoted:
-            _CHECKERS[store] = (token[0], checker)
+            _MEMOS[store] = (token[0], checker.memo)
     except _DryRun:
         phase("write")
     finally:
