@@ -40,6 +40,10 @@ class _Memo:
     terms). It holds no store, so it can be kept for the next batch (see _checker_for)."""
 
     def __init__(self):
+        # the names recognised: the same set object batch after batch, since find caches its
+        # compiled regex by this set, and an equal set that is another object costs a
+        # comparison of every name on each lookup
+        self.names: frozenset[str] | None = None
         self.verdicts: dict[tuple, object] = {}  # a verdict depends on these fields, not the span
         # the same analysis point recurs under many questions: (text, quotes) → checked citations
         self.checked: dict[tuple[str, bool], list] = {}
@@ -57,8 +61,10 @@ class _Checker:
 
     def __init__(self, store, memo: _Memo | None = None):
         self.verifier = Verifier(store)
-        self.names = self.verifier.resolver.names()
         self.memo = memo if memo is not None else _Memo()
+        if self.memo.names is None:
+            self.memo.names = self.verifier.resolver.names()
+        self.names = self.memo.names
 
     def find(self, text: str, quotes: bool) -> list:
         """The resolved citations of a text."""
