@@ -114,7 +114,7 @@ def test_ask_grounded_with_verified_basis(http, store):
 
 def test_route_severity_draft(http):
     route = http.post("/route", json={"question": "快递信息泄露了怎么办"}).json()
-    assert route["scenarios"] and route["channels"]
+    assert route["frame"]["summary"] and route["channels"]
     assert [c["order"] for c in route["channels"]] == list(range(1, len(route["channels"]) + 1))
     assert_error(http.post("/route", json={}), 422)
 

@@ -31,7 +31,7 @@ from . import limits
 from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
-from .domain.personal_info.channels import list_scenarios, route
+from .domain.personal_info.routing import list_scenarios, route
 from .domain.personal_info.drafts import draft_kinds, render_draft
 from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
@@ -164,17 +164,19 @@ class ReverifyResult:
 
 @dataclass(frozen=True)
 class RouteResult:
-    """Where to take a personal-information question: scenarios, channels in order, steps."""
+    """Where to take a personal-information question: its case frame (or the named frame asked
+    for), the steps in order of urgency and the channels they name, in that order."""
     question: str | None
-    scenarios: list[dict]
+    scenario: str | None
+    frame: dict
     channels: list[dict]
     steps: list[dict]
     notes: list[str]
     severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
 
     def to_dict(self) -> dict:
-        out = {"question": self.question, "scenarios": self.scenarios, "channels": self.channels,
-               "steps": self.steps, "notes": self.notes}
+        out = {"question": self.question, "scenario": self.scenario, "frame": self.frame,
+               "channels": self.channels, "steps": self.steps, "notes": self.notes}
         if self.severity:
             out["severity"] = self.severity
         return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.personal_info.basis import NOT_IMPORTED
-from ..domain.personal_info.channels import NO_SCENARIO
+from ..domain.personal_info.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
 from ..law.models import passes
@@ -64,10 +64,13 @@ def route_cmd(
 
 
 def _print_route(result: dict) -> None:
-    if result["scenarios"]:
-        for s in result["scenarios"]:
-            why = f"（命中：{'、'.join(s['terms'])}）" if s["terms"] else ""
-            typer.echo(f"场景：{s['name']}{why}")
+    frame = result["frame"]
+    if result["scenario"]:
+        typer.echo(f"场景：{result['scenario']}")
+    if frame["summary"]:
+        words = [w for ws in frame["evidence"].values() for w in ws]
+        why = f"（依据：{'、'.join(dict.fromkeys(words))}）" if words else ""
+        typer.echo(f"情形：{frame['summary']}{why}")
     for note in result["notes"]:
         typer.echo(f"提示：{note}" + ("（--scenario，见 --list-scenarios）" if note == NO_SCENARIO else ""))
     est = result.get("severity")

@@ -277,7 +277,6 @@ class AnswerOut(_Out):
     schema_version: int
     question: str
     grounded: bool
-    scenarios: list[dict[str, Any]] = Field(default_factory=list)
     analysis: list[AnalysisPointOut] = Field(default_factory=list)
     basis: list[BasisArticleOut] = Field(default_factory=list)
     notes: list[NoteOut] = Field(default_factory=list)
@@ -293,7 +292,8 @@ class AnswerOut(_Out):
 
 class RouteOut(_Out):
     question: str | None = None
-    scenarios: list[dict[str, Any]]
+    scenario: str | None = Field(None, description="指定的场景（具名案情要素）")
+    frame: dict[str, Any] = Field(..., description="案情要素（谁、什么信息、做了什么、想要什么）")
     channels: list[dict[str, Any]]
     steps: list[dict[str, Any]]
     notes: list[str]

@@ -18,7 +18,7 @@ from ...text import normalize
 from .basis import Basis, load_toml, parse_basis
 from .severity import facts_from_text
 
-DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
+DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
                              "impersonate", "face", "portrait_use", "automated", "monitor"})
@@ -40,6 +40,7 @@ class Entry:
     regulator_basis: tuple[Basis, ...] = ()
     sensitive: bool = False
     private: bool = False
+    wording: tuple[tuple[str, str], ...] = ()  # placeholder → words in steps ({published}, {your})
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Frame:
     wishes: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     rights: tuple[str, ...] = ()  # personality rights the question names (肖像权, 名誉权 …)
+    subjects: tuple[str, ...] = ()  # whose information, when not the asker's own (child)
     facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
     evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
     text: str = field(default="", compare=False)  # the normalised question
@@ -80,7 +82,34 @@ class Frame:
 
     def get(self, dimension: str) -> tuple[str, ...]:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
-                "wish": self.wishes, "place": self.places, "right": self.rights}[dimension]
+                "wish": self.wishes, "place": self.places, "right": self.rights,
+                "subject": self.subjects}[dimension]
+
+    @property
+    def whose(self) -> str:
+        """Whose information this is: 'self' (the asker's) or the first subject entry (child)."""
+        return self.subjects[0] if self.subjects else "self"
+
+    def wording(self) -> dict[str, str]:
+        """The words steps and letters use for this case: the defaults of frame.toml [wording],
+        overridden by the primary actor's and the subject's own entries."""
+        out = dict(_table().get("wording", {}))
+        actor = actor_entry(self.actor)
+        if actor is not None:
+            out.update(actor.wording)
+        if self.subjects:
+            out.update(vocabulary()["subject"][self.subjects[0]].wording)
+        return out
+
+    @property
+    def topics(self) -> frozenset[str]:
+        """What sets this case apart from another, for matching stored answers: the organisations
+        that hold the information and the distinctive acts (data: frame.toml [topics]). A stored
+        answer about 快递 does not answer a question about a hospital, or about none."""
+        vocab = vocabulary()["actor"]
+        acts = set(_table().get("topics", {}).get("acts", []))
+        return frozenset([f"actor.{a}" for a in self.actors if vocab[a].regulator]
+                         + [f"act.{a}" for a in self.acts if a in acts])
 
     def summary(self) -> str:
         """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
@@ -100,7 +129,8 @@ class Frame:
         return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
-                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence}
+                "rights": list(self.rights), "whose": self.whose, "facts": self.facts,
+                "evidence": self.evidence}
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +170,8 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
                 regulator=e.get("regulator"),
                 duty=tuple(parse_basis(b) for b in e.get("duty", [])),
                 regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
-                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)))
+                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)),
+                wording=tuple(e.get("wording", {}).items()))
     return out
 
 
@@ -208,8 +239,33 @@ def read_frame(question: str) -> Frame:
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
-                 places=tuple(found["place"]), rights=tuple(found["right"]), facts=facts, evidence=evidence,
-                 text=text)
+                 places=tuple(found["place"]), rights=tuple(found["right"]),
+                 subjects=tuple(found["subject"]), facts=facts, evidence=evidence, text=text)
+
+
+@lru_cache(maxsize=1)
+def named_frames() -> dict[str, dict]:
+    """The named frames (`falv route --scenario ID`): id → {name, actor, info, act, …}."""
+    return dict(_table().get("named", {}))
+
+
+def named_frame(name: str) -> Frame:
+    """A named frame (data: frame.toml [named.ID]) as if read from a question; an unknown name is
+    an input error listing the known ones."""
+    spec = named_frames().get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise InputError(f"未知的场景：{name}", hint="可用场景：" + "、".join(named_frames()))
+    vocab = vocabulary()
+    dims = {}
+    for dim in DIMENSIONS:
+        ids = tuple(spec.get(dim, []))
+        unknown = [i for i in ids if i not in vocab[dim]]
+        if unknown:
+            raise ValueError(f"frame.toml [named.{name}]: unknown {dim} {unknown}")
+        dims[dim] = ids
+    return Frame(actors=dims["actor"], info=dims["info"], acts=dims["act"], harms=dims["harm"],
+                 wishes=dims["wish"], places=dims["place"], rights=dims["right"],
+                 subjects=dims["subject"], text=spec["name"])
 
 
 def actor_entry(actor_id: str | None) -> Entry | None:
