@@ -33,6 +33,7 @@ from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
 from .domain.personal_info.routing import list_scenarios, route
 from .domain.personal_info.drafts import draft_kinds, render_draft
+from .domain.personal_info.letters import letter_for_question
 from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
@@ -209,9 +210,13 @@ class DraftResult:
     fields: list
     missing: list[str]
     citations: list[dict]
+    prefilled: dict | None = None  # with a question: the values read from it (the user's win)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if self.prefilled is None:
+            out.pop("prefilled")
+        return out
 
 
 # -- one context per store revision -------------------------------------------------------------
@@ -493,9 +498,17 @@ class Engine:
         with self.lock:
             return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
 
-    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> DraftResult:
+    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown",
+              question: str | None = None) -> DraftResult:
+        """A letter; with `question`, filled from its facts the way an answer's letters are
+        (letters.letter_for_question), `fill` overriding them."""
+        if question is not None:
+            limits.check_question(question)
         with self.lock:
-            return DraftResult(**render_draft(kind, fill or {}, self.context().store, fmt))
+            store = self.context().store
+            if question is not None:
+                return DraftResult(**letter_for_question(kind, question, store, fill, fmt))
+            return DraftResult(**render_draft(kind, fill or {}, store, fmt))
 
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()

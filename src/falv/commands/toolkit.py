@@ -145,6 +145,8 @@ def draft_cmd(
     kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
                                           "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
     fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
+    question: str = typer.Option(None, "--question", "-q",
+                                 help="按问题中的事实预先填写文书（--fill 的值优先），如 --question \"快递员把我的手机号卖了\""),
     fmt: str = typer.Option("markdown", "--format", "-f", help="输出格式：markdown | text"),
     list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
@@ -161,7 +163,7 @@ def draft_cmd(
             typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
             typer.echo(f"\t字段：{'、'.join(k['fields'])}")
         return
-    result = engine().draft(kind, parse_fill(fill), fmt).to_dict()
+    result = engine().draft(kind, parse_fill(fill), fmt, question).to_dict()
     if as_json:
         emit_json(result)
         return

@@ -251,7 +251,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
         """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return eng().draft(kind, body.fill, body.format).to_dict()
+        return eng().draft(kind, body.fill, body.format, body.question).to_dict()
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 

@@ -119,9 +119,10 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
                                             major_loss=major_loss, business=business).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown") -> dict[str, Any]:
+    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown",
+              question: str | None = None) -> dict[str, Any]:
         """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
-        police 报案材料。fill：字段→内容；引用的条文从法规库原文插入。"""
-        return _call(lambda: eng().draft(kind, fill or {}, format).to_dict())
+        police 报案材料。fill：字段→内容；question：按问题中的事实预先填写（fill 优先）；引用的条文从法规库原文插入。"""
+        return _call(lambda: eng().draft(kind, fill or {}, format, question).to_dict())
 
     return server

@@ -144,6 +144,8 @@ class SeverityIn(_In):
 
 
 class DraftIn(_In):
+    question: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS,
+                                 description="问题：按其中的事实预先填写文书（fill 中的值优先）")
     fill: dict[str, str] = Field(default_factory=dict, description="字段 → 内容，如 {\"姓名\": \"张三\"}")
     format: Literal["markdown", "text"] = "markdown"
 
