@@ -187,3 +187,23 @@ def test_route_and_ask_name_the_same_authorities_in_the_same_order(seeded):
         assert asked == routed, question
         routed_somewhere += bool(routed)
     assert routed_somewhere >= 30
+
+
+@pytest.mark.parametrize("question", [
+    "买的酸奶过期了，商家不给退怎么办", "租房押金房东不退怎么办", "快递丢件了快递公司只赔运费",
+    "健身房倒闭了会员卡的钱能退吗", "外卖送错了商家不给退款", "在淘宝买到假貨怎么维权",
+    "物业费不交会怎么样", "医院手术失误导致残疾怎么索赔", "学校乱收费找谁",
+])
+def test_consumer_questions_get_no_personal_information_frame(composer, question):
+    """A question about a contract with a shop, a landlord or a courier is not about personal
+    information: it names an actor, but no act on information, so no PI step, channel, letter or
+    「还需要确认」 is forced on it (and `route` says it found nothing)."""
+    from falv.domain.personal_info.routing import route
+
+    ans = composer.answer(question)
+    assert not ans.frame["acts"] and not ans.frame["summary"]
+    assert not any(p.source == "rule" for p in ans.analysis)
+    assert not any(p.channels for p in ans.analysis)
+    assert ans.letters == [] and ans.missing == []
+    routed = route(question, quote_text=False)
+    assert routed["channels"] == [] and routed["notes"]

@@ -45,7 +45,7 @@ def route_cmd(
     list_scenarios: bool = typer.Option(False, "--list-scenarios", help="列出所有场景"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
+    """个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其投诉、举报、报案、起诉渠道与依据。"""
     if list_scenarios:
         items = engine().scenarios()
         if as_json:

@@ -101,7 +101,8 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
 
     @server.tool(structured_output=True, annotations=read_only)
     def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:
-        """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
+        """个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其渠道（投诉、举报、报案、起诉）与依据。
+        scenario：具名场景（如 express、spam），代替问题。"""
         if not question and not scenario:
             return _error(InputError("请给出问题（question）或场景（scenario）"))
         return _call(lambda: eng().route(question, scenario).to_dict())
