@@ -20,7 +20,7 @@ CIVIL = "中华人民共和国民法典"
 
 
 def verdicts(entry, roles=("basis",)):
-    return {(c.law, c.article): c.verdict for a in entry.answers
+    return {(c.law, c.article): c.verdict.kind for a in entry.answers
             for c in (a.basis + a.references) if c.role in roles}
 
 
@@ -40,9 +40,9 @@ def test_seed_before_statute_import(store):
         (DECISION, "第八条"): "unverifiable"}
     assert verdicts(express) == {("中华人民共和国刑法", "第二百八十六条之一"): "partial_quote"}
     [two_high] = report_q.basis
-    assert two_high.article == "第五条" and two_high.verdict == "unverifiable"
+    assert two_high.article == "第五条" and two_high.verdict.kind == "unverifiable"
     # the 刑法 article mentioned inside the quoted 两高解释 text is kept as a reference
-    assert {(c.law, c.article, c.verdict) for c in report_q.answers[0].references} == {
+    assert {(c.law, c.article, c.verdict.kind) for c in report_q.answers[0].references} == {
         ("中华人民共和国刑法", "第二百五十三条之一", "ok")}
     basis_block = sum(len(a.basis) + len(a.references) for e in entries for a in e.answers)
     assert basis_block >= 8
@@ -65,7 +65,7 @@ def test_seed_annotations_never_rewrite_text(store):
     assert point.text[repeal.span[0]:repeal.span[1]] == "侵权责任法"  # text kept as written
     assert point.provenance["entry"] == "㈡" and point.provenance["line_start"] == 16
     # analysis citations carry verdicts too (侵权责任法 → repealed)
-    assert any(c.verdict == "repealed" for c in point.citations)
+    assert any(c.verdict.kind == "repealed" for c in point.citations)
     # ㈤ does not say 工商部门: its point has no annotation
     e5 = entries["个人信息泄露找什么部门投诉"].answers[2]
     assert e5.points and not any(p.annotations for p in e5.points)
@@ -91,7 +91,7 @@ def test_seed_after_statute_import(imported_store):
     complaint, _, report_q = entries
     assert verdicts(complaint)[(DECISION, "第一条")] == "ok"
     assert verdicts(complaint)[(DECISION, "第八条")] == "ok"
-    assert [c.verdict for c in report_q.basis] == ["ok"]
+    assert [c.verdict.kind for c in report_q.basis] == ["ok"]
     assert all(c.passed for e in entries for c in e.basis)
 
 
@@ -189,7 +189,7 @@ def test_mismatched_quote_is_stored_with_its_diff(store, tmp_path):
     f.write_text(f"㈠ 问题\n法律分析:回答。\n法律依据:《{CIVIL}》第一千零三十四条 {altered}\n", "utf-8")
     ingest_files(store, [f])
     [cit] = KnowledgeBase(store.own).get("1").basis
-    assert cit.verdict == "mismatch" and cit.diff and not cit.passed
+    assert cit.verdict.kind == "mismatch" and cit.verdict.diff and not cit.passed
 
 
 BAD_FILES = {
@@ -281,5 +281,5 @@ def test_reverify_after_statute_import_updates_verdicts(store, statute_files):
         ("第一条", "unverifiable", "ok"), ("第八条", "unverifiable", "ok"),
         ("第五条", "unverifiable", "ok")}
     entries = kb.entries()
-    assert all(c.verdict in ("ok", "partial_quote") for e in entries for c in e.basis)
+    assert all(c.verdict.kind in ("ok", "partial_quote") for e in entries for c in e.basis)
     assert verdicts(entries[1]) == {("中华人民共和国刑法", "第二百八十六条之一"): "partial_quote"}

@@ -1,26 +1,64 @@
 """The `falv` command: an adapter over the façade (falv.engine). Each area's commands live in
-falv/commands/<area>.py and are registered here, explicitly, in the order `falv --help` lists them."""
+falv/commands/<area>.py; falv.commands.REGISTRY names every command explicitly, in the order
+`falv --help` lists them, with its module and help.
+
+A command's module is imported only when that command runs (click's documented lazy-group
+pattern): `falv verify` does not load the HTTP/MCP layer, and `falv --help` loads no command at
+all. This is the one dynamic import in falv; the CLI is the top layer, so nothing it loads can
+import it back, and tests/test_cli_registry.py checks REGISTRY against what the modules register."""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+from functools import lru_cache
+from importlib import import_module
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_group
 
-from .commands import ask, citations, kb, search, serve, statutes, toolkit
+from .commands import REGISTRY
 from .db import as_store_error
 from .errors import FalvError
 from .limits import check_encodable
 
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    help="falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具",
-)
-for _area in (ask, statutes, search, citations, toolkit, serve, kb):
-    _area.register(app)
+HELP = "falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具"
+
+
+@lru_cache(maxsize=None)
+def area(module: str) -> TyperGroup:
+    """The commands one falv.commands module registers (imported on first use)."""
+    app = typer.Typer()
+    import_module(f"{__package__}.commands.{module}").register(app)
+    return get_group(app)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists REGISTRY without importing its modules; loads one when invoked."""
+
+    listing = False  # True while the root's own help is written: summaries, no imports
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(REGISTRY)
+
+    def get_command(self, ctx, cmd_name: str):
+        entry = REGISTRY.get(cmd_name)
+        if entry is None:
+            return None
+        if self.listing:
+            return TyperCommand(cmd_name, help=entry.help)
+        return area(entry.module).get_command(ctx, cmd_name)
+
+    def format_help(self, ctx, formatter) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+
+app = LazyGroup(name="falv", help=HELP, no_args_is_help=True)
 
 
 def _check_args(args: list[str]) -> None:

@@ -7,6 +7,7 @@ import typer
 from ..answer.render import RENDERERS
 from ..errors import InputError
 from ..limits import MAX_QUESTION_CHARS
+from . import command
 from .common import engine, read_stdin, report_index_builds
 
 MAX_QUESTION_BYTES = 4 * MAX_QUESTION_CHARS  # UTF-8: at most 4 bytes a character
@@ -19,7 +20,6 @@ def ask(
     dense: bool = typer.Option(None, "--dense/--no-dense",
                                help="检索加入向量语义阶段（需安装 falv\\[dense]；默认看 FALV_DENSE）"),
 ) -> None:
-    """回答问题：【法律分析】+【法律依据】，引用逐条核验。"""
     if as_json:
         fmt = "json"
     if fmt not in RENDERERS:
@@ -41,4 +41,4 @@ def ask(
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("ask")(ask)
+    command(app, "ask")(ask)

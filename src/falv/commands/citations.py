@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..law.models import QUOTED, VerdictKind
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
+from . import command
 from .common import emit_json, engine, read_stdin
 
 # Input cap of `falv verify` (falv.limits, docs/errors.md): 10 MiB verifies in seconds; past it,
@@ -46,7 +47,6 @@ def verify_cmd(
     no_quotes: bool = typer.Option(False, "--no-quotes", help="不核对引文，只核对条文是否存在、有效"),
     as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
 ) -> None:
-    """核验文本中的每一处法条引用：存在、有效、引文一致；失败时退出码为 1。"""
     text = read_input(file)
     result = engine().verify(text, quotes=not no_quotes, as_of=as_of)
     if as_json:
@@ -76,7 +76,6 @@ def article_cmd(
     version: str = typer.Option(None, "--version", help="显示该版本（如 2010-01-09 或 2010），默认现行版本"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """显示一条法条：法规、章节、时效性、日期和原文（默认现行版本，--version 指定其他版本）。"""
     result = engine().article(law, article, version)
     if as_json:
         emit_json(result.to_dict())
@@ -98,5 +97,5 @@ def article_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("verify")(verify_cmd)
-    app.command("article")(article_cmd)
+    command(app, "verify")(verify_cmd)
+    command(app, "article")(article_cmd)

@@ -9,9 +9,8 @@ import typer
 
 from ..errors import ImportRejected, InputError
 from ..law.verdicts import label
+from . import REGISTRY
 from .common import emit_json, engine
-
-HELP = "问答知识库：导入、列出、查看、导出"
 
 
 def ingest_cmd(
@@ -91,16 +90,16 @@ def show_cmd(
         if a.basis:
             typer.echo("【法律依据】")
         for b in a.basis:
-            typer.echo(f"  {_badge(b.verdict)}\t《{b.law}》{b.article or ''}\t{b.detail}")
-            if b.replacement:
-                typer.echo(f"    → {b.replacement}")
+            typer.echo(f"  {_badge(b.verdict.kind)}\t《{b.law}》{b.article or ''}\t{b.verdict.detail}")
+            if b.verdict.replacement:
+                typer.echo(f"    → {b.verdict.replacement}")
             if b.quoted_law_id:
                 typer.echo("    引文已作为“来源引用”文本保存（未经官方文本核验）")
         seen_refs = set()
         for r in a.references:
             if (r.law, r.article) not in seen_refs:
                 seen_refs.add((r.law, r.article))
-                typer.echo(f"  （引文中提及）{_badge(r.verdict)}\t《{r.law}》{r.article or ''}")
+                typer.echo(f"  （引文中提及）{_badge(r.verdict.kind)}\t《{r.law}》{r.article or ''}")
     notes = entry.annotations
     if notes:
         typer.echo("\n【提示】")
@@ -172,7 +171,7 @@ def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的�
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv kb …` group to the `falv` app (falv.cli)."""
-    kb_app = typer.Typer(no_args_is_help=True, help=HELP)
+    kb_app = typer.Typer(no_args_is_help=True, help=REGISTRY["kb"].help)
     kb_app.command("ingest")(ingest_cmd)
     kb_app.command("list")(list_cmd)
     kb_app.command("show")(show_cmd)

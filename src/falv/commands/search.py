@@ -8,6 +8,7 @@ import typer
 
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
+from . import command
 from .common import emit_json, engine, report_index_builds, store
 
 
@@ -18,8 +19,6 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索现行有效的法条：问题中明确引用的条文排在最前，其余按相关度排序；司法解释、行政法规、
-    部门规章另列分组（不挤占法律的排名）。"""
     report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
     if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
@@ -49,7 +48,6 @@ def eval_cmd(
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
-    """检索与回答依据的评测：recall@5/10/100（100 为候选上限）、MRR@10、依据精确率/召回率、延迟。"""
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
                                   dense=dense or None)
@@ -79,5 +77,5 @@ def eval_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("search")(search_cmd)
-    app.command("eval")(eval_cmd)
+    command(app, "search")(search_cmd)
+    command(app, "eval")(eval_cmd)

@@ -8,6 +8,7 @@ import typer
 
 from ..errors import InputError
 from ..service.mcp import build_server
+from . import command
 
 
 def serve_cmd(
@@ -17,7 +18,6 @@ def serve_cmd(
     mcp: bool = typer.Option(False, "--mcp", help="同时在 /mcp 提供 MCP（streamable HTTP）"),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn 日志级别"),
 ) -> None:
-    """启动 HTTP 服务：网页（/）、API（OpenAPI：/openapi.json）、可选 MCP（/mcp）。"""
     import uvicorn
 
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
@@ -32,11 +32,10 @@ def serve_cmd(
 
 
 def mcp_cmd() -> None:
-    """以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"""
     build_server().run("stdio")
 
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("serve")(serve_cmd)
-    app.command("mcp")(mcp_cmd)
+    command(app, "serve")(serve_cmd)
+    command(app, "mcp")(mcp_cmd)

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..search.retrieve import dense_enabled
+from . import REGISTRY
 from .common import emit_json, engine
-
-HELP = "法规库：导入与列出法规"
 
 
 def list_laws(
@@ -118,7 +117,7 @@ def remove_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv statutes …` group to the `falv` app (falv.cli)."""
-    statutes_app = typer.Typer(no_args_is_help=True, help=HELP)
+    statutes_app = typer.Typer(no_args_is_help=True, help=REGISTRY["statutes"].help)
     statutes_app.command("list")(list_laws)
     statutes_app.command("import")(import_cmd)
     statutes_app.command("remove")(remove_cmd)

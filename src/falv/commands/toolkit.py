@@ -12,6 +12,7 @@ from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
 from ..law.models import passes
 from ..law.verdicts import label
+from . import command
 from .common import emit_json, engine
 
 
@@ -45,7 +46,6 @@ def route_cmd(
     list_scenarios: bool = typer.Option(False, "--list-scenarios", help="列出所有场景"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其投诉、举报、报案、起诉渠道与依据。"""
     if list_scenarios:
         items = engine().scenarios()
         if as_json:
@@ -113,7 +113,6 @@ def severity_cmd(
     business: bool = typer.Option(False, "--business", help="为合法经营活动而非法购买、收受（两高解释第六条）"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考，不是法律结论。"""
     counts = parse_counts(count)
     result = engine().severity(counts, gains, insider=insider, used_for_crime=used_for_crime,
                       knowing=knowing, prior=prior, grave_harm=grave_harm, major_loss=major_loss,
@@ -151,7 +150,6 @@ def draft_cmd(
     list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
 ) -> None:
-    """生成个人信息权利请求书、投诉举报信、报案材料；引用的条文从法规库原文插入。"""
     if list_kinds or not kind:
         kinds = engine().draft_kinds()
         if as_json:
@@ -172,6 +170,6 @@ def draft_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to the `falv` app (falv.cli)."""
-    app.command("route")(route_cmd)
-    app.command("severity")(severity_cmd)
-    app.command("draft")(draft_cmd)
+    command(app, "route")(route_cmd)
+    command(app, "severity")(severity_cmd)
+    command(app, "draft")(draft_cmd)

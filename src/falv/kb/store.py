@@ -36,7 +36,7 @@ from typing import Iterable, TextIO
 from .. import db
 from ..errors import ImportRejected, NotFoundError
 from ..law.importer import canonical_title, infer_doc_type
-from ..law.models import IN_FORCE, passes
+from ..law.models import IN_FORCE, Verdict, VerdictKind
 from ..law.verdicts import label
 from ..text import fold_for_compare, normalize, parse_article_no
 
@@ -345,38 +345,42 @@ class KbWriter:
 
 @dataclass(frozen=True)
 class Citation:
-    """A citation of a source answer with its stored verdict. role: basis (opens a 法律依据 line,
+    """A citation of a source answer with its stored Verdict (falv's one verdict type: the law
+    and article as checked, kind, detail, replacement, diff). role: basis (opens a 法律依据 line,
     quoted_text is what the source quotes), reference (mentioned inside a quoted article),
     analysis (in an analysis point)."""
 
     id: int
     role: str
-    law: str | None
-    article: str | None
     quoted_text: str | None
-    verdict: str
-    detail: str
-    replacement: str | None
-    diff: str | None
+    verdict: Verdict
     raw: str
     law_text: str | None
     quoted_law_id: str | None
     provenance: dict
 
     @property
+    def law(self) -> str | None:
+        return self.verdict.law
+
+    @property
+    def article(self) -> str | None:
+        return self.verdict.article
+
+    @property
     def passed(self) -> bool:
-        return passes(self.verdict)
+        return self.verdict.passed
 
     @property
     def badge(self) -> str:
-
-        return label(self.verdict, "mark")
+        return label(self.verdict.kind.value, "mark")
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "role": self.role, "law": self.law, "article": self.article,
-                "quoted_text": self.quoted_text, "verdict": self.verdict, "badge": self.badge,
-                "passed": self.passed, "detail": self.detail,
-                "replacement": self.replacement, "diff": self.diff, "raw": self.raw,
+        v = self.verdict
+        return {"id": self.id, "role": self.role, "law": v.law, "article": v.article,
+                "quoted_text": self.quoted_text, "verdict": v.kind.value, "badge": self.badge,
+                "passed": self.passed, "detail": v.detail,
+                "replacement": v.replacement, "diff": v.diff, "raw": self.raw,
                 "law_text": self.law_text, "quoted_law_id": self.quoted_law_id,
                 "provenance": self.provenance}
 
@@ -546,7 +550,8 @@ class KnowledgeBase:
             (cid, aid, pid, role, law, art, quote, verdict, detail, repl, diff, raw, law_text, qlid,
              ls, le) = row
             a = answers[aid]
-            cit = Citation(cid, role, law, art, quote, verdict, detail, repl, diff, raw, law_text, qlid,
+            checked = Verdict(VerdictKind(verdict), law, art, detail or "", repl, diff)
+            cit = Citation(cid, role, quote, checked, raw, law_text, qlid,
                            _prov(a.provenance["file"], a.provenance["entry"], ls, le))
             if role == "analysis" and pid in points:
                 points[pid].citations.append(cit)

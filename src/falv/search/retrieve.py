@@ -20,9 +20,9 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import log
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..law.find import extract
@@ -32,6 +32,9 @@ from ..limits import check_question
 from ..text import format_article_no, normalize
 from . import index as index_mod
 from .fusion import DenseStage
+
+if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Searcher:
 
     def __init__(self, store, idx: index_mod.Index | None = None, dense: bool | None = None,
                  progress=None):
+        import numpy as np
         self.store = store
         self.content_hash = store.content_hash()
         self.index = idx or index_mod.load_or_build(store, progress=progress)
@@ -114,11 +118,17 @@ class Searcher:
                  for name in index_mod.short_titles(law.title)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
-        self._key_to_doc = {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
         self.dense = dense_enabled(dense)
         self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
             self.fusion = DenseStage(self)
+
+    @cached_property
+    def _key_to_doc(self) -> dict[tuple[str, str], int]:
+        """(law id, article number) → document; built on the first explicit citation, not at
+        load (a cold `falv ask` without one does not pay for it)."""
+        docs = self.index.docs
+        return {(docs.law_ids[i], docs.article_nos[i]): i for i in range(self._n)}
 
     # -- public -------------------------------------------------------------------------------
 
@@ -176,6 +186,7 @@ class Searcher:
     # -- stages -------------------------------------------------------------------------------
 
     def _ranked(self, question: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
+        import numpy as np
         scores, known = self._bm25(question)
         if law_title:
             mask = np.isin(self._doc_law, self._title_code.get(law_title, []))
@@ -186,6 +197,7 @@ class Searcher:
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
+        import numpy as np
         terms = self.index.analyzer.query_terms(question)
         scores = np.zeros(self._n, dtype=np.float32)
         known: dict[str, float] = {}
@@ -204,6 +216,7 @@ class Searcher:
         A colloquial question usually belongs to one law (劳动合同法, 消费者权益保护法, 民法典);
         an article of a law that covers many of the question's words elsewhere too is more likely
         the answer than a stray match in an unrelated law (海商法 租船合同 for 租房)."""
+        import numpy as np
         if not self.rank.law_score:
             return None
         n_laws = len(self._law_ids)
@@ -222,6 +235,7 @@ class Searcher:
 
     def _rerank(self, question: str, scores: np.ndarray, known: dict[str, float],
                 law_scores: np.ndarray | None = None) -> list[tuple[int, float, tuple]]:
+        import numpy as np
         rank = self.rank
         k = min(rank.recall_k, self._n)
         cand = np.argpartition(-scores, k - 1)[:k]
