@@ -9,12 +9,12 @@ and the MCP server.
 
 from __future__ import annotations
 
+from ...errors import InputError
 from .basis import resolve_title
 from .channels import Channel, channel_table
 from .frame import Frame, actor_entry, named_frame, named_frames, read_frame
 from .rules import FrameStep, steps_for_frame
 from .severity import assess
-from ...errors import InputError
 
 NO_SCENARIO = "未识别出个人信息相关的情形；可以指定场景（见场景列表）后再查"
 
