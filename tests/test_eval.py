@@ -122,3 +122,4 @@ def test_verbose_shows_where_each_missed_gold_article_ranks(small_store, tmp_pat
     assert "不在前 100 名" in line or ("第 " in line and " 名" in line)
     assert "库中没有：《中华人民共和国不存在法》第一条" in out
     assert "recall@100\t" in out
+    assert "未评测回答的法律依据" in out and "不可用" not in out  # asked not to, not broken

@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import limits
+from .answer.bridges import POOL, bridge, lent_articles, lent_hits
 from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
@@ -455,15 +456,26 @@ class Engine:
         with self.lock:
             return self.context().composer.answer(question)
 
-    def search(self, query: str, top: int = 10, law: str | None = None) -> SearchResult:
+    def search(self, query: str, top: int = 10, law: str | None = None,
+               per_group: int = GROUP_TOP) -> SearchResult:
+        """Ranked current articles: those the question cites, then those the legal-knowledge
+        bridges lend (answer/bridges.py: the case-frame rules and knowledge-base entries that fit
+        the question), then the search ranking; other kinds in groups of `per_group`. `law` asks
+        for that law's own ranking (no bridges, no groups)."""
         limits.check_question(query)
         top = limits.check_top(top)
+        per_group = limits.check_top(per_group)
         if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
         with self.lock:
-            searcher = self.context().searcher
-            hits = searcher.search(query, top=top, law=law or None)
-            groups = [] if law else searcher.groups(query, per_group=GROUP_TOP)
+            ctx = self.context()
+            searcher = ctx.searcher
+            if law:
+                return SearchResult(query, searcher.search(query, top=top, law=law), [])
+            lent = lent_hits(searcher, lent_articles(query, ctx.kb))
+            hits = searcher.search(query, top=max(top, POOL) if lent else top)
+            groups = searcher.groups(query, per_group=per_group)
+            hits, groups = bridge(hits, groups, lent, top)
             return SearchResult(query, hits, groups)
 
     def article(self, law: str, article: str, version: str | None = None) -> ArticleResult:

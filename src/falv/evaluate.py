@@ -8,7 +8,8 @@ so that a correct current article is not scored as a miss.
 
 Metrics: recall@5, recall@10, recall@100 (mean over items of |gold ∩ top-k| / |gold|; recall@100
 is the candidate ceiling: no re-ranking of the top 100 can score above it), mrr@10 (first gold hit)
-of `search`. Search shows laws in one ranking and other kinds (司法解释, 行政法规, 部门规章) in groups
+of `search` as users get it: the façade's Engine.search, the one `falv search`, the HTTP API and
+MCP call, with its legal-knowledge bridges (answer/bridges.py). Search shows laws in one ranking and other kinds (司法解释, 行政法规, 部门规章) in groups
 beside it, each ranked on its own (as 北大法宝 lists them); a gold article counts as found at k when
 it is in the top k of the ranking or in the top k of its group, and its rank is its place in the
 list it was found in (the best one). With no imported interpretations or regulations there are no
@@ -24,10 +25,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answer.compose import Composer
+from .engine import Engine
 from .errors import InputError
 from .law.resolve import normalize_gold as resolve_gold
-from .search.retrieve import Searcher, searcher
 
 DEPTH = 100  # hits fetched per question: recall@100 and the ranks --verbose shows
 KEYS = ("recall@5", "recall@10", "recall@100", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
@@ -53,6 +53,7 @@ class ItemResult:
     ms: float
     basis: list[tuple[str, str]] | None = None
     groups: list[list[tuple[str, str]]] = field(default_factory=list)  # other kinds, each ranked
+    lent: dict[tuple[str, str], str] = field(default_factory=dict)  # ranked key → bridge (rule, kb)
 
     def found(self, k: int) -> set[tuple[str, str]]:
         """What a reader sees in the top k of the ranking and of each group."""
@@ -127,42 +128,46 @@ def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
     return out
 
 
-def _composer(store, shared: Searcher):
-    """The `ask` composer, sharing the searcher (and so its dense stage, when asked for); None
-    when it cannot start (basis metrics are then reported as null)."""
+def _composer_starts(engine: Engine) -> bool:
+    """Whether `ask` answers at all (basis metrics are reported as null when it cannot start)."""
     try:
-        return Composer(store, dense=shared.dense, searcher=shared)
+        engine.ask("个人信息泄露怎么办")
+        return True
     except Exception:  # a composer that cannot start is reported as missing, not as a crash
-        return None
+        return False
 
 
-def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool | None = None
-        ) -> tuple[dict, list[ItemResult], dict]:
+def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool | None = None,
+        engine: Engine | None = None) -> tuple[dict, list[ItemResult], dict]:
     """Metrics (exactly KEYS), per-item results and notes (skipped items, missing composer).
-    `dense`: with the optional dense stage (default: FALV_DENSE)."""
+    Every question goes through the façade, as `falv search` and `falv ask` do (Engine.search
+    with its bridges, Engine.ask), over `engine` or a new one on `store`; `dense`: with the
+    optional dense stage (default: FALV_DENSE)."""
     items, skipped = read_items(store, path)
-    s = searcher(store, dense)
-    s.search("个人信息")  # warm-up: latency figures are for a loaded index
-    composer = _composer(store, s) if with_answers else None
+    engine = engine if engine is not None else Engine(store, dense=dense)
+    engine.search("个人信息")  # warm-up: latency figures are for a loaded index
+    composer = with_answers and _composer_starts(engine)
     results = []
     for item in items:
         t0 = time.perf_counter()
-        hits = s.search(item.question, top=max(k, DEPTH))
-        groups = s.groups(item.question, per_group=max(k, DEPTH))
+        found = engine.search(item.question, top=max(k, DEPTH), per_group=max(k, DEPTH))
         ms = (time.perf_counter() - t0) * 1000
-        res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in hits], ms,
+        res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in found.hits], ms,
                          groups=[[(h.article.law.title, h.article.article_no) for h in members]
-                                 for _, members in groups])
-        if composer is not None:
-            ans = composer.answer(item.question)
-            res.basis = [(b.law, b.article) for b in ans.basis]
+                                 for _, members in found.groups],
+                         lent={(h.article.law.title, h.article.article_no): h.via for h in found.hits
+                               if h.via in ("rule", "kb")})
+        if composer:
+            res.basis = [(b.law, b.article) for b in engine.ask(item.question).basis]
         results.append(res)
-    metrics = summarize(results, k, composer is not None)
+    metrics = summarize(results, k, bool(composer))
     notes = {"skipped_unreliable": skipped,
              "unresolved_gold": sum(len(r.item.unresolved) for r in results),
-             "composer": composer is not None}
-    if composer is None:
-        notes["basis_note"] = "falv.answer.compose 不可用：basis_precision / basis_recall 记为 null"
+             "composer": bool(composer)}
+    if not with_answers:
+        notes["basis_note"] = "未评测回答的法律依据：basis_precision / basis_recall 记为 null"
+    elif not composer:
+        notes["basis_note"] = "回答生成不可用：basis_precision / basis_recall 记为 null"
     return metrics, results, notes
 
 

@@ -11,6 +11,8 @@ from ..limits import MAX_TOP
 from . import command
 from .common import emit_json, engine, report_index_builds, store
 
+VIA = {"rule": "规则", "kb": "知识库"}  # hits lent by a bridge (answer/bridges.py), as the text output labels them
+
 
 def search_cmd(
     question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
@@ -30,7 +32,10 @@ def search_cmd(
         return
     for rank, h in enumerate(hits, 1):
         a = h.article
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+        why = VIA.get(h.via, "")
+        if why:  # lent by a bridge: which rule or entry named it
+            why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
+        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]{why}")
         typer.echo(f"   {a.text}")
     for kind, members in groups:
         typer.echo(f"\n【{kind}】")
@@ -50,7 +55,7 @@ def eval_cmd(
 ) -> None:
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,
-                                  dense=dense or None)
+                                  dense=dense or None, engine=engine(dense or None))
     if as_json:
         emit_json(metrics)
         return
@@ -66,7 +71,9 @@ def eval_cmd(
                 typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
-            typer.echo("   前三：" + "；".join(f"《{t}》{a}" for t, a in r.ranked[:3]))
+            typer.echo("   前三：" + "；".join(
+                f"《{t}》{a}" + (f"〔{VIA[r.lent[(t, a)]]}〕" if (t, a) in r.lent else "")
+                for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "

@@ -70,6 +70,9 @@ class Hit:
     score: float  # relevance of a ranked hit; 0.0 for a direct one (cited, not ranked)
     reasons: tuple[str, ...] = field(default_factory=tuple)
     direct: bool = False  # cited explicitly in the question: looked up and listed first
+    # why it is listed: "question" (cited in it), "search" (ranked), "rule" (named by a case-frame
+    # rule that fits the question), "kb" (cited by a matching knowledge-base answer)
+    via: str = "search"
 
     def to_dict(self) -> dict:
         a = self.article
@@ -84,6 +87,7 @@ class Hit:
             "doc_type": a.law.doc_type,
             "reasons": list(self.reasons),
             "direct": self.direct,
+            "via": "question" if self.direct else self.via,
         }
 
 
@@ -162,6 +166,18 @@ class Searcher:
                 seen.add(doc)
                 hits.append(self._hit(doc, score, reasons))
         return hits[:top]
+
+    def lookup(self, title: str, article_no: str) -> Hit | None:
+        """The indexed current article (canonical title, article number) as an unranked Hit, from
+        this index or the other kinds' one; None when neither holds it (not stored, or not current)."""
+        for s in (self, self.others):
+            if s is None:
+                continue
+            for code in s._title_code.get(title, ()):
+                doc = s._key_to_doc.get((s._law_ids[code], article_no))
+                if doc is not None:
+                    return s._hit(doc, 0.0, ())
+        return None
 
     def groups(self, query: str, per_group: int = 5) -> list[tuple[str, list[Hit]]]:
         """The other kinds' matches, ranked in their own index, grouped by kind in the order of

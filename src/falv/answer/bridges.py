@@ -1,0 +1,142 @@
+"""Bridges from legal knowledge to search: articles that the question's facts point to, where its
+words do not.
+
+Everyday wording often shares no word with the statute (快递员把我的手机号卖了 / 个人信息保护法
+第二十三条), and re-weighting the question's own words has been exhausted (BENCHMARKS.md, issue 14).
+But falv already knows more than the words: the case-frame rules that fit the question name the
+articles their steps rest on, and knowledge-base entries asking the same question cite the
+articles of their answers. Both lend those articles to `search` as candidates:
+
+* which: only when the question names what it is about — a person's information and something
+  done with it, a personality right, or an act against the person (about_information): an
+  actor and a verb alone (卖家反悔不卖了) fire rules meant for information being sold;
+* how many: the first MAX_LENT in the order the `ask` answer's analysis cites them (urgent rule
+  steps, then the matched KB entries' points, then the other rule steps);
+* placement: after the articles the question cites itself, before the ranked ones; among the
+  lent, those the ranking found too come first, in the ranking's order (two signals agree),
+  then the others in the answer's order; each article once, the rest of the ranking after;
+* each lent hit says why it is there (Hit.via "rule" / "kb", the rule or entry in its reasons).
+
+The frame, rules and KB matcher are the answer composer's own, so what search lends is what the
+`ask` answer rests on (search hits still never enter an answer's 法律依据: they are 相关法条).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..domain.personal_info.basis import resolve_title
+from ..domain.personal_info.frame import STANDALONE_ACTS, Frame, read_frame
+from ..domain.personal_info.rules import steps_for_frame
+from ..errors import InputError
+from ..law.models import Ref
+from ..search.retrieve import Hit, Searcher
+from ..text import canonical_article_no, normalize
+from .compose import URGENT
+from .kbmatch import KbMatcher
+
+MAX_LENT = 6  # lent articles placed ahead of the ranking; the ranking keeps the other places
+POOL = 100  # how deep a lent article counts as found by the ranking too (the re-ranked candidates)
+
+
+@dataclass(frozen=True)
+class Lent:
+    """One article lent to search: the reference, the bridge ("rule" / "kb") and what fired it."""
+    ref: Ref
+    via: str
+    source: str  # rule id, or knowledge-base entry number
+
+
+def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
+    """The articles the question's case frame and matching KB entries point to, in the order the
+    answer's analysis cites them, each once (not resolved against the store yet)."""
+    text = normalize(question)
+    frame = read_frame(text)
+    steps = steps_for_frame(frame, text) if about_information(frame) else []
+    kb_points = [(m.entry_id, p) for m in kb.match(text) for p in m.points] if kb is not None else []
+    out: list[Lent] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(ref: Ref, via: str, source: str) -> None:
+        key = (ref.law, ref.article)
+        if key not in seen:
+            seen.add(key)
+            out.append(Lent(ref, via, source))
+
+    for s in steps:
+        if s.urgency <= URGENT:
+            for b in s.basis:
+                add(b, "rule", s.id)
+    for entry_id, p in kb_points:
+        for c in p.citations:
+            add(c, "kb", f"#{entry_id}")
+    for s in steps:
+        if s.urgency > URGENT:
+            for b in s.basis:
+                add(b, "rule", s.id)
+    return out
+
+
+def about_information(frame: Frame) -> bool:
+    """Whether the question names what it is about: a person's information (and something done
+    with it), a personality right, or an act against the person (threats, insults, peeping…). An
+    actor and a verb alone (卖家反悔不卖了, 开发商把车位卖了) are not a personal-information question."""
+    return bool(frame.rights or STANDALONE_ACTS & set(frame.acts) or (frame.acts and frame.info))
+
+
+def lent_hits(searcher: Searcher, lent: list[Lent]) -> list[Hit]:
+    """The lent articles the index holds as current articles, as hits marked with their bridge;
+    instruments the store lacks and numbers it does not hold are left out (search shows only
+    stored articles), at most MAX_LENT."""
+    store = searcher.store
+    out: list[Hit] = []
+    seen: set[tuple[str, str]] = set()
+    for item in lent:
+        if len(out) >= MAX_LENT:
+            break
+        title = resolve_title(store, item.ref.law)
+        if title is None:
+            continue
+        try:
+            number = canonical_article_no(item.ref.article)
+        except InputError:
+            continue
+        hit = searcher.lookup(title, number)
+        if hit is None:
+            continue
+        key = (hit.article.law.title, hit.article.article_no)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(replace(hit, reasons=(f"{item.via}:{item.source}",), via=item.via))
+    return out
+
+
+def _key(h: Hit) -> tuple[str, str]:
+    return (h.article.law.title, h.article.article_no)
+
+
+def bridge(hits: list[Hit], groups: list[tuple[str, list[Hit]]], lent: list[Hit], top: int
+           ) -> tuple[list[Hit], list[tuple[str, list[Hit]]]]:
+    """The ranking (fetched POOL deep when anything is lent) with the lent hits placed after the
+    directly cited ones and before the ranked ones, each article once (a ranked article that is
+    also lent keeps its score and moves up), at most `top`; the groups without the articles the
+    ranking now shows."""
+    if not lent:
+        return hits, groups
+    direct = [h for h in hits if h.direct]
+    shown = {_key(h) for h in direct}
+    ranked = {_key(h): h for h in hits if not h.direct}
+    merged = list(direct)
+    place = {key: i for i, key in enumerate(ranked)}  # both agree: the ranking's order first
+    lent = sorted(lent, key=lambda h: place.get(_key(h), len(place)))
+    for h in lent:
+        key = _key(h)
+        if key in shown:
+            continue
+        shown.add(key)
+        found = ranked.get(key)
+        merged.append(replace(found, via=h.via, reasons=found.reasons + h.reasons) if found else h)
+    merged += [h for key, h in ranked.items() if key not in shown]
+    groups = [(kind, [h for h in members if _key(h) not in shown]) for kind, members in groups]
+    return merged[:top], [(kind, members) for kind, members in groups if members]
