@@ -193,6 +193,9 @@ def test_route_and_ask_name_the_same_authorities_in_the_same_order(seeded):
     "买的酸奶过期了，商家不给退怎么办", "租房押金房东不退怎么办", "快递丢件了快递公司只赔运费",
     "健身房倒闭了会员卡的钱能退吗", "外卖送错了商家不给退款", "在淘宝买到假貨怎么维权",
     "物业费不交会怎么样", "医院手术失误导致残疾怎么索赔", "学校乱收费找谁",
+    # an actor and a verb of selling, but nothing of anyone's information is sold
+    "商家卖给我过期的酸奶", "交了定金后卖家反悔不卖了", "小区的车位开发商都卖给外面的人了",
+    "租房期间房东把房子卖了，新房东让我搬走", "喝醉了开车被查到会坐牢吗",
 ])
 def test_consumer_questions_get_no_personal_information_frame(composer, question):
     """A question about a contract with a shop, a landlord or a courier is not about personal

@@ -41,6 +41,7 @@ class Entry:
     sensitive: bool = False
     private: bool = False
     wording: tuple[tuple[str, str], ...] = ()  # placeholder → words in steps ({published}, {your})
+    needs_info: bool = False  # an act that counts only when the question names information
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
                 duty=tuple(parse_basis(b) for b in e.get("duty", [])),
                 regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
                 sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)),
-                wording=tuple(e.get("wording", {}).items()))
+                wording=tuple(e.get("wording", {}).items()),
+                needs_info=bool(e.get("needs_info", False)))
     return out
 
 
@@ -233,6 +235,8 @@ def read_frame(question: str) -> Frame:
         if dim == "actor":  # the one named first is the one who did it (医院…给了保险公司)
             kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
                                         default=len(text)))
+        if dim == "act" and not found["info"]:  # 卖家不卖了, 房东把房子卖了: no information sold
+            kept = [eid for eid in kept if not table[eid].needs_info]
         found[dim] = kept
         for eid in kept:
             evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
