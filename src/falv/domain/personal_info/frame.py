@@ -76,10 +76,10 @@ class Frame:
 
     @property
     def about_personal_info(self) -> bool:
-        """Whether the question is about a person's information or personality rights at all."""
-        if self.rights or STANDALONE_ACTS & set(self.acts):
-            return True
-        return bool(self.acts) and bool(self.info or self.actors)
+        """Whether the question names what it is about: a person's information (and something
+        done with it), a personality right, or an act against the person (threats, insults,
+        peeping…). An actor and a verb alone (卖家反悔不卖了, 开发商把车位卖了) are not."""
+        return bool(self.rights or STANDALONE_ACTS & set(self.acts) or (self.acts and self.info))
 
     def get(self, dimension: str) -> tuple[str, ...]:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
