@@ -21,6 +21,7 @@ from serving import Server
 pytestmark = pytest.mark.server
 
 QUESTION = "快递信息泄露了怎么办"
+SOLD = "有人在网上出售我们小区业主的600条行踪轨迹信息，获利8000元"
 TEXT = "依据《侵权责任法》第三十六条，网络服务提供者应当承担连带责任；另见《民法典》第一千零三十八条。"
 
 # name: (CLI argv, HTTP (method, path, body or query), MCP (tool, arguments))
@@ -50,6 +51,9 @@ CALLS = {
     "draft": (["draft", "access", "--fill", "姓名=张三", "--json"],
               ("POST", "/drafts/access", {"fill": {"姓名": "张三"}}),
               ("draft", {"kind": "access", "fill": {"姓名": "张三"}})),
+    "draft_question": (["draft", "police", "--question", SOLD, "--fill", "姓名=张三", "--json"],
+                       ("POST", "/drafts/police", {"question": SOLD, "fill": {"姓名": "张三"}}),
+                       ("draft", {"kind": "police", "question": SOLD, "fill": {"姓名": "张三"}})),
 }
 # Answers carry per-stage timings, which differ from run to run; everything else must be equal.
 VOLATILE = {"ask": ("timings",)}
@@ -138,3 +142,9 @@ def test_the_shapes_are_the_documented_ones(cli_results):
     assert cli_results["verify"]["passed"] is False  # 侵权责任法 is repealed
     assert cli_results["article"]["current"] is True
     assert cli_results["ask"]["grounded"] and cli_results["ask"]["basis"]
+    drafted = cli_results["draft_question"]
+    assert drafted["prefilled"]["信息种类与数量"] == "行踪轨迹 600 条"
+    assert "姓名" not in drafted["prefilled"] and "张三" in drafted["text"]
+    assert "情节特别严重" in drafted["text"]
+    assert "prefilled" not in cli_results["draft"]  # no question, nothing read from one
+    assert cli_results["route"]["frame"]["actor"] == "express"

@@ -107,7 +107,7 @@ def test_ask_grounded_with_verified_basis(http, store):
     resp = http.post("/ask", json={"question": "快递信息泄露了怎么办"})
     assert resp.status_code == 200, resp.text
     ans = resp.json()
-    assert ans["schema_version"] == 1 and ans["grounded"] is True
+    assert ans["schema_version"] == 2 and ans["grounded"] is True
     assert ans["analysis"] and ans["basis"]
     for b in ans["basis"]:
         if b["verdict"] in ("ok", "partial_quote"):
@@ -118,7 +118,7 @@ def test_ask_grounded_with_verified_basis(http, store):
 
 def test_route_severity_draft(http):
     route = http.post("/route", json={"question": "快递信息泄露了怎么办"}).json()
-    assert route["scenarios"] and route["channels"]
+    assert route["frame"]["summary"] and route["channels"]
     assert [c["order"] for c in route["channels"]] == list(range(1, len(route["channels"]) + 1))
     assert_error(http.post("/route", json={}), 422)
 

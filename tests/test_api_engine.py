@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SEED
 from falv import db
-from falv.domain.personal_info.channels import route
+from falv.domain.personal_info.routing import route
 from falv.domain.personal_info.drafts import render_draft
 from falv.domain.personal_info.severity import severity
 from falv.engine import (ArticleResult, DraftResult, Engine, KbEntriesResult, ReverifyResult,
@@ -58,7 +58,7 @@ def test_toolkit_results_are_typed_and_serialise_as_the_domain_json(store):
     engine = Engine(store)
     question = "快递信息泄露了怎么办"
     routed = engine.route(question)
-    assert isinstance(routed, RouteResult) and routed.scenarios
+    assert isinstance(routed, RouteResult) and routed.frame["actor"]
     assert routed.to_dict() == route(question, None, store)
     assert list(routed.to_dict()) == list(route(question, None, store))  # same key order
     assessed = engine.severity({"行踪轨迹": 60}, "3000", insider=True)

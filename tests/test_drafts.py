@@ -162,3 +162,34 @@ def test_render_draft_rejects_malformed_api_input(store):
     with pytest.raises(InputError):
         render_draft("access", ["姓名=张三"], store)
     assert "申请人：3" in render_draft("access", {"姓名": 3}, store)["text"]
+
+
+def test_draft_from_a_question_fills_the_facts_like_the_answer_does(store):
+    """`falv draft KIND --question` and the web letter panel fill a letter by one mechanism: the
+    values an answer's letter carries are the values the draft gets; --fill overrides them."""
+    from falv.answer.compose import Composer
+    from falv.domain.personal_info.letters import letter_for_question
+
+    question = "快递员把我的手机号和住址卖给了别人，一共卖了600条行踪轨迹信息，获利8000元"
+    letters = {l["kind"]: l for l in Composer(store).answer(question).letters}
+    for kind in ("delete", "complaint"):
+        drafted = letter_for_question(kind, question, store, fmt="text")
+        assert drafted["prefilled"] == letters[kind]["fill"]
+        assert drafted["text"] == letters[kind]["text"]
+    complaint = letter_for_question("投诉", question, store)
+    assert complaint["kind"] == "complaint" and "邮政管理部门" in complaint["text"]
+    assert any("快递暂行条例" in c["law"] for c in complaint["citations"])
+    police = letter_for_question("police", "有人在网上出售我们小区业主的600条行踪轨迹信息，获利8000元",
+                                 store, {"违法所得": "9000 元"})
+    assert "情节特别严重" in police["text"] and "9000 元" in police["text"]
+    assert "违法所得" not in police["prefilled"]
+
+
+def test_cli_draft_question_and_its_errors(capsys, store):
+    code, out, _ = run(capsys, "draft", "delete", "--question", "孩子的学校把孩子的人脸信息交给了科技公司",
+                       "--format", "text")
+    assert code == 0 and "本人子女的人脸" in out
+    code, _, err = run(capsys, "draft", "delete", "--question", "问" * 2001)
+    assert code == 2 and "问题过长" in err
+    code, _, err = run(capsys, "draft", "delete", "--question", "快递员卖了我的信息", "--fill", "年龄=3")
+    assert code == 2 and "姓名" in err

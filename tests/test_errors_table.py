@@ -290,9 +290,9 @@ def test_toolkit_cli_errors(capsys, monkeypatch):
 
 def test_toolkit_library_errors(store):
     from falv.domain.personal_info.basis import parse_basis, parse_clause
-    from falv.domain.personal_info.channels import route
     from falv.domain.personal_info.drafts import render_draft
-    from falv.domain.personal_info.scenarios import detect
+    from falv.domain.personal_info.frame import read_frame
+    from falv.domain.personal_info.routing import route
     from falv.domain.personal_info.severity import severity
 
     cases = [
@@ -303,7 +303,7 @@ def test_toolkit_library_errors(store):
         (lambda: severity(counts={}, insider="yes", store=store), "insider 应为 true 或 false：'yes'"),
         (lambda: severity(counts={}, shoe_size=42, store=store), "未知的参数：shoe_size"),
         (lambda: route(None, None, store), "请给出问题或场景"),
-        (lambda: detect(5), "问题必须是文本"),
+        (lambda: read_frame(5), "问题必须是文本"),
         (lambda: render_draft(5, {}, store), "文书类型必须是文本"),
         (lambda: render_draft("access", ["姓名"], store), "填写内容应为 字段→内容 的映射"),
         (lambda: parse_clause("民法典", "第一款"), "无法识别的条款引用：第一款"),

@@ -119,3 +119,58 @@ def test_unrelated_question_has_no_personal_information_frame():
 def test_verbs_need_their_exact_words():
     """One wrong character is tolerated in nouns only: 发多了 (sent one too many) is not 发到了."""
     assert "publish" not in read_frame("发货方发多了一双鞋，能要赔偿吗").acts
+
+
+# Steps are worded for the facts: the 公开 step names what this actor went too far in (a nurse's
+# post is not a 物业's arrears notice), and a parent asking about a child reads 孩子的信息.
+NURSE = ["医院的护士把我的病历发到了朋友圈", "醫院護士把我的病歷發到朋友圈了", "医源的护士把我的病历照片晒在朋友圈"]
+CHILD = ["孩子的学校把人脸信息交给了科技公司", "孩子學校把人臉資訊交給科技公司", "我女儿的学校把她的人连信息给了一家科技公司"]
+
+
+def _steps(question):
+    from falv.domain.personal_info.rules import steps_for_frame
+
+    return {s.id: s for s in steps_for_frame(read_frame(question), question)}
+
+
+@pytest.mark.parametrize("question", NURSE)
+def test_a_hospital_publishing_records_is_worded_for_a_hospital(question):
+    frame = read_frame(question)
+    assert frame.actor == "hospital" and "publish" in frame.acts
+    steps = _steps(question)
+    published = steps["holder_published"].text
+    assert "病历" in published and "保密" in published
+    assert "欠费" not in published and "工资" not in published
+    assert "health_authority" in steps["regulator"].channels
+    assert "medical_records" in steps
+
+
+@pytest.mark.parametrize("question,words", [("物业把欠费业主的电话贴在电梯里公示", "欠费"),
+                                            ("公司在员工群里公布了我的工资和病假原因", "工资")])
+def test_other_actors_publishing_keep_their_own_wording(question, words):
+    published = _steps(question)["holder_published"].text
+    assert words in published and "病历" not in published
+
+
+@pytest.mark.parametrize("question", CHILD)
+def test_a_childs_information_is_the_childs_in_every_step(question):
+    frame = read_frame(question)
+    assert frame.actor == "school" and frame.whose == "child" and "provide" in frame.acts
+    texts = [s.text for s in _steps(question).values()]
+    assert any("孩子的信息" in t for t in texts)
+    assert not any("你的信息" in t or "你的个人信息" in t for t in texts)
+    assert any("监护人" in t for t in texts)
+
+
+def test_a_student_asking_about_their_own_information_is_not_a_parent():
+    frame = read_frame("我是学生，学校把我的人脸信息交给科技公司")
+    assert frame.whose == "self"
+    assert any("你的信息" in s.text for s in _steps("我是学生，学校把我的人脸信息交给科技公司").values())
+
+
+def test_a_parents_deletion_request_asks_for_the_childs_information(store):
+    from falv.domain.personal_info.letters import letter_for_question
+
+    drafted = letter_for_question("delete", CHILD[0], store)
+    assert drafted["prefilled"]["删除范围"].startswith("本人子女的")
+    assert "本人子女的个人信息" in drafted["prefilled"]["删除理由"]

@@ -68,7 +68,7 @@ def test_tools_over_stdio(falv_home, shared_index_dir, store):
         assert ans["grounded"] and ans["basis"] and ans["analysis"]
 
         route = structured(await s.call_tool("route", {"question": "快递信息泄露了怎么办"}))
-        assert route["channels"] and route["scenarios"]
+        assert route["channels"] and route["frame"]["summary"]
 
         sev = structured(await s.call_tool("severity", {"counts": {"行踪轨迹": 60}}))
         assert sev["level"] and sev["label"]

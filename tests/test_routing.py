@@ -9,12 +9,13 @@ from importlib import resources
 
 import pytest
 
-from falv.domain.personal_info.channels import channel_table, channels_for, route
+from falv.domain.personal_info.channels import channel_table
+from falv.domain.personal_info.routing import route
 
 DATA = resources.files("falv.domain.personal_info").joinpath("data")
-SCENARIOS = tomllib.loads(DATA.joinpath("scenarios.toml").read_text("utf-8"))
+FRAMES = tomllib.loads(DATA.joinpath("frame.toml").read_text("utf-8"))
 CHANNELS = tomllib.loads(DATA.joinpath("channels.toml").read_text("utf-8"))
-SCENARIO_IDS = [s["id"] for s in SCENARIOS["scenario"]]
+SCENARIO_IDS = list(FRAMES["named"])
 PIPL = "中华人民共和国个人信息保护法"
 CIVIL = "中华人民共和国民法典"
 DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
@@ -28,32 +29,42 @@ def _bases(channel: dict) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("sid", SCENARIO_IDS)
-def test_route_follows_the_data_file(sid):
-    entry = next(s for s in SCENARIOS["scenario"] if s["id"] == sid)
+def test_named_frame_routes_through_its_steps(sid):
+    """`--scenario ID` is a named frame: its channels are the ones its steps name, in their order,
+    each once, with the cards of channels.toml (the handler adds the actor's duty article, the
+    regulator the article it acts under)."""
     result = route(scenario_id=sid, quote_text=False)
-    assert [c["id"] for c in result["channels"]] == entry["routes"]
-    assert [c["order"] for c in result["channels"]] == list(range(1, len(entry["routes"]) + 1))
-    assert [s["id"] for s in result["scenarios"]] == [sid]
+    named = [c for s in result["steps"] for c in s["channels"]]
+    assert [c["id"] for c in result["channels"]] == list(dict.fromkeys(named))
+    assert [c["order"] for c in result["channels"]] == list(range(1, len(result["channels"]) + 1))
+    assert result["scenario"] == sid and result["frame"]["summary"]
     for ch in result["channels"]:
         data = CHANNELS["channel"][ch["id"]]
         assert ch["body"] == data["body"] and ch["handles"] == data["handles"]
         assert ch["prepare"] == data["prepare"] and ch["prepare"]
         assert [c["value"] for c in ch["contact"]] == [c["value"] for c in data["contact"]]
-        own = {(law, art) for law, art in data["basis"]}
-        extra = {(law, art) for law, art in entry.get("route_basis", {}).get(ch["id"], [])}
-        assert _bases(ch) == own | extra
+        assert {(law, art) for law, art in data["basis"]} <= _bases(ch)
     assert result["steps"] and all(s["text"] for s in result["steps"])
 
 
-@pytest.mark.parametrize("sid", SCENARIO_IDS)
-def test_the_handler_comes_first_except_where_urgency_says_police(sid):
+@pytest.mark.parametrize("sid,first,regulator", [
+    ("express", "handler", "postal"), ("property", "handler", "housing"), ("agency", "handler", "housing"),
+    ("credit", "handler", "financial_regulator"), ("employer", "handler", "hrss"),
+    ("recruiter", "handler", "hrss"), ("medical", "handler", "health_authority"),
+    ("school", "handler", "education"), ("telecom", "handler", "miit"), ("app", "handler", "cac"),
+    ("merchant", "handler", "samr"), ("spam", "telecom_operator", "miit"),
+    ("fraud", "police", "police"), ("threat", "police", "police"), ("id_misuse", "police", "police"),
+])
+def test_each_actor_reaches_its_regulator_and_safety_comes_first(sid, first, regulator):
     ids = [c["id"] for c in route(scenario_id=sid, quote_text=False)["channels"]]
-    if sid == "fraud":
-        assert ids[:2] == ["police", "handler"]
-        assert route(scenario_id=sid, quote_text=False)["notes"]  # the order is explained
-    else:
-        assert ids[0] == "handler"
-    assert "court" in ids
+    assert ids[0] == first and regulator in ids
+
+
+def test_the_actor_duty_joins_the_handler_card():
+    handler = route(scenario_id="express", quote_text=False)["channels"][0]
+    assert ("快递暂行条例", "第三十五条") in _bases(handler)
+    postal = route(scenario_id="express", quote_text=False)["channels"][1]
+    assert ("中华人民共和国邮政法", "第七十六条") in _bases(postal)
 
 
 def test_handler_rests_on_pipl_44_to_50_and_the_decision():
@@ -79,17 +90,16 @@ def test_required_bodies_and_hotlines():
     assert channel_table()["samr"].body == "市场监督管理部门"
 
 
-def test_scenario_specific_channels():
+def test_named_frames_reach_their_channels():
     def ids(sid):
-        return [c.id for c in channels_for([sid])]
+        return [c["id"] for c in route(scenario_id=sid, quote_text=False)["channels"]]
 
     assert "postal" in ids("express")
     spam = ids("spam")
     assert spam.index("telecom_operator") < spam.index("miit")  # operator before 12300
     assert "report_12321" in spam
-    assert {"report_12321", "cac"} <= set(ids("app"))
-    assert {"samr", "consumer_association", "police"} <= set(ids("merchant"))
-    assert "cac" in ids("doxxing")
+    assert "cac" in ids("app") and "cac" in ids("doxxing")
+    assert {"samr", "police"} <= set(ids("merchant"))
     assert "health_authority" in ids("medical")
     assert "financial_regulator" in ids("credit")
     assert "police" in ids("fraud") and "police" in ids("id_misuse")
@@ -121,18 +131,11 @@ def test_no_outdated_agency_names_and_unconfirmed_facts_are_explained():
                 assert c.note, (cid, c.value)
 
 
-def test_every_scenario_route_references_known_channels():
-    for s in SCENARIOS["scenario"]:
-        assert s["routes"] and all(r in CHANNELS["channel"] for r in s["routes"]), s["id"]
-        assert all(k in s["routes"] for k in s.get("route_basis", {})), s["id"]
-
-
-def test_route_by_question_merges_scenarios_in_order():
+def test_route_by_question_puts_the_police_first_and_keeps_the_regulator():
     result = route("快递信息泄露后被冒充客服诈骗了", quote_text=False)
-    sids = [s["id"] for s in result["scenarios"]]
-    assert {"express", "fraud"} <= set(sids)
     ids = [c["id"] for c in result["channels"]]
-    assert len(ids) == len(set(ids)) and "postal" in ids and "police" in ids
+    assert ids[0] == "police" and "postal" in ids and len(ids) == len(set(ids))
+    assert result["scenario"] is None and result["frame"]["actor"] == "express"
 
 
 def test_route_quotes_articles_from_the_store(imported_store):
@@ -156,7 +159,7 @@ def test_route_without_imports_says_not_imported(store):
 def test_cli_route_text(capsys, imported_store):
     code, out, _ = run(capsys, "route", "快递面单信息被泄露了怎么办")
     assert code == 0
-    assert "快递面单/物流信息泄露" in out and "12305" in out and "待核实" in out
+    assert "情形：快递企业" in out and "12305" in out and "待核实" in out
     channels = out[out.index("渠道（按顺序）"):]
     assert channels.index("1. 个人信息处理者本身") < channels.index("2. 邮政管理部门")
 
@@ -165,7 +168,7 @@ def test_cli_route_json(capsys, imported_store):
     code, out, _ = run(capsys, "route", "--scenario", "spam", "--json")
     assert code == 0
     data = json.loads(out)
-    assert [s["id"] for s in data["scenarios"]] == ["spam"]
+    assert data["scenario"] == "spam" and "marketing" in data["frame"]["acts"]
     for ch in data["channels"]:
         assert {"body", "contact", "handles", "prepare", "basis"} <= set(ch)
         assert all({"law", "article", "text", "verdict"} <= set(b) for b in ch["basis"])
@@ -186,7 +189,7 @@ def test_cli_route_bad_input_exits_2(capsys, store, argv):
 def test_cli_route_unrelated_question_says_so(capsys, store):
     code, out, _ = run(capsys, "route", "离婚后孩子抚养权归谁", "--json")
     data = json.loads(out)
-    assert code == 0 and data["scenarios"] == [] and data["channels"] == [] and data["notes"]
+    assert code == 0 and data["steps"] == [] and data["channels"] == [] and data["notes"]
 
 
 def test_cli_route_text_shows_the_estimate(capsys, store):

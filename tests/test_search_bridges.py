@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SEED, run_cli
 from falv import evaluate
-from falv.answer.bridges import MAX_LENT, about_information, lent_articles
+from falv.answer.bridges import MAX_LENT, lent_articles
 from falv.answer.kbmatch import KbMatcher
 from falv.domain.personal_info.frame import Frame, read_frame
 from falv.domain.personal_info.rules import steps_for_frame
@@ -89,7 +89,7 @@ def test_an_actor_and_a_verb_alone_lend_nothing(engine, question):
     for sold information, search keeps its own ranking."""
     frame = read_frame(question)
     assert not frame.info and not frame.rights
-    assert not about_information(Frame(actors=frame.actors, acts=frame.acts))
+    assert not Frame(actors=frame.actors, acts=frame.acts).about_personal_info
     assert lent_articles(question) == []
     hits = engine.search(question, top=10).hits
     assert all(h.via == "search" for h in hits)
@@ -97,11 +97,11 @@ def test_an_actor_and_a_verb_alone_lend_nothing(engine, question):
 
 
 def test_the_gate_reads_information_rights_and_acts_against_the_person():
-    assert about_information(Frame(actors=("courier",), info=("phone",), acts=("sell",)))
-    assert about_information(Frame(rights=("portrait",)))
-    assert about_information(Frame(acts=("threaten",)))
-    assert not about_information(Frame(actors=("merchant",), acts=("sell",)))
-    assert not about_information(Frame(info=("financial",)))
+    assert Frame(actors=("courier",), info=("phone",), acts=("sell",)).about_personal_info
+    assert Frame(rights=("portrait",)).about_personal_info
+    assert Frame(acts=("threaten",)).about_personal_info
+    assert not Frame(actors=("merchant",), acts=("sell",)).about_personal_info
+    assert not Frame(info=("financial",)).about_personal_info
 
 
 def test_law_filter_is_that_laws_own_ranking(engine):

@@ -29,12 +29,11 @@ def all_citations() -> list[tuple[str, Basis]]:
     out = []
     for cid, ch in _toml("channels.toml")["channel"].items():
         out += [(f"channels.toml:{cid}", parse_basis(b)) for b in ch.get("basis", [])]
-    sc = _toml("scenarios.toml")
-    for sid, step in sc["step"].items():
-        out += [(f"scenarios.toml:step.{sid}", parse_basis(b)) for b in step.get("basis", [])]
-    for s in sc["scenario"]:
-        for cid, bases in s.get("route_basis", {}).items():
-            out += [(f"scenarios.toml:{s['id']}.{cid}", parse_basis(b)) for b in bases]
+    for rule in _toml("rules.toml")["rule"]:
+        out += [(f"rules.toml:{rule['id']}", parse_basis(b)) for b in rule.get("basis", [])]
+    for aid, actor in _toml("frame.toml")["actor"].items():
+        for key in ("duty", "regulator_basis"):
+            out += [(f"frame.toml:actor.{aid}.{key}", parse_basis(b)) for b in actor.get(key, [])]
     th = _toml("thresholds.toml")
     law = th["source"]["law"]
     out.append(("thresholds.toml:crime", parse_clause(th["source"]["crime_law"],
@@ -59,7 +58,7 @@ CITATIONS = all_citations()
 
 def test_the_collection_is_complete_enough():
     where = {w.split(":")[0].split("/")[0] for w, _ in CITATIONS}
-    assert where == {"channels.toml", "scenarios.toml", "thresholds.toml", "templates"}
+    assert where == {"channels.toml", "rules.toml", "frame.toml", "thresholds.toml", "templates"}
     assert len(CITATIONS) > 100
 
 
@@ -106,8 +105,8 @@ def test_falv_verify_command_accepts_every_citation(capsys, imported_store, tmp_
 
 def test_rendered_outputs_cite_only_verifiable_articles(imported_store):
     """What users read (route steps, drafts) carries citations that falv verify accepts."""
-    from falv.domain.personal_info.channels import route
     from falv.domain.personal_info.drafts import render_draft
+    from falv.domain.personal_info.routing import route
 
     texts = []
     result = route(scenario_id="express", store=imported_store)
@@ -135,10 +134,10 @@ def test_data_file_wording_is_ours_not_statute_text(imported_store):
     they cite is copied into them."""
     from falv.domain.personal_info.basis import find_article
     from falv.domain.personal_info.channels import channel_table
-    from falv.domain.personal_info.scenarios import step_table
+    from falv.domain.personal_info.rules import rules
     from falv.text import fold_for_compare
 
-    items = [(sid, text, bases) for sid, (text, _ch, bases) in step_table().items()]
+    items = [(r.id, r.text, r.basis) for r in rules()]
     items += [(cid, " ".join([c.handles, *c.prepare]), c.basis) for cid, c in channel_table().items()]
     copied = []
     for name, text, bases in items:

@@ -32,8 +32,9 @@ from .answer.bridges import POOL, bridge, lent_articles, lent_hits
 from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
-from .domain.personal_info.channels import list_scenarios, route
+from .domain.personal_info.routing import list_scenarios, route
 from .domain.personal_info.drafts import draft_kinds, render_draft
+from .domain.personal_info.letters import letter_for_question
 from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
@@ -165,17 +166,19 @@ class ReverifyResult:
 
 @dataclass(frozen=True)
 class RouteResult:
-    """Where to take a personal-information question: scenarios, channels in order, steps."""
+    """Where to take a personal-information question: its case frame (or the named frame asked
+    for), the steps in order of urgency and the channels they name, in that order."""
     question: str | None
-    scenarios: list[dict]
+    scenario: str | None
+    frame: dict
     channels: list[dict]
     steps: list[dict]
     notes: list[str]
     severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
 
     def to_dict(self) -> dict:
-        out = {"question": self.question, "scenarios": self.scenarios, "channels": self.channels,
-               "steps": self.steps, "notes": self.notes}
+        out = {"question": self.question, "scenario": self.scenario, "frame": self.frame,
+               "channels": self.channels, "steps": self.steps, "notes": self.notes}
         if self.severity:
             out["severity"] = self.severity
         return out
@@ -208,9 +211,13 @@ class DraftResult:
     fields: list
     missing: list[str]
     citations: list[dict]
+    prefilled: dict | None = None  # with a question: the values read from it (the user's win)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if self.prefilled is None:
+            out.pop("prefilled")
+        return out
 
 
 # -- one context per store revision -------------------------------------------------------------
@@ -503,9 +510,17 @@ class Engine:
         with self.lock:
             return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
 
-    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown") -> DraftResult:
+    def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown",
+              question: str | None = None) -> DraftResult:
+        """A letter; with `question`, filled from its facts the way an answer's letters are
+        (letters.letter_for_question), `fill` overriding them."""
+        if question is not None:
+            limits.check_question(question)
         with self.lock:
-            return DraftResult(**render_draft(kind, fill or {}, self.context().store, fmt))
+            store = self.context().store
+            if question is not None:
+                return DraftResult(**letter_for_question(kind, question, store, fill, fmt))
+            return DraftResult(**render_draft(kind, fill or {}, store, fmt))
 
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()

@@ -8,7 +8,7 @@ articles their steps rest on, and knowledge-base entries asking the same questio
 articles of their answers. Both lend those articles to `search` as candidates:
 
 * which: only when the question names what it is about — a person's information and something
-  done with it, a personality right, or an act against the person (about_information): an
+  done with it, a personality right, or an act against the person (Frame.about_personal_info): an
   actor and a verb alone (卖家反悔不卖了) fire rules meant for information being sold;
 * how many: the first MAX_LENT in the order the `ask` answer's analysis cites them (urgent rule
   steps, then the matched KB entries' points, then the other rule steps);
@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..domain.personal_info.basis import resolve_title
-from ..domain.personal_info.frame import STANDALONE_ACTS, Frame, read_frame
+from ..domain.personal_info.frame import read_frame
 from ..domain.personal_info.rules import steps_for_frame
 from ..errors import InputError
 from ..law.models import Ref
@@ -52,7 +52,7 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
     answer's analysis cites them, each once (not resolved against the store yet)."""
     text = normalize(question)
     frame = read_frame(text)
-    steps = steps_for_frame(frame, text) if about_information(frame) else []
+    steps = steps_for_frame(frame, text) if frame.about_personal_info else []
     kb_points = [(m.entry_id, p) for m in kb.match(text) for p in m.points] if kb is not None else []
     out: list[Lent] = []
     seen: set[tuple[str, str]] = set()
@@ -75,13 +75,6 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
             for b in s.basis:
                 add(b, "rule", s.id)
     return out
-
-
-def about_information(frame: Frame) -> bool:
-    """Whether the question names what it is about: a person's information (and something done
-    with it), a personality right, or an act against the person (threats, insults, peeping…). An
-    actor and a verb alone (卖家反悔不卖了, 开发商把车位卖了) are not a personal-information question."""
-    return bool(frame.rights or STANDALONE_ACTS & set(frame.acts) or (frame.acts and frame.info))
 
 
 def lent_hits(searcher: Searcher, lent: list[Lent]) -> list[Hit]:

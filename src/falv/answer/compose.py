@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 
-from ..domain.personal_info import scenarios as scen
 from ..domain.personal_info.basis import Basis, check_basis, resolve_title
 from ..domain.personal_info.channels import channel_table
 from ..domain.personal_info.frame import read_frame
@@ -30,8 +29,6 @@ SEARCH_TOP = 10
 # Steps of this urgency or more urgent (safety, money, stopping the spread) come before the
 # knowledge base's points; the rest after them.
 URGENT = 1
-MAX_SCENARIO_STEPS = 4
-MAX_SCENARIO_CITATIONS = 2  # a scenario step names up to five articles; its first two lead
 MAX_RELATED = 5
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
@@ -95,14 +92,12 @@ class Composer:
         ans = Answer(question=text, grounded=False)
 
         frame = read_frame(text)
-        hits = scen.detect(text)
-        ans.scenarios = [h.to_dict() for h in hits]
         ans.frame = frame.to_dict()
         ans.missing = missing_facts(frame, text)
         steps = steps_for_frame(frame, text)  # rules name their own conditions
         timer.mark("understand")
 
-        kb_matches = self.kb.match(text)
+        kb_matches = self.kb.match(text, frame)
         ans.kb_entries = [{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
                           for m in kb_matches]
         timer.mark("kb")
@@ -113,9 +108,6 @@ class Composer:
         for m in kb_matches:
             points.extend(m.points)
         points.extend(_frame_points(rest))
-        if not steps and hits:  # no frame rule fits: the scenario's own steps, the first few
-            points.extend(_rule_points(scen.steps_for(hits, self.store)[:MAX_SCENARIO_STEPS],
-                                       max_citations=MAX_SCENARIO_CITATIONS))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
@@ -230,18 +222,6 @@ def _severity(facts: dict) -> dict:
             "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
 
 
-def _rule_points(steps, max_citations: int | None = None) -> list[AnalysisPoint]:
-    table = channel_table()
-    points = []
-    for s in steps:
-        points.append(AnalysisPoint(
-            text=s.text, source="rule",
-            citations=list(s.citations[:max_citations]),
-            provenance=[{"rule": s.id, "scenarios": list(s.scenarios)}],
-            channels=[_card(table[c]) for c in s.channels if c in table]))
-    return points
-
-
 def _card(channel) -> dict:
     """A routing card: who, how to reach them (unconfirmed contacts say so), what they handle."""
     contact = "；".join(c.value + ("（待核实）" if c.unconfirmed else "") for c in channel.contact)
@@ -267,7 +247,17 @@ def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
         kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
         kept.citations.extend(c for c in p.citations if c not in kept.citations)
         kept.channels.extend(c for c in p.channels if c not in kept.channels)
-    return out[:MAX_POINTS]
+    return _shorten(out)
+
+
+def _shorten(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
+    """At most MAX_POINTS points. The last points that route nowhere go first, so that every
+    channel the frame's steps name stays (`falv route` names the same ones, in the same order)."""
+    points = list(points)
+    while len(points) > MAX_POINTS:
+        spare = [i for i, p in enumerate(points) if not p.channels]
+        points.pop(spare[-1] if spare else len(points) - 1)
+    return points
 
 
 def _near(a: frozenset, b: frozenset) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..domain.personal_info.scenarios import detect
+from ..domain.personal_info.frame import Frame, read_frame
 from ..kb.store import KnowledgeBase, bigrams
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
@@ -43,9 +43,9 @@ class _Entry:
     grams: frozenset[str]
 
 
-def _scenarios(text: str) -> frozenset[str]:
-    """Specific leak scenarios of a question (the general fallback does not count)."""
-    return frozenset(h.id for h in detect(text) if h.id != "general")
+def _topics(text: str) -> frozenset[str]:
+    """What sets a question's case apart (Frame.topics: the holder, the distinctive acts)."""
+    return read_frame(text).topics
 
 
 class KbMatcher:
@@ -57,7 +57,7 @@ class KbMatcher:
         self.kb = kb
         self.postings: dict[str, list[int]] = {}
         self._points: dict[str, list[AnalysisPoint]] = {}
-        self._entry_scenarios: dict[int, frozenset[str]] = {}
+        self._entry_topics: dict[int, frozenset[str]] = {}
         for i, e in enumerate(entries):
             for g in e.grams:
                 self.postings.setdefault(g, []).append(i)
@@ -68,13 +68,14 @@ class KbMatcher:
         kb = KnowledgeBase(store.own)
         return cls([_Entry(eid, q, _bigrams(q)) for eid, q in kb.questions()], kb)
 
-    def match(self, question: str) -> list[KbMatch]:
+    def match(self, question: str, frame: Frame | None = None) -> list[KbMatch]:
         """Entries asking the same question. Wording overlap alone is not enough: an entry about a
-        specific leak scenario (快递信息泄露) never answers a question about another or none."""
+        specific case (快递信息泄露: the 快递 holder) never answers a question about another or
+        none. `frame`: the question's case frame when the caller has read it already."""
         grams = _bigrams(question)
         if not grams or not self.entries:
             return []
-        asked = _scenarios(question)
+        asked = frame.topics if frame is not None else _topics(question)
         overlap: dict[int, int] = {}
         for g in grams:
             for i in self.postings.get(g, ()):
@@ -88,9 +89,9 @@ class KbMatcher:
             score = max(dice, 0.9 * containment if containment >= CONTAINMENT_MIN else 0.0)
             if score < MATCH_THRESHOLD:
                 continue
-            scen = self._entry_scenarios.get(i)
+            scen = self._entry_topics.get(i)
             if scen is None:
-                scen = self._entry_scenarios[i] = _scenarios(e.question)
+                scen = self._entry_topics[i] = _topics(e.question)
             if asked & scen or not (asked or scen):
                 scored.append((score, e))
         scored.sort(key=lambda x: -x[0])

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..law.models import Ref, Verdict, VerdictKind
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `scenarios` gone (the case frame `frame` is the one understanding)
 
 
 CitedArticle = Ref  # an article an analysis point rests on (falv's one reference type)
@@ -69,7 +69,6 @@ class Note:
 class Answer:
     question: str
     grounded: bool
-    scenarios: list[dict] = field(default_factory=list)
     analysis: list[AnalysisPoint] = field(default_factory=list)
     basis: list[BasisArticle] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -87,7 +86,6 @@ class Answer:
             "schema_version": SCHEMA_VERSION,
             "question": self.question,
             "grounded": self.grounded,
-            "scenarios": self.scenarios,
             "analysis": [p.to_dict() for p in self.analysis],
             "basis": [b.to_dict() for b in self.basis],
             "notes": [n.to_dict() for n in self.notes],

@@ -42,9 +42,8 @@ def _short(title: str) -> str:
 
 
 def _situation(ans: Answer) -> str:
-    """What was read from the question: the case frame's summary, else the matched scenarios."""
-    summary = (ans.frame or {}).get("summary")
-    return summary or "、".join(s["name"] for s in ans.scenarios)
+    """What was read from the question: the case frame's summary ('' when nothing was read)."""
+    return (ans.frame or {}).get("summary") or ""
 
 
 RELATED_LABEL = "【相关法条】（检索结果，供参考，不是本回答的依据）"

@@ -35,7 +35,8 @@ def search_cmd(
         why = VIA.get(h.via, "")
         if why:  # lent by a bridge: which rule or entry named it
             why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]{why}")
+        score = f"  [{h.score:.3f}]" if h.score else ""  # 0: cited or lent, not scored by the ranking
+        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）{score}{why}")
         typer.echo(f"   {a.text}")
     for kind, members in groups:
         typer.echo(f"\n【{kind}】")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.personal_info.basis import NOT_IMPORTED
-from ..domain.personal_info.channels import NO_SCENARIO
+from ..domain.personal_info.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
 from ..law.models import passes
@@ -64,10 +64,13 @@ def route_cmd(
 
 
 def _print_route(result: dict) -> None:
-    if result["scenarios"]:
-        for s in result["scenarios"]:
-            why = f"（命中：{'、'.join(s['terms'])}）" if s["terms"] else ""
-            typer.echo(f"场景：{s['name']}{why}")
+    frame = result["frame"]
+    if result["scenario"]:
+        typer.echo(f"场景：{result['scenario']}")
+    if frame["summary"]:
+        words = [w for ws in frame["evidence"].values() for w in ws]
+        why = f"（依据：{'、'.join(dict.fromkeys(words))}）" if words else ""
+        typer.echo(f"情形：{frame['summary']}{why}")
     for note in result["notes"]:
         typer.echo(f"提示：{note}" + ("（--scenario，见 --list-scenarios）" if note == NO_SCENARIO else ""))
     est = result.get("severity")
@@ -141,6 +144,8 @@ def draft_cmd(
     kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
                                           "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
     fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
+    question: str = typer.Option(None, "--question", "-q",
+                                 help="按问题中的事实预先填写文书（--fill 的值优先），如 --question \"快递员把我的手机号卖了\""),
     fmt: str = typer.Option("markdown", "--format", "-f", help="输出格式：markdown | text"),
     list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
@@ -156,7 +161,7 @@ def draft_cmd(
             typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
             typer.echo(f"\t字段：{'、'.join(k['fields'])}")
         return
-    result = engine().draft(kind, parse_fill(fill), fmt).to_dict()
+    result = engine().draft(kind, parse_fill(fill), fmt, question).to_dict()
     if as_json:
         emit_json(result)
         return

@@ -224,7 +224,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
-        """个人信息问题的维权路径：场景、渠道（按顺序）、步骤与依据。"""
+        """个人信息问题的维权路径：案情要素（与 /ask 相同）、步骤（按紧急程度）及其渠道与依据。"""
         return eng().route(body.question, body.scenario).to_dict()
 
     @app.get("/verdicts", tags=["statutes"])
@@ -234,7 +234,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.get("/scenarios", tags=["toolkit"])
     def scenarios() -> list[dict]:
-        """可用于 /route 的场景。"""
+        """可用于 /route 的具名场景（预设的案情要素）及其渠道。"""
         return eng().scenarios()
 
     @app.post("/severity", response_model=m.SeverityOut, responses=ERROR_RESPONSES, tags=["toolkit"])
@@ -251,7 +251,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
         """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return eng().draft(kind, body.fill, body.format).to_dict()
+        return eng().draft(kind, body.fill, body.format, body.question).to_dict()
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 

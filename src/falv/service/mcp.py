@@ -102,7 +102,8 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
 
     @server.tool(structured_output=True, annotations=read_only)
     def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:
-        """个人信息问题的维权路径：识别场景，按顺序给出投诉、举报、报案、起诉的渠道与依据。"""
+        """个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其渠道（投诉、举报、报案、起诉）与依据。
+        scenario：具名场景（如 express、spam），代替问题。"""
         if not question and not scenario:
             return _error(InputError("请给出问题（question）或场景（scenario）"))
         return _call(lambda: eng().route(question, scenario).to_dict())
@@ -120,9 +121,10 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
                                             major_loss=major_loss, business=business).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)
-    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown") -> dict[str, Any]:
+    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown",
+              question: str | None = None) -> dict[str, Any]:
         """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
-        police 报案材料。fill：字段→内容；引用的条文从法规库原文插入。"""
-        return _call(lambda: eng().draft(kind, fill or {}, format).to_dict())
+        police 报案材料。fill：字段→内容；question：按问题中的事实预先填写（fill 优先）；引用的条文从法规库原文插入。"""
+        return _call(lambda: eng().draft(kind, fill or {}, format, question).to_dict())
 
     return server

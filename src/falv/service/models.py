@@ -144,6 +144,8 @@ class SeverityIn(_In):
 
 
 class DraftIn(_In):
+    question: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS,
+                                 description="问题：按其中的事实预先填写文书（fill 中的值优先）")
     fill: dict[str, str] = Field(default_factory=dict, description="字段 → 内容，如 {\"姓名\": \"张三\"}")
     format: Literal["markdown", "text"] = "markdown"
 
@@ -279,7 +281,6 @@ class AnswerOut(_Out):
     schema_version: int
     question: str
     grounded: bool
-    scenarios: list[dict[str, Any]] = Field(default_factory=list)
     analysis: list[AnalysisPointOut] = Field(default_factory=list)
     basis: list[BasisArticleOut] = Field(default_factory=list)
     notes: list[NoteOut] = Field(default_factory=list)
@@ -295,7 +296,8 @@ class AnswerOut(_Out):
 
 class RouteOut(_Out):
     question: str | None = None
-    scenarios: list[dict[str, Any]]
+    scenario: str | None = Field(None, description="指定的场景（具名案情要素）")
+    frame: dict[str, Any] = Field(..., description="案情要素（谁、什么信息、做了什么、想要什么）")
     channels: list[dict[str, Any]]
     steps: list[dict[str, Any]]
     notes: list[str]

@@ -18,7 +18,7 @@ from ...text import normalize
 from .basis import Basis, load_toml, parse_basis
 from .severity import facts_from_text
 
-DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right")
+DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
                              "impersonate", "face", "portrait_use", "automated", "monitor"})
@@ -40,6 +40,8 @@ class Entry:
     regulator_basis: tuple[Basis, ...] = ()
     sensitive: bool = False
     private: bool = False
+    wording: tuple[tuple[str, str], ...] = ()  # placeholder → words in steps ({published}, {your})
+    needs_info: bool = False  # an act that counts only when the question names information
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Frame:
     wishes: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     rights: tuple[str, ...] = ()  # personality rights the question names (肖像权, 名誉权 …)
+    subjects: tuple[str, ...] = ()  # whose information, when not the asker's own (child)
     facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
     evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
     text: str = field(default="", compare=False)  # the normalised question
@@ -73,14 +76,41 @@ class Frame:
 
     @property
     def about_personal_info(self) -> bool:
-        """Whether the question is about a person's information or personality rights at all."""
-        if self.rights or STANDALONE_ACTS & set(self.acts):
-            return True
-        return bool(self.acts) and bool(self.info or self.actors)
+        """Whether the question names what it is about: a person's information (and something
+        done with it), a personality right, or an act against the person (threats, insults,
+        peeping…). An actor and a verb alone (卖家反悔不卖了, 开发商把车位卖了) are not."""
+        return bool(self.rights or STANDALONE_ACTS & set(self.acts) or (self.acts and self.info))
 
     def get(self, dimension: str) -> tuple[str, ...]:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
-                "wish": self.wishes, "place": self.places, "right": self.rights}[dimension]
+                "wish": self.wishes, "place": self.places, "right": self.rights,
+                "subject": self.subjects}[dimension]
+
+    @property
+    def whose(self) -> str:
+        """Whose information this is: 'self' (the asker's) or the first subject entry (child)."""
+        return self.subjects[0] if self.subjects else "self"
+
+    def wording(self) -> dict[str, str]:
+        """The words steps and letters use for this case: the defaults of frame.toml [wording],
+        overridden by the primary actor's and the subject's own entries."""
+        out = dict(_table().get("wording", {}))
+        actor = actor_entry(self.actor)
+        if actor is not None:
+            out.update(actor.wording)
+        if self.subjects:
+            out.update(vocabulary()["subject"][self.subjects[0]].wording)
+        return out
+
+    @property
+    def topics(self) -> frozenset[str]:
+        """What sets this case apart from another, for matching stored answers: the organisations
+        that hold the information and the distinctive acts (data: frame.toml [topics]). A stored
+        answer about 快递 does not answer a question about a hospital, or about none."""
+        vocab = vocabulary()["actor"]
+        acts = set(_table().get("topics", {}).get("acts", []))
+        return frozenset([f"actor.{a}" for a in self.actors if vocab[a].regulator]
+                         + [f"act.{a}" for a in self.acts if a in acts])
 
     def summary(self) -> str:
         """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
@@ -100,7 +130,8 @@ class Frame:
         return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
-                "rights": list(self.rights), "facts": self.facts, "evidence": self.evidence}
+                "rights": list(self.rights), "whose": self.whose, "facts": self.facts,
+                "evidence": self.evidence}
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +171,9 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
                 regulator=e.get("regulator"),
                 duty=tuple(parse_basis(b) for b in e.get("duty", [])),
                 regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
-                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)))
+                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)),
+                wording=tuple(e.get("wording", {}).items()),
+                needs_info=bool(e.get("needs_info", False)))
     return out
 
 
@@ -202,14 +235,41 @@ def read_frame(question: str) -> Frame:
         if dim == "actor":  # the one named first is the one who did it (医院…给了保险公司)
             kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
                                         default=len(text)))
+        if dim == "act" and not found["info"]:  # 卖家不卖了, 房东把房子卖了: no information sold
+            kept = [eid for eid in kept if not table[eid].needs_info]
         found[dim] = kept
         for eid in kept:
             evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
-                 places=tuple(found["place"]), rights=tuple(found["right"]), facts=facts, evidence=evidence,
-                 text=text)
+                 places=tuple(found["place"]), rights=tuple(found["right"]),
+                 subjects=tuple(found["subject"]), facts=facts, evidence=evidence, text=text)
+
+
+@lru_cache(maxsize=1)
+def named_frames() -> dict[str, dict]:
+    """The named frames (`falv route --scenario ID`): id → {name, actor, info, act, …}."""
+    return dict(_table().get("named", {}))
+
+
+def named_frame(name: str) -> Frame:
+    """A named frame (data: frame.toml [named.ID]) as if read from a question; an unknown name is
+    an input error listing the known ones."""
+    spec = named_frames().get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise InputError(f"未知的场景：{name}", hint="可用场景：" + "、".join(named_frames()))
+    vocab = vocabulary()
+    dims = {}
+    for dim in DIMENSIONS:
+        ids = tuple(spec.get(dim, []))
+        unknown = [i for i in ids if i not in vocab[dim]]
+        if unknown:
+            raise ValueError(f"frame.toml [named.{name}]: unknown {dim} {unknown}")
+        dims[dim] = ids
+    return Frame(actors=dims["actor"], info=dims["info"], acts=dims["act"], harms=dims["harm"],
+                 wishes=dims["wish"], places=dims["place"], rights=dims["right"],
+                 subjects=dims["subject"], text=spec["name"])
 
 
 def actor_entry(actor_id: str | None) -> Entry | None:

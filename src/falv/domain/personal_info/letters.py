@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ...errors import InputError
 from .basis import load_toml
 from .channels import channel_table
-from .drafts import render_draft
-from .frame import Frame, actor_entry
+from .drafts import render_draft, template
+from .frame import Frame, actor_entry, read_frame
+from .rules import steps_for_frame
 from .severity import assess
 
 # info kinds whose words name *what* information (the rest are too vague to list)
@@ -33,7 +35,8 @@ def _info_words(frame: Frame) -> list[str]:
 
 def _reasons(frame: Frame) -> str:
     table = _data()["reason"]
-    return "；".join(table[a] for a in frame.acts if a in table)
+    whose = frame.wording().get("letter_whose", "本人")
+    return "；".join(table[a].replace("{whose}", whose) for a in frame.acts if a in table)
 
 
 def _severity_text(frame: Frame) -> str | None:
@@ -52,7 +55,9 @@ def fills(kind: str, frame: Frame, question: str, steps=()) -> tuple[dict, tuple
     fill: dict[str, str] = {}
     extra: tuple = ()
     if kind == "delete":
-        fill["删除范围"] = ("本人的" + "、".join(info) + "等个人信息") if info else "贵方处理的本人全部个人信息"
+        whose = frame.wording().get("letter_whose", "本人")
+        whose_de = whose if whose.endswith("的") else whose + "的"
+        fill["删除范围"] = (whose_de + "、".join(info) + "等个人信息") if info else f"贵方处理的{whose_de}全部个人信息"
         fill["删除理由"] = _reasons(frame)
     elif kind == "complaint":
         reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
@@ -100,4 +105,22 @@ def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
     return out
 
 
-__all__ = ["letters_for", "fills"]
+def letter_for_question(kind: str, question: str, store, fill: dict | None = None,
+                        fmt: str = "markdown") -> dict:
+    """One letter filled from the facts of a question, the same way an answer's letters are
+    (`falv draft KIND --question`, the web letter panel): the frame is read, its steps found, and
+    `fills` gives the values and the case's extra articles; the user's own `fill` values win.
+    The result is render_draft's, plus `prefilled` (what was read from the question)."""
+    if fill is not None and not isinstance(fill, dict):
+        raise InputError("填写内容应为 字段→内容 的映射")
+    kind = template(kind).kind  # aliases (删除, 投诉 …) name the same letters
+    frame = read_frame(question)
+    steps = steps_for_frame(frame, question)
+    auto, extra = fills(kind, frame, question.strip(), steps)
+    own = {str(k): v for k, v in (fill or {}).items() if v not in (None, "")}
+    out = render_draft(kind, {**auto, **own}, store, fmt, extra=extra)
+    out["prefilled"] = {k: v for k, v in auto.items() if k not in own}
+    return out
+
+
+__all__ = ["letters_for", "fills", "letter_for_question"]

@@ -15,7 +15,7 @@ from .basis import Basis, load_toml, parse_basis
 from .channels import channel_table
 from .frame import Frame, actor_entry
 
-KEYS = ("actor", "info", "act", "harm", "wish", "place", "right")
+KEYS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
     holder = entry.name if entry and entry.name else "处理者"
     reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
     regulator = reg.body if reg else "主管部门"
+    wording = frame.wording()
     fired = [r for r in rules() if applies(r.when, r.unless, frame, text)]
     fired.sort(key=lambda r: r.urgency)  # stable: data order within an urgency
     out: list[FrameStep] = []
@@ -107,6 +108,8 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
         if "{regulator}" in r.channels and entry is not None:
             basis += [b for b in entry.regulator_basis if b not in basis]
         words = r.text.replace("{holder}", holder).replace("{regulator_body}", regulator)
+        for key, value in wording.items():
+            words = words.replace("{" + key + "}", value)
         out.append(FrameStep(r.id, words, tuple(basis),
                              tuple(channels), r.urgency))
     return out

@@ -121,7 +121,7 @@ function basisItem(b) {
 function renderAnswer(ans) {
   const out = document.getElementById("answer");
   const parts = [el("h2", {}, "【问题】"), el("p", { id: "answer-question" }, ans.question)];
-  const situation = (ans.frame && ans.frame.summary) || (ans.scenarios || []).map((s) => s.name).join("、");
+  const situation = (ans.frame && ans.frame.summary) || "";
   if (situation) parts.push(el("p", { class: "muted", id: "situation" }, "情形：", situation));
   if (ans.analysis && ans.analysis.length) {
     parts.push(el("h2", {}, "【法律分析】"));
