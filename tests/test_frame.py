@@ -174,3 +174,15 @@ def test_a_parents_deletion_request_asks_for_the_childs_information(store):
     drafted = letter_for_question("delete", CHILD[0], store)
     assert drafted["prefilled"]["删除范围"].startswith("本人子女的")
     assert "本人子女的个人信息" in drafted["prefilled"]["删除理由"]
+
+
+@pytest.mark.parametrize("question,named,not_named", [
+    (NURSE[0], "医疗健康信息", "金融账户"),
+    ("银行把我的征信查询记录给了贷款中介", "金融账户信息", "医疗健康"),
+    (CHILD[0], "生物识别信息", "医疗健康"),
+])
+def test_the_sensitive_information_step_names_the_information_asked_about(question, named, not_named):
+    """个人信息保护法第二十八条's step says which of the question's information is sensitive, not a
+    list of every kind (a nurse's post is not about bank accounts)."""
+    text = _steps(question)["sensitive"].text
+    assert named in text and not_named not in text

@@ -93,8 +93,13 @@ class Frame:
 
     def wording(self) -> dict[str, str]:
         """The words steps and letters use for this case: the defaults of frame.toml [wording],
-        overridden by the primary actor's and the subject's own entries."""
+        the sensitive information it names ({sensitive}), overridden by the primary actor's and
+        the subject's own entries."""
         out = dict(_table().get("wording", {}))
+        info = vocabulary()["info"]
+        named = [info[i].name for i in self.info if info[i].sensitive and info[i].name]
+        if named:
+            out["sensitive"] = "、".join(named)
         actor = actor_entry(self.actor)
         if actor is not None:
             out.update(actor.wording)
