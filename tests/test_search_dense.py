@@ -6,6 +6,8 @@ honours --law, and the CLI."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -170,3 +172,17 @@ def test_import_embeds_the_new_articles_with_a_progress_line(small_store, tmp_pa
     monkeypatch.setenv("FALV_DENSE", "0")
     code, _, err = run_cli(capsys, "statutes", "import", str(f))  # unchanged: nothing to embed
     assert code == 0 and "编码" not in err
+
+
+def test_openmp_settings_apply_to_the_model_only():
+    """The model's engine loads with one passive OpenMP thread unless the caller chose otherwise;
+    the variables are not left in the environment (child processes, other libraries)."""
+    code = ("import os; from falv.search import e5; e5.model().query('测试'); "
+            "print(os.environ.get('OMP_NUM_THREADS'), os.environ.get('OMP_WAIT_POLICY'))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.split() == ["None", "None"], out.stderr
+    out = subprocess.run([sys.executable, "-c", code], env=dict(env, OMP_NUM_THREADS="2"),
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["2", "None"], out.stderr

