@@ -78,6 +78,18 @@ def test_related_articles_are_labelled_as_search_results(composer):
     assert "【相关法条】（检索结果" in text
 
 
+def test_a_grounded_answers_related_articles_sit_next_to_its_basis(composer):
+    """The ranking for a revenge-porn threat also holds 检察官法/法官法/监察官法's 人身安全
+    articles and 刑法's 妨害公务; an answer grounded in rules lists as 相关法条 only articles in the
+    same law and chapter as one of its basis articles."""
+    ans = composer.answer("前男友威胁我要把我们的私密照片发到网上，还要我给他转钱")
+    near = {(b.law, b.chapter) for b in ans.basis}
+    assert ans.analysis and ans.related
+    assert all((r.law, r.chapter) in near for r in ans.related)
+    assert not any("法官法" in r.law or "检察官法" in r.law for r in ans.related)
+    assert ("中华人民共和国刑法", "第二百七十七条") not in {(r.law, r.article) for r in ans.related}
+
+
 def test_no_answer_tells_its_reader_to_run_a_command(composer):
     import json
 

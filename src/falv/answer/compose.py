@@ -139,8 +139,14 @@ class Composer:
         timer.mark("verify")
 
         ans.grounded = bool(ans.analysis) or bool(ans.basis)
+        # 相关法条: the ranking, without the basis; in an answer that rules or stored answers ground,
+        # only articles next to the basis (same law and chapter): a revenge-porn question's ranking
+        # also holds 法官法's 人身安全 article and 刑法's 妨害公务, which no reader of it needs
+        near = {(b.law, b.chapter) for b in basis.values()} if ans.analysis else None
         ans.related = [self._related(h) for h in search_hits
-                       if (h.article.law.title, h.article.article_no) not in basis][:MAX_RELATED]
+                       if (h.article.law.title, h.article.article_no) not in basis
+                       and (near is None or (h.article.law.title, h.article.chapter) in near)
+                       ][:MAX_RELATED]
         if not ans.analysis:
             # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
             ans.related += [self._related(members[0]) for _, members
