@@ -145,6 +145,15 @@ def test_merged_entry_answers_keep_each_source(seeded):
     assert {"㈠", "㈣", "㈤"} <= markers
 
 
+def test_a_point_that_restates_points_above_it_is_merged_into_them(seeded):
+    """㈤'s one point (删除 … 或者向公安部门、互联网管理部门等投诉举报) says what ㈠'s 删除 point and
+    its 投诉举报 point say: it is not shown again, and both of them name ㈤ as a source."""
+    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    kb_points = [p for p in ans.analysis if p.source == "kb"]
+    assert not any({x.get("entry") for x in p.provenance} == {"㈤"} for p in kb_points)
+    assert sum(1 for p in kb_points if "㈤" in {x.get("entry") for x in p.provenance}) >= 2
+
+
 def test_other_scenario_entry_does_not_answer(seeded):
     ans = Composer(seeded).answer("我的个人信息泄露了怎么办")
     assert "快递信息泄露了怎么办" not in [k["question"] for k in ans.kb_entries]

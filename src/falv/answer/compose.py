@@ -32,6 +32,7 @@ URGENT = 1
 MAX_RELATED = 5
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
+PART_OF = 0.3  # a point that restates several: the share of its bigrams each of them holds
 NOT_IN_STORE = "未收录"
 IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook 的 Markdown 文件）后导入法规库，"
                "即可核验并引用原文")
@@ -237,23 +238,36 @@ def _card(channel) -> dict:
 
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
     """Identical or near-identical points (one's wording almost wholly inside the other's) appear
-    once, keeping the fuller wording, every provenance and every citation."""
+    once, keeping the fuller wording, every provenance and every citation. A stored answer's point
+    that only restates points above it together (㈤'s 删除…或者投诉举报 = ㈠'s 删除 + ㈠'s 投诉举报)
+    goes into those points too."""
     out: list[AnalysisPoint] = []
     grams: list[frozenset] = []
     for p in points:
         g = bigrams(fold_for_compare(p.text))
         twin = next((i for i, h in enumerate(grams) if _near(g, h)), None)
-        if twin is None:
-            out.append(p)
-            grams.append(g)
+        if twin is not None:
+            kept = out[twin]
+            if len(p.text) > len(kept.text) and p.source == kept.source:
+                kept.text, grams[twin] = p.text, g
+            _absorb(kept, p)
             continue
-        kept = out[twin]
-        if len(p.text) > len(kept.text) and p.source == kept.source:
-            kept.text, grams[twin] = p.text, g
-        kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
-        kept.citations.extend(c for c in p.citations if c not in kept.citations)
-        kept.channels.extend(c for c in p.channels if c not in kept.channels)
+        parts = [i for i, h in enumerate(grams) if g and len(g & h) / len(g) >= PART_OF]
+        covered = frozenset().union(*(grams[i] for i in parts)) & g
+        if p.source == "kb" and len(parts) > 1 and len(covered) / len(g) >= NEAR_DUPLICATE:
+            for i in parts:
+                _absorb(out[i], p)
+            continue
+        out.append(p)
+        grams.append(g)
     return _shorten(out)
+
+
+def _absorb(kept: AnalysisPoint, p: AnalysisPoint) -> None:
+    """kept also stands for p: its provenance, citations and channels."""
+    kept.provenance.extend(x for x in p.provenance if x not in kept.provenance)
+    kept.citations.extend(c for c in p.citations if c not in kept.citations)
+    kept.channels.extend(c for c in p.channels if c not in kept.channels)
 
 
 def _shorten(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
