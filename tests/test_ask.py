@@ -219,3 +219,14 @@ def test_consumer_questions_get_no_personal_information_frame(composer, question
     assert ans.letters == [] and ans.missing == []
     routed = route(question, quote_text=False)
     assert routed["channels"] == [] and routed["notes"]
+
+
+def test_demands_on_the_holder_come_before_stored_answers_and_complaints_after(seeded):
+    """What to ask of whoever holds the information (the rules' urgency ≤ 2) comes first; the seed's
+    points next; the complaint to the regulator and the evidence step after them."""
+    ans = Composer(seeded).answer("快递信息泄露了怎么办")
+    sources = [p.source for p in ans.analysis]
+    assert sources[0] == "rule" and "快递企业" in ans.analysis[0].text
+    first_kb = sources.index("kb")
+    regulator = next(i for i, p in enumerate(ans.analysis) if any(c["id"] == "postal" for c in p.channels))
+    assert first_kb < regulator

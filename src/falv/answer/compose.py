@@ -25,10 +25,10 @@ from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 
 SEARCH_TOP = 10
-# Ranked (not explicitly cited) articles that may join the basis of a grounded answer.
-# Steps of this urgency or more urgent (safety, money, stopping the spread) come before the
-# knowledge base's points; the rest after them.
-URGENT = 1
+# Steps of this urgency or more urgent (safety, money, stopping the spread, and what to demand of
+# whoever holds the information) come before the knowledge base's points; complaints, police
+# reports for a sale, compensation and evidence (rules.toml urgency 3–5) after them.
+URGENT = 2
 MAX_RELATED = 5
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
