@@ -198,3 +198,18 @@ def test_the_sensitive_information_step_names_the_information_asked_about(questi
     text = (steps.get("sensitive") or steps["medical_records"]).text  # a hospital: one step says it
     assert named in text and not_named not in text
     assert not ("sensitive" in steps and "medical_records" in steps)
+
+
+IMPERSONATION_SCAM = ["有人冒充我的微信找我朋友借钱", "网上有人用我的照片冒充我，找我同事要钱",
+                      "有人冒充我的微信找我朋友借錢", "有人帽充我的微信找我朋友借钱"]
+
+
+@pytest.mark.parametrize("question", IMPERSONATION_SCAM)
+def test_someone_impersonating_me_to_borrow_from_friends_is_a_scam_first(question):
+    """Contacting the asker's friends is the impersonator's scam, not harassment of the asker: the
+    first step is the police and warning the friends (刑法第二百六十六条)."""
+    frame = read_frame(question)
+    assert "impersonate" in frame.acts and "harass" not in frame.acts
+    steps = list(_steps(question).values())
+    assert steps[0].id == "impersonation_scam" and "police" in steps[0].channels
+    assert "evidence" in {s.id for s in steps}
