@@ -213,3 +213,17 @@ def test_someone_impersonating_me_to_borrow_from_friends_is_a_scam_first(questio
     steps = list(_steps(question).values())
     assert steps[0].id == "impersonation_scam" and "police" in steps[0].channels
     assert "evidence" in {s.id for s in steps}
+
+
+NAME_AND_PHOTO_AD = ["离职后公司还在用我的名字和照片做宣传", "培训机构拿我的照片和姓名做招生广告",
+                     "離職後公司還在用我的名字和照片做宣傳", "离值后公司还在用我的名字和照片做宣传"]
+
+
+@pytest.mark.parametrize("question", NAME_AND_PHOTO_AD)
+def test_a_name_and_photo_used_in_advertising_are_portrait_and_name_rights(question):
+    """Words between 我的 and 照片 (名字和照片) still read as using the portrait; the name used too
+    adds the 姓名权 step (民法典第一千零一十四条)."""
+    frame = read_frame(question)
+    assert "portrait_use" in frame.acts
+    steps = _steps(question)
+    assert {"portrait", "name_use", "evidence"} <= set(steps)
