@@ -227,3 +227,28 @@ def test_a_name_and_photo_used_in_advertising_are_portrait_and_name_rights(quest
     assert "portrait_use" in frame.acts
     steps = _steps(question)
     assert {"portrait", "name_use", "evidence"} <= set(steps)
+
+
+# (rule that must lead, phrasings: plain, another wording, traditional, typo)
+CASES = [
+    ("stalking", ["外卖小哥知道我的地址后经常在楼下等我", "快递员一直跟踪我到小区门口",
+                  "外賣小哥知道我的地址後經常在樓下等我", "外卖小哥知道我的地址后经常在楼下堵我"]),
+    ("health_disclosed", ["同事把我的体检报告发到了工作群", "我婆婆到处散布我得了乙肝",
+                          "同事把我的體檢報告發到了工作群", "同事把我的体检报告发到了工做群"]),
+    ("number_registered", ["我的手机号被人拿去注册了很多网站", "我的电话号码被人拿来注册了好几个App账号",
+                           "我的手機號被人拿去註冊了很多網站", "我的手机号被人那去注册了很多网站"]),
+]
+
+
+@pytest.mark.parametrize("rule,phrasings", CASES, ids=[c[0] for c in CASES])
+def test_case_families_lead_with_their_rule(rule, phrasings):
+    for q in phrasings:
+        steps = list(_steps(q))
+        assert steps and steps[0] == rule, (q, steps)
+
+
+@pytest.mark.parametrize("question", ["物业把业主的身份证复印件随便放在前台", "前夫到处散布我的隐私"])
+def test_careless_keeping_is_a_leak_and_spreading_is_publishing(question):
+    frame = read_frame(question)
+    assert {"leak", "publish"} & set(frame.acts), frame.acts
+    assert _steps(question)
