@@ -252,3 +252,23 @@ def test_careless_keeping_is_a_leak_and_spreading_is_publishing(question):
     frame = read_frame(question)
     assert {"leak", "publish"} & set(frame.acts), frame.acts
     assert _steps(question)
+
+
+@pytest.mark.parametrize("question,act,not_act", [
+    ("幼儿园要求家长把孩子的出生证明、户口本、父母身份证全部上传到一个App上", "overcollect", "publish"),
+    ("公司离职的时候要求我签一份同意公司永久保留我个人信息的协议，合法吗", "retain", None),
+])
+def test_uploading_on_demand_is_collection_and_keeping_for_ever_is_retention(question, act, not_act):
+    frame = read_frame(question)
+    assert act in frame.acts and not_act not in frame.acts, frame.acts
+
+
+def test_a_birth_certificate_is_not_health_information_but_a_newborn_is():
+    assert "medical" not in read_frame("幼儿园要求上传孩子的出生证明").info
+    assert "medical" in read_frame("孩子刚出生就接到各种奶粉推销电话，是不是医院泄露的").info
+
+
+def test_a_scammer_who_knew_the_parcel_points_to_a_leak():
+    question = "有人打电话说我的快递丢了要给我理赔，我转了3000元才发现被骗了"
+    steps = list(_steps(question))
+    assert steps[0] == "fraud" and "fraud_source" in steps
