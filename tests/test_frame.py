@@ -272,3 +272,19 @@ def test_a_scammer_who_knew_the_parcel_points_to_a_leak():
     question = "有人打电话说我的快递丢了要给我理赔，我转了3000元才发现被骗了"
     steps = list(_steps(question))
     assert steps[0] == "fraud" and "fraud_source" in steps
+
+
+@pytest.mark.parametrize("question,first", [
+    ("银行卡被盗刷了两万，怀疑是信息泄露", "card_fraud"),
+    ("銀行卡被盜刷了兩萬", "card_fraud"),
+    ("面试的时候公司要求我提供上一家公司的工资流水和离职证明", "overcollect"),
+    ("手机APP一直在后台偷偷获取我的位置", "overcollect"),
+])
+def test_money_first_and_collection_read_from_its_verbs(question, first):
+    assert list(_steps(question))[0] == first
+
+
+def test_someone_in_the_residents_group_is_not_the_property_company():
+    frame = read_frame("小区业主群里有人把我的车牌号和住址发出来骂我")
+    assert frame.actor != "property" and "publish" in frame.acts
+    assert read_frame("小区门禁要求必须刷脸才能进").actor == "property"
