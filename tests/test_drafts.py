@@ -193,3 +193,12 @@ def test_cli_draft_question_and_its_errors(capsys, store):
     assert code == 2 and "问题过长" in err
     code, _, err = run(capsys, "draft", "delete", "--question", "快递员卖了我的信息", "--fill", "年龄=3")
     assert code == 2 and "姓名" in err
+
+
+@pytest.mark.parametrize("kind", [k["kind"] for k in draft_kinds()])
+def test_each_letter_asks_once(kind, store):
+    """The closing request (what is asked and by when) appears once, not again in other words."""
+    text = render_draft(kind, {}, store)["text"]
+    closing = [line for line in text.splitlines()
+               if line.startswith("请") and ("答复" in line or "回执" in line or "处理" in line)]
+    assert len(closing) == 1, closing
