@@ -149,7 +149,7 @@ def test_letters_take_the_facts(composer):
     assert "3000" in police["fill"]["信息种类与数量"] and police["fill"]["情节估算"].startswith("情节严重")
     assert "手机号" in letters["delete"]["fill"]["删除范围"]
     for letter in ans.letters:  # each says what it asks for and by when a reply is expected
-        assert "请求事项" in letter["text"] or "请依法受案" in letter["text"]
+        assert "请求事项" in letter["text"] or "受案审查" in letter["text"]
         assert "答复期限" not in letter["missing"] and "【答复期限】" not in letter["text"]
 
 

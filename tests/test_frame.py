@@ -288,3 +288,13 @@ def test_someone_in_the_residents_group_is_not_the_property_company():
     frame = read_frame("小区业主群里有人把我的车牌号和住址发出来骂我")
     assert frame.actor != "property" and "publish" in frame.acts
     assert read_frame("小区门禁要求必须刷脸才能进").actor == "property"
+
+
+@pytest.mark.parametrize("question,act", [
+    ("老板在办公室装监控拍员工，还能听到声音", "monitor"),
+    ("公司在工位上方装了摄像头对着员工电脑屏幕", "monitor"),
+    ("公司更衣室里有人装了针孔摄像头偷拍", "peep"),
+])
+def test_a_camera_over_the_desks_is_monitoring_and_one_in_a_changing_room_is_peeping(question, act):
+    acts = read_frame(question).acts
+    assert act in acts and ({"monitor", "peep"} - {act}).isdisjoint(acts), acts
