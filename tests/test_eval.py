@@ -7,6 +7,7 @@ import json
 import pytest
 
 from falv import cli, evaluate
+from falv.commands import common
 from falv.errors import InputError
 
 ITEMS = [
@@ -46,16 +47,20 @@ def test_metrics(small_store, eval_file):
     assert notes["unresolved_gold"] == 1 and notes["skipped_unreliable"] == 1
 
 
-def test_cli_json_prints_exactly_the_keys(small_store, eval_file, capsys):
-    from falv.commands import common
-
-    common.store.cache_clear()  # the CLI's process store must see this test's FALV_HOME
+def _falv_eval(*args) -> int:
+    """`falv eval ARGS` in this process (exit code); the CLI's process store is dropped before and
+    after, so that it sees this test's FALV_HOME."""
+    common.store.cache_clear()
     try:
         with pytest.raises(SystemExit) as exc:
-            cli.main(["eval", str(eval_file), "--json", "--no-answers"])
+            cli.main(["eval", *args])
     finally:
         common.store.cache_clear()
-    assert exc.value.code == 0
+    return exc.value.code
+
+
+def test_cli_json_prints_exactly_the_keys(small_store, eval_file, capsys):
+    assert _falv_eval(str(eval_file), "--json", "--no-answers") == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == set(evaluate.KEYS) and out["n"] == 2
 
@@ -102,21 +107,13 @@ def test_recall_at_100_is_the_candidate_ceiling(small_store, eval_file):
 
 
 def test_verbose_shows_where_each_missed_gold_article_ranks(small_store, tmp_path, capsys):
-    from falv.commands import common
-
     path = tmp_path / "miss.jsonl"
     # gold that the question's words do not reach (ranked below 10 or not in the top 100)
     path.write_text(json.dumps({"id": "m", "question": "骚扰电话不停怎么办", "gold_citations": [
         {"law": "中华人民共和国民法典", "article": "第一条"},
         {"law": "中华人民共和国不存在法", "article": "第一条"}]}, ensure_ascii=False) + "\n",
         encoding="utf-8")
-    common.store.cache_clear()
-    try:
-        with pytest.raises(SystemExit) as exc:
-            cli.main(["eval", str(path), "--verbose", "--no-answers"])
-    finally:
-        common.store.cache_clear()
-    assert exc.value.code == 0
+    assert _falv_eval(str(path), "--verbose", "--no-answers") == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if "未命中：《中华人民共和国民法典》第一条" in x)
     assert "不在前 100 名" in line or ("第 " in line and " 名" in line)

@@ -53,7 +53,7 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
     text = normalize(question)
     frame = read_frame(text)
     steps = steps_for_frame(frame, text) if frame.about_personal_info else []
-    kb_points = [(m.entry_id, p) for m in kb.match(text) for p in m.points] if kb is not None else []
+    kb_points = [(m.entry_id, p) for m in kb.match(text, frame) for p in m.points] if kb is not None else []
     out: list[Lent] = []
     seen: set[tuple[str, str]] = set()
 
