@@ -298,3 +298,10 @@ def test_someone_in_the_residents_group_is_not_the_property_company():
 def test_a_camera_over_the_desks_is_monitoring_and_one_in_a_changing_room_is_peeping(question, act):
     acts = read_frame(question).acts
     assert act in acts and ({"monitor", "peep"} - {act}).isdisjoint(acts), acts
+
+
+def test_a_worry_is_not_a_sale_and_a_closed_business_must_delete():
+    frame = read_frame("健身房倒闭了，我的会员资料和人脸信息会不会被卖掉，能要求删除吗")
+    assert "sell" not in frame.acts and "retain" in frame.acts
+    assert "sell" in read_frame("健身房把会员资料卖掉了").acts
+    assert "private" in read_frame("有人把我和前男友的聊天截图发到了我们公司的群里").info
