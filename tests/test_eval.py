@@ -120,3 +120,26 @@ def test_verbose_shows_where_each_missed_gold_article_ranks(small_store, tmp_pat
     assert "库中没有：《中华人民共和国不存在法》第一条" in out
     assert "recall@100\t" in out
     assert "未评测回答的法律依据" in out and "不可用" not in out  # asked not to, not broken
+
+
+def test_gold_quoted_under_another_number_is_scored_as_the_article_quoted(small_store, tmp_path, capsys):
+    """A source citing an older numbering quotes the text: the gold is the article whose text it
+    quotes (the check `falv verify` makes), not the unrelated article that now has the number."""
+    text = small_store.get_article("中华人民共和国民法典", "第一千零三十三条").text.replace("\n", "")
+    reference = f"回答：可以要求停止侵害。法律依据：《民法典》第一千零三十二条{text}律师解答：保留证据。"
+    path = tmp_path / "renumbered.jsonl"
+    rows = [{"id": "r", "question": "骚扰电话不停怎么办", "reference_answer": reference,
+             "gold_citations": [{"law": "中华人民共和国民法典", "article": "第一千零三十二条"}]},
+            # a reference quoting its gold faithfully changes nothing
+            {"id": "s", "question": "骚扰电话不停怎么办",
+             "reference_answer": reference.replace("第一千零三十二条", "第一千零三十三条"),
+             "gold_citations": [{"law": "中华人民共和国民法典", "article": "第一千零三十三条"}]}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    items, _ = evaluate.read_items(small_store, path)
+    assert items[0].gold == [("中华人民共和国民法典", "第一千零三十三条")]
+    assert items[0].requoted == [("第一千零三十二条", "第一千零三十三条")]
+    assert items[1].gold == [("中华人民共和国民法典", "第一千零三十三条")] and items[1].requoted == []
+    assert _falv_eval(str(path), "--verbose", "--no-answers") == 0
+    out = capsys.readouterr().out
+    assert "标准条号第一千零三十二条按参考答案引文改为第一千零三十三条" in out
+    assert "按参考答案引文改正条号 1 条" in out

@@ -96,6 +96,38 @@ def test_quote_variants(store):
     assert compare_quote(first[::-1], text)[0] == "differs"
 
 
+def test_quote_under_another_number_names_its_source(store):
+    """The right text under a wrong number (an older numbering the store has no record of, or a
+    slip): the verdict fails and names the article the quote holds; a short article the quote
+    happens to share a penalty phrase with is not taken for it."""
+    text = stored(store, "中华人民共和国民法典", "第一千零三十八条")
+    [c] = extract("《民法典》第1032条", NAMES)
+    v = verify(store, c, quoted_text=text)
+    assert v.kind == V.MISMATCH
+    assert v.replacement == "《中华人民共和国民法典》第一千零三十八条"
+    assert "第一千零三十八条最接近" in v.detail
+    # words unlike any article name nothing
+    v = verify(store, c, quoted_text="今天天气很好，我们去公园散步吧，然后回家吃饭")
+    assert v.kind == V.MISMATCH and v.replacement is None
+
+
+def test_inline_basis_label_quotes_the_article_then_commentary(store):
+    """回答：…法律依据：《民法典》第N条<text>律师解答… on one line: the text after the citation
+    is its quote; the whole article followed by the writer's own words is the article."""
+    text = stored(store, "中华人民共和国民法典", "第一千零三十八条").replace("\n", "")
+    line = f"回答：可以要求删除。法律依据：《民法典》第一千零三十八条{text}律师解答：请保留证据。"
+    [c] = verify_text(store, line, quotes=True)
+    assert c.citation.quoted_text.startswith(text[:20])
+    assert c.verdict.kind == V.OK
+    wrong = line.replace("第一千零三十八条", "第一千零三十二条", 1)
+    [c] = verify_text(store, wrong, quotes=True)
+    assert c.verdict.kind == V.MISMATCH
+    assert c.verdict.replacement == "《中华人民共和国民法典》第一千零三十八条"
+    # a citation in running text is not a quote head: 依据《民法典》第一千零三十八条的规定
+    [c] = verify_text(store, f"对方应当依据《民法典》第一千零三十二条{text}", quotes=True)
+    assert c.citation.quoted_text is None
+
+
 def test_paragraph_quote_is_ok(store):
     text = stored(store, "中华人民共和国民法典", "第一千零三十八条")
     [c] = extract("民法典第一千零三十八条第二款", NAMES)

@@ -4,7 +4,10 @@ Input lines: {"id", "question", "gold_citations": [{"law", "article"}], "gold_ci
 (`../shared/eval/dev.jsonl`); the research set's spelling {"qid", "query", "gold": [{"law",
 "article_no"}]} is read too. Items marked unreliable are left out of citation metrics. Gold
 citations are normalised first — aliases, and old numbering such as pre-2026 网络安全法 articles —
-so that a correct current article is not scored as a miss.
+so that a correct current article is not scored as a miss; where the item's reference answer
+quotes a gold article's text under a number whose stored text is another (治安管理处罚法 of 2012,
+第四十二条, is 第五十条 of the 2025 revision the store holds), the gold is the article the quote
+holds (law/verify.py quote_source, the check `falv verify` makes).
 
 Metrics: recall@5, recall@10, recall@100 (mean over items of |gold ∩ top-k| / |gold|; recall@100
 is the candidate ceiling: no re-ranking of the top 100 can score above it), mrr@10 (first gold hit)
@@ -27,7 +30,10 @@ from pathlib import Path
 
 from .engine import Engine
 from .errors import InputError
+from .law.models import VerdictKind
 from .law.resolve import normalize_gold as resolve_gold
+from .law.verify import verify_text
+from .limits import MAX_REFERENCE_CHARS
 
 DEPTH = 100  # hits fetched per question: recall@100 and the ranks --verbose shows
 KEYS = ("recall@5", "recall@10", "recall@100", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
@@ -39,6 +45,7 @@ class Item:
     question: str
     gold: list[tuple[str, str]]  # normalised (title, article_no)
     unresolved: list[dict] = field(default_factory=list)  # gold not in the store
+    requoted: list[tuple[str, str]] = field(default_factory=list)  # (as written, as quoted) numbers
 
     @property
     def all_gold(self) -> set[tuple[str, str]]:
@@ -102,15 +109,19 @@ def read_items(store, path: Path) -> tuple[list[Item], int]:
         if obj.get("gold_citations_reliable") is False or not gold:
             skipped += 1
             continue
-        keys, unresolved = [], []
+        keys, unresolved, requoted = [], [], []
+        quoted_as = _renumbered_by_quote(store, obj.get("reference_answer"))
         for g in gold:
             found = normalize_gold(store, g.get("law", ""), g.get("article", ""))
+            requoted += [(key[1], quoted_as[key][1]) for key in found if key in quoted_as]
+            found = [quoted_as.get(key, key) for key in found]
             if not found:
                 unresolved.append({"law": g.get("law"), "article": g.get("article")})
             for key in found:
                 if key not in keys:
                     keys.append(key)
-        items.append(Item(str(obj.get("id", obj.get("qid", lineno))), question, keys, unresolved))
+        items.append(Item(str(obj.get("id", obj.get("qid", lineno))), question, keys, unresolved,
+                          requoted))
     return items, skipped
 
 
@@ -125,6 +136,20 @@ def normalize_gold(store, law: str, article: str) -> list[tuple[str, str]]:
         current = store.current_law(title)
         if current is not None and store.is_current(current) and store.get_article(title, number):
             out.append((title, number))
+    return out
+
+
+def _renumbered_by_quote(store, reference) -> dict[tuple[str, str], tuple[str, str]]:
+    """(title, cited number) → (title, number whose text the reference answer quotes), for each
+    citation of the reference whose quote is another stored article's text; {} without one."""
+    if not isinstance(reference, str) or not reference.strip():
+        return {}
+    out = {}
+    for c in verify_text(store, reference[:MAX_REFERENCE_CHARS], quotes=True):
+        v = c.verdict
+        if v.kind == VerdictKind.MISMATCH and v.replacement and v.law and v.article:
+            number = v.replacement.rsplit("》", 1)[1]
+            out[(v.law, v.article)] = (v.law, number)
     return out
 
 
@@ -156,13 +181,14 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
                          groups=[[(h.article.law.title, h.article.article_no) for h in members]
                                  for _, members in found.groups],
                          lent={(h.article.law.title, h.article.article_no): h.via for h in found.hits
-                               if h.via in ("rule", "kb")})
+                               if h.via in ("crime", "rule", "kb")})
         if composer:
             res.basis = [(b.law, b.article) for b in engine.ask(item.question).basis]
         results.append(res)
     metrics = summarize(results, k, bool(composer))
     notes = {"skipped_unreliable": skipped,
              "unresolved_gold": sum(len(r.item.unresolved) for r in results),
+             "requoted_gold": sum(len(r.item.requoted) for r in results),
              "composer": bool(composer)}
     if not with_answers:
         notes["basis_note"] = "未评测回答的法律依据：basis_precision / basis_recall 记为 null"

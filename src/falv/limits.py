@@ -31,6 +31,7 @@ MAX_ENTRY_NUMBER = 10 ** 9 - 1  # a seed-format entry number (1. … 999999999.)
 MAX_QUESTION_CHARS = 2000  # a question or search query (ask, search, route; CLI, HTTP, MCP)
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # text to verify: `falv verify` reads at most this + 1 bytes
 MAX_TEXT_CHARS = MAX_TEXT_BYTES  # the same text decoded (never more characters than bytes)
+MAX_REFERENCE_CHARS = 20_000  # an eval item's reference answer, read for the numbers it quotes under
 MAX_CITATIONS = 100_000  # citations in one text (~0.6 KB each while verified)
 MAX_NAME_CHARS = 200  # a law name or file name given as an argument
 MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)

@@ -44,6 +44,8 @@ DECISION_ITEM = re.compile(rf"{HS}(?P<item>[一二三四五六七八九十]{{1,3
 QUOTED = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[“\"「](?P<q>[^”\"」]{{2,4000}})[”\"」]")
 # a line that opens a citation of a 法律依据 block
 HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?\Z")
+# a 法律依据 label inside a line, right before the citation: 回答：…。法律依据：《治安管理处罚法》第四十二条有下列…
+INLINE_HEAD = re.compile(rf"(?:【(?:法律依据|相关法条)】|(?:法律依据|相关法条){HS}[:：]){HS}\Z")
 # lines where a quoted article ends: next entry ㈠, a 【label】, an analysis label, a blank line
 BLOCK_END = re.compile(r"\n(?=[ \t\u3000\r]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z"
                        r"|[0-9０-９]{1,2}、))")
@@ -253,7 +255,8 @@ class _Scanner:
 
     def _is_head(self, start: int) -> bool:
         line_start = self.text.rfind("\n", 0, start) + 1
-        return bool(HEAD_PREFIX.match(self.text[line_start:start]))
+        before = self.text[line_start:start]
+        return bool(HEAD_PREFIX.match(before) or INLINE_HEAD.search(before))
 
     def _block_end(self, pos: int) -> int:
         i = bisect.bisect_right(self.block_ends, pos)

@@ -26,6 +26,11 @@ from .resolve import Resolver, resolver_for
 
 _SEGMENT = re.compile(r"[,.;:!?]+")
 MIN_EXCERPT = 4  # a faithful excerpt covers at least this many characters of the article
+# a mismatched quote names another article of the same law as its source when that article is
+# this much in the quote (share of its characters, difflib) and clearly more than the cited one
+SOURCE_MIN = 0.6
+SOURCE_LEAD = 0.2
+SOURCE_CANDIDATES = 3  # articles compared in full, after a character-bigram prefilter
 CLOSE_RATIO = 0.85  # above this the quote is "the same article, differently worded"
 
 
@@ -73,6 +78,8 @@ def compare_quote(quote: str, stored: str) -> tuple[str, float]:
         return "equal", 1.0
     if q.rstrip(".") == s.rstrip("."):
         return "equal", 1.0
+    if len(s) >= MIN_EXCERPT and s.rstrip(".") in q:
+        return "equal", 1.0  # the whole article, then the writer's own words (法律依据：《…》第N条…。律师解答…)
     pieces = [p for line in quote.splitlines() for p in _SEGMENT.split(fold_for_compare(line))]
     if is_excerpt(pieces, s):
         return "excerpt", 1.0
@@ -252,9 +259,14 @@ class Verifier:
             news = renum.changed(no)
             if news:
                 notes.append(f"按{renum.old_label}的条号，{no}现为{'、'.join(news)}；请核对所引版本")
-        return Verdict(VerdictKind.MISMATCH, title, no,
-                       f"引文与{no}原文不符（相似度 {ratio:.0%}）", diff=char_diff(quote, article.text),
-                       notes=tuple(notes))
+        detail = f"引文与{no}原文不符（相似度 {ratio:.0%}）"
+        source = None if notes else quote_source(self.store, article, quote)
+        if source is not None:
+            other, share = source
+            detail += (f"；引文与{other}最接近（{share:.0%} 的原文见于引文），"
+                       f"可能按旧版本条号或误写条号引用，请核对")
+        return Verdict(VerdictKind.MISMATCH, title, no, detail, diff=char_diff(quote, article.text),
+                       replacement=f"《{title}》{source[0]}" if source else None, notes=tuple(notes))
 
     def _superseded(self, title: str, article_no: str, article: Article | None,
                     quote: str | None, year: str | None = None) -> Verdict | None:
@@ -330,6 +342,49 @@ class Verifier:
                                                     why=f"引用注明{law.version}版本")
         return Verdict(VerdictKind.SUPERSEDED_VERSION, law.title, article_no,
                        f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
+
+
+def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
+    """(article number, share) of the article of the cited law whose text the quote holds, when
+    that is clearly another article than the cited one: the writer quoted the right text under a
+    wrong number — most often an older numbering the store has no record of (治安管理处罚法 of
+    2012, 第四十二条, now 第五十条). None when no article stands out."""
+    q = fold_for_compare(quote)
+    if len(q) < 8:
+        return None
+    q_grams = _bigrams(q)
+    # candidates by how much of the quote's wording they hold (absolute, so that a short
+    # boilerplate sentence — 处五日以下拘留或者一千元以下罚款 — does not outrank the article quoted)
+    scored = sorted(((len(_stored_bigrams(a.text) & q_grams), a)
+                     for a in store.articles(cited.law.law_id)), key=lambda x: -x[0])
+    matched = {a.article_no: _matched(q, _fold_stored(a.text)) for _, a in scored[:SOURCE_CANDIDATES]}
+    if not matched:
+        return None
+    best = max(matched, key=lambda no: matched[no][0])
+    share = matched[best][1]
+    cited_share = _matched(q, _fold_stored(cited.text))[1]
+    if best == cited.article_no or share < SOURCE_MIN or share < cited_share + SOURCE_LEAD:
+        return None
+    return best, share
+
+
+@lru_cache(maxsize=4096)
+def _stored_bigrams(text: str) -> frozenset[str]:
+    return frozenset(_bigrams(_fold_stored(text)))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _matched(quote: str, stored: str) -> tuple[int, float]:
+    """(characters of the stored text that the quote holds in order, their share of it)."""
+    stored = stored[:3000]
+    if not stored:
+        return 0, 0.0
+    sm = difflib.SequenceMatcher(None, stored, quote[:6000], autojunk=False)
+    n = sum(b.size for b in sm.get_matching_blocks())
+    return n, n / len(stored)
 
 
 def _paragraph(article: Article, paragraph: int | None) -> str:
