@@ -95,7 +95,7 @@ def test_search(http):
     assert body["query"] == "快递信息泄露了怎么办" and 1 <= len(body["hits"]) <= 5
     for h in body["hits"]:
         assert h["law"] and h["article"].startswith("第") and h["text"]
-        assert h["via"] in ("question", "rule", "kb", "search")
+        assert h["via"] in ("question", "crime", "rule", "kb", "search")
     # the façade's search, bridges included: articles the fitting case-frame rules name, marked
     lent = [h for h in body["hits"] if h["via"] == "rule"]
     assert lent and all(any(r.startswith("rule:") for r in h["reasons"]) for h in lent)

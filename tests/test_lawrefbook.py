@@ -412,6 +412,29 @@ def test_real_old_number_and_text_is_superseded_version(lawrefbook_home):
         assert d["verdict"] == "superseded_version" and new_nos[0] in d["replacement"]
 
 
+@pytest.mark.shared
+def test_real_crime_names_lend_their_article(lawrefbook_home):
+    """The imported 罪名意见 and 确定罪名的补充规定 name the 刑法 article of each crime: a
+    question naming 诈骗罪 gets 第二百六十六条 first (via crime), a crime renamed in 2015 is found by
+    its old name too, and 集资诈骗罪 is not read as 诈骗罪."""
+    from falv.engine import Engine
+    from falv.law.crimes import crime_names
+    from falv.law.store import StatuteStore
+
+    with StatuteStore() as store:
+        table = crime_names(store)
+        assert len(table) > 400
+        assert table.table["诈骗罪"] == ("第二百六十六条",)
+        assert table.table["侵犯公民个人信息罪"] == table.table["非法获取公民个人信息罪"] \
+            == ("第二百五十三条之一",)
+        hits = Engine(store).search("冒充公安打电话让人转账，是否能以诈骗罪定罪处罚？", top=10).hits
+        assert (hits[0].article.article_no, hits[0].via) == ("第二百六十六条", "crime")
+        assert hits[0].reasons[-1] == "crime:诈骗罪"
+        hits = Engine(store).search("这算不算集资诈骗罪", top=10).hits
+        assert hits[0].article.article_no == "第一百九十二条"
+        assert all(h.article.article_no != "第二百六十六条" or h.via != "crime" for h in hits)
+
+
 def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, capsys, monkeypatch):
     from falv.search import index
 

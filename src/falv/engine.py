@@ -39,6 +39,7 @@ from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
 from .kb.ingest import IngestReport, ingest_files, reverify
+from .law.crimes import CrimeNames, crime_names
 from .law.importer import ImportReport, import_files, remove_law
 from .law.models import FULL_TEXT, Article, Law
 from .law.resolve import Resolver, resolver_for
@@ -250,6 +251,10 @@ class Context:
     def kb(self) -> KbMatcher:
         self.kb_key = _kb_key(self.store)
         return KbMatcher.load(self.store)
+
+    @cached_property
+    def crimes(self) -> CrimeNames:
+        return crime_names(self.store)
 
     @cached_property
     def composer(self) -> Composer:
@@ -472,7 +477,7 @@ class Engine:
             searcher = ctx.searcher
             if law:
                 return SearchResult(query, searcher.search(query, top=top, law=law), [])
-            lent = lent_hits(searcher, lent_articles(query, ctx.kb))
+            lent = lent_hits(searcher, lent_articles(query, ctx.kb, ctx.crimes))
             hits = searcher.search(query, top=max(top, POOL) if lent else top)
             groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)

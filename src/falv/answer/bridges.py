@@ -3,19 +3,23 @@ words do not.
 
 Everyday wording often shares no word with the statute (快递员把我的手机号卖了 / 个人信息保护法
 第二十三条), and re-weighting the question's own words has been exhausted (BENCHMARKS.md, issue 14).
-But falv already knows more than the words: the case-frame rules that fit the question name the
-articles their steps rest on, and knowledge-base entries asking the same question cite the
-articles of their answers. Both lend those articles to `search` as candidates:
+But falv already knows more than the words: a crime the question names (诈骗罪) is defined by one
+刑法 article, which the store's 罪名 instruments name (law/crimes.py); the case-frame rules that
+fit the question name the articles their steps rest on; and knowledge-base entries asking the
+same question cite the articles of their answers. All three lend those articles to `search` as
+candidates:
 
-* which: only when the question names what it is about — a person's information and something
+* which: a named crime's articles always (the name is as explicit as a citation); the rules' and
+  the KB's only when the question names what it is about — a person's information and something
   done with it, a personality right, or an act against the person (Frame.about_personal_info): an
   actor and a verb alone (卖家反悔不卖了) fire rules meant for information being sold;
-* how many: the first MAX_LENT in the order the `ask` answer's analysis cites them (urgent rule
-  steps, then the matched KB entries' points, then the other rule steps);
+* how many: the first MAX_LENT, named crimes first, then in the order the `ask` answer's analysis
+  cites them (urgent rule steps, then the matched KB entries' points, then the other rule steps);
 * placement: after the articles the question cites itself, before the ranked ones; among the
   lent, those the ranking found too come first, in the ranking's order (two signals agree),
   then the others in the answer's order; each article once, the rest of the ranking after;
-* each lent hit says why it is there (Hit.via "rule" / "kb", the rule or entry in its reasons).
+* each lent hit says why it is there (Hit.via "crime" / "rule" / "kb", with the crime's name, the
+  rule or the entry in its reasons).
 
 The frame, rules and KB matcher are the answer composer's own, so what search lends is what the
 `ask` answer rests on (search hits still never enter an answer's 法律依据: they are 相关法条).
@@ -29,6 +33,7 @@ from ..domain.personal_info.basis import resolve_title
 from ..domain.personal_info.frame import read_frame
 from ..domain.personal_info.rules import steps_for_frame
 from ..errors import InputError
+from ..law.crimes import CRIMINAL_LAW, CrimeNames
 from ..law.models import Ref
 from ..search.retrieve import Hit, Searcher
 from ..text import canonical_article_no, normalize
@@ -41,15 +46,18 @@ POOL = 100  # how deep a lent article counts as found by the ranking too (the re
 
 @dataclass(frozen=True)
 class Lent:
-    """One article lent to search: the reference, the bridge ("rule" / "kb") and what fired it."""
+    """One article lent to search: the reference, the bridge ("crime" / "rule" / "kb") and what
+    fired it."""
     ref: Ref
     via: str
-    source: str  # rule id, or knowledge-base entry number
+    source: str  # crime name, rule id, or knowledge-base entry number
 
 
-def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
-    """The articles the question's case frame and matching KB entries point to, in the order the
-    answer's analysis cites them, each once (not resolved against the store yet)."""
+def lent_articles(question: str, kb: KbMatcher | None = None, crimes: CrimeNames | None = None
+                  ) -> list[Lent]:
+    """The articles the crimes the question names, its case frame and matching KB entries point
+    to — crimes first, then in the order the answer's analysis cites them — each once (not
+    resolved against the store yet)."""
     text = normalize(question)
     frame = read_frame(text)
     steps = steps_for_frame(frame, text) if frame.about_personal_info else []
@@ -63,6 +71,9 @@ def lent_articles(question: str, kb: KbMatcher | None = None) -> list[Lent]:
             seen.add(key)
             out.append(Lent(ref, via, source))
 
+    for crime in crimes.find(text) if crimes is not None else []:
+        for number in crime.articles:
+            add(Ref(CRIMINAL_LAW, number), "crime", crime.name)
     for s in steps:
         if s.urgency <= URGENT:
             for b in s.basis:

@@ -11,7 +11,7 @@ from ..limits import MAX_TOP
 from . import command
 from .common import emit_json, engine, report_index_builds, store
 
-VIA = {"rule": "规则", "kb": "知识库"}  # hits lent by a bridge (answer/bridges.py), as the text output labels them
+VIA = {"crime": "罪名", "rule": "规则", "kb": "知识库"}  # hits lent by a bridge (answer/bridges.py), as the text output labels them
 
 
 def search_cmd(
@@ -63,7 +63,7 @@ def eval_cmd(
     if verbose:
         for r in results:
             missed = [g for g in r.item.gold if g not in r.found(k)]
-            if not missed and not r.item.unresolved:
+            if not missed and not r.item.unresolved and not r.item.requoted:
                 continue
             typer.echo(f"[{r.item.id}] {r.item.question[:60]}")
             for key in missed:
@@ -72,13 +72,17 @@ def eval_cmd(
                 typer.echo(f"   未命中：《{key[0]}》{key[1]}（{where}）")
             for g in r.item.unresolved:
                 typer.echo(f"   库中没有：《{g['law']}》{g['article']}")
+            for written, quoted in r.item.requoted:
+                typer.echo(f"   标准条号{written}按参考答案引文改为{quoted}")
             typer.echo("   前三：" + "；".join(
                 f"《{t}》{a}" + (f"〔{VIA[r.lent[(t, a)]]}〕" if (t, a) in r.lent else "")
                 for t, a in r.ranked[:3]))
     for key, value in metrics.items():
         typer.echo(f"{key}\t{'null' if value is None else value}")
     typer.echo(f"（跳过不可靠标注 {notes['skipped_unreliable']} 条；库中没有的标准法条 "
-               f"{notes['unresolved_gold']} 条计为未命中）")
+               f"{notes['unresolved_gold']} 条计为未命中"
+               + (f"；按参考答案引文改正条号 {notes['requoted_gold']} 条" if notes.get("requoted_gold") else "")
+               + "）")
     if not notes["composer"]:
         typer.echo(f"（{notes['basis_note']}）")
 

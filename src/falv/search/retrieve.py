@@ -70,8 +70,9 @@ class Hit:
     score: float  # relevance of a ranked hit; 0.0 for a direct one (cited, not ranked)
     reasons: tuple[str, ...] = field(default_factory=tuple)
     direct: bool = False  # cited explicitly in the question: looked up and listed first
-    # why it is listed: "question" (cited in it), "search" (ranked), "rule" (named by a case-frame
-    # rule that fits the question), "kb" (cited by a matching knowledge-base answer)
+    # why it is listed: "question" (cited in it), "search" (ranked), "crime" (defines a crime the
+    # question names), "rule" (named by a case-frame rule that fits the question), "kb" (cited by
+    # a matching knowledge-base answer)
     via: str = "search"
 
     def to_dict(self) -> dict:

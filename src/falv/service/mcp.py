@@ -85,8 +85,8 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
 
     @server.tool(structured_output=True, annotations=read_only)
     def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> dict[str, Any]:
-        """检索现行有效的法条：问题中引用的条文在前，其次是符合问题情形的规则和相同问题的知识库条目所依据的
-        条文（via 为 rule / kb），其余按相关度；law 可限定在一部法律（全称或简称，只按相关度）。"""
+        """检索现行有效的法条：问题中引用的条文在前，其次是问题所称罪名的刑法条文（via 为 crime）、符合问题
+        情形的规则和相同问题的知识库条目所依据的条文（via 为 rule / kb），其余按相关度；law 可限定在一部法律（全称或简称，只按相关度）。"""
         return _call(lambda: eng().search(query, top=top_k, law=law).to_dict())
 
     @server.tool(structured_output=True, annotations=read_only)

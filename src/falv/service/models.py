@@ -224,8 +224,9 @@ class SearchHitOut(_Out):
     chapter: str | None = None
     reasons: list[str] = Field(default_factory=list)
     direct: bool = Field(False, description="问题中明确引用的条文（直接查得，排在最前；score 为 0）")
-    via: str = Field("search", description="列出的原因：question（问题中引用）· rule（符合问题情形的规则所依据）"
-                     " · kb（相同问题的知识库条目所引）· search（检索排名）；rule/kb 的来源见 reasons")
+    via: str = Field("search", description="列出的原因：question（问题中引用）· crime（问题所称罪名的刑法条文）"
+                     " · rule（符合问题情形的规则所依据）· kb（相同问题的知识库条目所引）· search（检索排名）；"
+                     "crime/rule/kb 的来源见 reasons")
     group: str | None = Field(None, description="法律（排名）或其他类别")
 
 
