@@ -1,15 +1,21 @@
 """Speed and memory of statute search: first build, later loads, cold CLI start, warm latency.
 
-    python bench/bench_search.py [EVAL.jsonl …]
+    python bench/bench_search.py [EVAL.jsonl …] [--import PATH …]
+    PYTHONPATH=OTHER/src python bench/bench_search.py …     # another checkout's code
 
 Runs each phase in a fresh process (so the numbers are what a user sees) against a temporary
-FALV_HOME; peak RSS is the child's ru_maxrss. Quality is measured by `falv eval` and bench/peer.py.
+FALV_HOME — the bundled laws.db, plus what --import names (`falv statutes import --keep-going`,
+e.g. LawRefBook's 司法解释 行政法规 部门规章 folders) — ; peak RSS is the child's ru_maxrss. Warm
+search is `falv eval`'s (Engine.search with its bridges and groups); quality is also measured by
+`falv eval` and bench/peer.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -26,10 +32,18 @@ DEFAULT_EVAL = [REPO.parent / "shared" / "eval" / "dev.jsonl"]
 
 
 def main() -> None:
-    evals = [Path(p) for p in sys.argv[1:]] or DEFAULT_EVAL
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("evals", nargs="*", type=Path)
+    ap.add_argument("--import", dest="imports", nargs="+", default=[], type=Path,
+                    help="statute files or folders imported into the temporary store first")
+    args = ap.parse_args()
+    evals = args.evals or DEFAULT_EVAL
     home = tempfile.mkdtemp(prefix="falv-bench-")
     env = {**os.environ, "FALV_HOME": home}
     rows = []
+    if args.imports:
+        subprocess.run([FALV, "statutes", "import", *map(str, args.imports), "--keep-going"], env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     build_code = ("import time;from falv.law.store import StatuteStore;from falv.search import index;"
                   "s=StatuteStore();t=time.perf_counter();index.load_or_build(s);"
