@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from falv.search.analyzer import Analyzer, Segmenter, expansions, legal_words, stopwords
+from falv.search.analyzer import Analyzer, Segmenter, expansions, legal_words, stated_ages, stopwords
 
 
 def test_tables_load_and_are_substantial():
@@ -32,3 +32,25 @@ def test_query_terms_weigh_expansions_below_question_words():
     terms = Analyzer(seg).query_terms("骚扰电话")
     assert terms["骚扰"] == 1.0 and terms["电话"] == 1.0
     assert 0 < terms["侵扰"] < 1.0 and 0 < terms["安宁"] < 1.0
+
+
+def test_ages_stated_in_a_question():
+    assert stated_ages("十三岁的孩子把人打伤了") == [13]
+    assert stated_ages("3岁和15周岁的两个孩子") == [3, 15]
+    assert stated_ages("两岁半的宝宝") == [2]
+    # no single age: a span, a word, a month count
+    assert stated_ages("十几岁的孩子") == stated_ages("青春岁月") == stated_ages("万岁") == []
+
+
+def test_an_age_adds_the_words_of_its_legal_bands():
+    """The bands are the statutes' own thresholds (expansions.toml [[age]]): 8 and 18 for civil
+    capacity, 12 / 14 / 16 for criminal responsibility, 16 for being hired."""
+    exp = expansions()
+    assert exp.ages and all(lo < hi for lo, hi, _ in exp.ages)
+    three = exp.expand("3岁的孩子在幼儿园摔伤了")
+    assert "无民事行为能力人" in three and "限制民事行为能力人" not in three
+    thirteen = exp.expand("十三岁的孩子把人打伤了")
+    assert "已满十二周岁不满十四周岁" in thirteen and "限制民事行为能力人" in thirteen
+    fifteen = exp.expand("十五岁能去饭店打工吗")
+    assert "未满十六周岁" in fifteen and "已满十四周岁不满十六周岁" in fifteen
+    assert not any("周岁" in t for t in exp.expand("他今年三十岁了"))

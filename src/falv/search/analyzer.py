@@ -23,7 +23,8 @@ from math import log
 from pathlib import Path
 from typing import Iterable
 
-from ..text import normalize
+from ..errors import FalvError
+from ..text import cn_to_int, normalize
 
 _BLOCK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -73,6 +74,8 @@ class Expansions:
     terms: dict[str, tuple[str, ...]]
     cooccur: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
     weight: float = 0.6
+    # (from, below, terms): an age stated in the question within [from, below) adds the terms
+    ages: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
 
     def expand(self, question: str) -> list[str]:
         """Legal terms implied by the question (key rules, then co-occurrence rules).
@@ -89,6 +92,10 @@ class Expansions:
         for keys, extra in self.cooccur:
             if all(k in question for k in keys):
                 out.extend(extra)
+        for age in stated_ages(question) if self.ages else ():
+            for lo, hi, extra in self.ages:
+                if lo <= age < hi:
+                    out.extend(extra)
         return out
 
     def vocabulary(self) -> set[str]:
@@ -98,7 +105,27 @@ class Expansions:
         for keys, extra in self.cooccur:
             words.update(k for k in keys if len(k) > 1)
             words.update(extra)
+        for _, _, extra in self.ages:
+            words.update(extra)
         return words
+
+
+# 十三岁 · 3岁 · 十五周岁 · 两岁半 (not 岁月, 万岁, 十几岁: no one age)
+_AGE = re.compile(r"(?<![0-9零〇一二两三四五六七八九十百几多])([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4})(?:周岁|岁)(?!月)")
+MAX_AGE = 150
+
+
+def stated_ages(question: str) -> list[int]:
+    """The ages a question states, in years (at most a few: the question is bounded)."""
+    out = []
+    for m in _AGE.finditer(question):
+        try:
+            age = cn_to_int(m.group(1).replace("两", "二"))
+        except FalvError:
+            continue
+        if 0 < age <= MAX_AGE and age not in out:
+            out.append(age)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +133,9 @@ def expansions() -> Expansions:
     data = tomllib.loads(_data("expansions.toml"))
     terms = {k: tuple(v) for k, v in data.get("terms", {}).items()}
     co = tuple((tuple(r["all"]), tuple(r["add"])) for r in data.get("cooccur", []))
-    return Expansions(terms, co, float(data.get("weights", {}).get("expansion", 0.6)))
+    ages = tuple((int(r.get("from", 0)), int(r.get("below", MAX_AGE + 1)), tuple(r["add"]))
+                 for r in data.get("age", []))
+    return Expansions(terms, co, float(data.get("weights", {}).get("expansion", 0.6)), ages)
 
 
 def _with_prefixes(freq: dict[str, int]) -> dict[str, int]:
