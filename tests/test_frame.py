@@ -305,3 +305,13 @@ def test_a_worry_is_not_a_sale_and_a_closed_business_must_delete():
     assert "sell" not in frame.acts and "retain" in frame.acts
     assert "sell" in read_frame("健身房把会员资料卖掉了").acts
     assert "private" in read_frame("有人把我和前男友的聊天截图发到了我们公司的群里").info
+
+
+@pytest.mark.parametrize("question,peeping", [
+    ("邻居家门口近距离安装摄像头，是否侵犯我的隐私权？", True),
+    ("对门邻居在门口装了个监控，正好拍到我家", True),
+    ("隔壁装了摄像头对着我家院子", True),
+    ("邻居说想装个摄像头防小偷，我能不能也装", False),  # a plan, nothing installed yet
+])
+def test_a_neighbours_camera_by_the_doors_is_peeping(question, peeping):
+    assert ("peep" in read_frame(question).acts) is peeping
