@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError
-from ..limits import parse_date
+from ..limits import MAX_QUOTE_SOURCES, parse_date
 from ..text import fold_for_compare, parse_article_no
 from .find import extract
 from .models import (AMENDED, FULL_TEXT, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef,
@@ -144,6 +145,8 @@ class Verifier:
     def __init__(self, store, as_of: str | None = None):
         self.store = store
         self.resolver: Resolver = resolver_for(store)
+        # searches for a mismatched quote's source left in this text (each reads the whole law)
+        self.source_budget = MAX_QUOTE_SOURCES
         self.as_of = as_of
 
     def verify(self, citation: Citation | _Named, quoted_text: str | None = None) -> Verdict:
@@ -260,7 +263,10 @@ class Verifier:
             if news:
                 notes.append(f"按{renum.old_label}的条号，{no}现为{'、'.join(news)}；请核对所引版本")
         detail = f"引文与{no}原文不符（相似度 {ratio:.0%}）"
-        source = None if notes else quote_source(self.store, article, quote)
+        source = None
+        if not notes and self.source_budget > 0:
+            self.source_budget -= 1
+            source = quote_source(self.store, article, quote)
         if source is not None:
             other, share = source
             detail += (f"；引文与{other}最接近（{share:.0%} 的原文见于引文），"
@@ -354,9 +360,14 @@ def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
         return None
     q_grams = _bigrams(q)
     # candidates by how much of the quote's wording they hold (absolute, so that a short
-    # boilerplate sentence — 处五日以下拘留或者一千元以下罚款 — does not outrank the article quoted)
-    scored = sorted(((len(_stored_bigrams(a.text) & q_grams), a)
-                     for a in store.articles(cited.law.law_id)), key=lambda x: -x[0])
+    # boilerplate sentence — 处五日以下拘留或者一千元以下罚款 — does not outrank the article quoted),
+    # counted through the law's bigram postings: a text of mismatched quotes stays cheap
+    articles, postings = _law_bigrams(store, cited.law.law_id)
+    held: dict[int, int] = {}
+    for g in q_grams:
+        for i in postings.get(g, ()):
+            held[i] = held.get(i, 0) + 1
+    scored = [(n, articles[i]) for i, n in sorted(held.items(), key=lambda x: -x[1])[:SOURCE_CANDIDATES]]
     matched = {a.article_no: _matched(q, _fold_stored(a.text)) for _, a in scored[:SOURCE_CANDIDATES]}
     if not matched:
         return None
@@ -368,9 +379,25 @@ def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
     return best, share
 
 
-@lru_cache(maxsize=4096)
-def _stored_bigrams(text: str) -> frozenset[str]:
-    return frozenset(_bigrams(_fold_stored(text)))
+_postings: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _law_bigrams(store, law_id: str) -> tuple[list[Article], dict[str, list[int]]]:
+    """The law's current articles and, per character bigram of their folded text, the articles
+    holding it; kept per store content (a few laws are quoted over and over)."""
+    per_store = _postings.setdefault(store, {})
+    key = (store.content_hash(), law_id)
+    found = per_store.get(key)
+    if found is None:
+        articles = store.articles(law_id)
+        postings: dict[str, list[int]] = {}
+        for i, art in enumerate(articles):
+            for g in _bigrams(_fold_stored(art.text)):
+                postings.setdefault(g, []).append(i)
+        if len(per_store) >= 64:
+            per_store.clear()
+        found = per_store[key] = (articles, postings)
+    return found
 
 
 def _bigrams(text: str) -> set[str]:
