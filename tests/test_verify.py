@@ -289,3 +289,16 @@ def test_seed_with_crlf_line_endings(store):
     got = {(c.verdict.law, c.verdict.article): c.verdict.kind for c in verify_text(store, text, quotes=True)}
     assert got[("中华人民共和国民法典", "第一千零三十八条")] == V.OK
     assert got[("中华人民共和国刑法", "第二百八十六条之一")] == V.PARTIAL_QUOTE
+
+
+def test_source_search_is_bounded_per_text(store, monkeypatch):
+    """Each source search reads the whole law: a text of many mismatched quotes gets it for the
+    first MAX_QUOTE_SOURCES only, and every citation is still verified."""
+    from falv.law import verify as verify_mod
+
+    monkeypatch.setattr(verify_mod, "MAX_QUOTE_SOURCES", 1)
+    text = stored(store, "中华人民共和国民法典", "第一千零三十八条").replace("\n", "")
+    line = f"法律依据：《民法典》第一千零三十二条{text}"
+    checked = verify_text(store, line + "\n\n" + line, quotes=True)
+    assert [c.verdict.kind for c in checked] == [V.MISMATCH, V.MISMATCH]
+    assert [c.verdict.replacement is not None for c in checked] == [True, False]
