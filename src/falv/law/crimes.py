@@ -18,10 +18,10 @@ using old names. Nothing is known without such instruments: the bundled store ha
 from __future__ import annotations
 
 import re
-import threading
 import weakref
 from dataclasses import dataclass
 
+from ..errors import FalvError
 from ..text import cn_to_int, format_article_no
 
 CRIMINAL_LAW = "中华人民共和国刑法"
@@ -75,13 +75,11 @@ class CrimeNames:
                     for name, numbers in parse(art.text):
                         merged = table.setdefault(name, [])
                         merged += [n for n in numbers if n not in merged]
-        if CRIMINAL_LAW not in store.titles():
-            return cls({})
         # only numbers the stored 刑法 holds (a repealed or renumbered article names nothing)
-        held = {n: n for name, numbers in table.items() for n in numbers
+        held = {n for numbers in table.values() for n in numbers
                 if store.get_article(CRIMINAL_LAW, n) is not None}
         return cls({name: tuple(n for n in numbers if n in held)
-                    for name, numbers in table.items() if any(n in held for n in numbers)})
+                    for name, numbers in table.items() if held.intersection(numbers)})
 
 
 def parse(text: str) -> list[tuple[str, list[str]]]:
@@ -131,19 +129,16 @@ def _numbers(text: str) -> list[str]:
 def _number(number: str, suffix: str | None) -> str | None:
     try:
         return format_article_no(cn_to_int(number), cn_to_int(suffix) if suffix else 0)
-    except Exception:  # a numeral the parser refuses names no article
+    except FalvError:  # a numeral the parser refuses names no article
         return None
 
 
-_lock = threading.Lock()
-_tables: "weakref.WeakKeyDictionary[object, tuple[str, CrimeNames]]" = weakref.WeakKeyDictionary()
+_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def crime_names(store) -> CrimeNames:
-    """The table for the store's current content (read again after an import)."""
-    content = store.content_hash()
-    with _lock:
-        cached = _tables.get(store)
-        if cached is None or cached[0] != content:
-            cached = _tables[store] = (content, CrimeNames.from_store(store))
-        return cached[1]
+    """The table for the store as loaded; read again after it is reloaded (an import)."""
+    cached = _TABLES.get(store)
+    if cached is None or cached[0] != store.generation:
+        cached = _TABLES[store] = (store.generation, CrimeNames.from_store(store))
+    return cached[1]

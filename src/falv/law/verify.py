@@ -367,8 +367,8 @@ def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
     for g in q_grams:
         for i in postings.get(g, ()):
             held[i] = held.get(i, 0) + 1
-    scored = [(n, articles[i]) for i, n in sorted(held.items(), key=lambda x: -x[1])[:SOURCE_CANDIDATES]]
-    matched = {a.article_no: _matched(q, _fold_stored(a.text)) for _, a in scored[:SOURCE_CANDIDATES]}
+    top = sorted(held, key=held.get, reverse=True)[:SOURCE_CANDIDATES]
+    matched = {articles[i].article_no: _matched(q, _fold_stored(articles[i].text)) for i in top}
     if not matched:
         return None
     best = max(matched, key=lambda no: matched[no][0])
@@ -379,25 +379,24 @@ def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
     return best, share
 
 
-_postings: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_POSTINGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _law_bigrams(store, law_id: str) -> tuple[list[Article], dict[str, list[int]]]:
-    """The law's current articles and, per character bigram of their folded text, the articles
-    holding it; kept per store content (a few laws are quoted over and over)."""
-    per_store = _postings.setdefault(store, {})
-    key = (store.content_hash(), law_id)
-    found = per_store.get(key)
-    if found is None:
+    """The law's articles and, per character bigram of their folded text, the articles holding
+    it. Cached per store until it is reloaded (as amendments.renumberings is)."""
+    per_store = _POSTINGS.get(store)
+    if per_store is None or per_store[0] != store.generation:
+        per_store = _POSTINGS[store] = (store.generation, {})
+    cache = per_store[1]
+    if law_id not in cache:
         articles = store.articles(law_id)
         postings: dict[str, list[int]] = {}
         for i, art in enumerate(articles):
             for g in _bigrams(_fold_stored(art.text)):
                 postings.setdefault(g, []).append(i)
-        if len(per_store) >= 64:
-            per_store.clear()
-        found = per_store[key] = (articles, postings)
-    return found
+        cache[law_id] = (articles, postings)
+    return cache[law_id]
 
 
 def _bigrams(text: str) -> set[str]:
