@@ -315,3 +315,9 @@ def test_a_worry_is_not_a_sale_and_a_closed_business_must_delete():
 ])
 def test_a_neighbours_camera_by_the_doors_is_peeping(question, peeping):
     assert ("peep" in read_frame(question).acts) is peeping
+
+
+def test_sending_information_to_your_people_is_providing_not_harassing():
+    acts = read_frame("体检结果被体检中心的人发给了我们单位领导").acts
+    assert "provide" in acts and "harass" not in acts
+    assert "harass" in read_frame("催收的人天天打电话给我家人").acts
