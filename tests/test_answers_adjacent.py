@@ -181,8 +181,8 @@ def test_consumer_and_doctrinal_questions_get_no_personal_information_rules(comp
 
 def test_every_rule_article_is_current_in_the_store_and_every_channel_exists(imported_store):
     """The rule tables name articles (quoted at run time) and channels: each must exist, in force."""
-    from falv.domain.personal_info.basis import quote
-    from falv.domain.personal_info.channels import channel_table
+    from falv.domain.basis import quote
+    from falv.domain.channels import channel_table
     from falv.domain.personal_info.frame import vocabulary
     from falv.domain.personal_info.rules import rules
 

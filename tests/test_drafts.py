@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from falv.domain.personal_info.basis import find_article
+from falv.domain.basis import find_article
 from falv.commands.toolkit import parse_fill
-from falv.domain.personal_info.drafts import (draft_kinds, render_draft, template,
+from falv.domain.drafts import (draft_kinds, render_draft, template,
                                               templates, to_plain)
 from falv.errors import InputError
 from falv.text import fold_for_compare

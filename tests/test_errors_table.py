@@ -289,8 +289,8 @@ def test_toolkit_cli_errors(capsys, monkeypatch):
 
 
 def test_toolkit_library_errors(store):
-    from falv.domain.personal_info.basis import parse_basis, parse_clause
-    from falv.domain.personal_info.drafts import render_draft
+    from falv.domain.basis import parse_basis, parse_clause
+    from falv.domain.drafts import render_draft
     from falv.domain.personal_info.frame import read_frame
     from falv.domain.personal_info.routing import route
     from falv.domain.personal_info.severity import severity

@@ -9,12 +9,13 @@ from importlib import resources
 
 import pytest
 
-from falv.domain.personal_info.channels import channel_table
+from falv.domain.channels import channel_table
 from falv.domain.personal_info.routing import route
 
 DATA = resources.files("falv.domain.personal_info").joinpath("data")
 FRAMES = tomllib.loads(DATA.joinpath("frame.toml").read_text("utf-8"))
-CHANNELS = tomllib.loads(DATA.joinpath("channels.toml").read_text("utf-8"))
+SHARED_DATA = resources.files("falv.domain").joinpath("data")
+CHANNELS = tomllib.loads(SHARED_DATA.joinpath("channels.toml").read_text("utf-8"))
 SCENARIO_IDS = list(FRAMES["named"])
 PIPL = "中华人民共和国个人信息保护法"
 CIVIL = "中华人民共和国民法典"
@@ -119,7 +120,7 @@ def test_legal_bases_of_the_key_channels():
 
 
 def test_no_outdated_agency_names_and_unconfirmed_facts_are_explained():
-    text = DATA.joinpath("channels.toml").read_text("utf-8")
+    text = SHARED_DATA.joinpath("channels.toml").read_text("utf-8")
     body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
     assert "工商" not in body
     for cid, ch in channel_table().items():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from falv.domain.personal_info.basis import clause_text, find_article, parse_clause
+from falv.domain.basis import clause_text, find_article, parse_clause
 from falv.domain.personal_info.severity import (ESPECIALLY, NONE, SERIOUS, assess, categories,
                                                 facts_from_text,
                                                 parse_count, parse_counts, severity, table)

@@ -33,7 +33,7 @@ from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.model import Answer
 from .domain.personal_info.routing import list_scenarios, route
-from .domain.personal_info.drafts import draft_kinds, render_draft
+from .domain.drafts import draft_kinds, render_draft
 from .domain.personal_info.letters import letter_for_question
 from .domain.personal_info.severity import severity
 from .errors import FalvError, InputError, NotFoundError

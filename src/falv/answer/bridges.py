@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..domain.personal_info.basis import resolve_title
+from ..domain.basis import resolve_title
 from ..domain.personal_info.frame import read_frame
 from ..domain.personal_info.rules import steps_for_frame
 from ..errors import InputError

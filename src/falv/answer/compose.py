@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 
-from ..domain.personal_info.basis import Basis, check_basis, resolve_title
-from ..domain.personal_info.channels import channel_table
+from ..domain.basis import Basis, check_basis, resolve_title
+from ..domain.channels import channel_table
 from ..domain.personal_info.frame import read_frame
 from ..domain.personal_info.letters import letters_for
 from ..domain.personal_info.rules import missing_facts, steps_for_frame

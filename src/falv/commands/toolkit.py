@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from ..domain.personal_info.basis import NOT_IMPORTED
+from ..domain.basis import NOT_IMPORTED
 from ..domain.personal_info.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError

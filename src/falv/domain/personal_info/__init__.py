@@ -2,11 +2,11 @@
 calculator and rights-request drafts. Tables and templates are data (data/, templates/); the
 articles they cite are quoted from the statute store at run time, never stored here."""
 
-from .basis import Basis, quote
-from .channels import Channel
+from ..basis import Basis, quote
+from ..channels import Channel
 from .frame import Frame, named_frame, read_frame
 from .routing import channels_for, route
-from .drafts import draft_kinds, render_draft
+from ..drafts import draft_kinds, render_draft
 from .severity import assess, severity
 
 __all__ = ["Basis", "quote", "Channel", "channels_for", "route", "draft_kinds", "render_draft",

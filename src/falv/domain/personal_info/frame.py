@@ -14,34 +14,39 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...errors import InputError
-from ...text import normalize
-from .basis import Basis, load_toml, parse_basis
+from ..basis import Basis, parse_basis
+from ..rulebook import DataFile, Entry, Vocabulary, load_vocabulary, prepare, read_slots
 from .severity import facts_from_text
 
 DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
                              "impersonate", "face", "portrait_use", "automated", "monitor"})
-FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong…
-FUZZY_DIMENSIONS = ("actor", "info", "place")  # …nouns only: 发到了 must not match 发多了
-MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
+FUZZY_DIMENSIONS = ("actor", "info", "place")  # nouns only: 发到了 must not match 发多了
+# the attributes an entry of each dimension may carry besides its words
+ATTRIBUTES = {"actor": frozenset({"name", "regulator", "duty", "regulator_basis", "wording"}),
+              "subject": frozenset({"wording"}),
+              "info": frozenset({"sensitive", "private", "name"})}
 
 
 @dataclass(frozen=True)
-class Entry:
+class Actor:
+    """How steps speak of an actor (`name`), its regulator's channel id, the article of its own
+    duty and the article its regulator acts under (frame.toml)."""
+
     id: str
-    terms: tuple[str, ...]
-    patterns: tuple[re.Pattern, ...]
-    unless: tuple[str, ...] = ()
-    exclude: tuple[re.Pattern, ...] = ()
     name: str = ""
     regulator: str | None = None
     duty: tuple[Basis, ...] = ()
     regulator_basis: tuple[Basis, ...] = ()
-    sensitive: bool = False
-    private: bool = False
-    wording: tuple[tuple[str, str], ...] = ()  # placeholder → words in steps ({published}, {your})
-    needs_info: bool = False  # an act that counts only when the question names information
+    wording: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, e: Entry) -> "Actor":
+        return cls(e.id, e.get("name", ""), e.get("regulator"),
+                   tuple(parse_basis(b) for b in e.get("duty", [])),
+                   tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
+                   tuple(e.get("wording", {}).items()))
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,12 @@ class Frame:
     @property
     def sensitive(self) -> bool:
         table = vocabulary()["info"]
-        return any(table[i].sensitive for i in self.info)
+        return any(table[i].get("sensitive", False) for i in self.info)
 
     @property
     def private(self) -> bool:
         table = vocabulary()["info"]
-        return any(table[i].private for i in self.info)
+        return any(table[i].get("private", False) for i in self.info)
 
     @property
     def about_personal_info(self) -> bool:
@@ -97,14 +102,14 @@ class Frame:
         the subject's own entries."""
         out = dict(_table().get("wording", {}))
         info = vocabulary()["info"]
-        named = [info[i].name for i in self.info if info[i].sensitive and info[i].name]
+        named = [info[i].get("name") for i in self.info if info[i].get("sensitive") and info[i].get("name")]
         if named:
             out["sensitive"] = "、".join(named)
         actor = actor_entry(self.actor)
         if actor is not None:
             out.update(actor.wording)
         if self.subjects:
-            out.update(vocabulary()["subject"][self.subjects[0]].wording)
+            out.update(vocabulary()["subject"][self.subjects[0]].get("wording", {}))
         return out
 
     @property
@@ -114,7 +119,7 @@ class Frame:
         answer about 快递 does not answer a question about a hospital, or about none."""
         vocab = vocabulary()["actor"]
         acts = set(_table().get("topics", {}).get("acts", []))
-        return frozenset([f"actor.{a}" for a in self.actors if vocab[a].regulator]
+        return frozenset([f"actor.{a}" for a in self.actors if vocab[a].get("regulator")]
                          + [f"act.{a}" for a in self.acts if a in acts])
 
     def summary(self) -> str:
@@ -140,13 +145,12 @@ class Frame:
 
 
 @lru_cache(maxsize=1)
+def _file() -> DataFile:
+    return DataFile.load(__package__, "frame.toml")
+
+
 def _table() -> dict:
-    return load_toml("frame.toml")
-
-
-@lru_cache(maxsize=1)
-def typos() -> dict[str, str]:
-    return dict(_table().get("typos", {}))
+    return _file().data
 
 
 @lru_cache(maxsize=1)
@@ -154,97 +158,26 @@ def act_labels() -> dict[str, str]:
     return dict(_table().get("labels", {}).get("act", {}))
 
 
-def _fix_typos(text: str) -> str:
-    for wrong, right in typos().items():
-        if wrong in text:
-            text = text.replace(wrong, right)
-    return text
-
-
 @lru_cache(maxsize=1)
+def _vocab() -> Vocabulary:
+    return load_vocabulary(_file(), DIMENSIONS, ATTRIBUTES, fuzzy=FUZZY_DIMENSIONS, ordered="actor")
+
+
 def vocabulary() -> dict[str, dict[str, Entry]]:
-    data = _table()
-    out: dict[str, dict[str, Entry]] = {}
-    for dim in DIMENSIONS:
-        out[dim] = {}
-        for eid, e in data.get(dim, {}).items():
-            out[dim][eid] = Entry(
-                id=eid, terms=tuple(t.lower() for t in e.get("terms", [])),
-                patterns=tuple(re.compile(p) for p in e.get("patterns", [])),
-                unless=tuple(e.get("unless", [])), name=e.get("name", ""),
-                exclude=tuple(re.compile(p) for p in e.get("exclude", [])),
-                regulator=e.get("regulator"),
-                duty=tuple(parse_basis(b) for b in e.get("duty", [])),
-                regulator_basis=tuple(parse_basis(b) for b in e.get("regulator_basis", [])),
-                sensitive=bool(e.get("sensitive", False)), private=bool(e.get("private", False)),
-                wording=tuple(e.get("wording", {}).items()),
-                needs_info=bool(e.get("needs_info", False)))
-    return out
+    return _vocab().entries
 
 
-def _fuzzy_find(term: str, text: str) -> str | None:
-    """The window of `text` that equals `term` but for one character (same length), if any. The
-    first and last characters must agree (快第员 is 快递员, 第三员 is not), so only windows that
-    start with the term's first character are compared."""
-    n = len(term)
-    i = text.find(term[0])
-    while i != -1 and i + n <= len(text):
-        window = text[i:i + n]
-        if window[-1] == term[-1] and sum(a != b for a, b in zip(term, window)) == 1:
-            return window
-        i = text.find(term[0], i + 1)
-    return None
-
-
-def _named(term: str, text: str, dim: str) -> bool:
-    """Whether `term` occurs in `text`; for actors, not only as 我的X (then X is information)."""
-    if dim != "actor":
-        return term in text
-    start = text.find(term)
-    while start != -1:
-        if not text[max(0, start - 2):start].endswith(("我的", "我们的")):
-            return True
-        start = text.find(term, start + 1)
-    return False
-
-
-def _fired(entry: Entry, text: str, fuzzy: bool, dim: str = "") -> list[str]:
-    if any(p.search(text) for p in entry.exclude):
-        return []
-    words = [t for t in entry.terms if _named(t, text, dim)]
-    words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
-    if not words and fuzzy:
-        for t in entry.terms:
-            if len(t) >= FUZZY_MIN_LEN and (w := _fuzzy_find(t, text)):
-                words.append(w)
-                break
-    return words
+@lru_cache(maxsize=None)
+def _actors() -> dict[str, Actor]:
+    return {eid: Actor.of(e) for eid, e in vocabulary()["actor"].items()}
 
 
 def read_frame(question: str) -> Frame:
     """The case frame of a question (normalised: 繁→简, 全角→半角, lower case)."""
     if not isinstance(question, str):
         raise InputError("问题必须是文本")
-    text = _fix_typos(normalize(question).lower())
-    fuzzy = len(text) <= MAX_FUZZY_TEXT
-    found: dict[str, list[str]] = {}
-    evidence: dict[str, list[str]] = {}
-    for dim in DIMENSIONS:
-        table = vocabulary()[dim]
-        hits = {}
-        for eid, entry in table.items():
-            words = _fired(entry, text, fuzzy and dim in FUZZY_DIMENSIONS, dim)
-            if words:
-                hits[eid] = words
-        kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
-        if dim == "actor":  # the one named first is the one who did it (医院…给了保险公司)
-            kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
-                                        default=len(text)))
-        if dim == "act" and not found["info"]:  # 卖家不卖了, 房东把房子卖了: no information sold
-            kept = [eid for eid in kept if not table[eid].needs_info]
-        found[dim] = kept
-        for eid in kept:
-            evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
+    text = prepare(_vocab(), question)
+    found, evidence = read_slots(_vocab(), text)
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
@@ -277,5 +210,5 @@ def named_frame(name: str) -> Frame:
                  subjects=dims["subject"], text=spec["name"])
 
 
-def actor_entry(actor_id: str | None) -> Entry | None:
-    return vocabulary()["actor"].get(actor_id) if actor_id else None
+def actor_entry(actor_id: str | None) -> Actor | None:
+    return _actors().get(actor_id) if actor_id else None

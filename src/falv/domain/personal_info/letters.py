@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ...errors import InputError
-from .basis import load_toml
-from .channels import channel_table
-from .drafts import render_draft, template
+from ..basis import load_toml
+from ..channels import channel_table
+from ..drafts import render_draft, template
 from .frame import Frame, actor_entry, read_frame
 from .rules import steps_for_frame
 from .severity import assess
@@ -22,7 +22,7 @@ _LISTED_INFO = ("contact", "identity", "medical", "financial", "location", "biom
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return load_toml("letters.toml")
+    return load_toml("letters.toml", __package__)
 
 
 def _info_words(frame: Frame) -> list[str]:

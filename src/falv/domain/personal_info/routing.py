@@ -10,8 +10,8 @@ and the MCP server.
 from __future__ import annotations
 
 from ...errors import InputError
-from .basis import resolve_title
-from .channels import Channel, channel_table
+from ..basis import resolve_title
+from ..channels import Channel, channel_table
 from .frame import Frame, actor_entry, named_frame, named_frames, read_frame
 from .rules import FrameStep, steps_for_frame
 from .severity import assess

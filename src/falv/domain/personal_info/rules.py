@@ -7,79 +7,54 @@ Steps come out in order of urgency (threats, extortion, fraud first), each chann
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ...text import normalize
-from .basis import Basis, load_toml, parse_basis
-from .channels import channel_table
-from .frame import Frame, actor_entry
+from ..channels import channel_table
+from ..rulebook import DataFile, Rulebook, Step, load_questions, load_rulebook
+from .frame import Frame, _vocab, actor_entry
 
-KEYS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    urgency: int
-    when: dict
-    unless: dict
-    text: str
-    basis: tuple[Basis, ...]
-    channels: tuple[str, ...]
-    duty: bool = False
+FrameStep = Step  # one step for a frame (the domains' one step type)
+PLACEHOLDER_CHANNELS = frozenset({"{regulator}"})
 
 
-@dataclass(frozen=True)
-class FrameStep:
-    """One step for this frame: our wording, its articles (Basis) and channel ids."""
+def _holder(frame: Frame, value, text: str) -> bool:
+    entry = actor_entry(frame.actor)
+    return bool(entry and entry.regulator) == bool(value)
 
-    id: str
-    text: str
-    basis: tuple[Basis, ...]
-    channels: tuple[str, ...]
-    urgency: int
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "text": self.text, "channels": list(self.channels),
-                "citations": [{"law": b.law, "article": b.clause} for b in self.basis]}
+# conditions besides the frame's dimensions (frame.toml)
+FLAGS = {
+    "holder": _holder,
+    "sensitive": lambda frame, value, text: frame.sensitive == bool(value),
+    "private": lambda frame, value, text: frame.private == bool(value),
+    "facts": lambda frame, value, text: bool(frame.facts) == bool(value),
+    "words": lambda frame, value, text: any(w in text for w in value),
+}
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict:
-    return load_toml("rules.toml")
+def _file() -> DataFile:
+    return DataFile.load(__package__, "rules.toml")
 
 
 @lru_cache(maxsize=1)
-def rules() -> tuple[Rule, ...]:
-    return tuple(Rule(id=r["id"], urgency=int(r.get("urgency", 3)), when=dict(r.get("when", {})),
-                      unless=dict(r.get("unless", {})), text=r["text"],
-                      basis=tuple(parse_basis(b) for b in r.get("basis", [])),
-                      channels=tuple(r.get("channels", [])), duty=bool(r.get("duty", False)))
-                 for r in _data()["rule"])
+def rulebook() -> Rulebook:
+    return load_rulebook(_file(), _vocab(), FLAGS, extra_keys=frozenset({"duty"}),
+                         channels=frozenset(channel_table()), placeholders=PLACEHOLDER_CHANNELS)
 
 
-def _holds(key: str, value, frame: Frame, text: str) -> bool:
-    if key in KEYS:
-        return any(v in frame.get(key) for v in value)
-    if key == "holder":
-        entry = actor_entry(frame.actor)
-        return bool(entry and entry.regulator) == bool(value)
-    if key == "sensitive":
-        return frame.sensitive == bool(value)
-    if key == "private":
-        return frame.private == bool(value)
-    if key == "facts":
-        return bool(frame.facts) == bool(value)
-    if key == "words":
-        return any(w in text for w in value)
-    raise ValueError(f"rules.toml: unknown condition {key!r}")
+@lru_cache(maxsize=1)
+def _questions():
+    return load_questions(_file(), _vocab(), FLAGS)
+
+
+def rules():
+    return rulebook().rules
 
 
 def applies(when: dict, unless: dict, frame: Frame, text: str) -> bool:
-    if not all(_holds(k, v, frame, text) for k, v in when.items()):
-        return False
-    return not any(_holds(k, v, frame, text) for k, v in unless.items())
+    return rulebook().applies(when, unless, frame, text)
 
 
 def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
@@ -91,13 +66,13 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
     reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
     regulator = reg.body if reg else "主管部门"
     wording = frame.wording()
-    fired = [r for r in rules() if applies(r.when, r.unless, frame, text)]
-    fired.sort(key=lambda r: r.urgency)  # stable: data order within an urgency
+    book = rulebook()
+    fired = book.fired(frame, text)
     out: list[FrameStep] = []
     seen_channels: set[str] = set()
-    for r in fired[: int(_data().get("max_steps", 6))]:
+    for r in fired[: int(book.settings.get("max_steps", 6))]:
         basis = list(r.basis)
-        if r.duty and entry is not None:
+        if r.attrs.get("duty") and entry is not None:
             basis += [b for b in entry.duty if b not in basis]
         channels = []
         for c in r.channels:
@@ -110,15 +85,13 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
         words = r.text.replace("{holder}", holder).replace("{regulator_body}", regulator)
         for key, value in wording.items():
             words = words.replace("{" + key + "}", value)
-        out.append(FrameStep(r.id, words, tuple(basis),
-                             tuple(channels), r.urgency))
+        out.append(FrameStep(r.id, words, tuple(basis), tuple(channels), r.urgency,
+                             "personal_info"))
     return out
 
 
 def missing_facts(frame: Frame, text: str = "") -> list[dict]:
     """「还需要确认」: facts the question leaves open that would change the advice."""
-    out = []
-    for m in _data().get("missing", []):
-        if applies(m.get("when", {}), m.get("unless", {}), frame, text):
-            out.append({"id": m["id"], "ask": m["ask"]})
-    return out[: int(_data().get("max_missing", 3))]
+    out = [{"id": q.id, "ask": q.ask} for q in _questions()
+           if applies(q.when, q.unless, frame, text)]
+    return out[: int(rulebook().settings.get("max_missing", 3))]

@@ -18,7 +18,7 @@ from ...errors import InputError
 from ...limits import MAX_AMOUNT, MAX_COUNT, LimitExceeded, parse_amount
 from ...limits import parse_count as bounded_count
 from ...text import cn_to_int, normalize, to_halfwidth
-from .basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
+from ..basis import NOT_IMPORTED, Basis, clause_text, find_article, load_toml, parse_clause, quote
 
 NONE, SERIOUS, ESPECIALLY = "none", "serious", "especially_serious"
 PRIORS = {"criminal": "criminal", "admin": "admin", "刑事": "criminal", "行政": "admin"}
@@ -26,7 +26,7 @@ PRIORS = {"criminal": "criminal", "admin": "admin", "刑事": "criminal", "行�
 
 @lru_cache(maxsize=1)
 def table() -> dict:
-    return load_toml("thresholds.toml")
+    return load_toml("thresholds.toml", __package__)
 
 
 def categories() -> list[str]:

@@ -1,4 +1,4 @@
-"""Rights requests and letters: fill-in Markdown templates (templates/*.md) rendered with the
+"""Rights requests and letters: fill-in Markdown templates (each domain's templates/*.md) rendered with the
 articles they cite quoted from the store.
 
 A template has TOML front matter between `+++` lines (title, aliases, cites, fields) and a body
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ...errors import InputError
-from ...text import md_text
+from ..errors import InputError
+from ..text import md_text
 from .basis import NOT_IMPORTED, Basis, parse_basis, quote
 
 FORMATS = ("markdown", "text")
@@ -57,9 +57,18 @@ def _parse(kind: str, raw: str) -> Template:
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, Template]:
-    folder = resources.files(__package__).joinpath("templates")
-    found = {p.name[:-3]: _parse(p.name[:-3], p.read_text("utf-8"))
-             for p in folder.iterdir() if p.name.endswith(".md")}
+    """Every domain's letters (domain/<area>/templates/*.md), one table: a kind names one letter."""
+    found: dict[str, Template] = {}
+    for area in sorted(resources.files(__package__).iterdir(), key=lambda p: p.name):
+        folder = area.joinpath("templates")
+        if not area.is_dir() or not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            if p.name.endswith(".md"):
+                kind = p.name[:-3]
+                if kind in found:
+                    raise ValueError(f"{area.name}/templates/{p.name}: 文书类型 {kind} 重复")
+                found[kind] = _parse(kind, p.read_text("utf-8"))
     return {k: found[k] for k in sorted(found, key=lambda k: (_ORDER.index(k) if k in _ORDER else 99, k))}
 
 

@@ -12,13 +12,13 @@ import tomllib
 from dataclasses import replace
 from importlib import resources
 
-from ...errors import FalvError, InputError
-from ...law.clauses import clause_text
-from ...law.find import ARTICLE
-from ...law.models import Article, Ref, Verdict, VerdictKind
-from ...law.resolve import resolver_for
-from ...law.verify import verify_ref
-from ...text import canonical_article_no, cn_to_int
+from ..errors import FalvError, InputError
+from ..law.clauses import clause_text
+from ..law.find import ARTICLE
+from ..law.models import Article, Ref, Verdict, VerdictKind
+from ..law.resolve import resolver_for
+from ..law.verify import verify_ref
+from ..text import canonical_article_no, cn_to_int
 
 NOT_IMPORTED = "未导入"
 QUOTED = "quoted"
@@ -49,8 +49,9 @@ def parse_basis(entry) -> Basis:
     raise InputError(f"数据文件中的法律依据格式不对：{entry!r}")
 
 
-def load_toml(name: str) -> dict:
-    return tomllib.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
+def load_toml(name: str, package: str = __package__) -> dict:
+    """A data file of a domain package (`package`/data/`name`)."""
+    return tomllib.loads(resources.files(package).joinpath("data", name).read_text("utf-8"))
 
 
 def resolve_title(store, law: str) -> str | None:

@@ -1,4 +1,4 @@
-"""The complaint and remedy channels (data: data/channels.toml): who, how to reach them, what they
+"""The complaint and remedy channels of every domain, in one table (data: data/channels.toml): who, how to reach them, what they
 handle, what to bring and the articles they act under. Which channels a case needs, in which
 order, follows from the case frame's steps (rules.py); `routing.route` puts them together.
 """
