@@ -183,11 +183,12 @@ def test_every_rule_article_is_current_in_the_store_and_every_channel_exists(imp
     """The rule tables name articles (quoted at run time) and channels: each must exist, in force."""
     from falv.domain.basis import quote
     from falv.domain.channels import channel_table
-    from falv.domain.personal_info.frame import vocabulary
+    from falv.domain.personal_info.frame import actor_entry, vocabulary
     from falv.domain.personal_info.rules import rules
 
     bases = [b for r in rules() for b in r.basis]
-    for entry in vocabulary()["actor"].values():
+    for eid in vocabulary()["actor"]:
+        entry = actor_entry(eid)
         bases += list(entry.duty) + list(entry.regulator_basis)
         assert entry.regulator is None or entry.regulator in channel_table()
     for b in bases:

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SEED
 from falv import db
-from falv.domain.personal_info.routing import route
+from falv.answer.routing import route
 from falv.domain.drafts import render_draft
 from falv.domain.personal_info.severity import severity
 from falv.engine import (ArticleResult, DraftResult, Engine, KbEntriesResult, ReverifyResult,

@@ -210,7 +210,7 @@ def test_consumer_questions_get_no_personal_information_frame(composer, question
     """A question about a contract with a shop, a landlord or a courier is not about personal
     information: it names an actor, but no act on information, so no PI step, channel, letter or
     「还需要确认」 is forced on it (and `route` says it found nothing)."""
-    from falv.domain.personal_info.routing import route
+    from falv.answer.routing import route
 
     ans = composer.answer(question)
     assert not ans.frame["acts"] and not ans.frame["summary"]

@@ -292,7 +292,7 @@ def test_toolkit_library_errors(store):
     from falv.domain.basis import parse_basis, parse_clause
     from falv.domain.drafts import render_draft
     from falv.domain.personal_info.frame import read_frame
-    from falv.domain.personal_info.routing import route
+    from falv.answer.routing import route
     from falv.domain.personal_info.severity import severity
 
     cases = [

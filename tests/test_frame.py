@@ -179,7 +179,7 @@ def test_a_student_asking_about_their_own_information_is_not_a_parent():
 
 
 def test_a_parents_deletion_request_asks_for_the_childs_information(store):
-    from falv.domain.personal_info.letters import letter_for_question
+    from falv.answer.letters import letter_for_question
 
     drafted = letter_for_question("delete", CHILD[0], store)
     assert drafted["prefilled"]["删除范围"].startswith("本人子女的")

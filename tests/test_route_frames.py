@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from falv.domain.personal_info.frame import named_frames
-from falv.domain.personal_info.routing import list_scenarios, route
+from falv.answer.routing import list_scenarios, route
 from falv.errors import InputError
 
 QUESTIONS = {

@@ -10,7 +10,7 @@ from importlib import resources
 import pytest
 
 from falv.domain.channels import channel_table
-from falv.domain.personal_info.routing import route
+from falv.answer.routing import route
 
 DATA = resources.files("falv.domain.personal_info").joinpath("data")
 FRAMES = tomllib.loads(DATA.joinpath("frame.toml").read_text("utf-8"))

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import SEED, run_cli
 from falv import evaluate
+from falv.answer.analysis import analyse, entry_topics
 from falv.answer.bridges import MAX_LENT, lent_articles
 from falv.answer.kbmatch import KbMatcher
 from falv.domain.personal_info.frame import Frame, read_frame
@@ -90,7 +91,7 @@ def test_an_actor_and_a_verb_alone_lend_nothing(engine, question):
     frame = read_frame(question)
     assert not frame.info and not frame.rights
     assert not Frame(actors=frame.actors, acts=frame.acts).about_personal_info
-    assert lent_articles(question) == []
+    assert lent_articles(analyse(question)) == []
     hits = engine.search(question, top=10).hits
     assert all(h.via == "search" for h in hits)
     assert keys(hits) == keys(engine.context().searcher.search(question, top=10))
@@ -115,7 +116,7 @@ def test_knowledge_base_entry_lends_the_articles_its_answer_cites(small_store):
     engine.ingest_files([SEED])
     question = "快递信息泄露了怎么办呢"
     kb = engine.context().kb
-    [match, *_] = kb.match(question)
+    [match, *_] = analyse(question, kb).kb
     cited = {(c.law, c.article) for p in match.points for c in p.citations}
     rule_named = {(b.law, b.article) for s in steps_for_frame(read_frame(question), question)
                   for b in s.basis}
@@ -126,9 +127,9 @@ def test_knowledge_base_entry_lends_the_articles_its_answer_cites(small_store):
         assert (h.article.law.title, h.article.article_no) in cited
         assert (h.article.law.title, h.article.article_no) not in rule_named
         assert f"kb:#{match.entry_id}" in h.reasons
-    assert {l.via for l in lent_articles(question, kb)} >= {"kb"}
-    assert lent_articles(question, KbMatcher([])) == [l for l in lent_articles(question, kb)
-                                                      if l.via == "rule"]
+    assert {l.via for l in lent_articles(analyse(question, kb))} >= {"kb"}
+    assert lent_articles(analyse(question, KbMatcher([]))) == [
+        l for l in lent_articles(analyse(question, kb)) if l.via == "rule"]
 
 
 def test_the_answer_keeps_search_hits_out_of_its_basis(small_store):

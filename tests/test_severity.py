@@ -306,7 +306,7 @@ def test_facts_from_text_finds_nothing(question):
 
 
 def test_route_adds_a_severity_estimate_when_counts_are_stated(store):
-    from falv.domain.personal_info.routing import route
+    from falv.answer.routing import route
 
     result = route("前同事把公司3000条客户信息卖给别人，获利2万元，我该去哪举报", store=store, quote_text=False)
     est = result["severity"]

@@ -107,7 +107,7 @@ def test_falv_verify_command_accepts_every_citation(capsys, imported_store, tmp_
 def test_rendered_outputs_cite_only_verifiable_articles(imported_store):
     """What users read (route steps, drafts) carries citations that falv verify accepts."""
     from falv.domain.drafts import render_draft
-    from falv.domain.personal_info.routing import route
+    from falv.answer.routing import route
 
     texts = []
     result = route(scenario_id="express", store=imported_store)

@@ -28,14 +28,15 @@ from functools import cached_property
 from pathlib import Path
 
 from . import limits
+from .answer.analysis import CaseAnalysis, analyse, analyse_scenario
 from .answer.bridges import POOL, bridge, lent_articles, lent_hits
-from .answer.compose import Composer
+from .answer.compose import Composer, validate_question
 from .answer.kbmatch import KbMatcher
+from .answer.letters import letter_for_case
 from .answer.model import Answer
-from .domain.personal_info.routing import list_scenarios, route
+from .answer.routing import list_scenarios, route_of
 from .domain.drafts import draft_kinds, render_draft
-from .domain.personal_info.letters import letter_for_question
-from .domain.personal_info.severity import severity
+from .domain.registry import severity
 from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
 from .kb.ingest import IngestReport, ingest_files, reverify
@@ -260,6 +261,24 @@ class Context:
     def composer(self) -> Composer:
         return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
 
+    @cached_property
+    def _analyses(self) -> dict:
+        return {}
+
+    def analysis(self, question: str) -> CaseAnalysis:
+        """The question's case analysis, read once per context: `ask`, `route`, search's
+        bridges and the letters of the same question share it."""
+        validate_question(question)
+        key = question.strip()
+        cache = self._analyses
+        case = cache.pop(key, None)
+        if case is None:
+            case = analyse(question, self.kb)
+        cache[key] = case  # most recently used last
+        while len(cache) > ANALYSES_KEPT:
+            cache.pop(next(iter(cache)))
+        return case
+
     def built(self, part: str):
         """The part if it was built (or handed in), else None."""
         return self.__dict__.get(part)
@@ -271,6 +290,7 @@ class Context:
             self.__dict__["kb"] = kb
             self.kb_key = kb_key
         self.__dict__.pop("composer", None)
+        self.__dict__.pop("_analyses", None)  # they hold the old KB matcher's matches
 
 
 def _kb_key(store) -> tuple:
@@ -313,7 +333,8 @@ def lookup_article(store, law: str, article: str, version: str | None = None,
     return art
 
 
-KEEP_SEARCHERS = 3  # searchers kept per content (an import/remove loop alternates two contents)
+KEEP_SEARCHERS = 3
+ANALYSES_KEPT = 128  # case analyses kept per context (eval asks and searches each question)  # searchers kept per content (an import/remove loop alternates two contents)
 _log = logging.getLogger("falv.engine")
 
 
@@ -459,7 +480,8 @@ class Engine:
     def ask(self, question: str) -> Answer:
         limits.check_question(question)
         with self.lock:
-            return self.context().composer.answer(question)
+            ctx = self.context()
+            return ctx.composer.answer(question, ctx.analysis(question))
 
     def search(self, query: str, top: int = 10, law: str | None = None,
                per_group: int = GROUP_TOP) -> SearchResult:
@@ -477,7 +499,7 @@ class Engine:
             searcher = ctx.searcher
             if law:
                 return SearchResult(query, searcher.search(query, top=top, law=law), [])
-            lent = lent_hits(searcher, lent_articles(query, ctx.kb, ctx.crimes))
+            lent = lent_hits(searcher, lent_articles(ctx.analysis(query), ctx.crimes))
             hits = searcher.search(query, top=max(top, POOL) if lent else top)
             groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)
@@ -506,7 +528,14 @@ class Engine:
         elif question is not None:
             limits.check_question(question)
         with self.lock:
-            return RouteResult(**route(question, scenario, self.context().store))
+            ctx = self.context()
+            if scenario:
+                case = analyse_scenario(scenario)
+            elif isinstance(question, str) and question.strip():
+                case = ctx.analysis(question)
+            else:
+                raise InputError("请给出问题或场景")
+            return RouteResult(**route_of(case, ctx.store))
 
     def scenarios(self) -> list[dict]:
         return list_scenarios()
@@ -518,14 +547,15 @@ class Engine:
     def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown",
               question: str | None = None) -> DraftResult:
         """A letter; with `question`, filled from its facts the way an answer's letters are
-        (letters.letter_for_question), `fill` overriding them."""
+        (answer/letters.py), `fill` overriding them."""
         if question is not None:
             limits.check_question(question)
         with self.lock:
-            store = self.context().store
+            ctx = self.context()
             if question is not None:
-                return DraftResult(**letter_for_question(kind, question, store, fill, fmt))
-            return DraftResult(**render_draft(kind, fill or {}, store, fmt))
+                return DraftResult(**letter_for_case(kind, ctx.analysis(question), ctx.store,
+                                                     fill, fmt))
+            return DraftResult(**render_draft(kind, fill or {}, ctx.store, fmt))
 
     def draft_kinds(self) -> list[dict]:
         return draft_kinds()

@@ -11,7 +11,7 @@ candidates:
 
 * which: a named crime's articles always (the name is as explicit as a citation); the rules' and
   the KB's only when the question names what it is about — a person's information and something
-  done with it, a personality right, or an act against the person (Frame.about_personal_info): an
+  done with it, a personality right, or an act against the person (the domain's `lends`): an
   actor and a verb alone (卖家反悔不卖了) fire rules meant for information being sold;
 * how many: the first MAX_LENT, named crimes first, then in the order the `ask` answer's analysis
   cites them (urgent rule steps, then the matched KB entries' points, then the other rule steps);
@@ -30,15 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..domain.basis import resolve_title
-from ..domain.personal_info.frame import read_frame
-from ..domain.personal_info.rules import steps_for_frame
 from ..errors import InputError
 from ..law.crimes import CRIMINAL_LAW, CrimeNames
 from ..law.models import Ref
 from ..search.retrieve import Hit, Searcher
-from ..text import canonical_article_no, normalize
-from .compose import URGENT
-from .kbmatch import KbMatcher
+from ..text import canonical_article_no
+from .analysis import URGENT, CaseAnalysis
 
 MAX_LENT = 6  # lent articles placed ahead of the ranking; the ranking keeps the other places
 POOL = 100  # how deep a lent article counts as found by the ranking too (the re-ranked candidates)
@@ -53,15 +50,13 @@ class Lent:
     source: str  # crime name, rule id, or knowledge-base entry number
 
 
-def lent_articles(question: str, kb: KbMatcher | None = None, crimes: CrimeNames | None = None
-                  ) -> list[Lent]:
-    """The articles the crimes the question names, its case frame and matching KB entries point
-    to — crimes first, then in the order the answer's analysis cites them — each once (not
-    resolved against the store yet)."""
-    text = normalize(question)
-    frame = read_frame(text)
-    steps = steps_for_frame(frame, text) if frame.about_personal_info else []
-    kb_points = [(m.entry_id, p) for m in kb.match(text, frame) for p in m.points] if kb is not None else []
+def lent_articles(case: CaseAnalysis, crimes: CrimeNames | None = None) -> list[Lent]:
+    """The articles the crimes the question names, its case analysis's steps and matching KB
+    entries point to — crimes first, then in the order the answer's analysis cites them — each
+    once (not resolved against the store yet)."""
+    text = case.text
+    steps = case.steps if case.domain.lends(case.frame) else ()
+    kb_points = [(m.entry_id, p) for m in case.kb for p in m.points]
     out: list[Lent] = []
     seen: set[tuple[str, str]] = set()
 

@@ -10,10 +10,6 @@ import time
 
 from ..domain.basis import Basis, check_basis, resolve_title
 from ..domain.channels import channel_table
-from ..domain.personal_info.frame import read_frame
-from ..domain.personal_info.letters import letters_for
-from ..domain.personal_info.rules import missing_facts, steps_for_frame
-from ..domain.personal_info.severity import assess
 from ..errors import InputError
 from ..kb.store import bigrams
 from ..law.currency import find_outdated
@@ -21,14 +17,14 @@ from ..law.models import passes
 from ..limits import check_question
 from ..search.retrieve import Searcher
 from ..text import fold_for_compare, normalize, parse_article_no
+from .analysis import URGENT, CaseAnalysis, analyse
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 
 SEARCH_TOP = 10
-# Steps of this urgency or more urgent (safety, money, stopping the spread, and what to demand of
+# Steps of URGENT or more urgent (safety, money, stopping the spread, and what to demand of
 # whoever holds the information) come before the knowledge base's points; complaints, police
 # reports for a sale, compensation and evidence (rules.toml urgency 3–5) after them.
-URGENT = 2
 MAX_RELATED = 5
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
@@ -87,28 +83,27 @@ class Composer:
 
     # -- answer -------------------------------------------------------------------------------
 
-    def answer(self, question: str) -> Answer:
+    def analyse(self, question: str) -> CaseAnalysis:
+        """The question's case analysis (domain, frame, steps, KB matches), read once."""
+        return analyse(validate_question(question), self.kb)
+
+    def answer(self, question: str, analysis: CaseAnalysis | None = None) -> Answer:
+        """The answer to a question; `analysis`: its case analysis when the caller holds it."""
         timer = _Timer()
         text = validate_question(question)
         ans = Answer(question=text, grounded=False)
-
-        frame = read_frame(text)
+        case = analysis if analysis is not None else analyse(text, self.kb)
+        frame, steps, kb_matches = case.frame, case.steps, case.kb
         ans.frame = frame.to_dict()
-        ans.missing = missing_facts(frame, text)
-        steps = steps_for_frame(frame, text)  # rules name their own conditions
-        timer.mark("understand")
-
-        kb_matches = self.kb.match(text, frame)
+        ans.missing = list(case.missing)
         ans.kb_entries = [{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
                           for m in kb_matches]
-        timer.mark("kb")
+        timer.mark("understand")
 
-        urgent = [s for s in steps if s.urgency <= URGENT]
-        rest = [s for s in steps if s.urgency > URGENT]
-        points: list[AnalysisPoint] = _frame_points(urgent)
+        points: list[AnalysisPoint] = _frame_points(case.urgent)
         for m in kb_matches:
             points.extend(m.points)
-        points.extend(_frame_points(rest))
+        points.extend(_frame_points(case.later))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
@@ -152,11 +147,10 @@ class Composer:
             # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
             ans.related += [self._related(members[0]) for _, members
                             in self.searcher.groups(text, per_group=1)]
-        if frame.facts and {"sell", "provide", "publish", "leak"} & set(frame.acts):
-            ans.severity = _severity(frame.facts)
+        ans.severity = case.severity
         if steps:
             # the person's own words (not the normalised text) go into the letters
-            ans.letters = letters_for(frame, question.strip(), self.store, steps)
+            ans.letters = case.domain.letters(frame, question.strip(), self.store, steps)
         ans.notes = self._notes(text, kb_matches, ans)
         ans.timings = timer.total()
         return ans
@@ -220,13 +214,6 @@ def _frame_points(steps) -> list[AnalysisPoint]:
                           provenance=[{"rule": s.id}],
                           channels=[_card(table[c]) for c in s.channels if c in table])
             for s in steps]
-
-
-def _severity(facts: dict) -> dict:
-    """The 两高解释第五条 level the stated counts/gains would reach (an estimate)."""
-    a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
-    return {"facts": facts, "level": a.level, "label": a.label,
-            "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
 
 
 def _card(channel) -> dict:

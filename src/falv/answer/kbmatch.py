@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..domain.personal_info.frame import Frame, read_frame
+from typing import Callable
+
 from ..kb.store import KnowledgeBase, bigrams
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
@@ -43,11 +44,6 @@ class _Entry:
     grams: frozenset[str]
 
 
-def _topics(text: str) -> frozenset[str]:
-    """What sets a question's case apart (Frame.topics: the holder, the distinctive acts)."""
-    return read_frame(text).topics
-
-
 class KbMatcher:
     """Question index over the KB. Only (id, question) pairs are loaded up front; an entry's
     answers are read from the store when it first matches, so a large KB starts fast."""
@@ -68,14 +64,15 @@ class KbMatcher:
         kb = KnowledgeBase(store.own)
         return cls([_Entry(eid, q, _bigrams(q)) for eid, q in kb.questions()], kb)
 
-    def match(self, question: str, frame: Frame | None = None) -> list[KbMatch]:
+    def match(self, question: str, asked: frozenset[str],
+              topics_of: Callable[[str], frozenset[str]]) -> list[KbMatch]:
         """Entries asking the same question. Wording overlap alone is not enough: an entry about a
         specific case (快递信息泄露: the 快递 holder) never answers a question about another or
-        none. `frame`: the question's case frame when the caller has read it already."""
+        none. `asked`: what sets the question's case apart (its domain's topics); `topics_of`
+        reads the same of a stored question."""
         grams = _bigrams(question)
         if not grams or not self.entries:
             return []
-        asked = frame.topics if frame is not None else _topics(question)
         overlap: dict[int, int] = {}
         for g in grams:
             for i in self.postings.get(g, ()):
@@ -91,7 +88,7 @@ class KbMatcher:
                 continue
             scen = self._entry_topics.get(i)
             if scen is None:
-                scen = self._entry_topics[i] = _topics(e.question)
+                scen = self._entry_topics[i] = topics_of(e.question)
             if asked & scen or not (asked or scen):
                 scored.append((score, e))
         scored.sort(key=lambda x: -x[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.basis import NOT_IMPORTED
-from ..domain.personal_info.routing import NO_SCENARIO
+from ..answer.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
 from ..law.models import passes

@@ -64,6 +64,7 @@ class Frame:
     facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
     evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
     text: str = field(default="", compare=False)  # the normalised question
+    asked: str = field(default="", compare=False)  # the question as given (for word conditions)
 
     @property
     def actor(self) -> str | None:
@@ -182,7 +183,8 @@ def read_frame(question: str) -> Frame:
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
                  places=tuple(found["place"]), rights=tuple(found["right"]),
-                 subjects=tuple(found["subject"]), facts=facts, evidence=evidence, text=text)
+                 subjects=tuple(found["subject"]), facts=facts, evidence=evidence, text=text,
+                 asked=question)
 
 
 @lru_cache(maxsize=1)

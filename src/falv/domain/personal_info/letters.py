@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ...errors import InputError
 from ..basis import load_toml
 from ..channels import channel_table
-from ..drafts import render_draft, template
-from .frame import Frame, actor_entry, read_frame
-from .rules import steps_for_frame
+from ..drafts import render_draft
+from .frame import Frame, actor_entry
 from .severity import assess
 
 # info kinds whose words name *what* information (the rest are too vague to list)
@@ -105,22 +103,4 @@ def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:
     return out
 
 
-def letter_for_question(kind: str, question: str, store, fill: dict | None = None,
-                        fmt: str = "markdown") -> dict:
-    """One letter filled from the facts of a question, the same way an answer's letters are
-    (`falv draft KIND --question`, the web letter panel): the frame is read, its steps found, and
-    `fills` gives the values and the case's extra articles; the user's own `fill` values win.
-    The result is render_draft's, plus `prefilled` (what was read from the question)."""
-    if fill is not None and not isinstance(fill, dict):
-        raise InputError("填写内容应为 字段→内容 的映射")
-    kind = template(kind).kind  # aliases (删除, 投诉 …) name the same letters
-    frame = read_frame(question)
-    steps = steps_for_frame(frame, question)
-    auto, extra = fills(kind, frame, question.strip(), steps)
-    own = {str(k): v for k, v in (fill or {}).items() if v not in (None, "")}
-    out = render_draft(kind, {**auto, **own}, store, fmt, extra=extra)
-    out["prefilled"] = {k: v for k, v in auto.items() if k not in own}
-    return out
-
-
-__all__ = ["letters_for", "fills", "letter_for_question"]
+__all__ = ["letters_for", "fills"]

@@ -1,0 +1,72 @@
+"""The personal-information domain behind the Domain protocol (domain/protocol.py): its frame,
+rules, channels' extra articles, letters and the 两高解释第五条 estimate."""
+
+from __future__ import annotations
+
+from ..basis import Basis
+from ..drafts import templates
+from ..rulebook import Step
+from .frame import Frame, actor_entry, named_frame, named_frames, read_frame
+from .letters import fills, letters_for
+from .rules import missing_facts, steps_for_frame
+from .severity import assess
+
+SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
+LETTERS = ("access", "correct", "delete", "explain", "complaint", "police")
+
+
+class PersonalInfo:
+    id = "personal_info"
+    name = "个人信息与隐私"
+
+    def read(self, question: str) -> Frame:
+        return read_frame(question)
+
+    def named_frame(self, name: str) -> Frame:
+        return named_frame(name)
+
+    def scenarios(self) -> dict[str, dict]:
+        return named_frames()
+
+    def steps(self, frame: Frame) -> list[Step]:
+        return steps_for_frame(frame, frame.asked)
+
+    def missing(self, frame: Frame) -> list[dict]:
+        return missing_facts(frame, frame.asked)
+
+    def card_basis(self, frame: Frame, channel: str) -> tuple[Basis, ...]:
+        entry = actor_entry(frame.actor)
+        if entry is None:
+            return ()
+        if channel == "handler":
+            return entry.duty
+        if channel == entry.regulator:
+            return entry.regulator_basis
+        return ()
+
+    def topics(self, frame: Frame) -> frozenset[str]:
+        return frame.topics
+
+    def lends(self, frame: Frame) -> bool:
+        return frame.about_personal_info
+
+    def severity(self, frame: Frame) -> dict | None:
+        """The 第五条 level the stated counts/gains would reach (an estimate), where information
+        was sold, provided, published or leaked."""
+        facts = frame.facts
+        if not facts or not SEVERITY_ACTS & set(frame.acts):
+            return None
+        a = assess(facts["counts"], facts["gains"], insider=facts["insider"])
+        return {"facts": facts, "level": a.level, "label": a.label,
+                "rules": list(dict.fromkeys(r.clause for r in a.rules)), "estimate": True}
+
+    def letters(self, frame: Frame, question: str, store, steps) -> list[dict]:
+        return letters_for(frame, question, store, steps)
+
+    def letter_fill(self, kind: str, frame: Frame, question: str, steps):
+        if kind not in LETTERS or kind not in templates():
+            return None
+        return fills(kind, frame, question, steps)
+
+
+DOMAIN = PersonalInfo()
