@@ -44,7 +44,7 @@ def test_named_frame_routes_through_its_steps(sid):
         assert ch["body"] == data["body"] and ch["handles"] == data["handles"]
         assert ch["prepare"] == data["prepare"] and ch["prepare"]
         assert [c["value"] for c in ch["contact"]] == [c["value"] for c in data["contact"]]
-        assert {(law, art) for law, art in data["basis"]} <= _bases(ch)
+        assert {(b[0], b[1]) for b in data["basis"]} <= _bases(ch)
     assert result["steps"] and all(s["text"] for s in result["steps"])
 
 

@@ -273,7 +273,7 @@ class Context:
         cache = self._analyses
         case = cache.pop(key, None)
         if case is None:
-            case = analyse(question, self.kb)
+            case = analyse(question, self.kb, self.store)
         cache[key] = case  # most recently used last
         while len(cache) > ANALYSES_KEPT:
             cache.pop(next(iter(cache)))
@@ -530,7 +530,7 @@ class Engine:
         with self.lock:
             ctx = self.context()
             if scenario:
-                case = analyse_scenario(scenario)
+                case = analyse_scenario(scenario, ctx.store)
             elif isinstance(question, str) and question.strip():
                 case = ctx.analysis(question)
             else:

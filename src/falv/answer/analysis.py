@@ -6,8 +6,9 @@ letters, so none of them reads the question a second time or in another way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ..domain.basis import place
 from ..domain.protocol import Domain, Frame
 from ..domain.registry import DOMAINS, scenario
 from ..domain.rulebook import Step
@@ -28,7 +29,8 @@ class CaseAnalysis:
     kb: tuple[KbMatch, ...] = ()
     severity: dict | None = None
     scenario: str | None = None
-    extras: dict = field(default_factory=dict, compare=False)
+    placed: tuple[tuple[object, str], ...] = ()  # (basis as placed, why): the store's version
+    unplaced: tuple[tuple[object, str], ...] = ()  # (basis, why): its meant text is not stored
 
     @property
     def urgent(self) -> list[Step]:
@@ -53,22 +55,46 @@ def entry_topics(question: str) -> frozenset[str]:
     return domain.topics(domain.read(question))
 
 
-def analyse(question: str, kb: KbMatcher | None = None) -> CaseAnalysis:
-    """The analysis of a question (checked by the caller: falv.limits)."""
+def place_steps(steps, store) -> tuple[tuple[Step, ...], tuple, tuple]:
+    """The steps with each article placed in the store's version of its law (domain.basis.place):
+    a rule written against another version cites the number that holds its text there, and an
+    article whose text the store does not hold at all is left out of the step (the answer lists
+    it under 未收录的依据). Returns (steps, placed, unplaced)."""
+    if store is None:
+        return tuple(steps), (), ()
+    out, placed, unplaced = [], [], []
+    for step in steps:
+        bases = []
+        for b in step.basis:
+            where = place(store, b)
+            if where.basis is None:
+                unplaced.append((b, where.note))
+                continue
+            if where.note:
+                placed.append((where.basis, where.note))
+            bases.append(where.basis)
+        out.append(replace(step, basis=tuple(bases)) if bases != list(step.basis) else step)
+    return tuple(out), tuple(placed), tuple(unplaced)
+
+
+def analyse(question: str, kb: KbMatcher | None = None, store=None) -> CaseAnalysis:
+    """The analysis of a question (checked by the caller: falv.limits); with `store`, its steps'
+    articles are placed in the store's versions of their laws."""
     asked = question.strip()
     text = normalize(question)
     domain = _domain_for(text)
     frame = domain.read(question)
-    steps = tuple(domain.steps(frame))
+    steps, placed, unplaced = place_steps(domain.steps(frame), store)
     matches = tuple(kb.match(text, domain.topics(frame), entry_topics)) if kb is not None else ()
     return CaseAnalysis(question=asked, text=text, domain=domain, frame=frame, steps=steps,
                         missing=tuple(domain.missing(frame)), kb=matches,
-                        severity=domain.severity(frame))
+                        severity=domain.severity(frame), placed=placed, unplaced=unplaced)
 
 
-def analyse_scenario(sid: str) -> CaseAnalysis:
+def analyse_scenario(sid: str, store=None) -> CaseAnalysis:
     """The analysis of a named frame (`route --scenario`): no question, no KB, no estimate."""
     domain, frame = scenario(sid)
-    return CaseAnalysis(question="", text="", domain=domain, frame=frame,
-                        steps=tuple(domain.steps(frame)), missing=tuple(domain.missing(frame)),
-                        scenario=sid)
+    steps, placed, unplaced = place_steps(domain.steps(frame), store)
+    return CaseAnalysis(question="", text="", domain=domain, frame=frame, steps=steps,
+                        missing=tuple(domain.missing(frame)), scenario=sid, placed=placed,
+                        unplaced=unplaced)

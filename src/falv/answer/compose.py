@@ -85,14 +85,14 @@ class Composer:
 
     def analyse(self, question: str) -> CaseAnalysis:
         """The question's case analysis (domain, frame, steps, KB matches), read once."""
-        return analyse(validate_question(question), self.kb)
+        return analyse(validate_question(question), self.kb, self.store)
 
     def answer(self, question: str, analysis: CaseAnalysis | None = None) -> Answer:
         """The answer to a question; `analysis`: its case analysis when the caller holds it."""
         timer = _Timer()
         text = validate_question(question)
         ans = Answer(question=text, grounded=False)
-        case = analysis if analysis is not None else analyse(text, self.kb)
+        case = analysis if analysis is not None else analyse(question, self.kb, self.store)
         frame, steps, kb_matches = case.frame, case.steps, case.kb
         ans.frame = frame.to_dict()
         ans.missing = list(case.missing)
@@ -130,8 +130,14 @@ class Composer:
                     b = self._basis(*key, origin="question")
                     if b is not None:
                         basis[key] = b
+        for b, why in case.unplaced:  # the store's version of the law lacks the meant text
+            title = resolve_title(self.store, b.law) or b.law
+            entry = missing.setdefault(title, {"law": title, "articles": []})
+            if b.article not in entry["articles"]:
+                entry["articles"].append(b.article)
+            entry["hint"] = why
         ans.basis = list(basis.values())
-        ans.missing_instruments = [dict(m, hint=IMPORT_HINT) for m in missing.values()]
+        ans.missing_instruments = [dict(m, hint=m.get("hint", IMPORT_HINT)) for m in missing.values()]
         timer.mark("verify")
 
         ans.grounded = bool(ans.analysis) or bool(ans.basis)
@@ -151,7 +157,7 @@ class Composer:
         if steps:
             # the person's own words (not the normalised text) go into the letters
             ans.letters = case.domain.letters(frame, question.strip(), self.store, steps)
-        ans.notes = self._notes(text, kb_matches, ans)
+        ans.notes = self._notes(text, case, ans)
         ans.timings = timer.total()
         return ans
 
@@ -181,7 +187,7 @@ class Composer:
             check_basis(self.store, Basis(a.law.title, a.article_no), a.law.title), origin="search",
             score=None if hit.direct else round(hit.score, 4), chapter=a.chapter)
 
-    def _notes(self, text: str, kb_matches, ans: Answer) -> list[Note]:
+    def _notes(self, text: str, case: CaseAnalysis, ans: Answer) -> list[Note]:
         notes: list[Note] = []
         seen: set[str] = set()
         sources = [text] + [p.text for p in ans.analysis]
@@ -195,6 +201,9 @@ class Composer:
                 notes.append(Note(kind="outdated",
                                   text=f"原文所称“{hit.text}”已不再适用{since}：现为{entry.replacement}。{entry.note}".rstrip(),
                                   term=entry.term, replacement=entry.replacement))
+        for b, why in case.placed:
+            if why not in {n.text for n in notes}:
+                notes.append(Note(kind="version", text=why))
         for b in ans.basis:
             if not passes(b.verdict):
                 where = f"《{b.law}》{b.article}"

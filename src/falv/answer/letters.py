@@ -26,4 +26,4 @@ def letter_for_case(kind: str, case: CaseAnalysis, store, fill: dict | None = No
 def letter_for_question(kind: str, question: str, store, fill: dict | None = None,
                         fmt: str = "markdown") -> dict:
     """letter_for_case of the question's analysis (without a knowledge base)."""
-    return letter_for_case(kind, analyse(question), store, fill, fmt)
+    return letter_for_case(kind, analyse(question, store=store), store, fill, fmt)

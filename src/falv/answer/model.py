@@ -56,7 +56,7 @@ class BasisArticle:
 
 @dataclass
 class Note:
-    kind: str  # "outdated" (an old name/law met on the way) · "verification" · "scope"
+    kind: str  # "outdated" (an old name/law met on the way) · "verification" · "version" · "scope"
     text: str
     term: str | None = None
     replacement: str | None = None

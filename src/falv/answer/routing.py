@@ -68,7 +68,7 @@ def route(question: str | None = None, scenario_id: str | None = None, store=Non
     if scenario_id:
         case = analyse_scenario(scenario_id)
     elif isinstance(question, str) and question.strip():
-        case = analyse(question)
+        case = analyse(question, store=store)
     else:
         raise InputError("请给出问题或场景")
     return route_of(case, store, quote_text)

@@ -34,7 +34,7 @@ def _basis_line(q: dict) -> str:
     """One quoted basis: a passing verdict is a bare ✔, any other shows its label (verdicts.toml)."""
     clause = q.get("clause") or q["article"]
     if q["status"] == NOT_IMPORTED:
-        return f"《{q['law']}》{clause}（{NOT_IMPORTED}）"
+        return f"《{q['law']}》{clause} ？（{NOT_IMPORTED}）"
     verdict = q.get("verdict")
     mark = label(verdict, "mark" if passes(verdict) else "badge")
     return f"《{q['law']}》{clause} {mark}"

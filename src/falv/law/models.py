@@ -87,12 +87,15 @@ class Article:
 @dataclass(frozen=True)
 class Ref:
     """A reference to an article: (law as named or its canonical title, article number text as
-    the statute spells it — 第二百五十三条之一 —, 款, 项)."""
+    the statute spells it — 第二百五十三条之一 —, 款, 项). `anchor`: words of the text the
+    reference means (a rule written against one version of a law names them, so that another
+    version's article under the same number is never taken for it); not part of its identity."""
 
     law: str
     article: str
     paragraph: int | None = None  # 款
     item: int | None = None  # 项
+    anchor: str | None = field(default=None, compare=False)
 
     @property
     def clause(self) -> str:
