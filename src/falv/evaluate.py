@@ -9,6 +9,13 @@ quotes a gold article's text under a number whose stored text is another (治安
 第四十二条, is 第五十条 of the 2025 revision the store holds), the gold is the article the quote
 holds (law/verify.py quote_source, the check `falv verify` makes).
 
+Items may carry labels of the reading (the blind sets: `kind`, `kind_also`, `actor`); then the
+reading metrics are added (READING_KEYS): kind_accuracy (the answer's kind is the label's or one
+it accepts), actor_accuracy (personal-information kinds), confident_wrong (an answer that is not
+the honest floor but rests on a kind the label contradicts, or routes to another actor than the
+labelled one), floor (how many answers were the floor), pi_on_general (another area answered with
+personal-information steps) and the basis precision/recall of the personal-information items.
+
 Metrics: recall@5, recall@10, recall@100 (mean over items of |gold ∩ top-k| / |gold|; recall@100
 is the candidate ceiling: no re-ranking of the top 100 can score above it), mrr@10 (first gold hit)
 of `search` as users get it: the façade's Engine.search, the one `falv search`, the HTTP API and
@@ -37,6 +44,12 @@ from .limits import MAX_REFERENCE_CHARS
 
 DEPTH = 100  # hits fetched per question: recall@100 and the ranks --verbose shows
 KEYS = ("recall@5", "recall@10", "recall@100", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
+# Reading metrics, over items labelled with the kind of problem (blind sets: kind, kind_also, actor)
+READING_KEYS = ("labelled", "kind_accuracy", "actor_accuracy", "confident_wrong", "floor",
+                "pi_on_general", "pi_basis_precision", "pi_basis_recall")
+PI_KINDS = frozenset({"personal_info", "personality", "fraud"})  # answered by personal_info
+# label actor ids (blind sets) that name the same actor as a frame's actor id
+SAME_ACTOR = {"community": "government", "stranger": "stranger", "scammer": "stranger"}
 
 
 @dataclass
@@ -46,6 +59,7 @@ class Item:
     gold: list[tuple[str, str]]  # normalised (title, article_no)
     unresolved: list[dict] = field(default_factory=list)  # gold not in the store
     requoted: list[tuple[str, str]] = field(default_factory=list)  # (as written, as quoted) numbers
+    label: dict = field(default_factory=dict)  # kind, kind_also, actor (labelled sets only)
 
     @property
     def all_gold(self) -> set[tuple[str, str]]:
@@ -61,6 +75,40 @@ class ItemResult:
     basis: list[tuple[str, str]] | None = None
     groups: list[list[tuple[str, str]]] = field(default_factory=list)  # other kinds, each ranked
     lent: dict[tuple[str, str], str] = field(default_factory=dict)  # ranked key → bridge (rule, kb)
+    reading: dict = field(default_factory=dict)  # the answer's kind, domain, actor, floor
+
+    @property
+    def kind_ok(self) -> bool:
+        lab = self.item.label
+        return self.reading.get("kind") in {lab.get("kind"), *lab.get("kind_also", [])}
+
+    @property
+    def actor_ok(self) -> bool | None:
+        """Whether the answer read the labelled actor (None: not scored — no actor in the label,
+        or a kind the personal-information frame does not read actors for)."""
+        lab = self.item.label
+        if lab.get("kind") not in PI_KINDS or lab.get("actor") in (None, "", "none"):
+            return None
+        ours = self.reading.get("actor")
+        return ours is not None and SAME_ACTOR.get(ours, ours) == SAME_ACTOR.get(lab["actor"], lab["actor"])
+
+    @property
+    def confident_wrong(self) -> bool:
+        """An answer whose steps rest on a reading the label contradicts: not a floor, and the
+        kind is wrong, or the actor it routes to is another organisation than the labelled one."""
+        if self.reading.get("floor", True):
+            return False
+        if not self.kind_ok:
+            return True
+        return self.actor_ok is False and self.reading.get("actor_routed", False)
+
+    @property
+    def pi_on_general(self) -> bool:
+        """A question of another area answered with personal-information steps."""
+        lab = self.item.label
+        accepted = {lab.get("kind"), *lab.get("kind_also", [])}
+        return (not self.reading.get("floor", True) and not accepted & PI_KINDS
+                and self.reading.get("domain") == "personal_info")
 
     def found(self, k: int) -> set[tuple[str, str]]:
         """What a reader sees in the top k of the ranking and of each group."""
@@ -120,8 +168,9 @@ def read_items(store, path: Path) -> tuple[list[Item], int]:
             for key in found:
                 if key not in keys:
                     keys.append(key)
+        label = {k: obj[k] for k in ("kind", "kind_also", "actor", "style") if k in obj}
         items.append(Item(str(obj.get("id", obj.get("qid", lineno))), question, keys, unresolved,
-                          requoted))
+                          requoted, label))
     return items, skipped
 
 
@@ -183,9 +232,13 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
                          lent={(h.article.law.title, h.article.article_no): h.via for h in found.hits
                                if h.via in ("crime", "rule", "kb")})
         if composer:
-            res.basis = [(b.law, b.article) for b in engine.ask(item.question).basis]
+            ans = engine.ask(item.question)
+            res.basis = [(b.law, b.article) for b in ans.basis]
+            res.reading = reading_of(ans)
         results.append(res)
     metrics = summarize(results, k, bool(composer))
+    if composer and any(r.item.label.get("kind") for r in results):
+        metrics.update(summarize_reading(results))
     notes = {"skipped_unreliable": skipped,
              "unresolved_gold": sum(len(r.item.unresolved) for r in results),
              "requoted_gold": sum(len(r.item.requoted) for r in results),
@@ -195,6 +248,36 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
     elif not composer:
         notes["basis_note"] = "回答生成不可用：basis_precision / basis_recall 记为 null"
     return metrics, results, notes
+
+
+def reading_of(ans) -> dict:
+    """What an answer read: kind, domain, whether it is a floor, the actor its steps route to."""
+    r = ans.reading or {}
+    frame = ans.frame or {}
+    return {"kind": r.get("kind"), "domain": r.get("domain"), "confident": r.get("confident"),
+            "floor": ans.floor, "actor": frame.get("actor"),
+            "actor_routed": frame.get("actor") is not None}
+
+
+def summarize_reading(results: list[ItemResult]) -> dict:
+    """The reading metrics (READING_KEYS) over the items labelled with a kind of problem."""
+    labelled = [r for r in results if r.item.label.get("kind")]
+
+    def share(xs):
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    actors = [r.actor_ok for r in labelled if r.actor_ok is not None]
+    pi = [r for r in labelled if r.item.label.get("kind") == "personal_info"]
+    precs = [len(r.item.all_gold & set(r.basis)) / len(r.basis) for r in pi if r.basis]
+    recs = [len(r.item.all_gold & set(r.basis or [])) / len(r.item.all_gold)
+            for r in pi if r.item.all_gold]
+    return {"labelled": len(labelled), "kind_accuracy": share([r.kind_ok for r in labelled]),
+            "actor_accuracy": share(actors),
+            "confident_wrong": sum(r.confident_wrong for r in labelled),
+            "floor": sum(bool(r.reading.get("floor")) for r in labelled),
+            "pi_on_general": sum(r.pi_on_general for r in labelled),
+            "pi_basis_precision": share(precs) if pi else None,
+            "pi_basis_recall": share(recs) if pi else None}
 
 
 def summarize(results: list[ItemResult], k: int = 10, with_basis: bool = False) -> dict:

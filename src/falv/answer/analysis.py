@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..domain.basis import place
+from ..domain.frame import NO_DOMAIN
+from ..domain.kinds import KindReading, decide, floor_facts, floor_steps
 from ..domain.protocol import Domain, Frame
-from ..domain.registry import DOMAINS, scenario
+from ..domain.registry import DOMAINS, get, scenario
 from ..domain.rulebook import Step
 from ..text import normalize
 from .kbmatch import KbMatch, KbMatcher
@@ -22,9 +24,11 @@ URGENT = 2  # steps of this urgency or more urgent come before the knowledge bas
 class CaseAnalysis:
     question: str  # as asked (stripped); letters quote it
     text: str  # normalised
-    domain: Domain
+    domain: Domain  # the domain that answers (NO_DOMAIN: none reads it)
     frame: Frame
     steps: tuple[Step, ...]
+    reading: KindReading | None = None  # the kind of problem, and how sure
+    floor: bool = False  # no rule fits with confidence: the steps are the kind's floor
     missing: tuple[dict, ...] = ()
     kb: tuple[KbMatch, ...] = ()
     severity: dict | None = None
@@ -45,14 +49,21 @@ class CaseAnalysis:
         return list(dict.fromkeys(c for s in self.steps for c in s.channels))
 
 
-def _domain_for(text: str) -> Domain:
-    return DOMAINS[0]
+def read(question: str) -> tuple[KindReading, dict[str, Frame]]:
+    """The kind of problem (domain.kinds.decide over every domain's fits) and each domain's frame."""
+    frames = {d.id: d.read(question) for d in DOMAINS}
+    fits = [f for d in DOMAINS for f in d.fits(frames[d.id])]
+    return decide(fits, normalize(question)), frames
 
 
 def entry_topics(question: str) -> frozenset[str]:
-    """What sets a stored question's case apart, read the way a user's question is."""
-    domain = _domain_for(normalize(question))
-    return domain.topics(domain.read(question))
+    """What sets a stored question's case apart, read the way a user's question is: its kind
+    and what its domain says sets it apart."""
+    reading, frames = read(question)
+    if reading.domain is None:
+        return frozenset({f"kind.{reading.kind}"})
+    domain = get(reading.domain)
+    return frozenset({f"kind.{reading.kind}"}) | domain.topics(frames[domain.id])
 
 
 def place_steps(steps, store) -> tuple[tuple[Step, ...], tuple, tuple]:
@@ -79,22 +90,44 @@ def place_steps(steps, store) -> tuple[tuple[Step, ...], tuple, tuple]:
 
 def analyse(question: str, kb: KbMatcher | None = None, store=None) -> CaseAnalysis:
     """The analysis of a question (checked by the caller: falv.limits); with `store`, its steps'
-    articles are placed in the store's versions of their laws."""
+    articles are placed in the store's versions of their laws. The domain the kind reading
+    chose answers with its rules when they fit with confidence; otherwise the steps are the
+    honest floor of the kind (data/kinds.toml) and 「还需要确认」 asks what would decide it."""
     asked = question.strip()
     text = normalize(question)
-    domain = _domain_for(text)
-    frame = domain.read(question)
-    steps, placed, unplaced = place_steps(domain.steps(frame), store)
-    matches = tuple(kb.match(text, domain.topics(frame), entry_topics)) if kb is not None else ()
+    reading, frames = read(question)
+    domain = get(reading.domain) if reading.domain else NO_DOMAIN
+    frame = frames.get(domain.id, NO_DOMAIN.read(""))
+    steps = domain.steps(frame) if reading.confident else []
+    floor = not any(not s.generic for s in steps)
+    if floor:
+        steps = floor_steps(reading, text)
+        missing = _floor_missing(reading, text)
+    else:
+        missing = domain.missing(frame)
+    steps, placed, unplaced = place_steps(steps, store)
+    topics = frozenset({f"kind.{reading.kind}"}) | domain.topics(frame)
+    matches = tuple(kb.match(text, topics, entry_topics)) if kb is not None else ()
     return CaseAnalysis(question=asked, text=text, domain=domain, frame=frame, steps=steps,
-                        missing=tuple(domain.missing(frame)), kb=matches,
-                        severity=domain.severity(frame), placed=placed, unplaced=unplaced)
+                        reading=reading, floor=floor, missing=tuple(missing), kb=matches,
+                        severity=None if floor else domain.severity(frame), placed=placed,
+                        unplaced=unplaced)
+
+
+def _floor_missing(reading: KindReading, text: str) -> list[dict]:
+    """「还需要确认」 of a floor answer: why the reading is unsure, then the deciding facts."""
+    out = []
+    if reading.why:
+        out.append({"id": "reading", "ask": f"{reading.why}；补充事情的经过和你想要的结果，才能判断适用哪些规则。"})
+    out += [{"id": f"fact{n}", "ask": ask} for n, ask in enumerate(floor_facts(reading, text), 1)]
+    return out[:3]
 
 
 def analyse_scenario(sid: str, store=None) -> CaseAnalysis:
     """The analysis of a named frame (`route --scenario`): no question, no KB, no estimate."""
     domain, frame = scenario(sid)
     steps, placed, unplaced = place_steps(domain.steps(frame), store)
+    fit = max(domain.fits(frame), key=lambda f: (f.core, f.score))
     return CaseAnalysis(question="", text="", domain=domain, frame=frame, steps=steps,
-                        missing=tuple(domain.missing(frame)), scenario=sid, placed=placed,
-                        unplaced=unplaced)
+                        reading=KindReading(fit.kind, True, fit), missing=tuple(domain.missing(frame)),
+                        scenario=sid, placed=placed, unplaced=unplaced)

@@ -10,6 +10,7 @@ import time
 
 from ..domain.basis import Basis, check_basis, resolve_title
 from ..domain.channels import channel_table
+from ..domain.kinds import label
 from ..errors import InputError
 from ..kb.store import bigrams
 from ..law.currency import find_outdated
@@ -95,15 +96,17 @@ class Composer:
         case = analysis if analysis is not None else analyse(question, self.kb, self.store)
         frame, steps, kb_matches = case.frame, case.steps, case.kb
         ans.frame = frame.to_dict()
+        ans.reading = case.reading.to_dict() if case.reading else {}
+        ans.floor = case.floor
         ans.missing = list(case.missing)
         ans.kb_entries = [{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
                           for m in kb_matches]
         timer.mark("understand")
 
-        points: list[AnalysisPoint] = _frame_points(case.urgent)
+        points: list[AnalysisPoint] = _frame_points(case.urgent, case.floor)
         for m in kb_matches:
             points.extend(m.points)
-        points.extend(_frame_points(case.later))
+        points.extend(_frame_points(case.later, case.floor))
         ans.analysis = _dedupe_points(points)
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
@@ -140,21 +143,23 @@ class Composer:
         ans.missing_instruments = [dict(m, hint=m.get("hint", IMPORT_HINT)) for m in missing.values()]
         timer.mark("verify")
 
-        ans.grounded = bool(ans.analysis) or bool(ans.basis)
+        # grounded: a domain's rules or a stored answer fit the question (a floor does not)
+        ans.grounded = any(p.source != "floor" for p in ans.analysis) or any(
+            b.origin == "question" for b in ans.basis)
         # 相关法条: the ranking, without the basis; in an answer that rules or stored answers ground,
         # only articles next to the basis (same law and chapter): a revenge-porn question's ranking
         # also holds 法官法's 人身安全 article and 刑法's 妨害公务, which no reader of it needs
-        near = {(b.law, b.chapter) for b in basis.values()} if ans.analysis else None
+        near = {(b.law, b.chapter) for b in basis.values()} if ans.grounded else None
         ans.related = [self._related(h) for h in search_hits
                        if (h.article.law.title, h.article.article_no) not in basis
                        and (near is None or (h.article.law.title, h.article.chapter) in near)
                        ][:MAX_RELATED]
-        if not ans.analysis:
+        if not ans.grounded:
             # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
             ans.related += [self._related(members[0]) for _, members
                             in self.searcher.groups(text, per_group=1)]
         ans.severity = case.severity
-        if steps:
+        if steps and not case.floor:
             # the person's own words (not the normalised text) go into the letters
             ans.letters = case.domain.letters(frame, question.strip(), self.store, steps)
         ans.notes = self._notes(text, case, ans)
@@ -211,14 +216,25 @@ class Composer:
                 notes.append(Note(kind="verification", text=text.rstrip("："),
                                   replacement=b.replacement))
         if not ans.grounded:
-            notes.append(Note(kind="scope", text="知识库和规则中没有与该问题匹配的内容；相关法条仅供参考，请咨询执业律师。"))
+            notes.append(Note(kind="scope", text=_scope_note(case)))
         return notes
 
 
-def _frame_points(steps) -> list[AnalysisPoint]:
-    """Frame steps → analysis points; each cites exactly the articles its rule names."""
+def _scope_note(case: CaseAnalysis) -> str:
+    """What a floor answer is: the kind it seems to be, and that no rule fits the case itself."""
+    reading = case.reading
+    kind = (reading.topic or label(reading.kind)) if reading is not None else ""
+    if kind and kind != label("other"):
+        return (f"这看起来是{kind}问题，但没有找到与具体情形完全对应的规则：下面是这类问题通常的"
+                "处理途径（不是对本案的分析），相关法条是检索结果、仅供参考。")
+    return ("没有看出这是哪一类法律问题，也没有找到与具体情形对应的规则：下面是通常的求助途径，"
+            "相关法条是检索结果、仅供参考。")
+
+
+def _frame_points(steps, floor: bool = False) -> list[AnalysisPoint]:
+    """Steps → analysis points; each cites exactly the articles its rule (or floor) names."""
     table = channel_table()
-    return [AnalysisPoint(text=s.text, source="rule",
+    return [AnalysisPoint(text=s.text, source="floor" if floor else "rule",
                           citations=[CitedArticle(b.law, b.article) for b in s.basis],
                           provenance=[{"rule": s.id}],
                           channels=[_card(table[c]) for c in s.channels if c in table])

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..law.models import Ref, Verdict, VerdictKind
 
-SCHEMA_VERSION = 2  # 2: `scenarios` gone (the case frame `frame` is the one understanding)
+SCHEMA_VERSION = 3  # 3: `reading` (the kind of problem) and `floor`; 2: `scenarios` gone
 
 
 CitedArticle = Ref  # an article an analysis point rests on (falv's one reference type)
@@ -19,7 +19,7 @@ CitedArticle = Ref  # an article an analysis point rests on (falv's one referenc
 @dataclass
 class AnalysisPoint:
     text: str
-    source: str  # "kb" (a stored Q&A answer) or "rule" (a domain rule of the toolkit)
+    source: str  # "kb" (a stored Q&A answer), "rule" (a domain's rule) or "floor" (the kind's floor)
     citations: list[CitedArticle] = field(default_factory=list)
     provenance: list[dict] = field(default_factory=list)  # kb: file, entry, lines; rule: rule id
     channels: list[dict] = field(default_factory=list)  # routing cards (body, contact, …)
@@ -80,12 +80,16 @@ class Answer:
     missing_instruments: list[dict] = field(default_factory=list)  # 未收录的依据
     severity: dict | None = None  # 两高解释第五条 estimate from stated counts/gains
     letters: list[dict] = field(default_factory=list)  # drafts filled with the question's facts
+    reading: dict = field(default_factory=dict)  # the kind of problem, the evidence, the rivals
+    floor: bool = False  # no rule fits with confidence: the kind's always-right routes only
 
     def to_dict(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION,
             "question": self.question,
             "grounded": self.grounded,
+            "reading": self.reading,
+            "floor": self.floor,
             "analysis": [p.to_dict() for p in self.analysis],
             "basis": [b.to_dict() for b in self.basis],
             "notes": [n.to_dict() for n in self.notes],

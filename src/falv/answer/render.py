@@ -41,6 +41,21 @@ def _short(title: str) -> str:
     return title.removeprefix("中华人民共和国")
 
 
+def _kind(ans: Answer) -> str:
+    """【问题类型】: the kind of problem read, and how sure ('' when none was read)."""
+    r = ans.reading or {}
+    if not r:
+        return ""
+    name = r.get("topic") or r.get("label") or ""
+    if r.get("confident"):
+        return name
+    return f"{name}（不确定：{r['why']}）" if r.get("why") else name
+
+
+def _scope(ans: Answer) -> str:
+    return next((n.text for n in ans.notes if n.kind == "scope"), "")
+
+
 def _situation(ans: Answer) -> str:
     """What was read from the question: the case frame's summary ('' when nothing was read)."""
     return (ans.frame or {}).get("summary") or ""
@@ -64,15 +79,17 @@ def _instrument_line(m: dict) -> str:
 
 def render_text(ans: Answer) -> str:
     out = [f"【问题】{ans.question}"]
+    if _kind(ans):
+        out.append("【问题类型】" + _kind(ans))
     if _situation(ans):
         out.append("【情形】" + _situation(ans))
-    if ans.grounded and ans.analysis:
-        out.append("【法律分析】")
+    if ans.floor or not ans.grounded:
+        out.append("【说明】" + (_scope(ans) or "未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。"))
+    if ans.analysis:
+        out.append("【处理途径】" if not ans.grounded else "【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
             out.append(f"  {i}. {p.text}{_cites(p)}{_source(p)}")
             out += [f"     · {_channel(ch)}" for ch in p.channels]
-    elif not ans.grounded:
-        out.append("【说明】未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考，不构成法律分析。")
     if ans.basis:
         out.append("【法律依据】")
         for b in ans.basis:
@@ -92,9 +109,10 @@ def render_text(ans: Answer) -> str:
         for b in ans.related:
             first = b.text.splitlines()[0] if b.text else ""
             out.append(f"  《{b.law}》{b.article} {first[:80]}{'…' if len(first) > 80 else ''}")
-    if ans.notes:
+    notes = [n for n in ans.notes if n.kind != "scope"]
+    if notes:
         out.append("【提示】")
-        for n in ans.notes:
+        for n in notes:
             out.append(f"  · {n.text}")
     return "\n".join(out)
 
@@ -104,16 +122,18 @@ def render_markdown(ans: Answer) -> str:
     stored articles, notes) goes through md_text, so HTML in it is shown, never run."""
     e = md_text
     out = [f"## {e(ans.question)}", ""]
+    if _kind(ans):
+        out += ["**问题类型：** " + e(_kind(ans)), ""]
     if _situation(ans):
         out += ["**情形：** " + e(_situation(ans)), ""]
-    if ans.grounded and ans.analysis:
-        out.append("### 【法律分析】")
+    if ans.floor or not ans.grounded:
+        out += ["> " + e(_scope(ans) or "未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。"), ""]
+    if ans.analysis:
+        out.append("### 【处理途径】" if not ans.grounded else "### 【法律分析】")
         for i, p in enumerate(ans.analysis, 1):
             out.append(f"{i}. {e(p.text)}{e(_cites(p))}{e(_source(p))}")
             out += [f"    - {e(_channel(ch))}" for ch in p.channels]
         out.append("")
-    elif not ans.grounded:
-        out += ["> 未找到有充分依据的解答；以下仅列出检索到的最相近法条，供参考。", ""]
     if ans.basis:
         out.append("### 【法律依据】")
         for b in ans.basis:
@@ -136,9 +156,10 @@ def render_markdown(ans: Answer) -> str:
         for b in ans.related:
             out.append(f"- 《{e(b.law)}》{e(b.article)}：{e(b.text.splitlines()[0]) if b.text else ''}")
         out.append("")
-    if ans.notes:
+    notes = [n for n in ans.notes if n.kind != "scope"]
+    if notes:
         out.append("### 【提示】")
-        out += [f"- {e(n.text)}" for n in ans.notes]
+        out += [f"- {e(n.text)}" for n in notes]
     return "\n".join(out).rstrip() + "\n"
 
 

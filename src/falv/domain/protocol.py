@@ -44,6 +44,9 @@ class Domain(Protocol):
     def scenarios(self) -> dict[str, dict]:
         """The named frames: id → {name, …}."""
 
+    def fits(self, frame: Frame) -> list:
+        """How well the frame fits each kind of problem the domain answers (domain.kinds.Fit)."""
+
     def steps(self, frame: Frame) -> list[Step]:
         """The steps its rules give for the frame, most urgent first, each channel once."""
 

@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from ..errors import InputError
 from .drafts import template
+from .labour import DOMAIN as LABOUR
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO,)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR)
 
 
 def domains() -> tuple[Domain, ...]:

@@ -22,7 +22,8 @@ from .basis import Basis, parse_basis
 FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong (nouns only)
 MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 ENTRY_KEYS = frozenset({"terms", "patterns", "exclude", "unless", "needs"})
-RULE_KEYS = frozenset({"id", "urgency", "priority", "when", "unless", "text", "basis", "channels"})
+RULE_KEYS = frozenset({"id", "urgency", "priority", "when", "unless", "text", "basis", "channels",
+                       "generic"})
 
 
 class RulebookError(ValueError):
@@ -233,6 +234,7 @@ class Rule:
     basis: tuple[Basis, ...]
     channels: tuple[str, ...]
     attrs: dict = field(default_factory=dict, compare=False, hash=False)
+    generic: bool = False  # a step any case gets (keep evidence): never alone the ground of an answer
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ class Step:
     channels: tuple[str, ...]
     urgency: int
     domain: str = ""
+    generic: bool = False  # see Rule.generic
 
     def to_dict(self) -> dict:
         return {"id": self.id, "text": self.text, "channels": list(self.channels),
@@ -332,7 +335,8 @@ def load_rulebook(file: DataFile, vocab: Vocabulary, flags: dict[str, Flag],
         rules.append(Rule(id=rid, urgency=urgency, priority=priority, when=dict(spec.get("when", {})),
                           unless=dict(spec.get("unless", {})), text=spec["text"], basis=basis,
                           channels=tuple(spec.get("channels", [])),
-                          attrs={k: spec[k] for k in extra_keys if k in spec}))
+                          attrs={k: spec[k] for k in extra_keys if k in spec},
+                          generic=bool(spec.get("generic", False))))
     settings = {k: v for k, v in file.data.items() if k not in ("rule", "missing")}
     return Rulebook(tuple(rules), dict(flags), settings)
 

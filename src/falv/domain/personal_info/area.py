@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..basis import Basis
 from ..drafts import templates
+from ..kinds import Fit
 from ..rulebook import Step
 from .frame import Frame, actor_entry, named_frame, named_frames, read_frame
 from .letters import fills, letters_for
@@ -12,6 +13,10 @@ from .rules import missing_facts, steps_for_frame
 from .severity import assess
 
 SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
+PERSONALITY_ACTS = frozenset({"defame", "insult", "portrait_use"})
+PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
+FRAUD_ACTS = frozenset({"fraud"})
+WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5}
 LETTERS = ("access", "correct", "delete", "explain", "complaint", "police")
 
 
@@ -27,6 +32,25 @@ class PersonalInfo:
 
     def scenarios(self) -> dict[str, dict]:
         return named_frames()
+
+    def fits(self, frame: Frame) -> list[Fit]:
+        """Personal information and privacy, personality rights (名誉, 肖像, 姓名) and fraud: each
+        needs its own evidence (information *and* something done with it, or an act against the
+        person; an act against reputation or likeness; a scam)."""
+        acts, rights = set(frame.acts), set(frame.rights)
+        evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
+        score = sum(WEIGHTS.get(k.split(".")[0], 0.0) for k in frame.evidence
+                    if not k.startswith("actor.") or actor_entry(k[6:]).regulator)
+        out = []
+        if acts & FRAUD_ACTS:
+            out.append(Fit("fraud", self.id, score + 1, True, evidence))
+        if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS:
+            out.append(Fit("personality", self.id, score, True, evidence))
+        core = frame.about_personal_info and bool(acts - PERSONALITY_ACTS - FRAUD_ACTS or
+                                                   "privacy" in rights)
+        out.append(Fit("personal_info", self.id, score, core, evidence,
+                       "" if core else "没有同时说到个人信息和对它做了什么"))
+        return out
 
     def steps(self, frame: Frame) -> list[Step]:
         return steps_for_frame(frame, frame.asked)

@@ -86,7 +86,7 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
         for key, value in wording.items():
             words = words.replace("{" + key + "}", value)
         out.append(FrameStep(r.id, words, tuple(basis), tuple(channels), r.urgency,
-                             "personal_info"))
+                             "personal_info", r.generic))
     return out
 
 

@@ -1,0 +1,218 @@
+"""Reading the kind of problem before answering it: personal information, 名誉/肖像, fraud,
+labour, consumer, family, lending, traffic, tenancy or other — from combined evidence, never
+from one word.
+
+Every domain reads the question into its own frame and says how well it fits (`Domain.fits`:
+for each kind it answers, a score and the words behind it, and whether its core evidence is
+there — a labour issue such as unpaid wages, information *and* something done with it …). The
+kind with core evidence and the best score wins when it leads the next by a margin; two readings
+that stay close, or none with core evidence, are not picked: the answer is the honest floor for
+the likeliest kind, and 「还需要确认」 says what would decide it. Why not one classifier: the
+evidence a domain needs is its own (a 给了 means nothing without information given), and each
+reading stays explainable (`alternatives`: why the other kinds lost).
+
+The kinds, their labels and their floors (the routes that are always right for a kind, the facts
+that decide it) are data: data/kinds.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .basis import Basis, parse_basis
+from .channels import channel_table
+from .rulebook import DataFile, RulebookError, Step
+
+MIN_SCORE = 2.0  # the weakest reading an answer may rest on
+MARGIN = 1.0  # how far the chosen kind must lead the next one with core evidence
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well one domain's reading fits one kind."""
+
+    kind: str
+    domain: str
+    score: float
+    core: bool  # the evidence the domain needs to answer is there
+    evidence: tuple[str, ...] = ()  # "dim.id：words" behind the score
+    missing: str = ""  # when not core: what the reading lacks, in words
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "label": label(self.kind), "domain": self.domain,
+                "score": round(self.score, 2), "core": self.core, "evidence": list(self.evidence),
+                "missing": self.missing}
+
+
+@dataclass(frozen=True)
+class KindReading:
+    """The kind of problem a question was read as, whether an answer may rest on it, and why."""
+
+    kind: str
+    confident: bool
+    chosen: Fit | None  # the fit behind the kind (None: no domain had core evidence)
+    alternatives: tuple[Fit, ...] = ()  # the other readings, best first
+    why: str = ""  # why the reading is (not) confident, in words
+    topic: str = ""  # for kind 'other': what it seems to be about (继承, 相邻关系 …)
+
+    @property
+    def domain(self) -> str | None:
+        return self.chosen.domain if self.chosen is not None else None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "label": label(self.kind), "topic": self.topic or None,
+                "domain": self.domain, "confident": self.confident, "why": self.why,
+                "score": round(self.chosen.score, 2) if self.chosen else 0.0,
+                "evidence": list(self.chosen.evidence) if self.chosen else [],
+                "alternatives": [a.to_dict() for a in self.alternatives]}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    id: str
+    label: str
+    steps: tuple[Step, ...]  # the floor: routes that are always right for this kind
+    facts: tuple[str, ...]  # what would decide a question of this kind
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of problem falv has no domain for (继承, 相邻关系 …), named in a floor answer."""
+
+    id: str
+    label: str
+    terms: tuple[str, ...]
+    steps: tuple[Step, ...]
+    facts: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _file() -> DataFile:
+    return DataFile.load(__package__, "kinds.toml")
+
+
+def _floor_steps(file: DataFile, owner: str, specs: list, channels: frozenset[str]) -> tuple[Step, ...]:
+    out = []
+    for n, spec in enumerate(specs):
+        unknown = set(spec) - {"text", "basis", "channels", "urgency", "stake"}
+        if unknown:
+            raise file.error(f"{owner}: 未知的键 {sorted(unknown)[0]!r}", owner)
+        for c in spec.get("channels", []):
+            if c not in channels:
+                raise file.error(f"{owner}: 未知的渠道 {c!r}", owner, c)
+        try:
+            basis = tuple(parse_basis(b) for b in spec.get("basis", []))
+        except Exception as exc:
+            raise file.error(f"{owner}: 法律依据格式不对：{exc}", owner) from None
+        stake = spec.get("stake")
+        sid = f"floor.{owner.split('.')[-1]}.{n + 1}" + (f".{stake}" if stake else "")
+        out.append(Step(sid, spec["text"], basis, tuple(spec.get("channels", [])),
+                        int(spec.get("urgency", 3)), "floor"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, KindSpec], tuple[Topic, ...], dict]:
+    file = _file()
+    known = frozenset(channel_table())
+    kinds = {}
+    for kid, spec in file.data.get("kind", {}).items():
+        unknown = set(spec) - {"label", "floor", "facts"}
+        if unknown:
+            raise file.error(f"kind.{kid}: 未知的键 {sorted(unknown)[0]!r}", f"[kind.{kid}]")
+        kinds[kid] = KindSpec(kid, spec["label"],
+                              _floor_steps(file, f"[kind.{kid}]", spec.get("floor", []), known),
+                              tuple(spec.get("facts", [])))
+    if "other" not in kinds:
+        raise RulebookError(f"{file.name}: 缺少 [kind.other]")
+    topics = tuple(Topic(tid, t["label"], tuple(t.get("terms", [])),
+                         _floor_steps(file, f"[topic.{tid}]", t.get("floor", []), known),
+                         tuple(t.get("facts", [])))
+                   for tid, t in file.data.get("topic", {}).items())
+    stakes = {sid: (tuple(s.get("terms", [])), _floor_steps(file, f"[stake.{sid}]", s.get("floor", []), known))
+              for sid, s in file.data.get("stake", {}).items()}
+    return kinds, topics, stakes
+
+
+def kinds() -> dict[str, KindSpec]:
+    return _tables()[0]
+
+
+def label(kind: str) -> str:
+    spec = kinds().get(kind)
+    return spec.label if spec else kind
+
+
+def topic_of(text: str) -> Topic | None:
+    """The topic of a question no domain reads (the one with most of its words in it)."""
+    best, hits = None, 0
+    for t in _tables()[1]:
+        n = sum(1 for w in t.terms if w in text)
+        if n > hits:
+            best, hits = t, n
+    return best
+
+
+def stakes_of(text: str) -> list[tuple[str, tuple[Step, ...]]]:
+    """Safety and money at stake in the question (words of data/kinds.toml [stake]), with the
+    routes they add to a floor (110, 96110)."""
+    return [(sid, steps) for sid, (terms, steps) in _tables()[2].items()
+            if any(w in text for w in terms)]
+
+
+def decide(fits: list[Fit], text: str) -> KindReading:
+    """The kind of problem, from every domain's fits (see the module docstring)."""
+    ranked = sorted(fits, key=lambda f: (-f.core, -f.score))
+    cores = [f for f in ranked if f.core]
+    if not cores:
+        topic = topic_of(text)
+        why = "没有哪一类问题的关键事实齐备" + (f"；看起来是{topic.label}问题" if topic else "")
+        guess = ranked[0] if ranked and ranked[0].score >= MIN_SCORE else None
+        if guess is not None and topic is None:
+            return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
+                               why + f"；最接近{label(guess.kind)}（{guess.missing}）")
+        return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
+    top = cores[0]
+    rivals = [f for f in cores[1:] if f.domain != top.domain]
+    rest = tuple(f for f in ranked if f is not top)
+    if top.score < MIN_SCORE:
+        return KindReading(top.kind, False, top, rest, f"{label(top.kind)}的依据不足")
+    if rivals and top.score - rivals[0].score < MARGIN:
+        other = rivals[0]
+        return KindReading(top.kind, False, top, rest,
+                           f"既像{label(top.kind)}问题，也像{label(other.kind)}问题")
+    return KindReading(top.kind, True, top, rest, "")
+
+
+def floor_steps(reading: KindReading, text: str) -> list[Step]:
+    """The honest floor: the routes that are always right for the kind (or topic) and for the
+    safety and money at stake, most urgent first, each channel once."""
+    steps: list[Step] = []
+    for _, stake_steps in stakes_of(text):
+        steps += stake_steps
+    topic = topic_of(text) if reading.kind == "other" else None
+    spec = kinds().get(reading.kind) or kinds()["other"]
+    steps += topic.steps if topic is not None and topic.steps else spec.steps
+    steps.sort(key=lambda s: s.urgency)
+    out, seen = [], set()
+    for s in steps:
+        channels = tuple(c for c in s.channels if c not in seen)
+        seen.update(channels)
+        if s.text in {o.text for o in out}:
+            continue
+        out.append(Step(s.id, s.text, s.basis, channels, s.urgency, s.domain))
+    return out
+
+
+def floor_facts(reading: KindReading, text: str) -> list[str]:
+    """The two or three facts that would decide a question of the kind (or topic)."""
+    topic = topic_of(text) if reading.kind == "other" else None
+    if topic is not None and topic.facts:
+        return list(topic.facts)
+    spec = kinds().get(reading.kind) or kinds()["other"]
+    return list(spec.facts)
+
+
+__all__ = ["Fit", "KindReading", "Basis", "decide", "floor_steps", "floor_facts", "kinds", "label",
+           "stakes_of", "topic_of", "MIN_SCORE", "MARGIN"]
