@@ -22,6 +22,10 @@ from .basis import Basis, parse_basis
 FUZZY_MIN_LEN = 3  # terms this long also match with one character wrong (nouns only)
 MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 ENTRY_KEYS = frozenset({"terms", "patterns", "exclude", "unless", "needs"})
+# `states`: words that, in a step, state this entry's fact of the case (tests tie them to rules'
+# conditions); `presumed`: an actor every case of the domain has (a labour dispute's employer), whose
+# words state nothing; `weight`: the entry's share of its domain's fit score (area domains)
+COMMON_ATTRIBUTES = frozenset({"states", "weight", "presumed"})
 RULE_KEYS = frozenset({"id", "urgency", "priority", "when", "unless", "text", "basis", "channels",
                        "generic"})
 
@@ -119,7 +123,7 @@ def load_vocabulary(file: DataFile, dims: tuple[str, ...], attrs: dict[str, froz
             where = (f"[{dim}.{eid}]",)
             if not isinstance(spec, dict):
                 raise file.error(f"{dim}.{eid} 应为表", *where)
-            unknown = set(spec) - ENTRY_KEYS - attrs.get(dim, frozenset())
+            unknown = set(spec) - ENTRY_KEYS - COMMON_ATTRIBUTES - attrs.get(dim, frozenset())
             if unknown:
                 key = sorted(unknown)[0]
                 raise file.error(f"{dim}.{eid}: 未知的键 {key!r}", *where, key)
