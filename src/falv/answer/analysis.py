@@ -50,8 +50,19 @@ class CaseAnalysis:
 
 
 def read(question: str) -> tuple[KindReading, dict[str, Frame]]:
-    """The kind of problem (domain.kinds.decide over every domain's fits) and each domain's frame."""
+    """The kind of problem (domain.kinds.decide over every domain's fits) and each domain's frame.
+    What one domain reads as reported words (the rumour in 说我偷拿货款被开除) is no fact of the
+    case for the others: they read the question with those words blanked."""
     frames = {d.id: d.read(question) for d in DOMAINS}
+    spans = [sp for d in DOMAINS for sp in getattr(d, "reported", lambda f: [])(frames[d.id])]
+    if spans:
+        text = list(normalize(question))
+        for start, end in spans:
+            text[start:end] = "□" * (end - start)
+        masked = "".join(text)
+        for d in DOMAINS:
+            if not getattr(d, "reported", lambda f: [])(frames[d.id]):
+                frames[d.id] = d.read(masked)
     fits = [f for d in DOMAINS for f in d.fits(frames[d.id])]
     return decide(fits, normalize(question)), frames
 

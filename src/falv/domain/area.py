@@ -62,7 +62,7 @@ class AreaDomain:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return load_vocabulary(self._vocab_file, DIMENSIONS, ATTRIBUTES, fuzzy=self.fuzzy,
-                               ordered="actor")
+                               ordered="actor", negatable=("issue",))
 
     @cached_property
     def rulebook(self) -> Rulebook:
@@ -98,9 +98,9 @@ class AreaDomain:
 
     def read(self, question: str) -> SlotFrame:
         text = prepare(self.vocabulary, question)
-        found, evidence = read_slots(self.vocabulary, text)
+        r = read_slots(self.vocabulary, text, agent_of="issue")
         labels = {f"issue.{i}": e.get("label", "") for i, e in self.vocabulary["issue"].items()}
-        return SlotFrame(self.id, {d: tuple(found[d]) for d in DIMENSIONS}, evidence, text,
+        return SlotFrame(self.id, {d: tuple(r.slots[d]) for d in DIMENSIONS}, r.evidence, text,
                          question, labels)
 
     def named_frame(self, name: str) -> SlotFrame:

@@ -24,8 +24,10 @@ MAX_FUZZY_TEXT = 400  # fuzzy matching only on question-sized text
 ENTRY_KEYS = frozenset({"terms", "patterns", "exclude", "unless", "needs"})
 # `states`: words that, in a step, state this entry's fact of the case (tests tie them to rules'
 # conditions); `presumed`: an actor every case of the domain has (a labour dispute's employer), whose
-# words state nothing; `weight`: the entry's share of its domain's fit score (area domains)
-COMMON_ATTRIBUTES = frozenset({"states", "weight", "presumed"})
+# words state nothing; `near`: dimensions one of whose entries must stand close by in the same
+# sentence (卖 counts as selling information only next to the information sold); `weight`: the
+# entry's share of its domain's fit score (area domains)
+COMMON_ATTRIBUTES = frozenset({"states", "weight", "presumed", "near"})
 RULE_KEYS = frozenset({"id", "urgency", "priority", "when", "unless", "text", "basis", "channels",
                        "generic"})
 
@@ -102,6 +104,8 @@ class Vocabulary:
     fuzzy: tuple[str, ...] = ()
     ordered: str | None = None
     typos: tuple[tuple[str, str], ...] = ()
+    negatable: tuple[str, ...] = ()  # dimensions whose negated words do not count (acts, issues)
+    asker_acts: tuple[str, ...] = ()  # dimensions of acts that do not count when the asker did them
 
     def __getitem__(self, dim: str) -> dict[str, Entry]:
         return self.entries[dim]
@@ -111,7 +115,8 @@ class Vocabulary:
 
 
 def load_vocabulary(file: DataFile, dims: tuple[str, ...], attrs: dict[str, frozenset[str]] | None = None,
-                    fuzzy: tuple[str, ...] = (), ordered: str | None = None) -> Vocabulary:
+                    fuzzy: tuple[str, ...] = (), ordered: str | None = None,
+                    negatable: tuple[str, ...] = (), asker_acts: tuple[str, ...] = ()) -> Vocabulary:
     """The vocabulary of `file`, validated: each entry's keys are the common ones or the
     dimension's declared attributes (`attrs[dim]`), `unless` names entries of the same
     dimension, `needs` names dimensions read before this one, patterns compile."""
@@ -149,7 +154,8 @@ def load_vocabulary(file: DataFile, dims: tuple[str, ...], attrs: dict[str, froz
         if d not in dims:
             raise RulebookError(f"{file.name}: 模糊匹配的维度 {d!r} 不存在")
     typos = tuple((str(k), str(v)) for k, v in file.data.get("typos", {}).items())
-    return Vocabulary(tuple(dims), entries, tuple(fuzzy), ordered, typos)
+    return Vocabulary(tuple(dims), entries, tuple(fuzzy), ordered, typos, tuple(negatable),
+                      tuple(asker_acts))
 
 
 def _fuzzy_find(term: str, text: str) -> str | None:
@@ -165,30 +171,52 @@ def _fuzzy_find(term: str, text: str) -> str | None:
     return None
 
 
-def _named(term: str, text: str, ordered: bool) -> bool:
-    """Whether `term` occurs in `text`; in the ordered (actor) dimension not only as 我的X (then X
-    is information: 把我的单位公布出来)."""
-    if not ordered:
-        return term in text
+# An actor word in these positions names no actor: 我的单位 (information), 物业群 / 业主群 (a place)
+_NOT_ACTOR_BEFORE = ("我的", "我们的", "寄到我", "到我", "给我", "打我", "找我", "自称", "冒充", "假冒",
+                     "假装", "说是", "自称是", "冒充我")
+_NOT_ACTOR_AFTER = ("群", "姓名", "名字", "电话", "手机", "身份证", "住址", "地址", "信息", "的成绩", "的姓名",
+                    "的名字", "的信息", "的电话", "的照片", "的身份证", "的住址", "的地址", "的隐私",
+                    "的资料", "的手机")
+
+
+def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
+    """Where `term` occurs in `text`; in the ordered (actor) dimension not as 我的X (information:
+    把我的单位公布出来) nor as X群 (a chat group: 发到物业群里)."""
+    out = []
     start = text.find(term)
     while start != -1:
-        if not text[max(0, start - 2):start].endswith(("我的", "我们的")):
-            return True
+        end = start + len(term)
+        if not ordered or not (text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
+                               or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)):
+            out.append((start, end))
         start = text.find(term, start + 1)
-    return False
+    return out
 
 
-def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool) -> list[str]:
+_NEGATED = re.compile(r"(没有|并没有|没|未曾|并未|未|不是|从没|从来没有|从未|并非)$")
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether the words at `start` are negated (快递员没有泄露: no leak was said)."""
+    return bool(_NEGATED.search(text[max(0, start - 4):start]))
+
+
+def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool = False
+           ) -> list[tuple[str, int, int]]:
+    """(words, start, end) of every occurrence that fires the entry; [] when an exclude vetoes it.
+    In a `negatable` dimension (acts, issues) a negated occurrence does not count."""
     if any(p.search(text) for p in entry.exclude):
         return []
-    words = [t for t in entry.terms if _named(t, text, ordered)]
-    words += [m.group(0) for p in entry.patterns if (m := p.search(text))]
-    if not words and fuzzy:
+    hits = [(t, s, e) for t in entry.terms for s, e in _spans(t, text, ordered)]
+    hits += [(m.group(0), m.start(), m.end()) for p in entry.patterns for m in p.finditer(text)]
+    if fuzzy:  # a longer term with one character wrong (培训几构), where it was not found as typed
         for t in entry.terms:
-            if len(t) >= FUZZY_MIN_LEN and (w := _fuzzy_find(t, text)):
-                words.append(w)
-                break
-    return words
+            if len(t) >= FUZZY_MIN_LEN and t not in text and (w := _fuzzy_find(t, text)):
+                i = text.find(w)
+                hits.append((w, i, i + len(w)))
+    if negatable:
+        hits = [h for h in hits if not _negated(text, h[1])]
+    return hits
 
 
 def prepare(vocab: Vocabulary, question: str) -> str:
@@ -200,29 +228,157 @@ def prepare(vocab: Vocabulary, question: str) -> str:
     return text
 
 
-def read_slots(vocab: Vocabulary, text: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(slots, evidence) of a prepared text: each dimension's entry ids in data order (the ordered
-    dimension by first occurrence), and `dim.id` → the words that fired it."""
+NEAR = 16  # characters within which a `near` entry must meet one of the dimensions it names
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _close(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans are within NEAR characters of each other in the same sentence."""
+    lo, hi = (a, b) if a[0] <= b[0] else (b, a)
+    gap = max(0, hi[0] - lo[1])
+    return gap <= NEAR and not _SENTENCE_END.search(text, lo[1], hi[0])
+
+
+_CLAUSE_START = re.compile(r"[，。；！？,;!?：:]")
+_ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
+                            r"我(?!的|们)(自己)?")
+
+
+def _by_the_asker(text: str, start: int, found: dict, spans: dict, actors: str) -> bool:
+    """Whether the act at `start` is the asker's own (我告诉领导自己怀孕了, 我自己把快递盒扔了): its
+    clause begins with 我 as the subject and names no actor before the act."""
+    clause = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
+    head = text[clause:start]
+    if not _ASKER_SUBJECT.match(head) or "被" in head:
+        return False
+    return not any(clause <= sp[0] < start for k in found.get(actors, [])
+                   for sp in spans.get(f"{actors}.{k}", []))
+
+
+def _longest(hits: dict[str, list]) -> dict[str, list]:
+    """The hits with every occurrence inside another entry's longer occurrence dropped."""
+    spans = [(h[1], h[2], eid) for eid, hs in hits.items() for h in hs]
+    out = {}
+    for eid, hs in hits.items():
+        keep = [h for h in hs if not any(o[2] != eid and o[0] <= h[1] and h[2] <= o[1]
+                                         and o[1] - o[0] > h[2] - h[1] for o in spans)]
+        if keep:
+            out[eid] = keep
+    return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a vocabulary read: each dimension's entry ids (data order; the ordered dimension with
+    the agent of the first act first), the words behind each entry and where they stand."""
+
+    slots: dict[str, list[str]]
+    evidence: dict[str, list[str]]
+    spans: dict[str, list[tuple[int, int]]]
+
+
+def read_slots(vocab: Vocabulary, text: str, agent_of: str | None = None, **agents) -> Reading:
+    """The slots of a prepared text. An entry with `needs` counts only when those dimensions were
+    filled; with `near`, only when an entry of one of those dimensions stands within NEAR
+    characters in the same sentence (卖了…身份证号, not 彩礼给了…她的电话). `agent_of`: the
+    dimension of acts whose doer the ordered dimension (actors) puts first; `agents`: the other
+    arguments of order_agents."""
     fuzzy = len(text) <= MAX_FUZZY_TEXT
     found: dict[str, list[str]] = {}
     evidence: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     for dim in vocab.dims:
         table = vocab[dim]
         ordered = dim == vocab.ordered
         hits = {}
         for eid, entry in table.items():
-            words = _fired(entry, text, fuzzy and dim in vocab.fuzzy, ordered)
-            if words:
-                hits[eid] = words
+            fired = _fired(entry, text, fuzzy and dim in vocab.fuzzy, ordered,
+                           dim in vocab.negatable)
+            if fired and dim in vocab.asker_acts and vocab.ordered:
+                fired = [h for h in fired if not _by_the_asker(text, h[1], found, spans, vocab.ordered)]
+            near = entry.get("near")
+            if fired and near:
+                others = [sp for d in near for k in found.get(d, []) for sp in spans[f"{d}.{k}"]]
+                fired = [h for h in fired if any(_close(text, (h[1], h[2]), o) for o in others)]
+            if fired:
+                hits[eid] = fired
+        if ordered:  # a word inside a longer actor's word is that actor's (网贷平台 is not 平台)
+            hits = _longest(hits)
         kept = [eid for eid in hits if not any(u in hits for u in table[eid].unless)]
-        if ordered:  # the one named first comes first
-            kept.sort(key=lambda e: min((text.find(w) for w in hits[e] if w in text),
-                                        default=len(text)))
         kept = [eid for eid in kept if all(found.get(d) for d in table[eid].needs)]
+        if ordered:  # the one named first comes first (order_agents may reorder)
+            kept.sort(key=lambda e: min(h[1] for h in hits[e]))
         found[dim] = kept
         for eid in kept:
-            evidence[f"{dim}.{eid}"] = list(dict.fromkeys(hits[eid]))
-    return found, evidence
+            evidence[f"{dim}.{eid}"] = list(dict.fromkeys(h[0] for h in hits[eid]))
+            spans[f"{dim}.{eid}"] = sorted({(h[1], h[2]) for h in hits[eid]})
+    if agent_of and vocab.ordered:
+        found[vocab.ordered] = order_agents(text, vocab.ordered, found, spans, agent_of, **agents)
+    return Reading(found, evidence, spans)
+
+
+# Words before an actor's mention that make it the object of the act, not its doer: 发给单位领导,
+# 向物业投诉, 跟中介说, 在银行办卡 (a place), 去医院, 找老板
+_OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰想提拿])找|问|去|(?<![看听找收接得遇碰想提拿])到|在|让|叫|请|帮|替|根据)"
+                            r"[^，。；,;给向对跟和与找问去到在让叫请帮替把被了的]{0,4}$")
+
+
+_OWNED = re.compile(r"^(的|里|里的|里面的|那边的|那里的|那个|的那个|里有|里面有|上班的|工作的|做的|当[^，。]{0,2}的)?$")
+
+
+def _owner(text: str, mentions: list, m: tuple) -> str:
+    """The actor a mention stands for: a person named right after an organisation belongs to it
+    (驿站的老板, 中介的业务员, 医院里有人, 物业前台)."""
+    while True:
+        prev = [p for p in mentions if p[1] <= m[0] and m[0] - p[1] <= 3 and p[2] != m[2]]
+        if not prev or not _OWNED.match(text[prev[-1][1]:m[0]]):
+            return m[2]
+        m = prev[-1]
+
+
+def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
+                 objects: tuple[str, ...] = (), first: tuple[str, ...] = (),
+                 weak: frozenset = frozenset(), strong: frozenset = frozenset(),
+                 yielding: frozenset = frozenset()) -> list[str]:
+    """The actors in the order an answer should take them: first the one who did the act
+    complained of (who leaked, posted, sold, called), not the first organisation named. The acts
+    are taken in the order `first` gives (selling before a phone call), then as named. The doer of
+    an act is the actor named after 被 before it (被物业泄露), else the nearest one named before it
+    in its sentence that is not the object of a preposition (发给单位领导, 向物业投诉) nor part of
+    the information (`objects`: 工作单位), a person belonging to the organisation named just before
+    (驿站的老板), else the nearest one after it in the same sentence. A `weak` doer (an indefinite
+    有人) yields to a `strong` actor named too (the holder whose data it was); the rest follow in
+    the order they are named."""
+    actors = found.get(dim, [])
+    if len(actors) < 2:
+        return actors
+    taken = [sp for d in objects for k in found.get(d, []) for sp in spans.get(f"{d}.{k}", [])]
+    mentions = sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
+                      if not any(o[0] <= sp[0] and sp[1] <= o[1] for o in taken))
+    rank = {a: i for i, a in enumerate(first)}
+    order = sorted(found.get(acts, []), key=lambda a: (rank.get(a, len(rank)),
+                                                      spans[f"{acts}.{a}"][0][0]))
+    for act in order:
+        act_start, act_end = spans[f"{acts}.{act}"][0]
+        sentence = max((m.end() for m in _SENTENCE_END.finditer(text, 0, act_start)), default=0)
+        before = [m for m in mentions if sentence <= m[0] < act_start]
+        passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
+        doers = [m for m in before if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
+        pick = passive or doers
+        if pick:
+            agent = _owner(text, mentions, pick[-1])
+        else:
+            end = _SENTENCE_END.search(text, act_start)
+            after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))]
+            if not after:
+                continue
+            agent = after[0][2]
+        if agent in weak and act in yielding:  # a named holder that could have done it comes first
+            free = [m[2] for m in mentions
+                    if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
+            agent = next((a for a in free if a in strong), agent)
+        return [agent] + [a for a in actors if a != agent]
+    return actors
 
 
 # -- rules ---------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@ rules, channels' extra articles, letters and the 两高解释第五条 estimate.
 
 from __future__ import annotations
 
+import re
+
 from ..basis import Basis
 from ..drafts import templates
 from ..kinds import Fit
 from ..rulebook import Step
-from .frame import Frame, actor_entry, named_frame, named_frames, read_frame
+from .frame import Frame, actor_entry, named_frame, named_frames, read_frame, vocabulary
 from .letters import fills, letters_for
 from .rules import missing_facts, steps_for_frame
 from .severity import assess
@@ -16,7 +18,10 @@ SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
 PERSONALITY_ACTS = frozenset({"defame", "insult", "portrait_use"})
 PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
 FRAUD_ACTS = frozenset({"fraud"})
-WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5}
+REPORT_END = re.compile(r"[，。；！？,;!?]")
+LIKENESS = frozenset({"portrait", "name", "intimate", "account"})  # what a personality right protects as such
+WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5,
+           "cue": 0.25}
 LETTERS = ("access", "correct", "delete", "explain", "complaint", "police")
 
 
@@ -34,22 +39,45 @@ class PersonalInfo:
         return named_frames()
 
     def fits(self, frame: Frame) -> list[Fit]:
-        """Personal information and privacy, personality rights (名誉, 肖像, 姓名) and fraud: each
-        needs its own evidence (information *and* something done with it, or an act against the
-        person; an act against reputation or likeness; a scam)."""
+        """Personal information and privacy, personality rights (名誉, 肖像, 姓名) and fraud, each
+        from its own evidence: an act on information read next to the information (or an act
+        against the person: peeping, stalking, entering the home …); an act against reputation or
+        likeness; a scam. The score weighs every entry read (frame.toml `weight`, else WEIGHTS)."""
+        vocab = vocabulary()
         acts, rights = set(frame.acts), set(frame.rights)
+        score = 0.0
+        for key in frame.evidence:
+            dim, eid = key.split(".", 1)
+            entry = vocab[dim][eid]
+            if dim == "actor" and not entry.get("regulator"):
+                continue
+            score += float(entry.get("weight", WEIGHTS.get(dim, 0.0)))
         evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
-        score = sum(WEIGHTS.get(k.split(".")[0], 0.0) for k in frame.evidence
-                    if not k.startswith("actor.") or actor_entry(k[6:]).regulator)
         out = []
         if acts & FRAUD_ACTS:
             out.append(Fit("fraud", self.id, score + 1, True, evidence))
-        if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS:
-            out.append(Fit("personality", self.id, score, True, evidence))
-        core = frame.about_personal_info and bool(acts - PERSONALITY_ACTS - FRAUD_ACTS or
-                                                   "privacy" in rights)
+        likeness_only = bool(frame.info) and set(frame.info) <= LIKENESS
+        if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS or (
+                "impersonate" in acts and likeness_only):
+            # a likeness or a name used, or a reputation attacked: personality rights; where other
+            # information (病历, 身份证号, 住址 …) is handled too, the information reading leads
+            shift = 0.5 if likeness_only else (-0.5 if frame.info else 0.0)
+            out.append(Fit("personality", self.id, score + shift, True, evidence))
+        core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS) or "privacy" in rights
+        if core and likeness_only and acts <= PERSONALITY_ACTS | FRAUD_ACTS | {"impersonate", "publish"}:
+            core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS - {"impersonate"}) or "privacy" in rights
         out.append(Fit("personal_info", self.id, score, core, evidence,
                        "" if core else "没有同时说到个人信息和对它做了什么"))
+        return out
+
+    def reported(self, frame: Frame) -> list[tuple[int, int]]:
+        """Spans of the normalised question that are someone's words about the person (a rumour,
+        an insult: 说我偷拿货款被开除的), to the end of their clause: not facts of the case."""
+        out = []
+        for key in ("act.defame", "act.insult"):
+            for start, _ in frame.spans.get(key, []):
+                end = REPORT_END.search(frame.text, start)
+                out.append((start, end.start() if end else len(frame.text)))
         return out
 
     def steps(self, frame: Frame) -> list[Step]:

@@ -18,10 +18,11 @@ from ..basis import Basis, parse_basis
 from ..rulebook import DataFile, Entry, Vocabulary, load_vocabulary, prepare, read_slots
 from .severity import facts_from_text
 
-DIMENSIONS = ("actor", "info", "act", "harm", "wish", "place", "right", "subject")
+DIMENSIONS = ("actor", "info", "act", "cue", "harm", "wish", "place", "right", "subject")
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
-                             "impersonate", "face", "portrait_use", "automated", "monitor"})
+                             "impersonate", "face", "portrait_use", "automated", "monitor", "doxx",
+                             "stalk", "obtain", "enter_home", "marketing"})
 FUZZY_DIMENSIONS = ("actor", "info", "place")  # nouns only: 发到了 must not match 发多了
 # the attributes an entry of each dimension may carry besides its words
 ATTRIBUTES = {"actor": frozenset({"name", "regulator", "duty", "regulator_basis", "wording"}),
@@ -61,8 +62,10 @@ class Frame:
     places: tuple[str, ...] = ()
     rights: tuple[str, ...] = ()  # personality rights the question names (肖像权, 名誉权 …)
     subjects: tuple[str, ...] = ()  # whose information, when not the asker's own (child)
+    cues: tuple[str, ...] = ()  # circumstances rules turn on (盗刷, 乙肝, 征信 …)
     facts: dict | None = field(default=None, compare=False)  # stated counts/gains (第五条)
     evidence: dict = field(default_factory=dict, compare=False)  # entry id → words that fired
+    spans: dict = field(default_factory=dict, compare=False)  # entry id → where its words stand
     text: str = field(default="", compare=False)  # the normalised question
     asked: str = field(default="", compare=False)  # the question as given (for word conditions)
 
@@ -90,7 +93,7 @@ class Frame:
     def get(self, dimension: str) -> tuple[str, ...]:
         return {"actor": self.actors, "info": self.info, "act": self.acts, "harm": self.harms,
                 "wish": self.wishes, "place": self.places, "right": self.rights,
-                "subject": self.subjects}[dimension]
+                "subject": self.subjects, "cue": self.cues}[dimension]
 
     @property
     def whose(self) -> str:
@@ -141,7 +144,8 @@ class Frame:
         return {"actor": self.actor, "summary": self.summary(), "actors": list(self.actors), "info": list(self.info),
                 "sensitive": self.sensitive, "private": self.private, "acts": list(self.acts),
                 "harms": list(self.harms), "wishes": list(self.wishes), "places": list(self.places),
-                "rights": list(self.rights), "whose": self.whose, "facts": self.facts,
+                "rights": list(self.rights), "cues": list(self.cues), "whose": self.whose,
+                "facts": self.facts,
                 "evidence": self.evidence}
 
 
@@ -161,11 +165,28 @@ def act_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _vocab() -> Vocabulary:
-    return load_vocabulary(_file(), DIMENSIONS, ATTRIBUTES, fuzzy=FUZZY_DIMENSIONS, ordered="actor")
+    return load_vocabulary(_file(), DIMENSIONS, ATTRIBUTES, fuzzy=FUZZY_DIMENSIONS, ordered="actor",
+                           negatable=("act",), asker_acts=("act",))
 
 
 def vocabulary() -> dict[str, dict[str, Entry]]:
     return _vocab().entries
+
+
+# the acts whose doer is the actor of the case, most telling first (a sale before a phone call)
+AGENT_ACTS = ("sell", "provide", "publish", "doxx", "leak", "obtain", "enter_home", "overcollect",
+              "face", "monitor", "peep", "retain", "refuse", "correct", "impersonate", "marketing",
+              "automated", "portrait_use", "defame", "insult", "threaten", "stalk", "harass", "fraud")
+
+
+# acts where an unknown doer's data came from a named holder (an 有人 selling what an App collected)
+HOLDER_ACTS = frozenset({"sell", "provide", "leak", "publish", "impersonate", "doxx", "refuse"})
+
+
+@lru_cache(maxsize=1)
+def _holders() -> frozenset[str]:
+    """Actors that are organisations handling personal information (they have a regulator)."""
+    return frozenset(eid for eid, e in vocabulary()["actor"].items() if e.get("regulator"))
 
 
 @lru_cache(maxsize=None)
@@ -178,13 +199,15 @@ def read_frame(question: str) -> Frame:
     if not isinstance(question, str):
         raise InputError("问题必须是文本")
     text = prepare(_vocab(), question)
-    found, evidence = read_slots(_vocab(), text)
+    r = read_slots(_vocab(), text, agent_of="act", objects=("info",), first=AGENT_ACTS,
+                   weak=frozenset({"stranger"}), strong=_holders(), yielding=HOLDER_ACTS)
+    found, evidence = r.slots, r.evidence
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),
                  harms=tuple(found["harm"]), wishes=tuple(found["wish"]),
                  places=tuple(found["place"]), rights=tuple(found["right"]),
-                 subjects=tuple(found["subject"]), facts=facts, evidence=evidence, text=text,
-                 asked=question)
+                 subjects=tuple(found["subject"]), cues=tuple(found["cue"]), facts=facts,
+                 evidence=evidence, spans=r.spans, text=text, asked=question)
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +232,7 @@ def named_frame(name: str) -> Frame:
         dims[dim] = ids
     return Frame(actors=dims["actor"], info=dims["info"], acts=dims["act"], harms=dims["harm"],
                  wishes=dims["wish"], places=dims["place"], rights=dims["right"],
-                 subjects=dims["subject"], text=spec["name"])
+                 subjects=dims["subject"], cues=dims["cue"], text=spec["name"])
 
 
 def actor_entry(actor_id: str | None) -> Actor | None:
