@@ -33,6 +33,7 @@ MAX_TEXT_BYTES = 10 * 1024 * 1024  # text to verify: `falv verify` reads at most
 MAX_TEXT_CHARS = MAX_TEXT_BYTES  # the same text decoded (never more characters than bytes)
 MAX_REFERENCE_CHARS = 20_000  # an eval item's reference answer, read for the numbers it quotes under
 MAX_QUOTE_SOURCES = 200  # mismatched quotes of one text whose source article is looked for
+MAX_GENERAL_ENTRIES = 200  # shortest KB questions read for their kind of case (general answers)
 MAX_CITATIONS = 100_000  # citations in one text (~0.6 KB each while verified)
 MAX_NAME_CHARS = 200  # a law name or file name given as an argument
 MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)

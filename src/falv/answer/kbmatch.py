@@ -3,7 +3,9 @@
 Questions in the KB are short (个人信息泄露找什么部门投诉); users phrase the same question many ways.
 Matching is on character bigrams of the normalised question without filler words, scored by the
 Dice coefficient, through an inverted index so that a large KB stays fast. Only entries above a
-high threshold count: a wrong Q&A answer is worse than none.
+high threshold count: a wrong Q&A answer is worse than none. Besides, an entry asking the general
+question of the case's kind (个人信息泄露怎么办) answers every question of that kind whose case holds
+its own (a hospital's leak), however differently worded.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from functools import cached_property
 from typing import Callable
 
 from ..kb.store import KnowledgeBase, bigrams
+from ..limits import MAX_GENERAL_ENTRIES
 from ..text import normalize
 from .model import AnalysisPoint, CitedArticle
 
 MATCH_THRESHOLD = 0.6
 CONTAINMENT_MIN = 0.75
 MAX_MATCHES = 2
+GENERAL_SCORE = 0.5  # the score of an entry matched by its kind of case, not by its wording
+GENERAL_POINTS = 2  # points a general entry lends an answer (its first ones; the rules say the rest)
 _FILLER = re.compile(r"[我的了吗呢啊呀吧么该要请问一下你们他她它是在和与及或被把将就都也还很最怎么办样如何什哪些]|[，。？！、：；,.?!:;\s\"'“”（）()]")
 
 
@@ -73,6 +79,25 @@ class KbMatcher:
         grams = _bigrams(question)
         if not grams or not self.entries:
             return []
+        scored = self._similar(grams, asked, topics_of)
+        taken = {e.entry_id for _, e in scored}
+        scored += [(GENERAL_SCORE, e) for e in self._general(asked, topics_of)
+                   if e.entry_id not in taken]
+        chosen = scored[:MAX_MATCHES]
+        self._load_points([e.entry_id for _, e in chosen])
+        return [KbMatch(e.entry_id, e.question, s,
+                        [_copy(p) for p in self._points[e.entry_id]][:GENERAL_POINTS if s == GENERAL_SCORE else None])
+                for s, e in chosen]
+
+    def _topics(self, i: int, topics_of) -> frozenset[str]:
+        scen = self._entry_topics.get(i)
+        if scen is None:
+            scen = self._entry_topics[i] = topics_of(self.entries[i].question)
+        return scen
+
+    def _similar(self, grams, asked, topics_of) -> list[tuple[float, _Entry]]:
+        """Entries whose wording is close to the question's and whose case it is: what sets the
+        stored question's case apart (快递) is in the question's too."""
         overlap: dict[int, int] = {}
         for g in grams:
             for i in self.postings.get(g, ()):
@@ -86,16 +111,26 @@ class KbMatcher:
             score = max(dice, 0.9 * containment if containment >= CONTAINMENT_MIN else 0.0)
             if score < MATCH_THRESHOLD:
                 continue
-            scen = self._entry_topics.get(i)
-            if scen is None:
-                scen = self._entry_topics[i] = topics_of(e.question)
-            if asked & scen or not (asked or scen):
+            if self._topics(i, topics_of) <= asked:
                 scored.append((score, e))
         scored.sort(key=lambda x: -x[0])
-        chosen = scored[:MAX_MATCHES]
-        self._load_points([e.entry_id for _, e in chosen])
-        return [KbMatch(e.entry_id, e.question, s, [_copy(p) for p in self._points[e.entry_id]])
-                for s, e in chosen]
+        return scored
+
+    def _general(self, asked, topics_of) -> list[_Entry]:
+        """Stored answers to the general question of the case's kind (个人信息泄露怎么办 for a
+        hospital that leaked records): among the MAX_GENERAL_ENTRIES shortest stored questions,
+        those whose case — its kind and what sets it apart — is wholly within the question's."""
+        out = []
+        for i in self._shortest:
+            scen = self._topics(i, topics_of)
+            if len(scen) >= 2 and scen <= asked:  # a kind and at least the kind of act
+                out.append(self.entries[i])
+        return out
+
+    @cached_property
+    def _shortest(self) -> list[int]:
+        order = sorted(range(len(self.entries)), key=lambda i: len(self.entries[i].grams))
+        return order[:MAX_GENERAL_ENTRIES]
 
     def _load_points(self, ids: list[str]) -> None:
         missing = [i for i in ids if i not in self._points]

@@ -122,9 +122,13 @@ class Frame:
         that hold the information and the distinctive acts (data: frame.toml [topics]). A stored
         answer about 快递 does not answer a question about a hospital, or about none."""
         vocab = vocabulary()["actor"]
-        acts = set(_table().get("topics", {}).get("acts", []))
-        return frozenset([f"actor.{a}" for a in self.actors if vocab[a].get("regulator")]
-                         + [f"act.{a}" for a in self.acts if a in acts])
+        topics = _table().get("topics", {})
+        acts = set(topics.get("acts", []))
+        out = [f"actor.{a}" for a in self.actors[:1] if vocab[a].get("regulator")]
+        out += [f"act.{a}" for a in self.acts if a in acts]
+        if set(topics.get("information_out", [])) & set(self.acts):
+            out.append("act.information_out")  # the information got out: sold, given, leaked …
+        return frozenset(out)
 
     def summary(self) -> str:
         """【情形】 in words: 快递企业 · 敏感个人信息 · 出售信息、泄露信息 ('' when nothing was read)."""
