@@ -141,9 +141,11 @@ def _parse_item(label: str, text: str, law: str) -> list[Op]:
         raise AmendmentError(head)
     if tail == "。" and not body[-1].endswith("。"):  # …的规定处罚"。 — the full stop outside
         body, tail = (*body[:-1], body[-1] + "。"), ""
-    if tail:
+    if tail:  # only 原第三项改为第四项 after an added 项, which inserting it does anyway
         m2 = re.fullmatch(rf"原第({_N})项改为第({_N})项。?", tail)
-        if m2 is None or "增加一项" not in head:
+        added = re.search(rf"增加一项，?作为第({_N})项$", head)
+        if m2 is None or added is None or not (
+                cn_to_int(m2.group(1)) == cn_to_int(added.group(1)) == cn_to_int(m2.group(2)) - 1):
             raise AmendmentError(tail)
     if m2 := re.fullmatch(rf"将{law}{_ART}修改为", head):
         return [Op("replace", _no(m2, 1), label, body=body)]
