@@ -115,6 +115,15 @@ def test_verify_of_the_wording_before_the_amendment_says_so(capsys, store, old_r
     assert "修改前" in out  # the text line says why, not only → the same article
 
 
+def test_verify_as_of_a_date_before_the_amendment_notes_it(store):
+    """--as-of: a text dated before 2024-03-01 citing 第一百六十五条 meant the article before the
+    amendment; the number is still right (it passes) and a note says so."""
+    [c] = verify_text(store, "刑法第一百六十五条", as_of="2023-06-01")
+    assert c.passed and any("晚于文本日期 2023-06-01" in n for n in c.verdict.notes)
+    [c] = verify_text(store, "刑法第一百六十五条", as_of="2024-06-01")
+    assert c.passed and not c.verdict.notes
+
+
 def test_search_indexes_the_current_text(capsys, store):
     words = "国有公司、企业的董事、监事、高级管理人员"  # only in the amended 第一百六十五条
     assert words in store.get_article(XINGFA, "第一百六十五条").text

@@ -198,6 +198,10 @@ class Verifier:
         if missing:
             return Verdict(VerdictKind.NOT_FOUND, title, article_no,
                            f"《{title}》{article_no}{missing}", notes=tuple(notes))
+        if self.as_of:  # a text dated before an amendment of this article took effect
+            notes += [f"本条经{a['amendment'].removeprefix('中华人民共和国')}{a['item']}{a['change']}，"
+                      f"{a['effective']}起施行，晚于文本日期 {self.as_of}：文本所指为修改前的条文"
+                      for a in article.amended_by if a["effective"] and a["effective"] > self.as_of]
         if not quote:
             return Verdict(VerdictKind.OK, title, article_no, _article_status(article),
                            notes=tuple(notes))
