@@ -364,6 +364,8 @@ def test_version_and_statutes_list_show_the_data_dates(capsys, store):
     code, out, _ = run_cli(capsys, "--version")
     assert code == 0 and out.startswith("falv ")
     assert "法规数据截至：" in out and "已适用修正：《中华人民共和国刑法》经《中华人民共和国刑法修正案（十二）》修改" in out
+    code, out, _ = run_cli(capsys, "version", "--json")
+    assert code == 0 and json.loads(out)["data"]["amendments"][0]["amendment"] == TWELFTH
     code, out, _ = run_cli(capsys, "statutes", "list", "--json")
     data = json.loads(out)["data"]
     newest = max(l.version or "" for l in store.laws() if store.is_current(l))

@@ -62,20 +62,6 @@ class LazyGroup(TyperGroup):
 app = LazyGroup(name="falv", help=HELP, no_args_is_help=True)
 
 
-def print_version() -> None:
-    """`falv --version`: the program's version and how current its law is (the dates of
-    law/dataversion.py). Read before click parses the arguments (the root group of this typer
-    has no place for an eager option of our own)."""
-    from . import __version__
-    from .law.dataversion import data_info, summary_lines
-    from .law.store import StatuteStore
-
-    typer.echo(f"falv {__version__}")
-    with StatuteStore() as store:
-        for line in summary_lines(data_info(store)):
-            typer.echo(line)
-
-
 def _check_args(args: list[str]) -> None:
     """Arguments that are not valid text (bytes that are not UTF-8 arrive as lone surrogates,
     e.g. `falv ask $'\\xff'`) are refused before a command would fail printing them."""
@@ -87,9 +73,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         args = sys.argv[1:] if argv is None else list(argv)
         _check_args(args)
-        if args == ["--version"]:
-            print_version()
-            return
+        if args and args[0] == "--version":  # the `version` command (falv.commands.statutes)
+            argv = ["version", *args[1:]]
         app(args=argv, prog_name="falv")
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..law.dataversion import summary_lines
 from ..search.retrieve import dense_enabled
-from . import REGISTRY
+from .. import __version__
+from . import REGISTRY, command
 from .common import emit_json, engine
 
 
@@ -119,10 +120,22 @@ def remove_cmd(
     typer.echo(f"已删除 {len(ids)} 个版本：{title}")
 
 
+def version_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出：{version, data}")) -> None:
+    """falv's version and how current its law is (law/dataversion.py); `falv --version` runs it."""
+    data = engine().data_info()
+    if as_json:
+        emit_json({"version": __version__, "data": data})
+        return
+    typer.echo(f"falv {__version__}")
+    for line in summary_lines(data):
+        typer.echo(line)
+
+
 def register(app: typer.Typer) -> None:
-    """Adds the `falv statutes …` group to the `falv` app (falv.cli)."""
+    """Adds the `falv statutes …` group and `falv version` to the `falv` app (falv.cli)."""
     statutes_app = typer.Typer(no_args_is_help=True, help=REGISTRY["statutes"].help)
     statutes_app.command("list")(list_laws)
     statutes_app.command("import")(import_cmd)
     statutes_app.command("remove")(remove_cmd)
     app.add_typer(statutes_app, name="statutes")
+    command(app, "version")(version_cmd)
