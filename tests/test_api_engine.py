@@ -92,9 +92,11 @@ def test_kb_and_statutes_go_through_the_facade(store):
     laws = engine.statutes()
     assert isinstance(laws, StatutesResult) and laws.laws
     assert all(row.articles == len(store.articles(row.law.law_id)) for row in laws.laws)
-    quoted = [r for r in laws.to_dict() if r["source"] == "quoted"]  # texts the seed quotes
-    assert quoted and laws.to_dict()[:len(quoted)] == quoted  # listed first, marked as quoted
-    assert engine.statutes(imported=True).to_dict() == []  # a quoted text is not an imported statute
-    assert {r["doc_type"] for r in engine.statutes(doc_type="法律").to_dict()} == {"法律"}
+    rows = laws.to_dict()["laws"]
+    quoted = [r for r in rows if r["source"] == "quoted"]  # texts the seed quotes
+    assert quoted and rows[:len(quoted)] == quoted  # listed first, marked as quoted
+    assert engine.statutes(imported=True).to_dict()["laws"] == []  # a quoted text is not an imported statute
+    assert {r["doc_type"] for r in engine.statutes(doc_type="法律").to_dict()["laws"]} == {"法律"}
+    assert laws.to_dict()["data"]["newest_law"]["date"]  # how current the law is, with the list
     with pytest.raises(InputError):
         engine.statutes(doc_type="类" * 201)

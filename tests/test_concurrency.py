@@ -123,7 +123,7 @@ def test_readers_work_while_imports_run(batches, store, falv_home, tmp_path):
                 out = subprocess.run(CLI + ["statutes", "list", "--imported", "--json"], env=env,
                                      capture_output=True, text=True, timeout=60)
                 assert out.returncode == 0, out.stderr
-                listed = {l["title"]: l["articles"] for l in json.loads(out.stdout)}
+                listed = {l["title"]: l["articles"] for l in json.loads(out.stdout)["laws"]}
                 assert listed["既有法规1"] == 20
                 batch_counts = [v for k, v in listed.items() if k.startswith(PREFIX)]
                 assert batch_counts in ([], [PER_FILE] * FILES)

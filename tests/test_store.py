@@ -14,9 +14,13 @@ def test_253_and_253_1_are_different_articles(store):
     assert (b.number, b.suffix) == (253, 1)
 
 
-def test_criminal_law_amended_label_counts_as_current(store):
+def test_criminal_law_in_force_is_the_stored_text_amended(store):
+    """The base DB marks its 2020 刑法 已被修改 (刑法修正案（十二） is stored beside it): the current
+    version is that text with the amendment applied; the stored text stays a historical version."""
     law = store.current_law("中华人民共和国刑法")
-    assert law.status == "已被修改" and store.is_current(law) and law.note
+    assert law.status == "现行有效" and store.is_current(law) and law.amendments
+    old = store.laws_by_title("中华人民共和国刑法")[1]
+    assert old.status == "历史版本" and "已被修改" in old.note and not store.is_current(old)
 
 
 def test_base_db_is_read_only(store):

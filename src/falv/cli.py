@@ -23,7 +23,8 @@ from .db import as_store_error
 from .errors import FalvError
 from .limits import check_encodable
 
-HELP = "falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具"
+HELP = ("falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具。"
+        "falv --version 显示版本和法规数据的日期")
 
 
 @lru_cache(maxsize=None)
@@ -70,7 +71,10 @@ def _check_args(args: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        _check_args(sys.argv[1:] if argv is None else list(argv))
+        args = sys.argv[1:] if argv is None else list(argv)
+        _check_args(args)
+        if args and args[0] == "--version":  # the `version` command (falv.commands.statutes)
+            argv = ["version", *args[1:]]
         app(args=argv, prog_name="falv")
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)

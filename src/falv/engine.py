@@ -41,6 +41,7 @@ from .errors import FalvError, InputError, NotFoundError
 from .fairlock import FairLock
 from .kb.ingest import IngestReport, ingest_files, reverify
 from .law.crimes import CrimeNames, crime_names
+from .law.dataversion import data_info
 from .law.importer import ImportReport, import_files, remove_law
 from .law.models import FULL_TEXT, Article, Law
 from .law.resolve import Resolver, resolver_for
@@ -106,15 +107,17 @@ class StatuteRow:
     def to_dict(self) -> dict:
         l = self.law
         return {"law_id": l.law_id, "title": l.title, "doc_type": l.doc_type, "status": l.status,
-                "version": l.version, "source": l.source, "articles": self.articles}
+                "version": l.version, "source": l.source, "articles": self.articles,
+                "amended_by": [a.title for a in l.amendments]}
 
 
 @dataclass(frozen=True)
 class StatutesResult:
     laws: list[StatuteRow]  # imported first, then by title and version
+    data: dict = field(default_factory=dict)  # how current the store is (law/dataversion.py)
 
-    def to_dict(self) -> list[dict]:
-        return [row.to_dict() for row in self.laws]
+    def to_dict(self) -> dict:
+        return {"data": self.data, "laws": [row.to_dict() for row in self.laws]}
 
 
 @dataclass(frozen=True)
@@ -475,7 +478,8 @@ class Engine:
         with self.lock:
             laws = self.context().store.laws()
             return {"status": "ok", "laws": len(laws),
-                    "imported": sum(1 for l in laws if l.imported)}
+                    "imported": sum(1 for l in laws if l.imported),
+                    "data": data_info(self.context().store)}
 
     def ask(self, question: str) -> Answer:
         limits.check_question(question)
@@ -569,7 +573,14 @@ class Engine:
             laws = [l for l in store.laws() if (doc_type is None or l.doc_type == doc_type)
                     and (not imported or l.imported)]
             laws.sort(key=lambda l: (l.source == "base", l.title, l.version or ""))
-            return StatutesResult([StatuteRow(l, len(store.articles(l.law_id))) for l in laws])
+            return StatutesResult([StatuteRow(l, len(store.articles(l.law_id))) for l in laws],
+                                  data_info(store))
+
+    def data_info(self) -> dict:
+        """How current the stored law is: newest text in force, base DB, applied amendments,
+        last import (law/dataversion.py)."""
+        with self.lock:
+            return data_info(self.context().store)
 
     def kb_entries(self) -> KbEntriesResult:
         with self.lock:

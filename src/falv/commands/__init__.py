@@ -31,6 +31,8 @@ REGISTRY: dict[str, Command] = {
     "serve": Command("serve", "启动 HTTP 服务：网页（/）、API（OpenAPI：/openapi.json）、可选 MCP（/mcp）。"),
     "mcp": Command("serve", "以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"),
     "statutes": Command("statutes", "法规库：导入与列出法规"),
+    "version": Command("statutes", "显示 falv 的版本和法规数据的日期：最新的现行文本、基础法规库、已适用的修正、最近导入"
+                                   "（同 falv --version）。"),
     "kb": Command("kb", "问答知识库：导入、列出、查看、导出"),
 }
 

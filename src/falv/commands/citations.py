@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..law.models import QUOTED, VerdictKind
+from ..law.models import HISTORICAL, QUOTED, VerdictKind
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
 from . import command
@@ -57,7 +57,9 @@ def verify_cmd(
         for c in result.citations:
             d = c.to_dict()
             line = f"{d['law']}\t{d['article'] or '（整部）'}\t{label(d['verdict'])}"
-            extra = f"→ {d['replacement']}" if d["replacement"] else d["detail"]
+            # a replacement naming the cited article itself (its wording changed): the detail says how
+            same = d["replacement"] == f"《{d['law']}》{d['article']}"
+            extra = f"→ {d['replacement']}" if d["replacement"] and not same else d["detail"]
             typer.echo(f"{line}\t{extra}")
             if d["diff"]:
                 typer.echo(f"\t差异：{d['diff']}")
@@ -91,6 +93,11 @@ def article_cmd(
                                  f"版本 {law_.version}" if law_.version else "") if x)
     status = "问答来源引用 · 未经官方文本核验" if law_.source == QUOTED else law_.status
     typer.echo(f"{law_.doc_type} · {status}" + (f" · {dates}" if dates else ""))
+    amended = art.amendment_note()
+    if amended:
+        typer.echo(amended)
+    if not result.current and law_.status == HISTORICAL:
+        typer.echo(f"（历史版本；现行版本：falv article {law_.title} {art.article_no}）")
     typer.echo("")
     typer.echo(art.text)
 

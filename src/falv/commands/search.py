@@ -36,14 +36,20 @@ def search_cmd(
         if why:  # lent by a bridge: which rule or entry named it
             why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
         score = f"  [{h.score:.3f}]" if h.score else ""  # 0: cited or lent, not scored by the ranking
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）{score}{why}")
+        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）{score}{why}")
         typer.echo(f"   {a.text}")
     for kind, members in groups:
         typer.echo(f"\n【{kind}】")
         for rank, h in enumerate(members, 1):
             a = h.article
-            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{a.law.status}）  [{h.score:.3f}]")
+            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）  [{h.score:.3f}]")
             typer.echo(f"   {a.text}")
+
+
+def _status(article) -> str:
+    """现行有效, and the amendment that gave the article its wording where falv applied one."""
+    amended = article.amendment_note()
+    return f"{article.law.status} · {amended}" if amended else article.law.status
 
 
 def eval_cmd(

@@ -9,8 +9,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..law.dataversion import summary_lines
 from ..search.retrieve import dense_enabled
-from . import REGISTRY
+from .. import __version__
+from . import REGISTRY, command
 from .common import emit_json, engine
 
 
@@ -19,13 +21,16 @@ def list_laws(
     imported: bool = typer.Option(False, "--imported", help="只列出导入的法规"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    """列出法规库中的法规（标题、类别、时效性、版本）。"""
+    """列出法规库中的法规（标题、类别、时效性、版本），先列出数据日期（法规数据截至、已适用的修正）。"""
     result = engine().statutes(doc_type, imported)
     if as_json:
         emit_json(result.to_dict())
         return
+    for line in summary_lines(result.data):
+        typer.echo(f"# {line}")
     for l in (row.law for row in result.laws):
-        typer.echo(f"{l.title}\t{l.doc_type}\t{l.status}\t{l.version or ''}\t{l.source}")
+        amended = "\t经" + "、".join(a.name for a in l.amendments) + "修改" if l.amendments else ""
+        typer.echo(f"{l.title}\t{l.doc_type}\t{l.status}\t{l.version or ''}\t{l.source}{amended}")
 
 
 _ACTIONS = {"added": "新增", "replaced": "已更新", "unchanged": "unchanged（未变化）"}
@@ -115,10 +120,22 @@ def remove_cmd(
     typer.echo(f"已删除 {len(ids)} 个版本：{title}")
 
 
+def version_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出：{version, data}")) -> None:
+    """falv's version and how current its law is (law/dataversion.py); `falv --version` runs it."""
+    data = engine().data_info()
+    if as_json:
+        emit_json({"version": __version__, "data": data})
+        return
+    typer.echo(f"falv {__version__}")
+    for line in summary_lines(data):
+        typer.echo(line)
+
+
 def register(app: typer.Typer) -> None:
-    """Adds the `falv statutes …` group to the `falv` app (falv.cli)."""
+    """Adds the `falv statutes …` group and `falv version` to the `falv` app (falv.cli)."""
     statutes_app = typer.Typer(no_args_is_help=True, help=REGISTRY["statutes"].help)
     statutes_app.command("list")(list_laws)
     statutes_app.command("import")(import_cmd)
     statutes_app.command("remove")(remove_cmd)
     app.add_typer(statutes_app, name="statutes")
+    command(app, "version")(version_cmd)

@@ -1,6 +1,8 @@
 """Article renumbering between versions of one instrument, derived from stored data only.
 
-Two sources, never a hand-typed table:
+Three sources, never a hand-typed table:
+* the amendments falv applied to a stored text (law/consolidate.py: 刑法修正案（十二） on the 2020
+  刑法): the numbers stay, the text before them is a historical version;
 * an amendment decision stored in the base DB (全国人民代表大会常务委员会关于修改《X》的决定):
   its items say 增加一条，作为第X条 / 将第X条改为第Y条 / 将第X条、第Y条合并，作为第Z条 / 删去第X条;
   the articles between those anchors keep their order, so the whole old→new map follows;
@@ -31,7 +33,7 @@ class Renumbering:
 
     title: str
     old_label: str  # e.g. 2025年修改前 / 2019-03-02 版本
-    kind: str  # decision · version
+    kind: str  # amendment · decision · version
     old_to_new: dict[str, list[str]] = field(default_factory=dict)
     effective_date: str | None = None  # from when the new numbering applies
     source: str = ""  # the decision's title, or the two versions compared
@@ -161,7 +163,8 @@ def renumberings(store, title: str, include_versions: bool = True) -> list[Renum
         _CACHE[store] = per_store
     cache = per_store[1]
     if title not in cache:
-        cache[title] = _decision_renumberings(store, title) + _version_renumberings(store, title)
+        cache[title] = (_amendment_renumberings(store, title) + _decision_renumberings(store, title)
+                        + _version_renumberings(store, title))
     found = cache[title]
     return found if include_versions else [r for r in found if r.kind == "decision"]
 
@@ -178,9 +181,7 @@ def _decision_renumberings(store, title: str) -> list[Renumbering]:
         # the stored text must already include this amendment
         if (current.version or "") < (law.publish_date or law.version or ""):
             continue
-        items = [a.text for a in store.articles(law.law_id) if a.article_no.startswith("条目")]
-        if not items:
-            items = [a.text for a in store.articles(law.law_id)]
+        items = [a.text for a in store.articles(law.law_id)]
         parsed = parse_decision(items, len(store.articles(current.law_id)))
         if not parsed:
             continue
@@ -192,6 +193,25 @@ def _decision_renumberings(store, title: str) -> list[Renumbering]:
     return out
 
 
+def _amendment_renumberings(store, title: str) -> list[Renumbering]:
+    """The stored text before the amendments falv applied to it (law/consolidate.py): numbers
+    stay (an amendment adds 之一 articles and marks deleted ones 删去), the wording changed."""
+    current = store.current_law(title)
+    if current is None or not current.amendments:
+        return []
+    old_id = next((old for old, new in store.plan.originals.items() if new == current.law_id), None)
+    old_law = store.law(old_id) if old_id else None
+    if old_law is None:
+        return []
+    mapping = {a.article_no: [a.article_no] for a in store.articles(old_id)}
+    names = "、".join(a.name for a in current.amendments)
+    source = "；".join(f"{a.title}（{a.published}公布，{a.effective}起施行）"
+                      for a in current.amendments)
+    last = current.amendments[-1]
+    return [Renumbering(title, f"{names}修改前", "amendment", mapping, last.effective, source,
+                        old_law, published=last.published)]
+
+
 def _version_renumberings(store, title: str) -> list[Renumbering]:
     versions = store.laws_by_title(title)
     if len(versions) < 2:
@@ -200,8 +220,8 @@ def _version_renumberings(store, title: str) -> list[Renumbering]:
     new_articles = store.articles(current.law_id)
     out = []
     for old in versions[1:]:
-        if old.source == QUOTED:
-            continue
+        if old.source == QUOTED or old.law_id in store.plan.originals:
+            continue  # (a text falv amended: _amendment_renumberings)
         mapping = pair_versions(store.articles(old.law_id), new_articles)
         label = f"{old.version or old.publish_date or '旧'}版本"
         out.append(Renumbering(title, label, "version", mapping, current.version,

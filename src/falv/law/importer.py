@@ -51,7 +51,7 @@ from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article
 from . import load_data
 from . import lawrefbook
 from .lawrefbook import INFO_END, Hints, iso_dates
-from .names import base_titles
+from .names import base_versions
 from .sources import check_paths, collect
 from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
@@ -686,6 +686,12 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
         batch_ids = {law.law_id for law in laws}
 
         def newer_stored(title: str, version: str) -> str | None:
+            """The version in force the store already holds that this one does not replace:
+            a newer import, or a base text at least as new (the base DB stays the version of
+            record unless a newer text comes)."""
+            base = base_versions().get(title)
+            if base and base >= version:
+                return base
             for law_id, v in conn.execute(
                     "SELECT law_id, coalesce(version, publish_date, '') FROM laws WHERE title = ?"
                     " AND status = ? AND source = 'import'", (title, IN_FORCE)):
@@ -694,6 +700,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
             return None
 
         currents = lawrefbook.assign_versions(laws, newer_stored)
+        _older_are_historical(laws, newer_stored)
         if dry_run:
             results = [_result(law, _action(conn, law)) for law in laws]
         else:
@@ -733,16 +740,32 @@ def _supersede_older(conn, currents: dict[str, str], batch_ids: set[str]) -> int
     return changed
 
 
+def _older_are_historical(laws: list[ParsedLaw], newer_stored) -> None:
+    """A text in force older than the version the store holds never replaces it: it is stored
+    as a historical version (reachable with --version), whatever its own header says."""
+    for law in laws:
+        if law.status != IN_FORCE:
+            continue
+        newer = newer_stored(law.title, law.version or law.publish_date or "")
+        if newer is not None:
+            law.status = HISTORICAL
+            law.add_note(f"时效性：库中已有现行版本（{newer}），本版本作为历史版本导入")
+
+
 def _without_base_laws(laws: list[ParsedLaw]) -> tuple[list[ParsedLaw], list[dict]]:
     """LawRefBook's own copies of laws the base database holds (its 法律 folders, when the whole
-    repository is imported) are skipped: the base text stays the one version of record."""
+    repository is imported) are skipped unless newer than the base text: the base text stays
+    the version of record until a newer text comes (which then becomes current)."""
 
-    base = set(base_titles())
+    base = base_versions()
     keep, skipped = [], []
     for law in laws:
+        stored = base.get(law.title)
         if law.hints is not None and law.hints.lawrefbook and not law.explicit_status \
-                and law.doc_type in ("宪法", "法律") and law.title in base:
-            skipped.append({"file": law.source_file, "reason": f"基础法规库已收录《{law.title}》"})
+                and law.doc_type in ("宪法", "法律") and stored is not None \
+                and (law.version or law.publish_date or "") <= stored:
+            skipped.append({"file": law.source_file,
+                            "reason": f"基础法规库已收录《{law.title}》（{stored} 版本，不早于此文件）"})
         else:
             keep.append(law)
     return keep, skipped

@@ -27,6 +27,23 @@ DOC_TYPES = ("宪法", "法律", "司法解释", "行政法规", "部门规章",
 
 
 @dataclass(frozen=True)
+class Amendment:
+    """An amendment (刑法修正案（十二）, 关于修改《X》的决定) that falv applied to a stored text to
+    give the text in force (law/consolidate.py), and what it changed there."""
+
+    title: str
+    law_id: str
+    published: str | None
+    effective: str | None
+    changes: tuple[tuple[str, str, str], ...] = ()  # (article number, 修改/增加/删去, its item 第一条)
+
+    @property
+    def name(self) -> str:
+        """刑法修正案（十二）: the title as lawyers say it (without 中华人民共和国)."""
+        return self.title.removeprefix("中华人民共和国")
+
+
+@dataclass(frozen=True)
 class Law:
     """One version of one instrument."""
 
@@ -41,6 +58,7 @@ class Law:
     version: str | None = None  # version date or label; several versions of one title may coexist
     source: str = "base"  # base · import · quoted (kept from a Q&A source, unverified)
     note: str | None = None
+    amendments: tuple[Amendment, ...] = ()  # applied by falv to the stored text, oldest first
 
     @property
     def in_force(self) -> bool:
@@ -67,6 +85,25 @@ class Article:
     def key(self) -> tuple[str, str]:
         return (self.law.title, self.article_no)
 
+    @property
+    def amended_by(self) -> list[dict]:
+        """The amendments falv applied to this article: {amendment, item, change, published,
+        effective} each, oldest first (empty for an article as stored)."""
+        return [{"amendment": a.title, "item": item, "change": change, "published": a.published,
+                 "effective": a.effective}
+                for a in self.law.amendments for no, change, item in a.changes
+                if no == self.article_no]
+
+    def amendment_note(self) -> str | None:
+        """经刑法修正案（十二）第一条修改，2024-03-01起施行 — for text output; None when unchanged."""
+        parts = []
+        for a in self.law.amendments:
+            for no, change, item in a.changes:
+                if no == self.article_no:
+                    when = f"，{a.effective}起施行" if a.effective else ""
+                    parts.append(f"经{a.name}{item}{change}{when}")
+        return "；".join(parts) or None
+
     def to_dict(self) -> dict:
         return {
             "law": self.law.title,
@@ -81,6 +118,7 @@ class Article:
             "publish_date": self.law.publish_date,
             "effective_date": self.law.effective_date,
             "source": self.law.source,
+            "amended_by": self.amended_by,
         }
 
 

@@ -140,6 +140,29 @@ def _base_titles(path: str) -> tuple[str, ...]:
         conn.close()
 
 
+@lru_cache(maxsize=4)
+def _base_versions(path: str) -> dict[str, str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        out: dict[str, str] = {}
+        for title, date in conn.execute(
+                "SELECT law_name, coalesce(version_date, publish_date, '') FROM laws"
+                " WHERE status IN ('现行有效', '已被修改')"):
+            out[title] = max(out.get(title, ""), date)
+        return out
+    finally:
+        conn.close()
+
+
+def base_versions() -> dict[str, str]:
+    """Title → date of the text in force that the base DB stores (before any amendment falv
+    applies): an imported text of the same title is newer, or it is a historical version."""
+    try:
+        return _base_versions(str(base_db_path()))
+    except Exception:  # no base DB: nothing to compare with
+        return {}
+
+
 def base_titles() -> tuple[str, ...]:
     """Titles of the bundled base DB (for recognising bare names without a store at hand)."""
     try:

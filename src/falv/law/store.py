@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from functools import cached_property
+from dataclasses import replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from .. import config, db
 from ..errors import InputError, StoreError
-from ..text import parse_article_no
+from ..text import format_article_no, parse_article_no
+from . import consolidate
+from .consolidate import Row
 from .models import AMENDED, HISTORICAL, IN_FORCE, QUOTED, REPEALED, Article, Law
 
-_STATUS_RANK = {IN_FORCE: 0, AMENDED: 1, HISTORICAL: 2, REPEALED: 3}
+# Versions of one title, the current one first: versions in force (现行有效, 已被修改) before
+# historical and repealed ones, then the newest date first (an older text imported later never
+# replaces a newer one), then 现行有效 before 已被修改.
+_STATUS_RANK = {IN_FORCE: 0, AMENDED: 0, HISTORICAL: 2, REPEALED: 3}
 
 
 class StatuteStore:
@@ -61,15 +67,29 @@ class StatuteStore:
         for law_id, title, doc_type, status, note in self.own.execute(
                 "SELECT law_id, title, doc_type, status, note FROM kb_quoted_laws"):
             laws[law_id] = Law(law_id, title, doc_type, status, source=QUOTED, note=note)
+        # the text in force: stored amendments applied to the text they post-date
+        plan = consolidate.plan(laws, self._stored_rows)
+        laws.update(plan.laws)
+        self.__dict__["_plan"] = plan
+        _mark_superseded_base(laws)
         return laws
+
+    @property
+    def plan(self) -> consolidate.Plan:
+        """What consolidation applied (law/consolidate.py), for this store generation."""
+        self._laws
+        return self.__dict__["_plan"]
 
     def reload(self) -> None:
         """Forget cached rows (after an import in this or another process). Articles of base laws
         are kept: the base database is immutable, and a server reloading after every write of an
         import loop would otherwise re-read them for each request (issue 11)."""
         laws = self.__dict__.get("_laws") or {}
+        # (articles() re-reads a kept law whose Law changed: an import may make a base text
+        # historical, or bring an amendment that applies to it)
         keep = {lid for lid in self._article_cache if lid in laws and laws[lid].source == "base"}
         self.__dict__.pop("_laws", None)
+        self.__dict__.pop("_plan", None)
         self.__dict__.pop("_by_title", None)
         self._article_cache = {lid: arts for lid, arts in self._article_cache.items() if lid in keep}
         self._article_index = {lid: idx for lid, idx in self._article_index.items() if lid in keep}
@@ -88,7 +108,8 @@ class StatuteStore:
             grouped.setdefault(law.title, []).append(law)
         for versions in grouped.values():
             versions.sort(key=lambda l: (_STATUS_RANK.get(l.status, 9), l.source == QUOTED,
-                                         _neg(l.version or l.publish_date or "")))
+                                         _neg(l.version or l.publish_date or ""),
+                                         l.status != IN_FORCE, l.source != "base"))
         return grouped
 
     def laws_by_title(self, title: str) -> list[Law]:
@@ -115,50 +136,64 @@ class StatuteStore:
         return None
 
     def is_current(self, law: Law) -> bool:
-        """In force and not replaced by a newer version of the same title.
-
-        The base DB labels the whole 刑法 已被修改 although its text is the current consolidation:
-        an 已被修改 law counts as current when no other version of it is 现行有效.
-        """
+        """In force and not replaced by a newer version of the same title: the first version of
+        its title (an 已被修改 text, such as the base DB's 刑法 when an amendment could not be
+        applied, is current while no newer version is in force)."""
         if law.source == QUOTED or law.status in (REPEALED, HISTORICAL):
             return False
-        if law.status == IN_FORCE:
-            return True
-        return not any(v.status == IN_FORCE and v.law_id != law.law_id
-                       for v in self._by_title.get(law.title, []))
+        versions = self._by_title.get(law.title)
+        return bool(versions) and versions[0].law_id == law.law_id
 
     # -- articles -----------------------------------------------------------------------------
 
     def articles(self, law_id: str) -> list[Article]:
-        cached = self._article_cache.get(law_id)
-        if cached is not None:
-            return cached
         law = self._laws.get(law_id)
         if law is None:
             return []
-        if law.source == "base":
-            rows = self.base.execute(
-                "SELECT id, article_no, article_text, chapter, section FROM articles"
-                " WHERE law_id = ? ORDER BY id", (law_id,)).fetchall()
-            result = []
-            for ordinal, (_id, article_no, text, chapter, section) in enumerate(rows, 1):
-                number, suffix = _safe_number(article_no, ordinal)
-                result.append(Article(law, article_no, number, suffix, text or "", chapter, section,
-                                      ordinal))
-        else:
-            sql = ("SELECT article_no, number, suffix, text, provenance, NULL, ordinal FROM"
-                   " kb_quoted_articles" if law.source == QUOTED else
-                   "SELECT article_no, number, suffix, text, chapter, section, ordinal FROM articles")
-            rows = self.own.execute(sql + " WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
+        cached = self._article_cache.get(law_id)
+        if cached is not None and (cached[0] is law or cached[0] == law):
+            return cached[1]
+        self._article_index.pop(law_id, None)
+        if law.source == QUOTED:
+            rows = self.own.execute(
+                "SELECT article_no, number, suffix, text, provenance, NULL, ordinal FROM"
+                " kb_quoted_articles WHERE law_id = ? ORDER BY ordinal", (law_id,)).fetchall()
             result = [Article(law, no, num, suf, text, ch, sec, o)
                       for no, num, suf, text, ch, sec, o in rows]
-        self._article_cache[law_id] = result
+        else:
+            plan = self.plan
+            rows = plan.rows.get(law_id)
+            if rows is None:
+                rows = self._stored_rows(self._laws[plan.originals.get(law_id, law_id)])
+            result = [Article(law, r.article_no, r.number, r.suffix, r.text, r.chapter, r.section, o)
+                      for o, r in enumerate(rows, 1)]
+        self._article_cache[law_id] = (law, result)
         return result
 
+    def _stored_rows(self, law: Law) -> list[Row]:
+        """A law's articles as stored (base DB or falv's own store). The base DB stores the items
+        of amendments and decisions as 条目一…; they are read as 第一条…, the way they are cited."""
+        if law.source == "base":
+            rows = self.base.execute(
+                "SELECT article_no, article_text, chapter, section FROM articles"
+                " WHERE law_id = ? ORDER BY id", (law.law_id,)).fetchall()
+            out = []
+            for ordinal, (article_no, text, chapter, section) in enumerate(rows, 1):
+                number, suffix = _safe_number(article_no, ordinal)
+                if article_no.startswith(_ITEM_PREFIX) and number == ordinal:
+                    article_no = format_article_no(number)
+                out.append(Row(article_no, number, suffix, text or "", chapter, section))
+            return out
+        rows = self.own.execute(
+            "SELECT article_no, number, suffix, text, chapter, section FROM articles"
+            " WHERE law_id = ? ORDER BY ordinal", (law.law_id,)).fetchall()
+        return [Row(*r) for r in rows]
+
     def article(self, law_id: str, article_no: str) -> Article | None:
+        articles = self.articles(law_id)  # first: it drops an index its Law no longer matches
         index = self._article_index.get(law_id)
         if index is None:
-            index = {art.article_no: art for art in reversed(self.articles(law_id))}  # first wins
+            index = {art.article_no: art for art in reversed(articles)}  # first wins
             self._article_index[law_id] = index
         return index.get(article_no)
 
@@ -182,6 +217,7 @@ class StatuteStore:
         h = hashlib.sha256()
         stat = self.base_path.stat()
         h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+        h.update(self._consolidation_key().encode())
         for row in self.own.execute("SELECT law_id, content_hash, status FROM laws"
                                     " ORDER BY law_id"):
             h.update("|".join(map(str, row)).encode())
@@ -198,12 +234,18 @@ class StatuteStore:
         stat = self.base_path.stat()
         for h, tag in zip(hashes, (b"1", b"2")):
             h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode() + tag)
+            h.update(self._consolidation_key().encode())
         for row in self.own.execute("SELECT law_id, content_hash, status, doc_type FROM laws"
                                     " WHERE source != 'quoted' ORDER BY law_id"):
             hashes[0 if first_part(row[3]) else 1].update("|".join(map(str, row[:3])).encode())
         out = (hashes[0].hexdigest()[:16], "o" + hashes[1].hexdigest()[:15])
         self.__dict__["_part_hashes"] = ((whole, first_part), out)
         return out
+
+    def _consolidation_key(self) -> str:
+        """Which amendments were applied to which texts, and by which version of the applier: the
+        consolidated texts are what search indexes, so a change here must rebuild it."""
+        return f"consolidate-v{consolidate.VERSION}:" + ",".join(self.plan.key)
 
     def close(self) -> None:
         self.base.close()
@@ -216,11 +258,38 @@ class StatuteStore:
         self.close()
 
 
+_ITEM_PREFIX = "条目"
+
+
 def _safe_number(article_no: str, ordinal: int) -> tuple[int, int]:
+    return _number(article_no) or (ordinal, 0)
+
+
+@lru_cache(maxsize=8192)
+def _number(article_no: str) -> tuple[int, int] | None:
+    """第X条[之Y] or 条目X (an amendment's or decision's item X) → (X, Y); None otherwise. Cached:
+    the same few thousand spellings recur in every law."""
     try:
-        return parse_article_no(article_no)
+        return parse_article_no(article_no.removeprefix(_ITEM_PREFIX))
     except InputError:
-        return ordinal, 0  # e.g. 条目一 in an amendment decision
+        return None
+
+
+def _mark_superseded_base(laws: dict[str, Law]) -> None:
+    """A base text in force for which falv's own store holds a newer imported version of the
+    same title is historical (the base DB is read-only: this is said at read time)."""
+    newest: dict[str, str] = {}
+    for law in laws.values():
+        if law.source not in ("base", QUOTED) and law.status in (IN_FORCE, AMENDED):
+            date = consolidate.version_date(law)
+            newest[law.title] = max(newest.get(law.title, ""), date)
+    if not newest:
+        return
+    for law_id, law in list(laws.items()):
+        if law.source == "base" and law.status in (IN_FORCE, AMENDED) \
+                and newest.get(law.title, "") > consolidate.version_date(law):
+            laws[law_id] = replace(law, status=HISTORICAL, note=consolidate.join_note(
+                law.note, f"时效性：已导入新版本（{newest[law.title]}），本版本为历史版本"))
 
 
 def _neg(text: str) -> str:

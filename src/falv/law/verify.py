@@ -198,8 +198,13 @@ class Verifier:
         if missing:
             return Verdict(VerdictKind.NOT_FOUND, title, article_no,
                            f"《{title}》{article_no}{missing}", notes=tuple(notes))
+        if self.as_of:  # a text dated before an amendment of this article took effect
+            notes += [f"本条经{a['amendment'].removeprefix('中华人民共和国')}{a['item']}{a['change']}，"
+                      f"{a['effective']}起施行，晚于文本日期 {self.as_of}：文本所指为修改前的条文"
+                      for a in article.amended_by if a["effective"] and a["effective"] > self.as_of]
         if not quote:
-            return Verdict(VerdictKind.OK, title, article_no, _status(law), notes=tuple(notes))
+            return Verdict(VerdictKind.OK, title, article_no, _article_status(article),
+                           notes=tuple(notes))
         return self._quote_verdict(title, article, quote, citation, notes)
 
     # -- pieces ---------------------------------------------------------------------------------
@@ -252,11 +257,11 @@ class Verifier:
             kind, ratio = compare_quote(quote, article.text)
         no = article.article_no
         if kind == "equal":
-            return Verdict(VerdictKind.OK, title, no, f"{_status(article.law)} · 原文核验一致",
+            return Verdict(VerdictKind.OK, title, no, f"{_article_status(article)} · 原文核验一致",
                            notes=tuple(notes))
         if kind == "excerpt":
             return Verdict(VerdictKind.PARTIAL_QUOTE, title, no,
-                           f"{_status(article.law)} · 引文为原文节录（各句均见于原文，顺序一致）",
+                           f"{_article_status(article)} · 引文为原文节录（各句均见于原文，顺序一致）",
                            notes=tuple(notes))
         for renum in renumberings(self.store, title):
             news = renum.changed(no)
@@ -433,6 +438,13 @@ def _status(law) -> str:
     if law.effective_date:
         text += f"（施行日期 {law.effective_date}）"
     return text
+
+
+def _article_status(article: Article) -> str:
+    """The law's status, and the amendment that gave the article its wording (经刑法修正案（十二）
+    第一条修改，2024-03-01起施行) where falv applied one."""
+    amended = article.amendment_note()
+    return f"{_status(article.law)} · {amended}" if amended else _status(article.law)
 
 
 # -- public API -------------------------------------------------------------------------------

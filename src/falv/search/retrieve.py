@@ -89,6 +89,7 @@ class Hit:
             "reasons": list(self.reasons),
             "direct": self.direct,
             "via": "question" if self.direct else self.via,
+            "amended_by": a.amended_by,  # the amendment falv applied that worded this article
         }
 
 

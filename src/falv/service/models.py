@@ -175,10 +175,52 @@ class ErrorOut(_Out):
     reasons: list[dict[str, Any]] | None = Field(None, description="校验失败的字段与原因（422）")
 
 
+class NewestLawOut(_Out):
+    title: str
+    date: str
+
+
+class BaseDataOut(_Out):
+    package: str
+    version: str | None = None
+    file: str
+    newest: str | None = Field(None, description="基础法规库中最新的现行文本日期")
+    installed: str = Field(..., description="基础法规库文件的日期（安装日期）")
+
+
+class AppliedAmendmentOut(_Out):
+    law: str
+    amendment: str
+    published: str | None = None
+    effective: str | None = None
+    articles: int = Field(..., description="该修正改动的条文数")
+
+
+class DataOut(_Out):
+    """How current the stored law is."""
+
+    newest_law: NewestLawOut | None = Field(None, description="最新的现行文本（标题与版本日期）")
+    base: BaseDataOut
+    amendments: list[AppliedAmendmentOut] = Field(
+        ..., description="falv 适用于所存文本的修正案/修改决定（如刑法修正案（十二））")
+    imported: int
+    last_import: str | None = None
+    built_on: str = Field(..., description="数据库构建日期：基础法规库安装或最近一次导入，取较晚者")
+
+
 class HealthOut(_Out):
     status: str
     laws: int
     imported: int
+    data: DataOut
+
+
+class AmendedByOut(_Out):
+    amendment: str
+    item: str = Field(..., description="修正案中的条目，如 第一条")
+    change: Literal["修改", "增加", "删去"]
+    published: str | None = None
+    effective: str | None = None
 
 
 class ArticleOut(_Out):
@@ -194,6 +236,8 @@ class ArticleOut(_Out):
     publish_date: str | None = None
     effective_date: str | None = None
     source: str | None = None
+    amended_by: list[AmendedByOut] = Field(
+        default_factory=list, description="falv 适用的、改动了本条的修正（经刑法修正案（十二）第一条修改）")
     current: bool
 
 
@@ -228,6 +272,8 @@ class SearchHitOut(_Out):
                      " · rule（符合问题情形的规则所依据）· kb（相同问题的知识库条目所引）· search（检索排名）；"
                      "crime/rule/kb 的来源见 reasons")
     group: str | None = Field(None, description="法律（排名）或其他类别")
+    amended_by: list[AmendedByOut] = Field(default_factory=list,
+                                           description="falv 适用的、改动了本条的修正")
 
 
 class SearchGroupOut(_Out):
