@@ -21,7 +21,8 @@ KINDS = ["access", "correct", "delete", "explain", "complaint", "police"]
 
 
 def test_the_six_kinds_and_their_required_citations():
-    assert list(templates()) == KINDS
+    """The personal-information letters come first (the other domains' letters follow)."""
+    assert list(templates())[:len(KINDS)] == KINDS
     cites = {k: {(b.law, b.article) for b in template(k).cites} for k in KINDS}
     assert (PIPL, "第四十五条") in cites["access"]
     assert (PIPL, "第四十六条") in cites["correct"]
@@ -119,7 +120,7 @@ def test_parse_fill_keeps_equals_in_values():
 
 def test_draft_kinds_lists_fields_and_citations():
     kinds = draft_kinds()
-    assert [k["kind"] for k in kinds] == KINDS
+    assert [k["kind"] for k in kinds][:len(KINDS)] == KINDS
     assert all(k["fields"] and k["cites"] for k in kinds)
 
 

@@ -138,10 +138,17 @@ def test_every_family_has_at_least_five_questions():
     assert all(len(qs) >= 5 for qs in QUESTIONS.values())
 
 
+PI_CHANNELS = {"handler", "postal", "cac", "miit", "telecom_operator", "report_12321"}
+
+
 @pytest.mark.parametrize("question", ["离婚后孩子抚养权归谁", "合同违约金过高怎么办", "酸奶过期了商家不给退"])
-def test_unrelated_questions_route_nowhere(question):
+def test_unrelated_questions_never_route_to_personal_information_authorities(question):
+    """A question outside personal information is read as its own kind: its own rules, or the
+    honest floor of its kind (12348, the court …), never a personal-information regulator."""
     result = route(question, quote_text=False)
-    assert result["channels"] == [] and result["steps"] == [] and result["notes"]
+    assert result["reading"]["kind"] != "personal_info"
+    assert not PI_CHANNELS & {c["id"] for c in result["channels"]}
+    assert result["steps"] and (result["notes"] or not result["floor"])
 
 
 def test_routing_normalises_width_and_traditional_characters():
@@ -176,6 +183,10 @@ def test_every_named_frame_routes_somewhere_and_is_listed():
     ("快递丢了，快递公司只按保价赔怎么办", "express"),
 ])
 def test_everyday_questions_without_an_information_angle_do_not_hit(question, not_expected):
-    assert not set(AUTHORITY[not_expected]) - {"handler", "police"} & set(_ids(question))
+    """No personal-information reading of a question about goods, wages, loans or parcels: its
+    own domain (labour for unpaid wages) or its floor answers it."""
+    result = route(question, quote_text=False)
+    assert result["reading"]["kind"] != "personal_info"
+    assert not PI_CHANNELS & {c["id"] for c in result["channels"]}
 
 

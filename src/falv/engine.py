@@ -175,6 +175,8 @@ class RouteResult:
     for), the steps in order of urgency and the channels they name, in that order."""
     question: str | None
     scenario: str | None
+    reading: dict
+    floor: bool
     frame: dict
     channels: list[dict]
     steps: list[dict]
@@ -182,8 +184,9 @@ class RouteResult:
     severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
 
     def to_dict(self) -> dict:
-        out = {"question": self.question, "scenario": self.scenario, "frame": self.frame,
-               "channels": self.channels, "steps": self.steps, "notes": self.notes}
+        out = {"question": self.question, "scenario": self.scenario, "reading": self.reading,
+               "floor": self.floor, "frame": self.frame, "channels": self.channels,
+               "steps": self.steps, "notes": self.notes}
         if self.severity:
             out["severity"] = self.severity
         return out

@@ -50,6 +50,7 @@ READING_KEYS = ("labelled", "kind_accuracy", "actor_accuracy", "confident_wrong"
 PI_KINDS = frozenset({"personal_info", "personality", "fraud"})  # answered by personal_info
 # label actor ids (blind sets) that name the same actor as a frame's actor id
 SAME_ACTOR = {"community": "government", "scammer": "stranger", "matchmaker": "agency"}
+SCAMMER = frozenset({"stranger", "acquaintance"})  # a scammer is read as a stranger or a contact
 
 
 @dataclass
@@ -90,6 +91,8 @@ class ItemResult:
         if lab.get("kind") not in PI_KINDS or lab.get("actor") in (None, "", "none"):
             return None
         ours = self.reading.get("actor")
+        if lab["actor"] == "scammer" and ours in SCAMMER:  # whoever the scammer posed as
+            return True
         return ours is not None and SAME_ACTOR.get(ours, ours) == SAME_ACTOR.get(lab["actor"], lab["actor"])
 
     @property

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from ..domain.basis import resolve_title
 from ..domain.channels import Channel, channel_table
+from ..domain.kinds import label
 from ..domain.registry import DOMAINS
 from ..domain.rulebook import Step
 from ..errors import InputError
 from .analysis import CaseAnalysis, analyse, analyse_scenario
 
 NO_SCENARIO = "未识别出个人信息相关的情形；可以指定场景（见场景列表）后再查"
+FLOOR = ("没有找到与具体情形对应的规则：以下是{kind}问题通常的求助途径，不是对本案的分析")
 
 
 def cards(case: CaseAnalysis) -> list[Channel]:
@@ -37,14 +39,20 @@ def _step_dict(step: Step, store) -> dict:
 
 def route_of(case: CaseAnalysis, store=None, quote_text: bool = True) -> dict:
     """JSON-ready routing of a case analysis."""
+    notes = [] if case.steps else [NO_SCENARIO]
+    if case.floor and case.reading is not None:
+        kind = case.reading.topic or label(case.reading.kind)
+        notes.append(FLOOR.format(kind=kind if case.reading.kind != "other" or case.reading.topic else "这类"))
     result = {
         "question": case.question or None,
         "scenario": case.scenario,
+        "reading": case.reading.to_dict() if case.reading else {},
+        "floor": case.floor,
         "frame": case.frame.to_dict(),
         "channels": [dict(c.to_dict(store, quote_text), order=n)
                      for n, c in enumerate(cards(case), 1)],
         "steps": [_step_dict(s, store) for s in case.steps],
-        "notes": [] if case.steps else [NO_SCENARIO],
+        "notes": notes,
     }
     if case.severity:
         result["severity"] = case.severity

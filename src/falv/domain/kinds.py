@@ -24,8 +24,9 @@ from .basis import Basis, parse_basis
 from .channels import channel_table
 from .rulebook import DataFile, RulebookError, Step
 
-MIN_SCORE = 2.0  # the weakest reading an answer may rest on
+MIN_SCORE = 1.0  # the weakest reading an answer may rest on (one act against the person)
 MARGIN = 1.0  # how far the chosen kind must lead the next one with core evidence
+MIN_GUESS = 2.0  # without core evidence, the score a kind needs to be named as a guess
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def decide(fits: list[Fit], text: str) -> KindReading:
     if not cores:
         topic = topic_of(text)
         why = "没有哪一类问题的关键事实齐备" + (f"；看起来是{topic.label}问题" if topic else "")
-        guess = ranked[0] if ranked and ranked[0].score >= MIN_SCORE else None
+        guess = ranked[0] if ranked and ranked[0].score >= MIN_GUESS else None
         if guess is not None and topic is None:
             return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
                                why + f"；最接近{label(guess.kind)}（{guess.missing}）")

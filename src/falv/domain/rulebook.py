@@ -133,9 +133,10 @@ def load_vocabulary(file: DataFile, dims: tuple[str, ...], attrs: dict[str, froz
                 key = sorted(unknown)[0]
                 raise file.error(f"{dim}.{eid}: 未知的键 {key!r}", *where, key)
             needs = tuple(spec.get("needs", []))
-            for d in needs:
-                if d not in dims[:n]:
-                    raise file.error(f"{dim}.{eid}: needs 只能是先读的维度，{d!r} 不是", *where, "needs")
+            for key in ("needs", "near"):
+                for d in spec.get(key, []):
+                    if d not in dims[:n + (key == "near")]:
+                        raise file.error(f"{dim}.{eid}: {key} 只能是先读的维度，{d!r} 不是", *where, key)
             try:
                 patterns = tuple(re.compile(p) for p in spec.get("patterns", []))
                 exclude = tuple(re.compile(p) for p in spec.get("exclude", []))
@@ -174,20 +175,24 @@ def _fuzzy_find(term: str, text: str) -> str | None:
 # An actor word in these positions names no actor: 我的单位 (information), 物业群 / 业主群 (a place)
 _NOT_ACTOR_BEFORE = ("我的", "我们的", "寄到我", "到我", "给我", "打我", "找我", "自称", "冒充", "假冒",
                      "假装", "说是", "自称是", "冒充我")
-_NOT_ACTOR_AFTER = ("群", "姓名", "名字", "电话", "手机", "身份证", "住址", "地址", "信息", "的成绩", "的姓名",
+_NOT_ACTOR_AFTER = ("群", "圈", "姓名", "名字", "身份证", "的成绩", "的姓名",
                     "的名字", "的信息", "的电话", "的照片", "的身份证", "的住址", "的地址", "的隐私",
                     "的资料", "的手机")
 
 
+_IMPERSONATED = re.compile(r"(自称|冒充|假冒|假装|装成)[^，。；,;]{0,5}$")
+
+
 def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
     """Where `term` occurs in `text`; in the ordered (actor) dimension not as 我的X (information:
-    把我的单位公布出来) nor as X群 (a chat group: 发到物业群里)."""
+    把我的单位公布出来), X群 (a chat group: 发到物业群里) nor the one impersonated (自称京东客服)."""
     out = []
     start = text.find(term)
     while start != -1:
         end = start + len(term)
         if not ordered or not (text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
-                               or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)):
+                               or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)
+                               or _IMPERSONATED.search(text, max(0, start - 8), start)):
             out.append((start, end))
         start = text.find(term, start + 1)
     return out
@@ -312,6 +317,13 @@ def read_slots(vocab: Vocabulary, text: str, agent_of: str | None = None, **agen
         for eid in kept:
             evidence[f"{dim}.{eid}"] = list(dict.fromkeys(h[0] for h in hits[eid]))
             spans[f"{dim}.{eid}"] = sorted({(h[1], h[2]) for h in hits[eid]})
+    if vocab.ordered and agents.get("objects"):  # 银行 in 银行卡号 names information, no actor
+        taken = [sp for d in agents["objects"] for k in found.get(d, []) for sp in spans[f"{d}.{k}"]]
+        kept = [a for a in found[vocab.ordered] if not all(
+            any(o[0] <= sp[0] and sp[1] <= o[1] for o in taken) for sp in spans[f"{vocab.ordered}.{a}"])]
+        for a in set(found[vocab.ordered]) - set(kept):
+            evidence.pop(f"{vocab.ordered}.{a}")
+        found[vocab.ordered] = kept
     if agent_of and vocab.ordered:
         found[vocab.ordered] = order_agents(text, vocab.ordered, found, spans, agent_of, **agents)
     return Reading(found, evidence, spans)
@@ -319,7 +331,7 @@ def read_slots(vocab: Vocabulary, text: str, agent_of: str | None = None, **agen
 
 # Words before an actor's mention that make it the object of the act, not its doer: 发给单位领导,
 # 向物业投诉, 跟中介说, 在银行办卡 (a place), 去医院, 找老板
-_OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰想提拿])找|问|去|(?<![看听找收接得遇碰想提拿])到|在|让|叫|请|帮|替|根据)"
+_OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰想提拿])找|问|去|(?<![看听找收接得遇碰想提拿])到|(?<![现正还都实存好])在|让|叫|请|帮|替|根据)"
                             r"[^，。；,;给向对跟和与找问去到在让叫请帮替把被了的]{0,4}$")
 
 
