@@ -8,11 +8,12 @@ from functools import lru_cache
 from ..errors import InputError
 from .drafts import template
 from .labour import DOMAIN as LABOUR
+from .lending import DOMAIN as LENDING
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, LENDING)
 
 
 def domains() -> tuple[Domain, ...]:
