@@ -8,12 +8,13 @@ from functools import lru_cache
 from ..errors import InputError
 from .drafts import template
 from .labour import DOMAIN as LABOUR
+from .lending import DOMAIN as LENDING
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 from .tenancy import DOMAIN as TENANCY
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, TENANCY)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, TENANCY, LENDING)
 
 
 def domains() -> tuple[Domain, ...]:
