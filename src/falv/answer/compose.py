@@ -28,6 +28,7 @@ SEARCH_TOP = 10
 # reports for a sale, compensation and evidence (rules.toml urgency 3–5) after them.
 MAX_RELATED = 5
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
+MAX_BASIS = 7  # 【法律依据】: the articles the steps rest on, at most this many
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
 PART_OF = 0.3  # a point that restates several: the share of its bigrams each of them holds
 NOT_IN_STORE = "未收录"
@@ -107,7 +108,7 @@ class Composer:
         for m in kb_matches:
             points.extend(m.points)
         points.extend(_frame_points(case.later, case.floor))
-        ans.analysis = _dedupe_points(points)
+        ans.analysis = _focus(_dedupe_points(points))
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
         timer.mark("search")
@@ -218,6 +219,25 @@ class Composer:
         if not ans.grounded:
             notes.append(Note(kind="scope", text=_scope_note(case)))
         return notes
+
+
+def _focus(points: list[AnalysisPoint]) -> list[AnalysisPoint]:
+    """At most MAX_BASIS distinct articles over the points: where the rules' steps together name
+    more, the last-named article of the step that names most (latest first) gives way, unless
+    another step rests on it too; stored answers keep their citations as their sources wrote."""
+    def distinct() -> list:
+        return list(dict.fromkeys(c for p in points for c in p.citations))
+
+    while len(distinct()) > MAX_BASIS:
+        shared = {c for c in distinct() if sum(c in p.citations for p in points) > 1}
+        rules = [p for p in points if p.source != "kb" and len(p.citations) > 1
+                 and any(c not in shared for c in p.citations)]
+        if not rules:
+            break
+        p = max(reversed(rules), key=lambda p: len(p.citations))
+        drop = next(c for c in reversed(p.citations) if c not in shared)
+        p.citations = [c for c in p.citations if c != drop]
+    return points
 
 
 def _scope_note(case: CaseAnalysis) -> str:

@@ -9,7 +9,7 @@ from ..basis import Basis
 from ..drafts import templates
 from ..kinds import Fit
 from ..rulebook import Step
-from .frame import Frame, actor_entry, named_frame, named_frames, read_frame, vocabulary
+from .frame import Frame, actor_entry, card_basis, named_frame, named_frames, read_frame, vocabulary
 from .letters import fills, letters_for
 from .rules import missing_facts, steps_for_frame
 from .severity import assess
@@ -87,14 +87,18 @@ class PersonalInfo:
         return missing_facts(frame, frame.asked)
 
     def card_basis(self, frame: Frame, channel: str) -> tuple[Basis, ...]:
+        """The articles a card takes on in a personal-information case: the holder's own duty on
+        the handler's card, its regulator's article on the regulator's, and frame.toml
+        [card_basis] (the court's and the police's articles on personal information)."""
+        extra = card_basis().get(channel, ())
         entry = actor_entry(frame.actor)
         if entry is None:
-            return ()
+            return extra
         if channel == "handler":
-            return entry.duty
+            return entry.duty + extra
         if channel == entry.regulator:
-            return entry.regulator_basis
-        return ()
+            return entry.regulator_basis + extra
+        return extra
 
     def topics(self, frame: Frame) -> frozenset[str]:
         return frame.topics

@@ -183,6 +183,13 @@ AGENT_ACTS = ("sell", "provide", "publish", "doxx", "leak", "obtain", "enter_hom
               "automated", "portrait_use", "defame", "insult", "threaten", "stalk", "harass", "fraud")
 
 
+@lru_cache(maxsize=1)
+def card_basis() -> dict[str, tuple[Basis, ...]]:
+    """Channel id → the articles a personal-information case adds to its card (frame.toml)."""
+    return {cid: tuple(parse_basis(b) for b in bases)
+            for cid, bases in _table().get("card_basis", {}).items()}
+
+
 # acts where an unknown doer's data came from a named holder (an 有人 selling what an App collected)
 HOLDER_ACTS = frozenset({"sell", "provide", "leak", "publish", "impersonate", "doxx", "refuse"})
 

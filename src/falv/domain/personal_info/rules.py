@@ -72,8 +72,8 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
     seen_channels: set[str] = set()
     for r in fired[: int(book.settings.get("max_steps", 6))]:
         basis = list(r.basis)
-        if r.attrs.get("duty") and entry is not None:
-            basis += [b for b in entry.duty if b not in basis]
+        if r.attrs.get("duty") and entry is not None:  # the actor's own duty first: the most specific
+            basis = list(entry.duty) + [b for b in basis if b not in entry.duty]
         channels = []
         for c in r.channels:
             cid = (entry.regulator if entry else None) if c == "{regulator}" else c
