@@ -6,13 +6,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import InputError
+from .consumer import DOMAIN as CONSUMER
 from .drafts import template
 from .labour import DOMAIN as LABOUR
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER)
 
 
 def domains() -> tuple[Domain, ...]:
