@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import InputError
+from .consumer import DOMAIN as CONSUMER
 from .drafts import template
 from .labour import DOMAIN as LABOUR
 from .lending import DOMAIN as LENDING
@@ -14,7 +15,7 @@ from .personal_info.severity import severity as calculate
 from .protocol import Domain
 from .tenancy import DOMAIN as TENANCY
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, TENANCY, LENDING)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, TENANCY, LENDING)
 
 
 def domains() -> tuple[Domain, ...]:
