@@ -32,6 +32,7 @@ REGISTRY: dict[str, Command] = {
     "mcp": Command("serve", "以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"),
     "statutes": Command("statutes", "法规库：导入与列出法规"),
     "kb": Command("kb", "问答知识库：导入、列出、查看、导出"),
+    "index": Command("index", "检索索引：为当前法规库建立（或确认已有）索引；基础法规库的索引随安装包提供。"),
 }
 
 
