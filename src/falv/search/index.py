@@ -48,7 +48,7 @@ from ..errors import StoreError
 from ..law.models import Article, Law
 from .analyzer import Analyzer, Expansions, Segmenter, expansions, legal_words
 
-INDEX_VERSION = 7  # bump when document text, tokenisation or the file layout changes
+INDEX_VERSION = 8  # bump when document text, tokenisation or the file layout changes
 _CN_PREFIX = "中华人民共和国"
 # Amendment instruments (刑法修正案, 修改决定) are merged into the consolidated texts the store
 # also holds; indexing them too would return "条目二十八" fragments instead of the article.
