@@ -29,11 +29,12 @@ def test_shipped_index_is_what_a_build_makes(store, tmp_path):
     assert index_mod.differences(tmp_path / "laws", SHIPPED) == [], REGENERATE
 
 
-def test_fresh_data_directory_builds_nothing(store, monkeypatch):
+def test_fresh_data_directory_builds_nothing(store, monkeypatch, tmp_path):
     def fail(*a, **k):
         raise AssertionError("built an index although the shipped one fits")
 
     monkeypatch.setattr(index_mod, "build", fail)
+    monkeypatch.setenv("FALV_INDEX_DIR", str(tmp_path / "index"))  # not the tests' shared one
     searcher = Searcher(store)
     assert searcher.index.path == SHIPPED and searcher.others is None
     assert searcher.index.cache_dir == config.index_dir() / index_mod.content_key(store)

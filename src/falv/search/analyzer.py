@@ -26,7 +26,7 @@ from math import log
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import FalvError
+from ..errors import FalvError, StoreError
 from ..text import cn_to_int, normalize
 
 _BLOCK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z0-9]+")
@@ -286,7 +286,7 @@ def jieba_dictionary() -> tuple[dict[str, int], int]:
     spec = importlib.util.find_spec("jieba")
     path = Path(spec.origin).with_name("dict.txt") if spec and spec.origin else None
     if path is None or not path.is_file():
-        raise FalvError("找不到 jieba 词典（jieba/dict.txt），无法建立检索索引",
+        raise StoreError("找不到 jieba 词典（jieba/dict.txt），无法建立检索索引",
                         hint="pip install 'jieba>=0.42.1,<0.43'")
     text = path.read_text(encoding="utf-8")
     fields = text.split()
