@@ -59,3 +59,20 @@ def test_content_key_is_the_base_datas_content_not_its_file(store, tmp_path, mon
                          " VALUES ('t-1', '测试用法', '法律', '现行有效', 'import', 'h1')")
         other.reload()
         assert index_mod.index_path(other) == config.index_dir() / index_mod.content_key(other)
+
+
+def test_package_data_carries_every_shipped_file():
+    """A non-editable install (`pip install .`) must hold the whole index: every file under
+    search/prebuilt/ matches a pattern of [tool.setuptools.package-data] (resolved as setuptools
+    does, relative to the package, `**` recursive)."""
+    import tomllib
+    from pathlib import Path
+
+    import falv
+
+    root = Path(falv.__file__).parent
+    pyproject = tomllib.loads((root.parents[1] / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["falv"]
+    carried = {p for pattern in patterns for p in root.glob(pattern) if p.is_file()}
+    shipped = {p for p in SHIPPED.rglob("*") if p.is_file()}
+    assert shipped and shipped <= carried, sorted(str(p) for p in shipped - carried)
