@@ -60,3 +60,19 @@ def test_mcp_loads_the_index_before_reading_a_request(small_base_db, tmp_path):
     assert done.stdout == b""
     built = [d for d in (tmp_path / "index").iterdir() if (d / "meta.json").is_file()]
     assert len(built) == 1
+
+
+def test_serve_loads_the_index_before_it_accepts_a_request(small_base_db, tmp_path, monkeypatch):
+    """`falv serve` on a store whose index is not built: by the time it first answers /health, the
+    index is built (its worker warms up in the lifespan, before uvicorn accepts connections)."""
+    from serving import Server
+
+    monkeypatch.setenv("FALV_BASE_DB", str(small_base_db))
+    server = Server(tmp_path / "home", index_dir=tmp_path / "index")
+    try:
+        server.wait(timeout=600)
+        built = [d for d in (tmp_path / "index").iterdir() if (d / "meta.json").is_file()]
+        assert len(built) == 1, server.output()
+        assert "DEBUG" not in server.output()
+    finally:
+        server.stop()
