@@ -32,15 +32,16 @@ COMMANDS = {
 }
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, float]:
-    """(wall s, peak RSS MB); exit 0 or 1 (verify's "a citation failed") count as success."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """(wall s, peak RSS MB, CPU s = user + system); exit 0 or 1 (verify's "a citation failed")
+    count as success. On a shared machine the CPU time is the steadier figure."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -57,16 +58,19 @@ def main() -> None:
                 subprocess.run([exe, *argv], env=envs[exe], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
         results = {(exe, name): [] for exe in args.falv for name in COMMANDS}
+        load0 = f"{os.getloadavg()[0]:.1f}"
         for _ in range(args.runs):
             for name, argv in COMMANDS.items():
                 for exe in args.falv:
                     results[exe, name].append(timed([exe, *argv], envs[exe]))
-    print(f"median wall of {args.runs} runs (s), peak RSS (MB)")
+    print(f"median wall (CPU) of {args.runs} runs (s), peak RSS (MB); load average before/after: "
+          f"{load0} / {os.getloadavg()[0]:.1f}")
     print("| command | " + " | ".join(args.falv) + " |")
     print("|---|" + "---|" * len(args.falv))
     for name in COMMANDS:
-        cells = [f"{statistics.median(w for w, _ in results[exe, name]):.2f} s, "
-                 f"{max(r for _, r in results[exe, name]):.0f} MB" for exe in args.falv]
+        cells = [f"{statistics.median(w for w, _, _ in results[exe, name]):.2f} s "
+                 f"({statistics.median(c for _, _, c in results[exe, name]):.2f} s), "
+                 f"{max(r for _, r, _ in results[exe, name]):.0f} MB" for exe in args.falv]
         print(f"| `falv {name}` | " + " | ".join(cells) + " |")
 
 

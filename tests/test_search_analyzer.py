@@ -54,3 +54,22 @@ def test_an_age_adds_the_words_of_its_legal_bands():
     fifteen = exp.expand("十五岁能去饭店打工吗")
     assert "未满十六周岁" in fifteen and "已满十四周岁不满十六周岁" in fifteen
     assert not any("周岁" in t for t in exp.expand("他今年三十岁了"))
+
+
+def test_build_segmenter_cuts_as_the_query_segmenter():
+    """The index is built with jieba-rs (FastSegmenter) and questions are cut by the Python port
+    (Segmenter): over one table they must agree, also on text that jieba-rs would join into one
+    block (Latin letters, digits, compatibility ideographs) and on punctuation."""
+    from falv.search.analyzer import FastSegmenter, jieba_dictionary
+
+    freq, total = jieba_dictionary()
+    fast = Segmenter.full({"个人信息保护法", "测试用暂行规定"})
+    slow = Segmenter.from_words({w: f for w, f in fast.freq.items() if f}, fast.total)
+    assert isinstance(fast, FastSegmenter) and fast.total == total and len(fast.freq) >= len(freq)
+    for text in ("快递单上的个人信息被泄露了，应该向哪个部门投诉？",
+                 "依照《个人信息保护法》第六十九条，A股上市公司X光机3D打印，处1000元以下罚款。",
+                 "2021年1月1日起施行；第3条 个人信息处理者应当……",
+                 "測試 﨑 ䷀ 测试用暂行规定 \u3000 tab\t换行\n结束",
+                 ""):
+        assert fast.cut(text) == slow.cut(text), text
+        assert fast.cut_for_search(text) == slow.cut_for_search(text), text

@@ -9,6 +9,7 @@ import it back, and tests/test_cli_registry.py checks REGISTRY against what the 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from functools import lru_cache
@@ -22,6 +23,13 @@ from .commands import REGISTRY
 from .db import as_store_error
 from .errors import FalvError
 from .limits import check_encodable
+
+# falv's processes use no multi-threaded BLAS (search reads postings; the dense stage scores in
+# blocks below OpenBLAS's threading threshold), and OpenBLAS starts a thread per CPU when numpy is
+# imported: ~0.1 s of CPU in every cold `falv ask`. Set before numpy's first import (a command runs
+# after this module loads); inherited by `serve` workers and index-build children; a user's own
+# value is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 HELP = ("falv（法律）：离线中文法律咨询引擎 — 引用核验、法条检索、个人信息保护工具。"
         "falv --version 显示版本和法规数据的日期")

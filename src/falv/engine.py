@@ -622,6 +622,11 @@ class Engine:
         with self.lock:
             self.context().searcher
 
+    def build_index(self, force: bool = False) -> index_mod.IndexReport:
+        """The search index of the store's current content, loaded or built now (force: built
+        again) rather than at the first question (`falv index build`)."""
+        return index_mod.ensure(self.store, force)
+
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,

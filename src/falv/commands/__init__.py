@@ -34,6 +34,7 @@ REGISTRY: dict[str, Command] = {
     "version": Command("statutes", "显示 falv 的版本和法规数据的日期：最新的现行文本、基础法规库、已适用的修正、最近导入"
                                    "（同 falv --version）。"),
     "kb": Command("kb", "问答知识库：导入、列出、查看、导出"),
+    "index": Command("index", "检索索引：为当前法规库建立（或确认已有）索引；基础法规库的索引随安装包提供。"),
 }
 
 

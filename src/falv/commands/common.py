@@ -47,14 +47,25 @@ def emit_json(obj) -> None:
 
 
 def report_index_builds() -> None:
-    """From now on, a search index build (the first search after an import) shows a progress
-    line on stderr: `正在建立检索索引（N 条条文…）…`, the count rewritten in place on a terminal."""
+    """From now on, a search index build (the first search after an import) shows its progress on
+    stderr (see _index_progress)."""
     set_build_progress(_index_progress())
 
 
+BAR_WIDTH = 30
+
+
+def bar_line(done: int, total: int, started: float) -> str:
+    """`  [██████░░░░…]  12000/23721 条  51%  3.2 秒` — one line of the build's progress bar."""
+    frac = done / total if total else 1.0
+    filled = int(frac * BAR_WIDTH)
+    return (f"  [{'█' * filled}{'░' * (BAR_WIDTH - filled)}]  {done}/{total} 条  {int(frac * 100):3d}%  "
+            f"{time.perf_counter() - started:.1f} 秒")
+
+
 def _index_progress():
-    """A progress line on stderr while a search index is built (the first search after an
-    import): `正在建立检索索引… 12000/40057 条`, rewritten in place on a terminal."""
+    """Progress of a search index build on stderr: a heading line, then on a terminal a bar with
+    the count and percentage rewritten in place; the time taken at the end."""
     state = {"shown": False, "t": 0.0}
     tty = sys.stderr.isatty()
 
@@ -63,7 +74,7 @@ def _index_progress():
             state["shown"], state["t"] = True, time.perf_counter()
             typer.echo(f"正在建立检索索引（{total} 条条文，仅在法规库变化后的首次检索进行）…", err=True)
         if tty:
-            sys.stderr.write(f"\r  {done}/{total} 条")
+            sys.stderr.write("\r" + bar_line(done, total, state["t"]))
             sys.stderr.flush()
         if done == total:
             end = "\n" if tty else ""

@@ -6,9 +6,11 @@ import os
 
 import typer
 
+from ..engine import get_engine
 from ..errors import InputError
 from ..service.mcp import build_server
 from . import command
+from .common import report_index_builds
 
 
 def serve_cmd(
@@ -26,12 +28,17 @@ def serve_cmd(
         os.environ["FALV_SERVE_MCP"] = "1"
     os.environ["FALV_SERVE_HOST"] = host  # read by the app factory in each worker
     typer.echo(f"falv 服务：http://{host}:{port}/（OpenAPI /openapi.json{'，MCP /mcp' if mcp else ''}）", err=True)
+    report_index_builds()  # each worker loads (or builds) the index before it accepts a request
     # An import string + factory: each worker process builds its own app and opens the store once.
     uvicorn.run("falv.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False)
 
 
 def mcp_cmd() -> None:
+    """The index is loaded (or built, progress on stderr) before the first request is read: stdout
+    carries the protocol, so nothing else is written there."""
+    report_index_builds()
+    get_engine().warm()
     build_server().run("stdio")
 
 

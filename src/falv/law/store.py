@@ -8,6 +8,8 @@ instruments (司法解释, 行政法规, repealed laws …) live in falv's own s
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
 from dataclasses import replace
 from functools import cached_property, lru_cache
@@ -215,8 +217,7 @@ class StatuteStore:
         keyed by it. Texts quoted by Q&A sources live in the KB's tables and are never indexed, so
         ingesting a Q&A document does not force an index rebuild."""
         h = hashlib.sha256()
-        stat = self.base_path.stat()
-        h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+        h.update(self.base_digest.encode())
         h.update(self._consolidation_key().encode())
         for row in self.own.execute("SELECT law_id, content_hash, status FROM laws"
                                     " ORDER BY law_id"):
@@ -231,9 +232,8 @@ class StatuteStore:
         if cached and cached[0] == (whole, first_part):
             return cached[1]
         hashes = [hashlib.sha256(), hashlib.sha256()]
-        stat = self.base_path.stat()
         for h, tag in zip(hashes, (b"1", b"2")):
-            h.update(f"{self.base_path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode() + tag)
+            h.update(self.base_digest.encode() + tag)
             h.update(self._consolidation_key().encode())
         for row in self.own.execute("SELECT law_id, content_hash, status, doc_type FROM laws"
                                     " WHERE source != 'quoted' ORDER BY law_id"):
@@ -247,6 +247,13 @@ class StatuteStore:
         consolidated texts are what search indexes, so a change here must rebuild it."""
         return f"consolidate-v{consolidate.VERSION}:" + ",".join(self.plan.key)
 
+    @property
+    def base_digest(self) -> str:
+        """The base database's content (sha256 of the file): part of every content hash, so an
+        index built from the same bundled data anywhere — the one shipped in the package — has
+        this store's key, whatever the file's path or modification time."""
+        return base_digest(self.base_path, self.store_path.parent / BASE_DIGEST_FILE)
+
     def close(self) -> None:
         self.base.close()
         self.own.close()
@@ -256,6 +263,42 @@ class StatuteStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+BASE_DIGEST_FILE = "base-digest.json"
+_digests: dict[tuple, str] = {}
+
+
+def base_digest(path: Path, cache: Path | None = None) -> str:
+    """sha256 of the file at `path`, remembered per (path, size, modification time) in this process
+    and in the JSON file `cache` (hashing the 15 MB base costs ~30 ms per process; where `cache`
+    cannot be written, each process hashes once)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    found = _digests.get(key)
+    if found:
+        return found
+    try:
+        saved = json.loads(cache.read_text("utf-8")) if cache else None
+    except (OSError, ValueError):
+        saved = None
+    if isinstance(saved, dict) and saved.get("key") == list(key) and isinstance(saved.get("sha256"), str):
+        found = saved["sha256"]
+    else:
+        with open(path, "rb") as f:
+            found = hashlib.file_digest(f, "sha256").hexdigest()
+        if cache is not None:
+            tmp = cache.with_name(f"{cache.name}.tmp-{os.getpid()}")
+            try:
+                tmp.write_text(json.dumps({"key": list(key), "sha256": found}), "utf-8")
+                os.replace(tmp, cache)
+            except OSError:  # a read-only data directory: hash again next time
+                try:
+                    tmp.unlink(missing_ok=True)
+                except OSError:
+                    pass
+    _digests[key] = found
+    return found
 
 
 _ITEM_PREFIX = "条目"

@@ -1,18 +1,21 @@
 """Tokenisation for statute search: jieba's search-mode segmentation, a legal user dictionary and a
 colloquial→legal expansion table.
 
-Why not call jieba directly at query time: importing jieba and loading its 350k-word dictionary
-costs ~0.7 s per process, more than the whole cold-start budget. So the segmenter here is jieba's
-own algorithm (prefix DAG + maximum-probability route, no HMM, then search mode's 2/3-gram
-sub-words) over a frequency table. At index-build time the table is jieba's full dictionary plus
-the legal dictionary; the index then saves a *compact* table — only the words the corpus, the legal
-dictionary and the expansion table use, with jieba's own frequencies and total — which loads in a
-few milliseconds. Words outside that table cannot match any indexed token anyway.
+Two segmenters over one table (jieba's dictionary + the legal dictionary + the store's law titles):
+- at index-build time, jieba-rs (the `rjieba` binding, Rust) segments every article: the same
+  algorithm as jieba (prefix DAG + maximum-probability route, no HMM), ~10× faster than Python;
+- at query time, a Python port of that algorithm (`Segmenter`) over a *compact* table saved with
+  the index — only the words the corpus, the legal dictionary and the expansion table use, with
+  jieba's own frequencies and total — which loads in a few milliseconds. Importing jieba-rs and
+  loading its 350k-word dictionary costs ~0.3 s per process, more than a cold question may spend;
+  words outside the compact table cannot match any indexed token anyway.
+Both segment document text identically (tests/test_search_index.py), and search mode's sub-words
+(2/3-grams, 4+-character dictionary words inside longer words) are added in Python for both.
 """
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 import marshal
 import re
 import tomllib
@@ -23,11 +26,15 @@ from math import log
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import FalvError
+from ..errors import FalvError, StoreError
 from ..text import cn_to_int, normalize
 
 _BLOCK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# characters jieba-rs joins into its blocks beyond _BLOCK's CJK (Latin letters, digits, +#&._%-,
+# CJK compatibility and extension ideographs) and the one non-CJK range between _BLOCK's two (the
+# hexagram symbols): a text holding none is segmented in one call, see FastSegmenter.cut
+_RS_FOREIGN = re.compile(r"[A-Za-z0-9+#&._%\-\u4dc0-\u4dff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
 def _data(name: str) -> str:
@@ -138,42 +145,33 @@ def expansions() -> Expansions:
     return Expansions(terms, co, float(data.get("weights", {}).get("expansion", 0.6)), ages)
 
 
-def _with_prefixes(freq: dict[str, int]) -> dict[str, int]:
-    """freq plus a 0 entry for every proper prefix of its words: the DAG walk extends a fragment
-    only while the table holds it (jieba's own table layout)."""
-    for w in list(freq):
-        for i in range(1, len(w)):
-            freq.setdefault(w[:i], 0)
-    return freq
-
-
 class Segmenter:
     """jieba's maximum-probability segmentation (HMM off) and search mode over a given table."""
 
-    def __init__(self, freq: dict[str, int], total: int):
-        self.freq = freq
+    def __init__(self, freq: dict[str, int], total: int, longest: int | None = None):
+        self.freq = freq  # word → frequency (entries of 0 are not words)
         self.total = total
         self._logtotal = log(total)
+        # the longest word: the DAG walk tries fragments up to it (jieba keeps every prefix of
+        # every word in its table instead, to stop early; that table loads 30 % slower)
+        self.longest = longest or max(map(len, freq), default=1)
+        self._search_memo: dict[str, tuple[str, ...]] = {}
 
     # -- construction ---------------------------------------------------------------------------
 
     @classmethod
     def from_words(cls, freq: dict[str, int], total: int) -> "Segmenter":
-        """A table from plain word frequencies (adds the prefix entries the DAG walk needs)."""
-        return cls(_with_prefixes(dict(freq)), total)
+        """A table from plain word frequencies."""
+        return cls(dict(freq), total)
 
     @classmethod
     def full(cls, extra_words: Iterable[str] = ()) -> "Segmenter":
-        """jieba's full dictionary + the legal dictionary + extra words (law titles, expansions).
-        Used only when an index is built: this is the slow (~0.6 s) load."""
-        import jieba  # heavy: only when an index is built
-
-        jieba.setLogLevel(logging.WARNING)
-        tk = jieba.Tokenizer()
-        tk.initialize()
-        seg = cls(dict(tk.FREQ), tk.total)
-        for word, freq in legal_words():
-            seg.add_word(word, freq)
+        """jieba's full dictionary + the legal dictionary + extra words (law titles, expansions),
+        segmenting with jieba-rs. Used only when an index is built (~0.5 s to load)."""
+        freq, total = jieba_dictionary()
+        seg = FastSegmenter(freq, total)
+        for word, f in legal_words():
+            seg.add_word(word, f)
         for word in extra_words:
             seg.add_word(word)
         return seg
@@ -191,21 +189,25 @@ class Segmenter:
                 p *= (self.freq.get(part) or 1) / self.total
             freq = max(int(p * self.total) + 1, 1)
         self.freq[word] = max(freq, self.freq.get(word) or 0)
-        for i in range(1, len(word)):
-            self.freq.setdefault(word[:i], 0)
+        self.longest = max(self.longest, len(word))
+        self._search_memo.clear()
+        self._added(word)
+
+    def _added(self, word: str) -> None:
+        """Hook: `word` now has self.freq[word] (the jieba-rs segmenter mirrors it)."""
 
     def compact(self, words: Iterable[str]) -> "Segmenter":
         """A segmenter that knows only `words` (with this table's frequencies and total)."""
         freq = {w: f for w in words if (f := self.freq.get(w))}
-        return Segmenter(_with_prefixes(freq), self.total)
+        return Segmenter(freq, self.total)
 
     def save(self, path: Path) -> None:
-        path.write_bytes(marshal.dumps((self.total, self.freq)))
+        path.write_bytes(marshal.dumps((self.total, self.freq, self.longest)))
 
     @classmethod
     def load(cls, path: Path) -> "Segmenter":
-        total, freq = marshal.loads(path.read_bytes())
-        return cls(freq, total)
+        total, freq, longest = marshal.loads(path.read_bytes())
+        return cls(freq, total, longest)
 
     # -- segmentation --------------------------------------------------------------------------
 
@@ -213,18 +215,15 @@ class Segmenter:
         freq, n = self.freq, len(s)
         route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
         logtotal = self._logtotal
+        longest = self.longest
         for k in range(n - 1, -1, -1):
             best = (log(freq.get(s[k]) or 1) - logtotal + route[k + 1][0], k)
-            i = k + 1
-            frag = s[k:i + 1]
-            while i < n and frag in freq:
-                f = freq[frag]
+            for i in range(k + 1, min(n, k + longest)):
+                f = freq.get(s[k:i + 1])
                 if f:
                     cand = log(f) - logtotal + route[i + 1][0]
                     if cand > best[0] or (cand == best[0] and i > best[1]):
                         best = (cand, i)
-                i += 1
-                frag = s[k:i + 1]
             route[k] = best
         out, k = [], 0
         while k < n:
@@ -244,29 +243,95 @@ class Segmenter:
         return out
 
     def cut_for_search(self, text: str) -> list[str]:
+        out: list[str] = []
+        memo = self._search_memo
+        for w in self.cut(text):
+            words = memo.get(w)
+            if words is None:
+                words = memo[w] = self._search_words(w)
+            out.extend(words)
+        return out
+
+    def _search_words(self, w: str) -> tuple[str, ...]:
+        """A word and the dictionary words inside it, in search mode's order (memoised per word
+        in cut_for_search: a corpus repeats its words, and the table only grows by add_word)."""
         freq = self.freq
         out: list[str] = []
-        for w in self.cut(text):
-            n = len(w)
-            if n > 2:
-                for i in range(n - 1):
-                    g = w[i:i + 2]
-                    if freq.get(g):
-                        out.append(g)
-            if n > 3:
-                for i in range(n - 2):
-                    g = w[i:i + 3]
-                    if freq.get(g):
-                        out.append(g)
-            # beyond jieba: dictionary words of four or more characters inside a longer word
-            # (个人信息 in 个人信息处理者), so a question's 个人信息 meets the statute's compound
-            for size in range(4, n):
-                for i in range(n - size + 1):
-                    g = w[i:i + size]
-                    if freq.get(g):
-                        out.append(g)
-            out.append(w)
-        return out
+        n = len(w)
+        if n > 2:
+            for i in range(n - 1):
+                g = w[i:i + 2]
+                if freq.get(g):
+                    out.append(g)
+        if n > 3:
+            for i in range(n - 2):
+                g = w[i:i + 3]
+                if freq.get(g):
+                    out.append(g)
+        # beyond jieba: dictionary words of four or more characters inside a longer word
+        # (个人信息 in 个人信息处理者), so a question's 个人信息 meets the statute's compound
+        for size in range(4, n):
+            for i in range(n - size + 1):
+                g = w[i:i + size]
+                if freq.get(g):
+                    out.append(g)
+        out.append(w)
+        return tuple(out)
+
+
+def jieba_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's general dictionary (dict.txt of the `jieba` package: word → frequency) and total,
+    read as jieba reads it (a repeated word keeps its last frequency; the total counts every
+    line), without importing jieba (its import and cache file are not needed)."""
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).with_name("dict.txt") if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise StoreError("找不到 jieba 词典（jieba/dict.txt），无法建立检索索引",
+                        hint="pip install 'jieba>=0.42.1,<0.43'")
+    text = path.read_text(encoding="utf-8")
+    fields = text.split()
+    if len(fields) == 3 * len(text.splitlines()):  # every line is `word freq tag`: the fast path
+        freqs = list(map(int, fields[1::3]))
+        return dict(zip(fields[0::3], freqs)), sum(freqs)
+    freq: dict[str, int] = {}
+    total = 0
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            freq[parts[0]] = int(parts[1])
+            total += int(parts[1])
+    return freq, total
+
+
+class FastSegmenter(Segmenter):
+    """The build-time segmenter: the same table and algorithm as Segmenter, with each block's
+    route computed by jieba-rs (rjieba) over an exact copy of the table. jieba-rs's own embedded
+    dictionary is cleared first, so the index depends only on jieba's dict.txt and our data."""
+
+    def __init__(self, freq: dict[str, int], total: int):
+        import rjieba  # heavy: only when an index is built
+
+        super().__init__(freq, total)
+        self._rs = rjieba.Jieba()
+        self._rs.clear()
+        add = self._rs.add_word
+        for word, f in freq.items():
+            if f:
+                add(word, f, None)
+
+    def _added(self, word: str) -> None:
+        self._rs.add_word(word, self.freq[word], None)
+
+    def _cut_block(self, s: str) -> list[str]:
+        return self._rs.cut(s, False)
+
+    def cut(self, text: str) -> list[str]:
+        """Segmenter.cut; a text whose only word characters are _BLOCK's CJK goes to jieba-rs in
+        one call (its blocks are then exactly ours; punctuation comes back as single characters
+        and is dropped), which halves the build's segmenting time."""
+        if _RS_FOREIGN.search(text):
+            return super().cut(text)
+        return [t for t in self._rs.cut(text, False) if "\u3400" <= t < "\ua000"]
 
 
 @dataclass

@@ -2,7 +2,8 @@
 (search/e5.py) for the documents of one lexical index, and brute-force cosine scores.
 
 Where the vectors come from, cheapest first:
-  1. `index_dir()/<content hash>/dense-e5.npz`, written the first time this store content is used;
+  1. `index_dir()/<content hash>/dense-e5.npz`, written the first time this store content is used
+     (beside the index, or, for the index shipped in the package, in the user's index directory);
   2. the vectors shipped as package data, `search/data/e5-base.npz` (every current article of the
      bundled laws.db, built by bench/build_e5_vectors.py), and the files of other cached indexes;
   3. the model, for articles none of those hold (imported ones) — with a progress line on stderr,
@@ -87,7 +88,7 @@ def load_or_build(index, law_titles: dict[str, str], encoder=None, progress: boo
                   ) -> DenseIndex:
     """The vectors of a lexical index's documents (see the module docstring for their sources).
     Several Searchers of one process (search, the ask composer) share one copy."""
-    path = Path(index.path) / FILE
+    path = Path(index.cache_dir) / FILE  # beside the index, or for the shipped one the user's cache
     shared = _shared.get(str(path))
     if shared is not None:
         return shared

@@ -8,12 +8,12 @@ the same call gives the same JSON everywhere. Errors are JSON: a FalvError becom
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
 import re
 import sqlite3
-import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -149,8 +149,9 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @asynccontextmanager
     async def lifespan(_app):
-        if warm:  # load the store, search index and knowledge base before the first request
-            threading.Thread(target=_warm, args=(eng,), daemon=True, name="falv-warm").start()
+        if warm:  # load the store, search index and knowledge base before the first request:
+            # uvicorn accepts connections only once the lifespan has started
+            await asyncio.to_thread(_warm, eng)
         if mcp_server is None:
             yield
             return
