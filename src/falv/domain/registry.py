@@ -7,12 +7,13 @@ from functools import lru_cache
 
 from ..errors import InputError
 from .drafts import template
+from .family import DOMAIN as FAMILY
 from .labour import DOMAIN as LABOUR
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, FAMILY)
 
 
 def domains() -> tuple[Domain, ...]:
