@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..errors import InputError
 from .consumer import DOMAIN as CONSUMER
 from .drafts import template
+from .family import DOMAIN as FAMILY
 from .labour import DOMAIN as LABOUR
 from .lending import DOMAIN as LENDING
 from .personal_info.area import DOMAIN as PERSONAL_INFO
@@ -15,7 +16,7 @@ from .personal_info.severity import severity as calculate
 from .protocol import Domain
 from .tenancy import DOMAIN as TENANCY
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, TENANCY, LENDING)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, FAMILY, TENANCY, LENDING)
 
 
 def domains() -> tuple[Domain, ...]:
