@@ -110,6 +110,8 @@ def analyse(question: str, kb: KbMatcher | None = None, store=None) -> CaseAnaly
     domain = get(reading.domain) if reading.domain else NO_DOMAIN
     frame = frames.get(domain.id, NO_DOMAIN.read(""))
     steps = domain.steps(frame) if reading.confident else []
+    if reading.confident and reading.also is not None:  # the second area's steps join
+        steps = _joined(steps, get(reading.also.domain).steps(frames[reading.also.domain]))
     floor = not any(not s.generic for s in steps)
     if floor:
         steps = floor_steps(reading, text)
@@ -123,6 +125,20 @@ def analyse(question: str, kb: KbMatcher | None = None, store=None) -> CaseAnaly
                         reading=reading, floor=floor, missing=tuple(missing), kb=matches,
                         severity=None if floor else domain.severity(frame), placed=placed,
                         unplaced=unplaced)
+
+
+def _joined(first: list[Step], second: list[Step], most: int = 6) -> list[Step]:
+    """Two domains' steps as one answer: most urgent first (the first domain's before the
+    second's within an urgency), each text and each channel once, at most `most`."""
+    merged = sorted(first + second, key=lambda s: s.urgency)  # stable: first domain first
+    out, seen = [], set()
+    for s in merged:
+        if s.generic and any(o.generic for o in out):
+            continue
+        channels = tuple(c for c in s.channels if c not in seen)
+        seen.update(channels)
+        out.append(replace(s, channels=channels))
+    return out[:most]
 
 
 def _floor_missing(reading: KindReading, text: str) -> list[dict]:

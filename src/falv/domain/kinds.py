@@ -56,6 +56,7 @@ class KindReading:
     alternatives: tuple[Fit, ...] = ()  # the other readings, best first
     why: str = ""  # why the reading is (not) confident, in words
     topic: str = ""  # for kind 'other': what it seems to be about (继承, 相邻关系 …)
+    also: Fit | None = None  # a second kind the question is as much about (data/kinds.toml overlap)
 
     @property
     def domain(self) -> str | None:
@@ -64,6 +65,7 @@ class KindReading:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": label(self.kind), "topic": self.topic or None,
                 "domain": self.domain, "confident": self.confident, "why": self.why,
+                "also": self.also.to_dict() if self.also else None,
                 "score": round(self.chosen.score, 2) if self.chosen else 0.0,
                 "evidence": list(self.chosen.evidence) if self.chosen else [],
                 "alternatives": [a.to_dict() for a in self.alternatives]}
@@ -107,7 +109,7 @@ def _floor_steps(file: DataFile, owner: str, specs: list, channels: frozenset[st
         except Exception as exc:
             raise file.error(f"{owner}: 法律依据格式不对：{exc}", owner) from None
         stake = spec.get("stake")
-        sid = f"floor.{owner.split('.')[-1]}.{n + 1}" + (f".{stake}" if stake else "")
+        sid = f"floor.{owner.strip('[]').split('.')[-1]}.{n + 1}" + (f".{stake}" if stake else "")
         out.append(Step(sid, spec["text"], basis, tuple(spec.get("channels", [])),
                         int(spec.get("urgency", 3)), "floor"))
     return tuple(out)
@@ -134,6 +136,25 @@ def _tables() -> tuple[dict[str, KindSpec], tuple[Topic, ...], dict]:
     stakes = {sid: (tuple(s.get("terms", [])), _floor_steps(file, f"[stake.{sid}]", s.get("floor", []), known))
               for sid, s in file.data.get("stake", {}).items()}
     return kinds, topics, stakes
+
+
+_OVERLAP_ORDER = ("family", "labour", "tenancy", "consumer", "lending", "traffic", "personal_info",
+                  "personality", "fraud")  # which answers first when two overlapping kinds tie
+
+
+@lru_cache(maxsize=1)
+def overlaps() -> frozenset[frozenset[str]]:
+    """Pairs of kinds one question may be equally about (data/kinds.toml [[overlap]]): when they
+    tie, both domains' steps answer it instead of the floor."""
+    file = _file()
+    out = set()
+    for spec in file.data.get("overlap", []):
+        pair = frozenset(spec.get("kinds", []))
+        unknown = pair - set(kinds())
+        if len(pair) != 2 or unknown:
+            raise file.error(f"overlap 应为两个已知的问题类型：{sorted(pair)}", "[[overlap]]")
+        out.add(pair)
+    return frozenset(out)
 
 
 def kinds() -> dict[str, KindSpec]:
@@ -179,8 +200,16 @@ def decide(fits: list[Fit], text: str) -> KindReading:
     rest = tuple(f for f in ranked if f is not top)
     if top.score < MIN_SCORE:
         return KindReading(top.kind, False, top, rest, f"{label(top.kind)}的依据不足")
-    if rivals and top.score - rivals[0].score < MARGIN:
-        other = rivals[0]
+    paired = [f for f in rivals if frozenset({top.kind, f.kind}) in overlaps()
+              and top.score - f.score < 2 * MARGIN]
+    if paired or (rivals and top.score - rivals[0].score < MARGIN):
+        other = paired[0] if paired else rivals[0]
+        if paired:  # one question, two areas: both answer
+            first = min((top, other), key=lambda f: (-f.score, _OVERLAP_ORDER.index(f.kind)
+                                                     if f.kind in _OVERLAP_ORDER else 99))
+            second = other if first is top else top
+            return KindReading(first.kind, True, first, tuple(f for f in ranked if f is not first),
+                               f"同时涉及{label(first.kind)}和{label(second.kind)}", also=second)
         return KindReading(top.kind, False, top, rest,
                            f"既像{label(top.kind)}问题，也像{label(other.kind)}问题")
     return KindReading(top.kind, True, top, rest, "")

@@ -103,7 +103,6 @@ class Vocabulary:
     entries: dict[str, dict[str, Entry]]
     fuzzy: tuple[str, ...] = ()
     ordered: str | None = None
-    typos: tuple[tuple[str, str], ...] = ()
     negatable: tuple[str, ...] = ()  # dimensions whose negated words do not count (acts, issues)
     asker_acts: tuple[str, ...] = ()  # dimensions of acts that do not count when the asker did them
 
@@ -154,8 +153,9 @@ def load_vocabulary(file: DataFile, dims: tuple[str, ...], attrs: dict[str, froz
     for d in fuzzy:
         if d not in dims:
             raise RulebookError(f"{file.name}: 模糊匹配的维度 {d!r} 不存在")
-    typos = tuple((str(k), str(v)) for k, v in file.data.get("typos", {}).items())
-    return Vocabulary(tuple(dims), entries, tuple(fuzzy), ordered, typos, tuple(negatable),
+    if "typos" in file.data:  # typo tolerance is the reading's, measured over whole sets
+        raise file.error("不收录“已知错别字”表：容错由模糊匹配负责", "[typos]")
+    return Vocabulary(tuple(dims), entries, tuple(fuzzy), ordered, tuple(negatable),
                       tuple(asker_acts))
 
 
@@ -225,12 +225,8 @@ def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool 
 
 
 def prepare(vocab: Vocabulary, question: str) -> str:
-    """The text a vocabulary reads: normalised (繁→简, 全角→半角), lower case, typos put right."""
-    text = normalize(question).lower()
-    for wrong, right in vocab.typos:
-        if wrong in text:
-            text = text.replace(wrong, right)
-    return text
+    """The text a vocabulary reads: normalised (繁→简, 全角→半角), lower case."""
+    return normalize(question).lower()
 
 
 NEAR = 16  # characters within which a `near` entry must meet one of the dimensions it names
