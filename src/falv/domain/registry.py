@@ -11,8 +11,9 @@ from .labour import DOMAIN as LABOUR
 from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
+from .traffic import DOMAIN as TRAFFIC
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, TRAFFIC)
 
 
 def domains() -> tuple[Domain, ...]:
