@@ -15,8 +15,9 @@ from .personal_info.area import DOMAIN as PERSONAL_INFO
 from .personal_info.severity import severity as calculate
 from .protocol import Domain
 from .tenancy import DOMAIN as TENANCY
+from .traffic import DOMAIN as TRAFFIC
 
-DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, FAMILY, TENANCY, LENDING)
+DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, FAMILY, TENANCY, LENDING, TRAFFIC)
 
 
 def domains() -> tuple[Domain, ...]:
