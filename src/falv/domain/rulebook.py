@@ -181,6 +181,8 @@ _NOT_ACTOR_AFTER = ("群", "圈", "姓名", "名字", "身份证", "的成绩", 
 
 
 _IMPERSONATED = re.compile(r"(自称|冒充|假冒|假装|装成)[^，。；,;]{0,5}$")
+_POSED_AS = re.compile(r"(说是|称是|说他是|说自己是)[^，。；,;]{0,6}$")  # 对方说是某购物平台的客服
+_POSED_ROLE = re.compile(r"的?(客服|工作人员|员工|警察|民警|领导)")
 
 
 def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
@@ -192,7 +194,9 @@ def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
         end = start + len(term)
         if not ordered or not (text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
                                or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)
-                               or _IMPERSONATED.search(text, max(0, start - 8), start)):
+                               or _IMPERSONATED.search(text, max(0, start - 8), start)
+                               or (_POSED_AS.search(text, max(0, start - 8), start)
+                                   and _POSED_ROLE.match(text, end))):
             out.append((start, end))
         start = text.find(term, start + 1)
     return out
@@ -250,7 +254,7 @@ def _by_the_asker(text: str, start: int, found: dict, spans: dict, actors: str) 
     clause begins with 我 as the subject and names no actor before the act."""
     clause = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
     head = text[clause:start]
-    if not _ASKER_SUBJECT.match(head) or "被" in head:
+    if not _ASKER_SUBJECT.match(head) or "被" in head or text.startswith("被", start):
         return False
     return not any(clause <= sp[0] < start for k in found.get(actors, [])
                    for sp in spans.get(f"{actors}.{k}", []))
