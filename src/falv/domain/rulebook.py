@@ -187,7 +187,7 @@ _POSED_ROLE = re.compile(r"的?(客服|工作人员|员工|警察|民警|领导)
 
 def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
     """Where `term` occurs in `text`; in the ordered (actor) dimension not as 我的X (information:
-    把我的单位公布出来), X群 (a chat group: 发到物业群里) nor the one impersonated (自称京东客服)."""
+    我的单位被公开), X群 (a chat group: 发到物业群里) nor the one impersonated (自称京东客服)."""
     out = []
     start = text.find(term)
     while start != -1:
