@@ -121,10 +121,18 @@ function basisItem(b) {
 function renderAnswer(ans) {
   const out = document.getElementById("answer");
   const parts = [el("h2", {}, "【问题】"), el("p", { id: "answer-question" }, ans.question)];
+  const reading = ans.reading || {};
+  if (reading.label) {
+    const kind = reading.topic || reading.label;
+    parts.push(el("p", { class: "muted", id: "reading" }, "问题类型：", kind,
+      reading.confident ? "" : `（不确定：${reading.why || ""}）`));
+  }
   const situation = (ans.frame && ans.frame.summary) || "";
   if (situation) parts.push(el("p", { class: "muted", id: "situation" }, "情形：", situation));
+  const scope = (ans.notes || []).find((n) => n.kind === "scope");
+  if (ans.floor && scope) parts.push(el("p", { class: "floor", id: "floor" }, scope.text));
   if (ans.analysis && ans.analysis.length) {
-    parts.push(el("h2", {}, "【法律分析】"));
+    parts.push(el("h2", {}, ans.grounded ? "【法律分析】" : "【处理途径】"));
     parts.push(el("ol", { class: "analysis", id: "analysis" }, ans.analysis.map((p) => el("li", {},
       el("div", {}, p.text),
       p.citations && p.citations.length
@@ -159,9 +167,10 @@ function renderAnswer(ans) {
       }, `生成：${l.title}`)),
       el("div", { id: "letter-box", hidden: true })));
   }
-  if (ans.notes && ans.notes.length) {
+  const notes = (ans.notes || []).filter((n) => !(ans.floor && n.kind === "scope"));
+  if (notes.length) {
     parts.push(el("h2", {}, "【提示】"));
-    parts.push(el("ul", { class: "notes" }, ans.notes.map((n) => el("li", {}, n.text))));
+    parts.push(el("ul", { class: "notes" }, notes.map((n) => el("li", {}, n.text))));
   }
   if (ans.related && ans.related.length) {
     parts.push(el("h2", {}, "相关法条"));
