@@ -17,7 +17,7 @@ from .severity import assess
 SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
 PERSONALITY_ACTS = frozenset({"defame", "insult", "portrait_use"})
 PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
-FRAUD_ACTS = frozenset({"fraud"})
+FRAUD_ACTS = frozenset({"fraud", "card_stolen"})
 REPORT_END = re.compile(r"[，。；！？,;!?]")
 LIKENESS = frozenset({"portrait", "name", "intimate", "account"})  # what a personality right protects as such
 WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5,
@@ -45,30 +45,39 @@ class PersonalInfo:
         likeness; a scam. The score weighs every entry read (frame.toml `weight`, else WEIGHTS)."""
         vocab = vocabulary()
         acts, rights = set(frame.acts), set(frame.rights)
+        heard = self._only_reported(frame)
+        info = [i for i in frame.info if f"info.{i}" not in heard]
         score = 0.0
         for key in frame.evidence:
             dim, eid = key.split(".", 1)
             entry = vocab[dim][eid]
-            if dim == "actor" and not entry.get("regulator"):
+            if (dim == "actor" and not entry.get("regulator")) or key in heard:
                 continue
             score += float(entry.get("weight", WEIGHTS.get(dim, 0.0)))
         evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
         out = []
         if acts & FRAUD_ACTS:
             out.append(Fit("fraud", self.id, score + 1, True, evidence))
-        likeness_only = bool(frame.info) and set(frame.info) <= LIKENESS
+        likeness_only = bool(info) and set(info) <= LIKENESS
         if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS or (
                 "impersonate" in acts and likeness_only):
             # a likeness or a name used, or a reputation attacked: personality rights; where other
             # information (病历, 身份证号, 住址 …) is handled too, the information reading leads
-            shift = 0.5 if likeness_only else (-0.5 if frame.info else 0.0)
+            shift = 0.5 if likeness_only else (-0.5 if info else 0.0)
             out.append(Fit("personality", self.id, score + shift, True, evidence))
-        core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS) or "privacy" in rights
+        core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS) or bool(rights - PERSONALITY_RIGHTS)
         if core and likeness_only and acts <= PERSONALITY_ACTS | FRAUD_ACTS | {"impersonate", "publish"}:
             core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS - {"impersonate"}) or "privacy" in rights
         out.append(Fit("personal_info", self.id, score, core, evidence,
                        "" if core else "没有同时说到个人信息和对它做了什么"))
         return out
+
+    def _only_reported(self, frame: Frame) -> set[str]:
+        """Information keys read only inside a rumour or an insult (造谣说我出轨): what someone
+        says about the person is no information of theirs that was handled."""
+        spans = self.reported(frame)
+        return {key for key, found in frame.spans.items() if key.startswith("info.") and found
+                and all(any(a <= s < b for a, b in spans) for s, _ in found)}
 
     def reported(self, frame: Frame) -> list[tuple[int, int]]:
         """Spans of the normalised question that are someone's words about the person (a rumour,

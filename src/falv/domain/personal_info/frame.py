@@ -22,8 +22,9 @@ DIMENSIONS = ("actor", "info", "act", "cue", "harm", "wish", "place", "right", "
 # acts that are about a person's rights on their own; the others need an actor or information too
 STANDALONE_ACTS = frozenset({"threaten", "insult", "defame", "harass", "peep", "fraud",
                              "impersonate", "face", "portrait_use", "automated", "monitor", "doxx",
-                             "stalk", "obtain", "enter_home", "marketing"})
-FUZZY_DIMENSIONS = ("actor", "info", "place")  # nouns only: 发到了 must not match 发多了
+                             "stalk", "obtain", "enter_home", "marketing", "card_stolen",
+                             "scam_call", "discriminate"})
+FUZZY_DIMENSIONS = ("actor", "place")  # nouns only (发到了 is not 发多了); info is too close to actors (银行客户 is not 银行账户)
 # the attributes an entry of each dimension may carry besides its words
 ATTRIBUTES = {"actor": frozenset({"name", "regulator", "duty", "regulator_basis", "wording"}),
               "subject": frozenset({"wording"}),
@@ -170,7 +171,7 @@ def act_labels() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _vocab() -> Vocabulary:
     return load_vocabulary(_file(), DIMENSIONS, ATTRIBUTES, fuzzy=FUZZY_DIMENSIONS, ordered="actor",
-                           negatable=("act",), asker_acts=("act",))
+                           negatable=("act", "harm"), asker_acts=("act",))
 
 
 def vocabulary() -> dict[str, dict[str, Entry]]:
@@ -179,6 +180,7 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
 
 # the acts whose doer is the actor of the case, most telling first (a sale before a phone call)
 AGENT_ACTS = ("sell", "provide", "publish", "doxx", "leak", "obtain", "enter_home", "overcollect",
+              "discriminate",
               "face", "monitor", "peep", "retain", "refuse", "correct", "impersonate", "marketing",
               "automated", "portrait_use", "defame", "insult", "threaten", "stalk", "harass", "fraud")
 

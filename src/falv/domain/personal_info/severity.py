@@ -311,6 +311,7 @@ _NUM = (r"(?<![第零一二两三四五六七八九十百千万0-9.])"  # a whol
         r"([0-9]{1,12}(?:\.[0-9]{1,6})?|[零一二两三四五六七八九十百千万]{1,12})\s*(万)?\s*(?:多|余)?")
 _COUNT_RE = re.compile(_NUM + r"条")
 _MONEY_RE = re.compile(_NUM + r"元")
+_PRICE_AFTER = re.compile(r"(信息|记录)?(才|只|就)?(要|卖|值)?[几0-9一二三四五六七八九十两]+(毛|分|块|元)")
 
 
 def _amount(digits: str, wan: str | None) -> Fraction:
@@ -332,6 +333,8 @@ def facts_from_text(text: str) -> dict | None:
         except (InputError, ValueError, ZeroDivisionError):
             continue
         if n.denominator != 1 or n <= 0:
+            continue
+        if _PRICE_AFTER.match(text, m.end()):  # 一条几毛钱: a price per record, not a count
             continue
         window = text[max(0, m.start() - 12):m.end() + 12]
         category = next((c for c, ws in words.items() if any(w in window for w in ws)), "其他")
