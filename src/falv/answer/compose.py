@@ -256,7 +256,7 @@ def _frame_points(steps, floor: bool = False) -> list[AnalysisPoint]:
     table = channel_table()
     return [AnalysisPoint(text=s.text, source="floor" if floor else "rule",
                           citations=[CitedArticle(b.law, b.article) for b in s.basis],
-                          provenance=[{"rule": s.id}],
+                          provenance=[{"rule": s.id, "domain": s.domain} if s.domain else {"rule": s.id}],
                           channels=[_card(table[c]) for c in s.channels if c in table])
             for s in steps]
 
