@@ -126,6 +126,40 @@ def imported_template(tmp_path_factory) -> Path:
     return path
 
 
+LAWREFBOOK = SHARED / "data" / "lawrefbook"
+LAWREFBOOK_FOLDERS = ("司法解释", "行政法规", "部门规章")
+
+
+@pytest.fixture(scope="session")
+def full_template(imported_template, tmp_path_factory) -> Path:
+    """The nine statute files plus LawRefBook's three folders (../shared), built once per session:
+    the store every article the domains' data cite is in."""
+    if not LAWREFBOOK.is_dir():
+        pytest.skip(f"../shared/data/lawrefbook is absent ({LAWREFBOOK})")
+    import shutil
+
+    from falv.law.importer import import_files
+
+    path = tmp_path_factory.mktemp("full") / "falv.db"
+    shutil.copyfile(imported_template, path)
+    import_files(path, [LAWREFBOOK / f for f in LAWREFBOOK_FOLDERS], keep_going=True)
+    return path
+
+
+@pytest.fixture
+def full_store(full_template, falv_home):
+    """A StatuteStore (function-scoped, writable copy) of full_template."""
+    import shutil
+
+    from falv.law.store import StatuteStore
+
+    falv_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(full_template, falv_home / "falv.db")
+    s = StatuteStore()
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def imported_store(imported_template, falv_home):
     """A StatuteStore (function-scoped, writable copy) holding the nine imported statute files."""

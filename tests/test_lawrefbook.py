@@ -17,15 +17,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SHARED, run_cli
+from conftest import LAWREFBOOK, LAWREFBOOK_FOLDERS as FOLDERS, SEED, SHARED, run_cli
 
 from falv.errors import ImportRejected
 from falv.law import sources
 from falv.law.importer import import_files
 from falv.law.models import FULL_TEXT, HISTORICAL, IN_FORCE, REPEALED
 
-LAWREFBOOK = SHARED / "data" / "lawrefbook"
-FOLDERS = ("司法解释", "行政法规", "部门规章")
 
 
 def _doc(title: str, dates: list[str], body: str) -> str:

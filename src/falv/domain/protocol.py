@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from .basis import Basis
-from .rulebook import Step
+from .rulebook import Rulebook, Step
 
 
 @runtime_checkable
@@ -43,6 +43,10 @@ class Domain(Protocol):
 
     def scenarios(self) -> dict[str, dict]:
         """The named frames: id → {name, …}."""
+
+    @property
+    def rulebook(self) -> Rulebook:
+        """Its rules (validated on load): what checks of its data and citations go through."""
 
     def fits(self, frame: Frame) -> list:
         """How well the frame fits each kind of problem the domain answers (domain.kinds.Fit)."""

@@ -8,10 +8,10 @@ import re
 from ..basis import Basis
 from ..drafts import templates
 from ..kinds import Fit
-from ..rulebook import Step
+from ..rulebook import Rulebook, Step
 from .frame import Frame, actor_entry, card_basis, named_frame, named_frames, read_frame, vocabulary
 from .letters import fills, letters_for
-from .rules import missing_facts, steps_for_frame
+from .rules import missing_facts, rulebook, steps_for_frame
 from .severity import assess
 
 SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
@@ -88,6 +88,10 @@ class PersonalInfo:
                 end = REPORT_END.search(frame.text, start)
                 out.append((start, end.start() if end else len(frame.text)))
         return out
+
+    @property
+    def rulebook(self) -> Rulebook:
+        return rulebook()
 
     def steps(self, frame: Frame) -> list[Step]:
         return steps_for_frame(frame, frame.asked)
