@@ -115,7 +115,7 @@ def test_ask_grounded_with_verified_basis(http, store):
     resp = http.post("/ask", json={"question": "快递信息泄露了怎么办"})
     assert resp.status_code == 200, resp.text
     ans = resp.json()
-    assert ans["schema_version"] == 2 and ans["grounded"] is True
+    assert ans["schema_version"] == 3 and ans["grounded"] is True
     assert ans["analysis"] and ans["basis"]
     for b in ans["basis"]:
         if b["verdict"] in ("ok", "partial_quote"):

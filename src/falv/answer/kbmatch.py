@@ -86,7 +86,8 @@ class KbMatcher:
         chosen = scored[:MAX_MATCHES]
         self._load_points([e.entry_id for _, e in chosen])
         return [KbMatch(e.entry_id, e.question, s,
-                        [_copy(p) for p in self._points[e.entry_id]][:GENERAL_POINTS if s == GENERAL_SCORE else None])
+                        [_uncited(p) if s == GENERAL_SCORE else _copy(p)
+                         for p in self._points[e.entry_id]][:GENERAL_POINTS if s == GENERAL_SCORE else None])
                 for s, e in chosen]
 
     def _topics(self, i: int, topics_of) -> frozenset[str]:
@@ -142,6 +143,15 @@ class KbMatcher:
 def _copy(p: AnalysisPoint) -> AnalysisPoint:
     return AnalysisPoint(p.text, p.source, list(p.citations), [dict(x) for x in p.provenance],
                          list(p.channels))
+
+
+def _uncited(p: AnalysisPoint) -> AnalysisPoint:
+    """A general entry's point lends its wording and provenance, not its 法律依据: those articles
+    were chosen for the general question (信息泄露怎么处理 → 两高解释第五条), not for this case's facts;
+    the rules' steps cite what the case rests on."""
+    out = _copy(p)
+    out.citations = []
+    return out
 
 
 def _points(entry) -> list[AnalysisPoint]:
