@@ -325,3 +325,17 @@ def test_sending_information_to_your_people_is_providing_not_harassing():
     acts = read_frame("体检结果被体检中心的人发给了我们单位领导").acts
     assert "provide" in acts and "harass" not in acts
     assert "harass" in read_frame("催收的人天天打电话给我家人").acts
+
+
+@pytest.mark.parametrize("question,actor", [
+    # a pronoun stands for the doer named before it (在一家医美机构 is a place, 他们 the clinic)
+    ("在一家整形医院做了鼻子，术后的照片被他们发到公众号上当案例", "hospital"),
+    ("我在一家健身房办了卡，没过几天我的电话就被他们给了卖保险的", "merchant"),
+    # a scammer who poses as someone is no act of the one posed as, named again later or not
+    ("有人冒充我女儿的班主任在群里收资料费，我转了钱，后来班主任说根本没这回事", "stranger"),
+    ("有个人用我们单位领导的头像加我微信让我转钱，我转了两万", "stranger"),
+    # whoever posted a rumour is the actor, not the platform that will not take it down
+    ("有个顾客在点评网站发帖说我们店用地沟油，平台不给删", "stranger"),
+])
+def test_the_actor_is_who_did_it(question, actor):
+    assert read_frame(question).actor == actor, read_frame(question).evidence

@@ -210,10 +210,11 @@ def _negated(text: str, start: int) -> bool:
     return bool(_NEGATED.search(text[max(0, start - 4):start]))
 
 
-def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool = False
-           ) -> list[tuple[str, int, int]]:
+def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool = False,
+           avoid: tuple[tuple[int, int], ...] = ()) -> list[tuple[str, int, int]]:
     """(words, start, end) of every occurrence that fires the entry; [] when an exclude vetoes it.
-    In a `negatable` dimension (acts, issues) a negated occurrence does not count."""
+    In a `negatable` dimension (acts, issues) a negated occurrence does not count. A fuzzy
+    occurrence never overlaps an `avoid` span (an actor's words: 银行客户 is no 银行账户)."""
     if any(p.search(text) for p in entry.exclude):
         return []
     hits = [(t, s, e) for t in entry.terms for s, e in _spans(t, text, ordered)]
@@ -222,7 +223,8 @@ def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool 
         for t in entry.terms:
             if len(t) >= FUZZY_MIN_LEN and t not in text and (w := _fuzzy_find(t, text)):
                 i = text.find(w)
-                hits.append((w, i, i + len(w)))
+                if not any(a < i + len(w) and i < b for a, b in avoid):
+                    hits.append((w, i, i + len(w)))
     if negatable:
         hits = [h for h in hits if not _negated(text, h[1])]
     return hits
@@ -296,9 +298,11 @@ def read_slots(vocab: Vocabulary, text: str, agent_of: str | None = None, **agen
         table = vocab[dim]
         ordered = dim == vocab.ordered
         hits = {}
+        avoid = () if ordered or not vocab.ordered else tuple(
+            sp for k in found.get(vocab.ordered, []) for sp in spans[f"{vocab.ordered}.{k}"])
         for eid, entry in table.items():
             fired = _fired(entry, text, fuzzy and dim in vocab.fuzzy, ordered,
-                           dim in vocab.negatable)
+                           dim in vocab.negatable, avoid)
             if fired and dim in vocab.asker_acts and vocab.ordered:
                 fired = [h for h in fired if not _by_the_asker(text, h[1], found, spans, vocab.ordered)]
             near = entry.get("near")
@@ -338,6 +342,9 @@ _OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰�
 _OWNED = re.compile(r"^(的|里|里的|里面的|那边的|那里的|那个|的那个|里有|里面有|上班的|工作的|做的|当[^，。]{0,2}的)?$")
 
 
+_PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
+
+
 def _owner(text: str, mentions: list, m: tuple) -> str:
     """The actor a mention stands for: a person named right after an organisation belongs to it
     (驿站的老板, 中介的业务员, 医院里有人, 物业前台)."""
@@ -351,16 +358,18 @@ def _owner(text: str, mentions: list, m: tuple) -> str:
 def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
                  objects: tuple[str, ...] = (), first: tuple[str, ...] = (),
                  weak: frozenset = frozenset(), strong: frozenset = frozenset(),
-                 yielding: frozenset = frozenset()) -> list[str]:
+                 yielding: frozenset = frozenset(), firm: frozenset = frozenset()) -> list[str]:
     """The actors in the order an answer should take them: first the one who did the act
     complained of (who leaked, posted, sold, called), not the first organisation named. The acts
     are taken in the order `first` gives (selling before a phone call), then as named. The doer of
     an act is the actor named after 被 before it (被物业泄露), else the nearest one named before it
     in its sentence that is not the object of a preposition (发给单位领导, 向物业投诉) nor part of
     the information (`objects`: 工作单位), a person belonging to the organisation named just before
-    (驿站的老板), else the nearest one after it in the same sentence. A `weak` doer (an indefinite
-    有人) yields to a `strong` actor named too (the holder whose data it was); the rest follow in
-    the order they are named."""
+    (驿站的老板), else — where a pronoun stands for the doer (照片被他们发到…) — the actor named last
+    before the pronoun, else the nearest one after it in the same sentence. A `weak` doer (an
+    indefinite 有人) yields to a `strong` actor named too (the holder whose data it was), unless a
+    `firm` act was read (a scam: 有人冒充班主任 is no teacher's doing); the rest follow in the order
+    they are named."""
     actors = found.get(dim, [])
     if len(actors) < 2:
         return actors
@@ -377,15 +386,21 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
         passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
         doers = [m for m in before if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
         pick = passive or doers
+        clause = max((m.end() for m in _CLAUSE_START.finditer(text, 0, act_start)), default=0)
+        pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
+        referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun and not pick else []
         if pick:
             agent = _owner(text, mentions, pick[-1])
+        elif referred:
+            agent = _owner(text, mentions, referred[-1])
         else:
             end = _SENTENCE_END.search(text, act_start)
             after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))]
             if not after:
                 continue
             agent = after[0][2]
-        if agent in weak and act in yielding:  # a named holder that could have done it comes first
+        firmly = any(a in firm for a in found.get(acts, []))
+        if agent in weak and act in yielding and not firmly:  # a named holder that could have done it
             free = [m[2] for m in mentions
                     if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
             agent = next((a for a in free if a in strong), agent)
