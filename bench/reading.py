@@ -47,7 +47,8 @@ def _reading(ans: dict) -> dict:
     frame = ans.get("frame") or {}
     if "reading" in ans:  # falv with the kind reading (issue 19)
         r = ans.get("reading") or {}
-        return {"kind": r.get("kind"), "domain": r.get("domain"), "floor": ans.get("floor", False),
+        return {"kind": r.get("kind"), "also": (r.get("also") or {}).get("kind"),
+                "domain": r.get("domain"), "floor": ans.get("floor", False),
                 "actor": frame.get("actor"), "actor_routed": frame.get("actor") is not None}
     # before issue 19: any step is a personal-information answer, whose kind its acts tell
     grounded = bool(ans.get("analysis"))

@@ -10,8 +10,8 @@ quotes a gold article's text under a number whose stored text is another (治安
 holds (law/verify.py quote_source, the check `falv verify` makes).
 
 Items may carry labels of the reading (the blind sets: `kind`, `kind_also`, `actor`); then the
-reading metrics are added (READING_KEYS): kind_accuracy (the answer's kind is the label's or one
-it accepts), actor_accuracy (personal-information kinds), confident_wrong (an answer that is not
+reading metrics are added (READING_KEYS): kind_accuracy (the answer's kind, or the second kind
+it answers jointly, is the label's or one it accepts), actor_accuracy (personal-information kinds), confident_wrong (an answer that is not
 the honest floor but rests on a kind the label contradicts, or routes to another actor than the
 labelled one), floor (how many answers were the floor), pi_on_general (another area answered with
 personal-information steps) and the basis precision/recall of the personal-information items.
@@ -80,8 +80,11 @@ class ItemResult:
 
     @property
     def kind_ok(self) -> bool:
+        """The kind read (or the second kind answered jointly with it) is the label's or one it
+        accepts."""
         lab = self.item.label
-        return self.reading.get("kind") in {lab.get("kind"), *lab.get("kind_also", [])}
+        read = {self.reading.get("kind"), self.reading.get("also")} - {None}
+        return bool(read & {lab.get("kind"), *lab.get("kind_also", [])})
 
     @property
     def actor_ok(self) -> bool | None:
@@ -257,7 +260,8 @@ def reading_of(ans) -> dict:
     """What an answer read: kind, domain, whether it is a floor, the actor its steps route to."""
     r = ans.reading or {}
     frame = ans.frame or {}
-    return {"kind": r.get("kind"), "domain": r.get("domain"), "confident": r.get("confident"),
+    return {"kind": r.get("kind"), "also": (r.get("also") or {}).get("kind"),
+            "domain": r.get("domain"), "confident": r.get("confident"),
             "floor": ans.floor, "actor": frame.get("actor"),
             "actor_routed": frame.get("actor") is not None}
 
