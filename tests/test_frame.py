@@ -339,3 +339,11 @@ def test_sending_information_to_your_people_is_providing_not_harassing():
 ])
 def test_the_actor_is_who_did_it(question, actor):
     assert read_frame(question).actor == actor, read_frame(question).evidence
+
+
+@pytest.mark.parametrize("question,act", [
+    ("我听另一个租客说他把大家的身份证复印件卖给了中介", "sell"),
+    ("我发现她把我的病历拍照发到了群里", "publish"),
+])
+def test_what_the_asker_heard_of_is_not_their_own_act(question, act):
+    assert act in read_frame(question).acts, read_frame(question).evidence

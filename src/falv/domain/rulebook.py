@@ -247,6 +247,8 @@ def _close(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 _CLAUSE_START = re.compile(r"[，。；！？,;!?：:]")
+_PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
+_HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知)")  # what the asker learnt of
 _ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
                             r"我(?!的|们)(自己)?")
 
@@ -257,6 +259,8 @@ def _by_the_asker(text: str, start: int, found: dict, spans: dict, actors: str) 
     clause = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
     head = text[clause:start]
     if not _ASKER_SUBJECT.match(head) or "被" in head or text.startswith("被", start):
+        return False
+    if _PRONOUN.search(head) or _HEARD.search(head):  # 我听租客说他把复印件卖了: his act, not mine
         return False
     return not any(clause <= sp[0] < start for k in found.get(actors, [])
                    for sp in spans.get(f"{actors}.{k}", []))
@@ -340,9 +344,6 @@ _OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰�
 
 
 _OWNED = re.compile(r"^(的|里|里的|里面的|那边的|那里的|那个|的那个|里有|里面有|上班的|工作的|做的|当[^，。]{0,2}的)?$")
-
-
-_PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
 
 
 def _owner(text: str, mentions: list, m: tuple) -> str:
