@@ -347,3 +347,12 @@ def test_the_actor_is_who_did_it(question, actor):
 ])
 def test_what_the_asker_heard_of_is_not_their_own_act(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
+
+
+@pytest.mark.parametrize("question", [
+    "我是不是被骗了，转过去的钱还能要回来吗",  # 是不是 asks, it does not deny
+    "对方打电话说我儿子出了车祸，要马上交手术押金，我转了三万",
+    "网上认识的男朋友说要投资带我赚钱，我转了五万，现在把我拉黑了",
+])
+def test_a_scam_is_read_however_it_is_told(question):
+    assert "fraud" in read_frame(question).acts, read_frame(question).evidence

@@ -202,7 +202,8 @@ def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
     return out
 
 
-_NEGATED = re.compile(r"(没有|并没有|没|未曾|并未|未|不是|从没|从来没有|从未|并非)$")
+# a question (是不是被骗了, 有没有泄露) asks; it does not deny
+_NEGATED = re.compile(r"(?<![是有])(没有|并没有|没|未曾|并未|未|不是|从没|从来没有|从未|并非)$")
 
 
 def _negated(text: str, start: int) -> bool:
