@@ -21,7 +21,7 @@ from falv.errors import FalvError, ImportRejected, InputError, NotFoundError, St
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "errors.md"
 ERROR_CALLS = {"InputError", "NotFoundError", "ImportRejected", "StoreError", "FalvError",
-               "_json_error", "LimitExceeded"}
+               "_json_error", "LimitExceeded", "Budget"}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -123,7 +123,8 @@ def raised_messages() -> list[tuple[str, str]]:
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
             if name not in ERROR_CALLS:
                 continue
-            args = node.args[2:3] if name == "_json_error" else node.args[:1]
+            args = (node.args[2:3] if name == "_json_error" else node.args[1:2] if name == "Budget"
+                    else node.args[:1])
             if not args:
                 continue
             pieces: list[str] = []

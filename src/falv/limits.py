@@ -34,6 +34,13 @@ MAX_TEXT_CHARS = MAX_TEXT_BYTES  # the same text decoded (never more characters 
 MAX_REFERENCE_CHARS = 20_000  # an eval item's reference answer, read for the numbers it quotes under
 MAX_QUOTE_SOURCES = 200  # mismatched quotes of one text whose source article is looked for
 MAX_CITATIONS = 100_000  # citations in one text (~0.6 KB each while verified)
+# work budgets of one text to verify (issue 22): what a request may cost is bounded by these, not by
+# how the text is laid out (one line of 50,000 citations, quotes that overlap)
+MAX_SCAN_CHARS = 2 * 10 * 1024 * 1024  # the text once plus every quote compared (quotes may overlap)
+MAX_DIFF_CHARS = 500_000  # characters of quotes that differ from their article (and of those
+#                           articles) compared character by character (difflib: ~10 µs each)
+MAX_DIFF_SPAN = 3000  # characters of a quote and of an article that one comparison reads
+VERIFY_BATCH = 256  # citations verified per hold of the engine lock (other requests go between)
 MAX_NAME_CHARS = 200  # a law name or file name given as an argument
 MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)
 MAX_SCENARIO_CHARS = 64  # a scenario id
@@ -46,6 +53,11 @@ MAX_LINE_CHARS = 200_000  # one line of a statute file
 MAX_ARTICLES = 20_000  # articles in one imported instrument
 MAX_SEED_FILE_BYTES = 64 * 1024 * 1024  # one Q&A source document
 
+# -- serving ------------------------------------------------------------------------------------
+# after SIGTERM/SIGINT, `falv serve` finishes the requests in flight for at most this long, then
+# exits anyway (a request's work runs in a thread that uvicorn's graceful shutdown would wait for)
+SHUTDOWN_GRACE_S = float(os.environ.get("FALV_SHUTDOWN_GRACE_S", 3))
+
 # -- store --------------------------------------------------------------------------------------
 MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)
 
@@ -53,6 +65,27 @@ MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to he
 class LimitExceeded(InputError):
     """A number or text past one of the bounds above (still invalid_input, HTTP 422, exit 2);
     a subclass so that a parser which skips unparsable text can still report a limit."""
+
+
+class Budget:
+    """An allowance of work for one request (characters read, rows read): spend() past the limit
+    raises LimitExceeded with the message given, so a request's cost is bounded by its budget, not
+    by the shape of its input."""
+
+    def __init__(self, limit: int, message: str, hint: str | None = None):
+        self.limit = limit
+        self.left = limit
+        self.message = message
+        self.hint = hint
+
+    def spend(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise LimitExceeded(self.message, hint=self.hint)
+
+    @property
+    def spent(self) -> int:
+        return self.limit - self.left
 
 _AMOUNT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
 _ASCII_INT = re.compile(r"[0-9]+")

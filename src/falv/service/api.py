@@ -12,6 +12,7 @@ import hmac
 import logging
 import os
 import re
+import signal
 import sqlite3
 import threading
 from contextlib import asynccontextmanager
@@ -29,7 +30,8 @@ from ..engine import Engine, get_engine
 from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
-from ..limits import MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP, MAX_ARTICLE_CHARS
+from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
+                      SHUTDOWN_GRACE_S)
 from . import models as m
 from .mcp import build_server
 
@@ -149,6 +151,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @asynccontextmanager
     async def lifespan(_app):
+        _exit_after_grace()
         if warm:  # load the store, search index and knowledge base before the first request
             threading.Thread(target=_warm, args=(eng,), daemon=True, name="falv-warm").start()
         if mcp_server is None:
@@ -299,6 +302,31 @@ def _verdict_labels() -> dict[str, str]:
     """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
     the page colours its badges by verdict instead."""
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
+
+
+def _exit_after_grace() -> None:
+    """On SIGTERM/SIGINT uvicorn stops accepting, then waits for the requests in flight — which
+    run in worker threads that nothing can interrupt (issue 22: a 2 MiB verify kept a stopped
+    server alive for minutes). Wrapped around uvicorn's own handler (installed before the app
+    starts, in each worker process): the process exits SHUTDOWN_GRACE_S after the first signal
+    whatever is still running (exit status 128 + signal). Reads are all that is lost: writes are
+    SQLite transactions, safe against a kill."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # an in-process test client: no signals to take over
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            if not getattr(handler, "armed", False):
+                handler.armed = True
+                timer = threading.Timer(SHUTDOWN_GRACE_S, os._exit, (128 + signum,))
+                timer.daemon = True
+                timer.start()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def _warm(eng) -> None:
