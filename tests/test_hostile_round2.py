@@ -159,3 +159,76 @@ def test_sigterm_stops_the_server_in_the_middle_of_a_request(tmp_path, monkeypat
         assert not answer.startswith(b"HTTP/1.1 200"), answer[:200]
     finally:
         server.stop()
+
+
+# -- 2. knowledge-base entries numbered in Chinese past 99 were lost -------------------------------
+
+ENTRY_MARKS = {"cn": lambda n: f"{int_to_cn(n)}、", "paren_cn": lambda n: f"（{int_to_cn(n)}）",
+               "digit_dot": lambda n: f"{n}.", "digit": lambda n: f"{n}、", "paren_digit": lambda n: f"({n})"}
+
+
+def int_to_cn(n: int) -> str:
+    from falv.text import int_to_cn as convert
+
+    return convert(n)
+
+
+def seed_doc(mark, numbers) -> str:
+    return "\n".join(f"{mark(n)}第{n}个问题怎么办\n法律分析：第{n}个回答。\n法律依据：《民法典》第一千零三十八条"
+                     for n in numbers)
+
+
+@pytest.mark.parametrize("style", list(ENTRY_MARKS))
+def test_12000_entries_are_kept_in_every_numbering_style(style):
+    """一、…一万二千、 (7d7e3e0: at most four characters, no 千/万 — 270 entries, the 271st
+    swallowing the rest), （一）…, 1.…, 1、…, (1)… (7d7e3e0: at most three digits)."""
+    from falv.kb.seedfmt import parse_text
+
+    doc = parse_text(seed_doc(ENTRY_MARKS[style], range(1, 12001)), "big.txt")
+    assert doc.style == style
+    assert [e.number for e in doc.entries] == list(range(1, 12001))
+    assert doc.entries[110].question == "第111个问题怎么办" and doc.entries[-1].line_start == 35998
+
+
+def test_112_entries_numbered_in_chinese_are_all_stored(capsys, tmp_path):
+    """The issue's probe: 112 entries 一、…一百一十二、 → 110 stored, exit 0. Now 112."""
+    f = tmp_path / "cn.txt"
+    f.write_text(seed_doc(ENTRY_MARKS["cn"], range(1, 113)), "utf-8")
+    code, out, err = run_cli(capsys, "kb", "ingest", str(f), "--json")
+    assert code == 0, err
+    assert [e["marker"] for e in json.loads(out)["files"][0]["entries"]][-3:] == \
+        ["一百一十、", "一百一十一、", "一百一十二、"]
+    code, out, _ = run_cli(capsys, "kb", "list", "--json")
+    assert len(json.loads(out)) == 112
+
+
+def test_an_entry_whose_number_does_not_follow_is_an_error_with_file_line(capsys, tmp_path):
+    """A gap (1., 2., 4.), a malformed numeral (十百、) or a header whose numbering is not
+    recognised at all (一百一十一，with a comma — the last entry too) is ImportRejected at its
+    line; nothing is written."""
+    from falv.kb.seedfmt import parse_text
+    from falv.errors import ImportRejected
+
+    one = "{m}问题{k}\n法律分析：回答{k}。\n"
+    gap = "".join(one.format(m=f"{k}.", k=k) for k in (1, 2, 4))
+    with pytest.raises(ImportRejected, match=r"条目 4\. 无法归属：编号 4 不接续上一条目的编号 2（应为 3）") as exc:
+        parse_text(gap, "gap.txt")
+    assert exc.value.location == "gap.txt:5"
+    bad = one.format(m="一、", k=1) + one.format(m="十百、", k=2)
+    with pytest.raises(ImportRejected, match="编号“十百”不是有效的数字") as exc:
+        parse_text(bad, "bad.txt")
+    assert exc.value.location == "bad.txt:3"
+    # the question on the line after its marker: still an entry that must follow
+    with pytest.raises(ImportRejected, match="编号 5 不接续"):
+        parse_text(one.format(m="1.", k=1) + "5.\n问题五\n法律分析：回答。\n", "q.txt")
+    comma = "".join(one.format(m=f"{int_to_cn(k)}、", k=k) for k in range(1, 111)) + one.format(m="一百一十一，", k=111)
+    f = tmp_path / "comma.txt"
+    f.write_text(comma, "utf-8")
+    err = cli_error(capsys, "kb", "ingest", str(f))
+    assert f"{f}:221: 条目 一百一十、 之后又有“法律分析”块（第 222 行），但它前面的“一百一十一,问题111”不是可识别的条目编号" in err
+    code, out, _ = run_cli(capsys, "kb", "list", "--json")
+    assert json.loads(out) == []
+    # spellings of one number are one number: 两百、一百十一、一千零一、
+    ok = parse_text("".join(one.format(m=m, k=k) for k, m in ((200, "两百、"), (201, "二百零一、"))), "ok.txt")
+    assert [e.number for e in ok.entries] == [200, 201]
+    assert [e.number for e in parse_text(one.format(m="一百十一、", k=1), "s.txt").entries] == [111]
