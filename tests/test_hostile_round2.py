@@ -232,3 +232,248 @@ def test_an_entry_whose_number_does_not_follow_is_an_error_with_file_line(capsys
     ok = parse_text("".join(one.format(m=m, k=k) for k, m in ((200, "两百、"), (201, "二百零一、"))), "ok.txt")
     assert [e.number for e in ok.entries] == [200, 201]
     assert [e.number for e in parse_text(one.format(m="一百十一、", k=1), "s.txt").entries] == [111]
+
+
+# -- 3. metadata is data: db.sqlite3 from an import root only, read under budgets -----------------
+
+def _law_doc(title: str, body: str = "第一条 甲事登记。\n\n第二条 乙事备案。") -> str:
+    return f"# {title}\n\n2019年1月1日 某部令第2号公布\n\n<!-- INFO END -->\n\n{body}\n"
+
+
+def _meta_db(path, ddl: str, rows=()) -> bytes:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.executescript(ddl)
+    if rows:
+        conn.executemany("INSERT INTO law VALUES (?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+PLAIN = "CREATE TABLE law (name TEXT, level TEXT, publish DATE, expired INTEGER, valid_from DATE);"
+
+
+def _zip_with_meta(tmp_path, name: str, meta: bytes):
+    import zipfile
+
+    target = tmp_path / f"{name}.zip"
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr("Laws-master/部门规章/己办法(2019-01-01).md", _law_doc("己办法"))
+        zf.writestr("Laws-master/db.sqlite3", meta)
+    return target
+
+
+def test_metadata_next_to_an_upload_is_never_read(tmp_path, monkeypatch, store):
+    """7d7e3e0 looked for db.sqlite3 up to two folders above every file — for an upload, the
+    shared temp folder: a planted /tmp/db.sqlite3 re-typed an uploaded 部门规章 as 法律, 已废止 (and
+    a planted view hung every import). Now only the import root's own db.sqlite3 is read."""
+    import sqlite3
+    import tempfile
+
+    from falv.engine import Engine
+
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    # rows for the name an upload is written under (000-…) and for its own
+    _meta_db(shared_tmp / "db.sqlite3", PLAIN, [("000-己办法", "法律", "2019-01-01", 1, None),
+                                                ("己办法", "法律", "2019-01-01", 1, None)])
+    report = Engine(store).import_statutes([("己办法.md", _law_doc("己办法"))]).to_dict()
+    [law] = report["laws"]
+    assert (law["doc_type"], law["status"]) != ("法律", "已废止")
+    assert law["status"] == "现行有效" and report["warnings"] == []
+    # a view planted there (a recursive CTE that never ends) is never opened either
+    (shared_tmp / "db.sqlite3").unlink()
+    conn = sqlite3.connect(shared_tmp / "db.sqlite3")
+    conn.execute("CREATE VIEW law AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+                 " SELECT 'x' AS name, '法律' AS level, NULL AS publish, 1 AS expired, NULL AS valid_from FROM c")
+    conn.close()
+    assert Engine(store).import_statutes([("庚办法.md", _law_doc("庚办法"))]).to_dict()["laws"]
+
+
+@pytest.mark.parametrize("case, ddl, rows, warning", [
+    ("view", "CREATE VIEW law AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+             "SELECT 'x' AS name, 'x' AS level, NULL AS publish, 0 AS expired, NULL AS valid_from FROM c;",
+     (), "law 不是普通的表（view）"),
+    ("zeroblob", "CREATE VIEW law AS SELECT zeroblob(1000000000) AS name, '法律' AS level, NULL AS publish, "
+                 "0 AS expired, NULL AS valid_from;", (), "law 不是普通的表（view）"),
+    ("generated", "CREATE TABLE law (name TEXT, level TEXT, publish DATE, expired INTEGER, "
+                  "valid_from DATE GENERATED ALWAYS AS (zeroblob(1000000000)) VIRTUAL);", (),
+     "law 表的 valid_from 列类型不符"),
+    ("virtual", "CREATE VIRTUAL TABLE law USING fts5(name, level, publish, expired, valid_from);", (),
+     "law 不是普通的表"),
+    ("no table", "CREATE TABLE other (x);", (), "没有 law 表"),
+    ("untyped", "CREATE TABLE law (name, level, publish, expired, valid_from);", (),
+     "law 表的 name 列类型不符"),
+    ("bad flags", PLAIN, [("己办法", "法律", "2019-01-01", "maybe", None)], "law 表的 1 行都无法使用"),
+])
+def test_metadata_that_is_not_a_plain_law_table_is_no_metadata_with_a_warning(tmp_path, store, case, ddl,
+                                                                             rows, warning):
+    """A 684-byte zip whose db.sqlite3 `law` is a recursive view spun forever; a zeroblob view
+    raised MemoryError. Now only a plain table with the expected columns and declared types is
+    read; anything else is no metadata (kind and dates from folders and file names) and a
+    warning in the report."""
+    from falv.law.importer import import_files
+
+    meta = _meta_db(tmp_path / "db.sqlite3", ddl, rows)
+    report = import_files(store, [_zip_with_meta(tmp_path, "m", meta)])
+    [law] = report.laws
+    assert (law.doc_type, law.status) == ("部门规章", "现行有效")
+    [note] = report.warnings
+    assert warning in note and note.endswith("按无元数据导入（类别、日期取自目录与文件名）"), note
+
+
+def test_metadata_is_read_under_a_row_cap_and_an_instruction_budget(tmp_path, store, monkeypatch):
+    """Rows past limits.MAX_META_ROWS, or a read past MAX_META_STEPS SQLite instructions (the
+    progress handler), make the file no metadata (both lowered here to show the refusal); a file
+    that is not SQLite at all is no metadata too."""
+    from falv.law import lawrefbook
+    from falv.law.importer import import_files
+
+    meta = _meta_db(tmp_path / "db.sqlite3", PLAIN, [(f"名{i}", "法律", None, 0, None) for i in range(10)])
+    monkeypatch.setattr(lawrefbook, "MAX_META_ROWS", 5)
+    [note] = import_files(store, [_zip_with_meta(tmp_path, "rows", meta)], dry_run=True).warnings
+    assert "law 表超过 5 行" in note
+    monkeypatch.setattr(lawrefbook, "MAX_META_ROWS", 50_000)
+    monkeypatch.setattr(lawrefbook, "MAX_META_STEPS", 10)
+    monkeypatch.setattr(lawrefbook, "PROGRESS_EVERY", 1)  # the budget checked at every instruction
+    [note] = import_files(store, [_zip_with_meta(tmp_path, "steps", meta)], dry_run=True).warnings
+    assert "读取超出工作量上限（10 步）" in note
+    [note] = import_files(store, [_zip_with_meta(tmp_path, "junk", b"not a database" * 100)],
+                          dry_run=True).warnings
+    assert "不是 SQLite 数据库" in note
+
+
+def test_expired_false_is_not_expired(tmp_path, store):
+    """bool('false') is True: 7d7e3e0 stored an instrument whose metadata said expired='false'
+    as 已废止. Booleans from metadata are parsed strictly."""
+    from falv.law.importer import import_files
+    from falv.law.lawrefbook import parse_flag
+
+    meta = _meta_db(tmp_path / "db.sqlite3", PLAIN, [("己办法", "部门规章", "2019-01-01", "false", None)])
+    [law] = import_files(store, [_zip_with_meta(tmp_path, "flag", meta)]).laws
+    assert law.status == "现行有效"
+    assert [parse_flag(v) for v in (0, 1, "0", "1", "true", "FALSE", None, 2, "maybe", 0.5)] == \
+        [False, True, False, True, True, False, False, None, None, None]
+
+
+def test_an_archive_import_writes_no_temporary_folder(tmp_path, store, monkeypatch):
+    """7d7e3e0 extracted an archive's db.sqlite3 into /tmp/falv-import-*, left behind by a killed
+    import. Now its bytes are opened as an in-memory database: nothing is written, so nothing is
+    left whatever ends the import (checked while the import reads its files)."""
+    import tempfile
+
+    from falv.law.importer import import_files
+
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    meta = _meta_db(tmp_path / "db.sqlite3", PLAIN, [("己办法", "部门规章", "2019-01-01", 0, "2019-02-01")])
+    seen = []
+    report = import_files(store, [_zip_with_meta(tmp_path, "z", meta)],
+                          progress=lambda *_: seen.append(sorted(p.name for p in shared_tmp.iterdir())))
+    assert seen == [[]]
+    assert report.laws[0].effective_date == "2019-02-01"  # the metadata was read
+
+
+# -- 4. inputs that are not regular files; undecodable files; archive names; BLOB questions ---------
+
+FILE_COMMANDS = [("verify",), ("eval",), ("kb", "ingest"), ("kb", "import"), ("statutes", "import")]
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS, ids=" ".join)
+def test_inputs_that_are_not_regular_files_are_refused_before_reading(capsys, tmp_path, command):
+    """A FIFO (7d7e3e0: `kb ingest` blocked on it, or read 330 MB from a writer before the size
+    check), /dev/zero (MemoryError) and a directory (`verify DIR` said 文件不存在) are refused by
+    every command that reads a file, before a byte is read."""
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    err = cli_error(capsys, *command, str(fifo))
+    assert f"{fifo}: 不是普通文件（FIFO、设备或套接字），未读取" in err
+    err = cli_error(capsys, *command, "/dev/zero")
+    assert "/dev/zero: 不是普通文件（FIFO、设备或套接字），未读取" in err
+    if command != ("statutes", "import"):  # a folder is what statutes import reads recursively
+        err = cli_error(capsys, *command, str(tmp_path))
+        assert f"{tmp_path}: 是目录，不是文件" in err
+    err = cli_error(capsys, *command, str(tmp_path / "none.md"))
+    assert "文件不存在" in err
+
+
+@pytest.mark.parametrize("data, words", [
+    (b'{"question": "\xff\xfe"}\n', ":1: 不是有效的 UTF-8 文本：第 14 字节（0xff）无法解码（请先转换为 UTF-8 编码）"),
+    ('{"question": "个人信息"}\n'.encode("utf-16"), ":1: 不是有效的 UTF-8 文本：第 0 字节（0xff）无法解码（这是 UTF-16"),
+    (bytes(range(256)) * 4, ":2: 不是有效的 UTF-8 文本：第 128 字节（0x80）无法解码"),  # after the \n (0x0a)
+])
+def test_eval_of_undecodable_files_is_a_clear_error(capsys, tmp_path, data, words):
+    """`falv eval` on invalid UTF-8, UTF-16 or a binary file: UnicodeDecodeError traceback on
+    7d7e3e0; now exit 2 naming the file, line and byte."""
+    f = tmp_path / "set.jsonl"
+    f.write_bytes(data)
+    err = cli_error(capsys, "eval", str(f), "--no-answers")
+    assert f"{f}{words}" in err
+
+
+def _tar_with_name(target, name_bytes: bytes):
+    import io
+    import tarfile
+
+    with tarfile.open(target, "w", encoding="latin-1", format=tarfile.GNU_FORMAT) as tf:  # names byte for byte
+        data = _law_doc("己办法").encode("utf-8")
+        info = tarfile.TarInfo(name_bytes.decode("latin-1"))
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    return target
+
+
+def _zip_with_raw_name(target, raw: bytes, utf8_flag: bool):
+    """A zip whose member name bytes are `raw` (patched in after writing an ASCII name)."""
+    import zipfile
+
+    placeholder = b"P" * len(raw)
+    with zipfile.ZipFile(target, "w") as zf:
+        info = zipfile.ZipInfo(placeholder.decode("ascii"))
+        if utf8_flag:
+            info.flag_bits |= 0x800
+        zf.writestr(info, _law_doc("己办法"))
+    target.write_bytes(target.read_bytes().replace(placeholder, raw))
+    return target
+
+
+def test_archive_member_names_that_are_not_utf8_are_refused(capsys, tmp_path):
+    """A tar with non-UTF-8 member names: a UnicodeEncodeError traceback on 7d7e3e0 (the name
+    reached SQLite as lone surrogates). Now refused with the archive's name, as is a zip name
+    flagged UTF-8 that is not, or a GBK name without the flag."""
+    tar = _tar_with_name(tmp_path / "names.tar", "部门规章/".encode("utf-8") + b"\xff\xfe.md")
+    err = cli_error(capsys, "statutes", "import", str(tar))
+    assert f"{tar}: 压缩包成员名不是有效的 UTF-8：部门规章/\\xff\\xfe.md" in err
+    flagged = _zip_with_raw_name(tmp_path / "flagged.zip", b"\xff\xfe.md", utf8_flag=True)
+    assert f"{flagged}: 压缩包成员名不是有效的 UTF-8" in cli_error(capsys, "statutes", "import", str(flagged))
+    gbk = _zip_with_raw_name(tmp_path / "gbk.zip", "部门规章.md".encode("gbk"), utf8_flag=False)
+    assert f"{gbk}: 压缩包成员名不是有效的 UTF-8" in cli_error(capsys, "statutes", "import", str(gbk))
+    code, out, _ = run_cli(capsys, "statutes", "list", "--imported", "--json")
+    assert json.loads(out) == []
+
+
+def test_a_blob_question_in_the_store_does_not_crash_kb_list_or_ask(capsys):
+    """A BLOB in kb_entries.question passes quick_check; 7d7e3e0 raised TypeError in `kb list
+    --json` and `ask`. The knowledge base reads its text columns as text whatever SQLite holds."""
+    import sqlite3
+
+    from conftest import SEED
+    from falv.config import store_path
+
+    assert run_cli(capsys, "kb", "ingest", str(SEED))[0] == 0
+    conn = sqlite3.connect(store_path())
+    conn.execute("UPDATE kb_entries SET question = X'E4B8AAFF00' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    from falv.commands.common import store as cli_store
+
+    cli_store.cache_clear()
+    code, out, err = run_cli(capsys, "kb", "list", "--json")
+    assert code == 0, err
+    assert json.loads(out)[0]["question"] == "个\ufffd\x00"
+    code, out, err = run_cli(capsys, "ask", "个人信息泄露找什么部门投诉", "--json")
+    assert code == 0 and "Traceback" not in err, err[-500:]

@@ -590,13 +590,13 @@ class Engine:
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
-                     progress=None) -> ImportReport:
+                     progress=None, metadata=None) -> ImportReport:
         """Statute files, folders or archives imported as one batch (one transaction on a
         connection of its own; dry_run rolls it back; keep_going stores what parses and lists the
         rest); progress(done, total, name) is called per file read."""
         with self._write_lock:
             report = import_files(self.store.store_path, paths, dry_run=dry_run,
-                                  keep_going=keep_going, progress=progress)
+                                  keep_going=keep_going, progress=progress, metadata=metadata)
         if not dry_run:
             self._after_write()
         return report

@@ -52,11 +52,18 @@ MAX_STATUTE_FILE_BYTES = 32 * 1024 * 1024  # one statute file to import
 MAX_LINE_CHARS = 200_000  # one line of a statute file
 MAX_ARTICLES = 20_000  # articles in one imported instrument
 MAX_SEED_FILE_BYTES = 64 * 1024 * 1024  # one Q&A source document
+MAX_KB_IMPORT_BYTES = 1024 * 1024 * 1024  # a `falv kb export --jsonl` file read by `kb import`
+MAX_EVAL_FILE_BYTES = 64 * 1024 * 1024  # an eval set read by `falv eval`
 
 # -- serving ------------------------------------------------------------------------------------
 # after SIGTERM/SIGINT, `falv serve` finishes the requests in flight for at most this long, then
 # exits anyway (a request's work runs in a thread that uvicorn's graceful shutdown would wait for)
 SHUTDOWN_GRACE_S = float(os.environ.get("FALV_SHUTDOWN_GRACE_S", 3))
+
+# -- LawRefBook metadata (db.sqlite3 from outside: data, read under budgets) ---------------------
+MAX_META_ROWS = 50_000  # rows of its `law` table (1,595 in 2025)
+MAX_META_STEPS = 50_000_000  # SQLite VM instructions to read them (the real table: ~0.2 M)
+MAX_META_VALUE_CHARS = 64 * 1024  # one value (a name, a date): longer ones stop the read
 
 # -- store --------------------------------------------------------------------------------------
 MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)

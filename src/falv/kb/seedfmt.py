@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import FalvError, ImportRejected
+from ..files import read_bounded
 from ..limits import MAX_ENTRY_NUMBER, MAX_NUMERAL_CHARS, MAX_SEED_FILE_BYTES
 from ..text import cn_to_int, fold_for_compare, int_to_cn, normalize
 
@@ -279,12 +280,9 @@ def choose_style(norm: list[str], kinds: list[str | None]) -> tuple[str, list] |
 
 def parse_file(path: str | Path, name: str | None = None) -> Document:
     """Parse a file; `name` (default: the path) is what provenance and errors call it."""
-    p = Path(path)
     name = name or str(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=name) from None
+    # a regular file of at most MAX_BYTES, refused before reading otherwise (/dev/zero, a FIFO)
+    data = read_bounded(path, MAX_BYTES, location=name, error=ImportRejected)
     return parse_bytes(data, name)
 
 
