@@ -438,7 +438,7 @@ def test_http_errors_in_front_of_the_app():
         async def send(m):
             sent.append(m)
 
-        scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"host", b"127.0.0.1:8000"), *headers]}
         asyncio.run(BodyGuard(app)(scope, receive, send))
         return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]) or b"null")
 

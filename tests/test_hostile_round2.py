@@ -477,3 +477,213 @@ def test_a_blob_question_in_the_store_does_not_crash_kb_list_or_ask(capsys):
     assert json.loads(out)[0]["question"] == "个\ufffd\x00"
     code, out, err = run_cli(capsys, "ask", "个人信息泄露找什么部门投诉", "--json")
     assert code == 0 and "Traceback" not in err, err[-500:]
+
+
+# -- 5. MCP over stdio answers every request that has an id ----------------------------------------
+
+class McpStdio:
+    """`falv mcp` as a subprocess, spoken to line by line."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "falv.cli", "mcp"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def send(self, line: bytes | str) -> None:
+        self.proc.stdin.write((line.encode("utf-8") if isinstance(line, str) else line) + b"\n")
+        self.proc.stdin.flush()
+
+    def receive(self) -> dict:
+        import select
+
+        ready, _, _ = select.select([self.proc.stdout], [], [], 120)  # a bound that only ends a hang
+        assert ready, "no response"
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+MCP_REFUSED = [
+    ("lone surrogate", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask",'
+                       '"arguments":{"question":"\\ud800"}}}', 1, -32602, "孤立代理项"),
+    ("5,000 digits", '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_statutes",'
+                     '"arguments":{"query":"个人信息","top_k":' + "9" * 5000 + "}}}", 2, -32600, "数字过长"),
+    ("params a list", '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":[1,2]}', 3, -32602,
+     "params 必须是 JSON 对象"),
+    ("100k deep", '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"ask","arguments":'
+                  '{"question":' + "[" * 100_000 + "]" * 100_000 + "}}}", 4, -32600, "嵌套过深"),
+    ("not JSON", "hello, falv", None, -32700, "不是有效的 JSON"),
+    ("not UTF-8", b'{"jsonrpc":"2.0","id":6,"method":"ping","x":"\xff"}', 6, -32700, "不是有效的 UTF-8"),
+    ("a huge id", '{"jsonrpc":"2.0","id":' + "9" * 5000 + ',"method":"ping"}', None, -32600, "数字过长"),
+    ("no method", '{"jsonrpc":"2.0","id":8}', 8, -32600, "缺少 method"),
+]
+
+
+def test_mcp_stdio_answers_every_request_with_an_id():
+    """7d7e3e0 gave no response at all to a lone surrogate, a 5,000-digit integer, params that is
+    not an object, 100k-deep nesting or a line that is not JSON (the SDK dropped what it could
+    not validate): the client waited forever. Now each gets its JSON-RPC error, with its id where
+    the line has a readable one, and the server goes on answering."""
+    mcp = McpStdio()
+    try:
+        mcp.send(json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}))
+        assert mcp.receive()["id"] == 0
+        mcp.send('{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        mcp.send('{"jsonrpc":"2.0","method":"notifications/whatever","params":[1]}')  # never answered
+        for _name, line, rid, code, words in MCP_REFUSED:
+            mcp.send(line)
+            answer = mcp.receive()
+            assert answer["id"] == rid and answer["error"]["code"] == code, (_name, answer)
+            assert words in answer["error"]["message"], (_name, answer)
+        mcp.send('{"jsonrpc":"2.0","id":9,"method":"ping"}')
+        assert mcp.receive() == {"jsonrpc": "2.0", "id": 9, "result": {}}
+    finally:
+        mcp.close()
+
+
+def test_mcp_unknown_tool_arguments_are_refused_like_http(http):
+    """The HTTP API refuses an unknown field (422 `请求无效：bogus：不认识的字段`); MCP tools took
+    and ignored one. Now the tool's error result carries the same JSON."""
+    body = error_of(http.post("/ask", json={"question": "快递信息泄露了怎么办", "bogus": 1}), 422)
+    mcp = McpStdio()
+    try:
+        mcp.send(json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}))
+        mcp.receive()
+        mcp.send('{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        mcp.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+            "name": "ask", "arguments": {"question": "快递信息泄露了怎么办", "bogus": 1}}}))
+        result = mcp.receive()["result"]
+        assert result["isError"] is True
+        assert result["structuredContent"]["message"] == body["message"] == "请求无效：bogus：不认识的字段"
+    finally:
+        mcp.close()
+
+
+# -- 6. the smaller defects ------------------------------------------------------------------------
+
+def _rule_file(path, title: str, store) -> str:
+    """A 部门规章 of five articles copied from the store (statute text is data, never typed)."""
+    law = store.current_law("中华人民共和国个人信息保护法")
+    arts = store.articles(law.law_id)[:5]
+    path.write_text(json.dumps({"title": title, "doc_type": "部门规章", "status": "现行有效",
+                                "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
+                               ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+def test_removing_the_last_instruments_of_a_kind_during_a_rebuild_is_no_failure(tmp_path, store, caplog,
+                                                                                monkeypatch):
+    """The engine rebuilt its index from a second connection that read the laws, then — after a
+    write by another process had removed the last 部门规章 — their articles: an index of nothing,
+    `index rebuild failed` with a traceback (bench/load.py --writer on a store without other
+    imports). The rebuild now reads one snapshot; the write is the next build's."""
+    import logging
+    import sys
+
+    from falv.engine import Engine
+    from falv.law.importer import import_files, remove_law
+    from falv.law.store import StatuteStore
+    from falv.search import index as index_mod
+
+    import_files(store.store_path, [_rule_file(tmp_path / "a.jsonl", "甲规定", store)])
+    eng = Engine(StatuteStore(store.store_path))
+    assert [k for k, _ in eng.search("个人信息处理者").groups] == ["部门规章"]
+    import_files(store.store_path, [_rule_file(tmp_path / "b.jsonl", "乙规定", store)])  # another process's write
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # no child build: the engine builds in-process
+    caplog.set_level(logging.WARNING, logger="falv.engine")
+    with index_mod._build_lock:  # the rebuild stops at the build of the 部门规章 part …
+        eng.health()  # sees the write, starts the rebuild
+        refresher = eng._refresher
+        while refresher.is_alive() and not any(
+                f.f_code.co_name == "load_or_build" for f in _frames_of(refresher)):
+            time.sleep(0.01)
+        for title in ("甲规定", "乙规定"):  # … after reading the laws: the writer removes them
+            remove_law(store.store_path, title)
+    refresher.join()
+    assert "index rebuild failed" not in caplog.text
+    eng.health()
+    if eng._refresher is not None:
+        eng._refresher.join()
+    assert eng.search("个人信息处理者").groups == []
+
+
+def _frames_of(thread):
+    import sys
+
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+def test_empty_gains_are_refused_and_negative_errors_keep_their_sign(http, capsys):
+    """`"gains": ""` was taken as 0; `-1e99999…` was refused as `1e99999…` (the sign dropped)."""
+    body = error_of(http.post("/severity", json={"gains": ""}), 422)
+    assert body["message"] == "违法所得为空" and body["hint"] == "没有违法所得时请填 0"
+    assert "违法所得为空" in cli_error(capsys, "severity", "--gains", " ")
+    body = error_of(http.post("/severity", json={"gains": "-1e99999999999999999999"}), 422)
+    assert body["message"].startswith("违法所得的指数超出范围：-1e99999999999999999999")
+    err = cli_error(capsys, "severity", "--gains", "-" + "9" * 41)
+    assert "违法所得过长（42 个字符" in err
+    assert http.post("/severity", json={"gains": "0"}).status_code == 200
+
+
+def test_huge_numbers_and_deep_json_over_http_are_the_documented_422(http):
+    """A 5,000-digit number or 100,000-deep nesting made FastAPI's parser fail: an English 400
+    `http_error` (There was an error parsing the body). Now the documented 422 JSON, in Chinese."""
+    for raw, words in ((b'{"question": ' + b"9" * 5000 + b"}", "JSON 中的数字过长（5000 个字符，上限 40）"),
+                       (b'{"question": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "JSON 嵌套过深（超过 32 层）")):
+        body = error_of(http.post("/ask", content=raw, headers={"content-type": "application/json"}), 422)
+        assert body == {"error": "invalid_input", "message": f"请求无效：{words}", "location": None, "hint": None}
+    body = error_of(http.get("/nowhere"), 404)
+    assert body["message"] == "没有这个接口：/nowhere"
+    assert error_of(http.delete("/ask"), 405)["message"] == "该接口不支持 DELETE 请求"
+
+
+def test_the_api_answers_only_to_local_host_names_by_default(api_server, tmp_path, monkeypatch):
+    """Only /mcp checked Host: a page using DNS rebinding (evil.example resolving to 127.0.0.1)
+    could read a local falv. Now every path refuses a Host that is not a local name (421, the
+    error JSON); FALV_ALLOWED_HOSTS (falv serve --allowed-hosts) adds names, `*` any."""
+    for host in ("127.0.0.1", f"127.0.0.1:{api_server.port}", "localhost:1", "[::1]:8000"):
+        assert httpx.get(api_server.url + "/health", headers={"Host": host}).status_code == 200, host
+    for path in ("/health", "/ask", "/"):
+        resp = httpx.get(api_server.url + path, headers={"Host": "evil.example"})
+        body = error_of(resp, 421)
+        assert body["error"] == "host_not_allowed" and body["message"] == "不接受的 Host：evil.example"
+    monkeypatch.setenv("FALV_ALLOWED_HOSTS", "falv.lan")
+    server = Server(tmp_path / "home").wait()
+    try:
+        assert httpx.get(server.url + "/health", headers={"Host": "falv.lan:8000"}).status_code == 200
+        assert httpx.get(server.url + "/health", headers={"Host": "evil.example"}).status_code == 421
+    finally:
+        server.stop()
+
+
+def test_the_index_fallback_folder_is_private_and_removed(tmp_path, small_base_db):
+    """Where the index cannot be kept (read-only FALV_HOME), 7d7e3e0 built it in
+    /tmp/falv-index-<uid>: a name anyone can plant first in a world-writable folder, left there.
+    Now it is built in a folder of mkdtemp and removed as soon as it is loaded."""
+    import os as _os
+
+    from test_hostile_input import _read_only_runner
+
+    ro, tmp = tmp_path / "ro", tmp_path / "tmp"
+    ro.mkdir()
+    (ro / "keep").write_text("", "utf-8")
+    tmp.mkdir()
+    run = _read_only_runner(ro)
+    env = dict(_os.environ, FALV_HOME=str(tmp_path / "home"), FALV_INDEX_DIR=str(ro / "index"),
+               FALV_BASE_DB=str(small_base_db), TMPDIR=str(tmp))
+    try:
+        out = run(["search", "个人信息处理者"], env)
+        assert out.returncode == 0 and "个人信息" in out.stdout, out.stderr[-800:]
+        assert list(tmp.iterdir()) == []
+    finally:
+        for p in [ro, *ro.iterdir()]:
+            p.chmod(p.stat().st_mode | 0o200)

@@ -45,6 +45,11 @@ MAX_NAME_CHARS = 200  # a law name or file name given as an argument
 MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)
 MAX_SCENARIO_CHARS = 64  # a scenario id
 
+# -- JSON from outside (HTTP bodies, MCP lines), checked before it is parsed ----------------------
+MAX_JSON_DEPTH = 32  # nesting of [ and { (the deepest request falv takes has 3)
+MAX_JSON_NUMBER_CHARS = 40  # a number literal (int() refuses 4,300 digits; counts are ≤ 13)
+MAX_MCP_LINE_BYTES = 2 * 1024 * 1024  # one JSON-RPC message over stdio (as an HTTP body)
+
 # -- files and uploads --------------------------------------------------------------------------
 MAX_FILES = 50  # files in one upload (HTTP import / ingest)
 MAX_BODY_BYTES = int(os.environ.get("FALV_MAX_BODY_BYTES", 2 * 1024 * 1024))  # one HTTP request
@@ -142,21 +147,39 @@ def parse_count(value, what: str) -> int:
     return n
 
 
-def parse_amount(text: str, what: str = "违法所得") -> Fraction:
+def parse_amount(text: str, what: str = "违法所得", shown: str | None = None) -> Fraction:
     """Decimal text (1234.5, 1,234, 2e4) → an exact Fraction, checked for length and exponent
-    before Fraction expands it, and for range after. Sign and other characters are the caller's."""
+    before Fraction expands it, and for range after. Sign and other characters are the caller's;
+    `shown` is the text as the user gave it (with its sign), quoted in the messages."""
+    shown = text if shown is None else shown
     if len(text) > MAX_AMOUNT_CHARS:
-        raise LimitExceeded(f"{what}过长（{len(text)} 个字符，上限 {MAX_AMOUNT_CHARS}）")
+        raise LimitExceeded(f"{what}过长（{len(shown)} 个字符，上限 {MAX_AMOUNT_CHARS}）")
     m = _AMOUNT.fullmatch(text)
     if not m or not (m.group("int") or m.group("frac")):
-        raise InputError(f"{what}必须是数字（元）：{_clip(text)!r}")
+        raise InputError(f"{what}必须是数字（元）：{_clip(shown)!r}")
     exp = m.group("exp")
     if exp is not None and abs(int(exp)) > MAX_EXPONENT:  # ≤ MAX_AMOUNT_CHARS digits: bounded
-        raise LimitExceeded(f"{what}的指数超出范围：{_clip(text)}（上限 {MAX_AMOUNT}）")
+        raise LimitExceeded(f"{what}的指数超出范围：{_clip(shown)}（上限 {MAX_AMOUNT}）")
     amount = Fraction(text)
     if amount > MAX_AMOUNT:
-        raise LimitExceeded(f"{what}过大：{_clip(text)}（上限 {MAX_AMOUNT}）")
+        raise LimitExceeded(f"{what}过大：{_clip(shown)}（上限 {MAX_AMOUNT}）")
     return amount
+
+
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def check_amount_text(value, what: str = "违法所得") -> None:
+    """An amount given as text, checked where it comes in (the façade), before the domain reads
+    it: an empty text is not 0 (issue 22: "gains": "" was taken as 0), and a negative amount
+    refused for its length, exponent or size keeps its minus sign in the message (-1e99999…)."""
+    if not isinstance(value, str):
+        return
+    text = value.translate(_HALFWIDTH).strip().replace(",", "")
+    if not text:
+        raise InputError(f"{what}为空", hint="没有违法所得时请填 0")
+    if text.startswith("-"):
+        parse_amount(text[1:], what, shown=text)
 
 
 def check_top(top) -> int:

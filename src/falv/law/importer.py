@@ -53,7 +53,7 @@ from . import load_data
 from . import lawrefbook
 from .lawrefbook import INFO_END, Hints, iso_dates
 from .names import base_titles
-from .sources import check_paths, collect
+from .sources import Collected, Source, check_paths, collect
 from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
 # Resource limits (falv.limits): a statute file is at most a few hundred KB; these bound time
@@ -652,6 +652,21 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     vocab = _vocab().get("lawrefbook", {})
     collected = collect(check_paths(paths), frozenset(vocab.get("skip_files", ())),
                         frozenset(vocab.get("skip_folders", ())), metadata)
+    return _import(store_or_path, collected, dry_run, keep_going, progress,
+                   location=", ".join(str(p) for p in paths)[:200])
+
+
+def import_texts(store_or_path=None, files=(), dry_run: bool = False) -> ImportReport:
+    """import_files of files given as (name, bytes) pairs — uploads, never written to disk, so
+    no temporary folder is left and no metadata database is looked for around them."""
+    if not files:
+        raise InputError("没有指定要导入的文件")
+    collected = Collected([Source(name, (), (lambda data=data: data), len(data)) for name, data in files])
+    return _import(store_or_path, collected, dry_run, False, None, location=files[0][0])
+
+
+def _import(store_or_path, collected: Collected, dry_run: bool, keep_going: bool, progress,
+            location: str) -> ImportReport:
     known = tuple(_vocab()["doc_type"]["known"])
     parsed: list[ParsedLaw] = []
     rejected: list[dict] = []
@@ -680,8 +695,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     finally:
         collected.close()
     if not parsed and not rejected:
-        raise ImportRejected("没有找到可导入的法规文件（.md / .jsonl）",
-                             location=", ".join(str(p) for p in paths)[:200])
+        raise ImportRejected("没有找到可导入的法规文件（.md / .jsonl）", location=location)
 
     laws, duplicates = _dedupe(parsed, keep_going, rejected)
     laws, in_base = _without_base_laws(laws)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import logging
 import marshal
+import os
 import re
+import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +26,7 @@ from math import log
 from pathlib import Path
 from typing import Iterable
 
+from .. import config
 from ..errors import FalvError
 from ..text import cn_to_int, normalize
 
@@ -170,7 +174,22 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
-        tk.initialize()
+        # jieba caches its table as <system temp>/jieba.cache, a name anyone can plant first
+        # (marshal data it loads): kept with the indexes instead, or in a private folder
+        private = None
+        folder = config.index_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise OSError
+        except OSError:
+            folder = private = Path(tempfile.mkdtemp(prefix="falv-jieba-"))
+        tk.tmp_dir = str(folder)
+        try:
+            tk.initialize()
+        finally:
+            if private is not None:
+                shutil.rmtree(private, ignore_errors=True)
         seg = cls(dict(tk.FREQ), tk.total)
         for word, freq in legal_words():
             seg.add_word(word, freq)

@@ -33,6 +33,7 @@ from ..law.verdicts import label
 from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
                       SHUTDOWN_GRACE_S)
 from . import models as m
+from .jsonrpc import shape_problem
 from .mcp import build_server
 
 log = logging.getLogger("falv.service")
@@ -45,21 +46,58 @@ ADMIN_RESPONSES = {**ERROR_RESPONSES, 401: _ERRORS, 403: _ERRORS}
 
 
 def _json_error(status: int, error: str, message: str, **extra) -> JSONResponse:
-    return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
+    return JSONResponse({"error": error, "message": message, "location": None, "hint": None, **extra},
+                        status_code=status)
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
+
+def allowed_hosts(bind_host: str = "127.0.0.1") -> frozenset[str] | None:
+    """The Host names the API answers to (None: any): the local names, the address the server is
+    bound to, and the names of FALV_ALLOWED_HOSTS (comma-separated, `*` for any; `falv serve
+    --allowed-hosts` sets it). A page on another site that resolves its own name to 127.0.0.1
+    (DNS rebinding) sends its own name as Host, and is refused (issue 22; /mcp did this already)."""
+    names = {_host_name(n) for n in os.environ.get("FALV_ALLOWED_HOSTS", "").split(",") if n.strip()}
+    if "*" in names:
+        return None
+    return LOCAL_HOSTS | names | ({_host_name(bind_host)} - WILDCARD_HOSTS)
+
+
+def _host_name(value: str) -> str:
+    """127.0.0.1:8000 → 127.0.0.1; [::1]:8000 → ::1; Localhost. → localhost."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        value = value[1:value.find("]")] if "]" in value else value[1:]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
 
 
 class BodyGuard:
-    """ASGI middleware: caps the request body (413), rejects bodies that are not UTF-8 (422)
-    and requests to the write endpoints without the admin token (401/403) before anything runs."""
+    """ASGI middleware: refuses a Host the server does not answer to (421), caps the request body
+    (413), rejects bodies that are not UTF-8 (422) or whose JSON is nested too deep or holds a
+    number too long to parse (422, where the JSON parser would raise an English 400), and requests
+    to the write endpoints without the admin token (401/403) before anything runs."""
 
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, hosts: frozenset[str] | None = LOCAL_HOSTS):
         self.app = app
         self.max_bytes = max_bytes
+        self.hosts = hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         raw_headers = scope.get("headers") or []
+        if self.hosts is not None:
+            given = [v.decode("latin-1") for k, v in raw_headers if k == b"host"]
+            if len(given) != 1 or _host_name(given[0]) not in self.hosts:
+                shown = given[0][:80] if given else "（无）"
+                return await _json_error(
+                    421, "host_not_allowed", f"不接受的 Host：{shown}",
+                    hint="只接受 " + "、".join(sorted(self.hosts)) + "；用 FALV_ALLOWED_HOSTS 或 "
+                         "falv serve --allowed-hosts 设置")(scope, receive, send)
         if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
             # the middleware and FastAPI's security dependency would read different ones
             return await _json_error(400, "bad_request", "Authorization 头重复：只能有一个")(scope, receive, send)
@@ -93,10 +131,13 @@ class BodyGuard:
                 break
         data = b"".join(chunks)
         try:
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return await _json_error(422, "invalid_input",
                                      f"请求体不是有效的 UTF-8 文本（第 {exc.start} 字节）")(scope, receive, send)
+        problem = shape_problem(text)
+        if problem:  # json.loads would raise RecursionError / ValueError: FastAPI's English 400
+            return await _json_error(422, "invalid_input", f"请求无效：{problem}")(scope, receive, send)
         sent = False
 
         async def replay():
@@ -164,7 +205,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="离线中文法律咨询引擎：问答、法条检索、引用核验、个人信息保护工具。"
                               "所有接口与命令行 falv 调用同一套库函数。")
-    app.add_middleware(BodyGuard)
+    app.add_middleware(BodyGuard, hosts=allowed_hosts(host))
 
     def eng() -> Engine:
         return engine if engine is not None else get_engine()
@@ -186,9 +227,12 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
         return _json_error(422, "invalid_input", message, reasons=reasons)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_req, exc: StarletteHTTPException):
-        codes = {404: "not_found", 405: "method_not_allowed"}
-        return _json_error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+    async def http_error(req, exc: StarletteHTTPException):
+        known = {400: ("bad_request", "请求体无法解析"),
+                 404: ("not_found", f"没有这个接口：{req.url.path[:200]}"),
+                 405: ("method_not_allowed", f"该接口不支持 {req.method} 请求")}
+        code, message = known.get(exc.status_code, ("http_error", f"请求无法处理（HTTP {exc.status_code}）"))
+        return _json_error(exc.status_code, code, message)
 
     @app.exception_handler(Exception)
     async def crash(_req, exc: Exception):
@@ -281,7 +325,8 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     if mcp_server is not None:
         # On loopback the SDK turns on DNS-rebinding protection (Host/Origin must be local).
         mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                                 json_response=True, host=host)
+                                                 json_response=True, host=host,
+                                                 transport_security=_mcp_security(host))
         app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp (streamable HTTP)
     return app
 
@@ -302,6 +347,23 @@ def _verdict_labels() -> dict[str, str]:
     """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
     the page colours its badges by verdict instead."""
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
+
+
+def _mcp_security(host: str):
+    """The SDK's own Host/Origin check of /mcp, given the same names as BodyGuard when they are
+    configured (None: the SDK's default for the bound address, the local names on loopback)."""
+    if os.environ.get("FALV_ALLOWED_HOSTS") is None:
+        return None
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = allowed_hosts(host)
+    if hosts is None:
+        return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    shown = [f"[{h}]" if ":" in h else h for h in sorted(hosts)]
+    return TransportSecuritySettings(
+        allowed_hosts=[n for h in shown for n in (h, f"{h}:*")],
+        allowed_origins=[f"{scheme}://{h}{port}" for h in shown for scheme in ("http", "https")
+                         for port in ("", ":*")])
 
 
 def _exit_after_grace() -> None:
