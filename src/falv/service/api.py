@@ -9,6 +9,7 @@ the same call gives the same JSON everywhere. Errors are JSON: a FalvError becom
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 import re
@@ -18,9 +19,10 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,7 +33,7 @@ from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
 from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
-                      SHUTDOWN_GRACE_S)
+                      SERVE_THREADS, SHUTDOWN_GRACE_S)
 from . import models as m
 from .jsonrpc import shape_problem
 from .mcp import build_server
@@ -193,6 +195,9 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @asynccontextmanager
     async def lifespan(_app):
         _exit_after_grace()
+        # request threads: the engine lock lets one request work at a time, so more threads only
+        # queue on it and hand the GIL around (40 by default: a third of the CPU under 50 clients)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = SERVE_THREADS
         if warm:  # load the store, search index and knowledge base before the first request
             threading.Thread(target=_warm, args=(eng,), daemon=True, name="falv-warm").start()
         if mcp_server is None:
@@ -244,35 +249,35 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.get("/health", response_model=m.HealthOut, tags=["meta"])
     def health():
         """服务状态：法规数、导入数。"""
-        return eng().health()
+        return _json(eng().health())
 
     @app.post("/ask", response_model=m.AnswerOut, responses=ERROR_RESPONSES, tags=["answer"])
     def ask(body: m.AskIn):
         """回答问题：【法律分析】步骤、【法律依据】原文及核验结论、维权渠道（见 docs/answer-schema.md）。"""
-        return eng().ask(body.question).to_dict()
+        return _json(eng().ask(body.question).to_dict())
 
     @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
                top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=MAX_NAME_CHARS)):
         """检索现行有效的法条（与 falv search 相同）。"""
-        return eng().search(q, top=top, law=law).to_dict()
+        return _json(eng().search(q, top=top, law=law).to_dict())
 
     @app.get("/articles/{law}/{article}", response_model=m.ArticleOut, responses=ERROR_RESPONSES,
              tags=["statutes"])
     def article(law: str = PathParam(..., max_length=MAX_NAME_CHARS, description="法规全称或简称，如 民法典、个保法"),
                 article: str = PathParam(..., max_length=MAX_ARTICLE_CHARS, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
         """一条法条的原文、章节、时效性（法条联想）。"""
-        return eng().article(law, article).to_dict()
+        return _json(eng().article(law, article).to_dict())
 
     @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        return eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict()
+        return _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict())
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
         """个人信息问题的维权路径：案情要素（与 /ask 相同）、步骤（按紧急程度）及其渠道与依据。"""
-        return eng().route(body.question, body.scenario).to_dict()
+        return _json(eng().route(body.question, body.scenario).to_dict())
 
     @app.get("/verdicts", tags=["statutes"])
     def verdicts() -> dict[str, str]:
@@ -288,7 +293,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     def severity(body: m.SeverityIn):
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考。"""
         flags = body.model_dump(exclude={"counts", "gains"})
-        return eng().severity(body.counts, str(body.gains), **flags).to_dict()
+        return _json(eng().severity(body.counts, str(body.gains), **flags).to_dict())
 
     @app.get("/drafts", tags=["toolkit"])
     def draft_kinds() -> list[dict]:
@@ -298,7 +303,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
         """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return eng().draft(kind, body.fill, body.format, body.question).to_dict()
+        return _json(eng().draft(kind, body.fill, body.format, body.question).to_dict())
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 
@@ -306,14 +311,14 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
               dependencies=[Depends(require_admin)])
     def statutes_import(body: m.ImportIn) -> dict:
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().import_statutes([(f.name, f.content) for f in body.files],
-                                     dry_run=body.dry_run).to_dict()
+        return _json(eng().import_statutes([(f.name, f.content) for f in body.files],
+                                           dry_run=body.dry_run).to_dict())
 
     @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
     def kb_ingest(body: m.IngestIn) -> dict:
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()
+        return _json(eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict())
 
     # -- the web page ------------------------------------------------------------------------------
 
@@ -347,6 +352,16 @@ def _verdict_labels() -> dict[str, str]:
     """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
     the page colours its badges by verdict instead."""
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
+
+
+def _json(obj) -> Response:
+    """The result as JSON, encoded here — in the request's worker thread, outside the engine lock
+    — rather than by FastAPI, which validates a returned dict against the response model
+    (pydantic, ~1–2 ms for an answer) and encodes it on the event loop thread. The response
+    models stay declared for the OpenAPI document; the dicts are the façade's `to_dict()`, the
+    same for the CLI and MCP (tests/test_adapters.py, tests/test_api_schema.py check them)."""
+    return Response(json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"),
+                    media_type="application/json")
 
 
 def _mcp_security(host: str):
