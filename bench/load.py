@@ -67,6 +67,22 @@ def process_cpu(pid: int) -> float:
     return total + sum(process_cpu(int(c)) for c in children)
 
 
+def process_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children (uvicorn's workers), from /proc."""
+    total = 0.0
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                total = int(line.split()[1]) / 1024
+    except OSError:
+        return 0.0
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        children = []
+    return total + sum(process_rss_mb(int(c)) for c in children)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -253,6 +269,7 @@ def main() -> None:
         if server is not None:
             result["server_cpu_ms_per_req"] = round(
                 (process_cpu(server.proc.pid) - server_cpu) * 1000 / max(result["requests"], 1), 2)
+            result["server_rss_mb"] = round(process_rss_mb(server.proc.pid))
         if writer is not None:
             out, err = writer.communicate(timeout=600)
             result["writer"] = json.loads(out.strip().splitlines()[-1]) if out.strip() else {

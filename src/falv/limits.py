@@ -64,8 +64,11 @@ MAX_EVAL_FILE_BYTES = 64 * 1024 * 1024  # an eval set read by `falv eval`
 # after SIGTERM/SIGINT, `falv serve` finishes the requests in flight for at most this long, then
 # exits anyway (a request's work runs in a thread that uvicorn's graceful shutdown would wait for)
 SHUTDOWN_GRACE_S = float(os.environ.get("FALV_SHUTDOWN_GRACE_S", 3))
-# threads that run requests in one `falv serve` worker (anyio's default is 40)
-SERVE_THREADS = int(os.environ.get("FALV_SERVE_THREADS", 4))
+# threads that run requests in one `falv serve` worker (anyio's default is 40): the quick
+# endpoints (ask, search, articles, route, …) and, apart, verify and the imports (seconds each)
+SERVE_THREADS = int(os.environ.get("FALV_SERVE_THREADS", 1))
+SLOW_THREADS = int(os.environ.get("FALV_SLOW_THREADS", 2))
+SLOW_TEXT_CHARS = 20_000  # a text to verify longer than this runs in the pool of slow requests
 
 # -- LawRefBook metadata (db.sqlite3 from outside: data, read under budgets) ---------------------
 MAX_META_ROWS = 50_000  # rows of its `law` table (1,595 in 2025)

@@ -33,7 +33,7 @@ from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
 from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
-                      SERVE_THREADS, SHUTDOWN_GRACE_S)
+                      SERVE_THREADS, SHUTDOWN_GRACE_S, SLOW_TEXT_CHARS, SLOW_THREADS)
 from . import models as m
 from .jsonrpc import shape_problem
 from .mcp import build_server
@@ -196,7 +196,9 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     async def lifespan(_app):
         _exit_after_grace()
         # request threads: the engine lock lets one request work at a time, so more threads only
-        # queue on it and hand the GIL around (40 by default: a third of the CPU under 50 clients)
+        # queue on it and hand it — and the GIL — from thread to thread (anyio's default is 40);
+        # requests wait in the limiter's FIFO on the event loop instead. verify and the imports,
+        # which may take seconds, have their own pool (_slow)
         anyio.to_thread.current_default_thread_limiter().total_tokens = SERVE_THREADS
         if warm:  # load the store, search index and knowledge base before the first request
             threading.Thread(target=_warm, args=(eng,), daemon=True, name="falv-warm").start()
@@ -270,9 +272,12 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
         return _json(eng().article(law, article).to_dict())
 
     @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
-    def verify(body: m.VerifyIn):
+    async def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        return _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict())
+        work = lambda: _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict())  # noqa: E731
+        if len(body.text) > SLOW_TEXT_CHARS:  # seconds of work: apart, not in the quick queue
+            return await _slow(work)
+        return await anyio.to_thread.run_sync(work)  # in turn with the other quick requests
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
@@ -309,16 +314,16 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.post("/statutes/import", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    def statutes_import(body: m.ImportIn) -> dict:
+    async def statutes_import(body: m.ImportIn) -> dict:
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return _json(eng().import_statutes([(f.name, f.content) for f in body.files],
-                                           dry_run=body.dry_run).to_dict())
+        return await _slow(lambda: _json(eng().import_statutes([(f.name, f.content) for f in body.files],
+                                                               dry_run=body.dry_run).to_dict()))
 
     @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    def kb_ingest(body: m.IngestIn) -> dict:
+    async def kb_ingest(body: m.IngestIn) -> dict:
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return _json(eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict())
+        return await _slow(lambda: _json(eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()))
 
     # -- the web page ------------------------------------------------------------------------------
 
@@ -352,6 +357,20 @@ def _verdict_labels() -> dict[str, str]:
     """verdict → its 法律依据 label from the one table (falv.law.verdicts), less the leading sign:
     the page colours its badges by verdict instead."""
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
+
+
+_slow_limiter: anyio.CapacityLimiter | None = None
+
+
+async def _slow(fn):
+    """fn() in a thread of the pool for requests that may run for seconds (verify of a text over
+    SLOW_TEXT_CHARS, imports): they never take the request thread of the quick endpoints, which
+    serves them one at a time in arrival order — no lock handed from thread to thread under load,
+    and no request of a few milliseconds waiting behind a long one."""
+    global _slow_limiter
+    if _slow_limiter is None:
+        _slow_limiter = anyio.CapacityLimiter(SLOW_THREADS)
+    return await anyio.to_thread.run_sync(fn, limiter=_slow_limiter)
 
 
 def _json(obj) -> Response:
@@ -411,6 +430,7 @@ def _warm(eng) -> None:
         eng().ask("个人信息泄露了怎么办")
     except Exception:  # a missing part shows up on the request that needs it
         log.warning("warm-up failed", exc_info=True)
+
 
 
 def app_factory() -> FastAPI:
