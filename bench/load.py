@@ -255,10 +255,11 @@ def main() -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         ap.error(f"loopback only: {url}")
     try:
-        for warm in range(2):  # indexes, KB and caches load before timing
-            httpx.post(url + "/ask", json={"question": QUESTIONS[warm]}, timeout=300).raise_for_status()
-            httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm]}, timeout=300).raise_for_status()
-            httpx.get(url + "/search", params={"q": QUESTIONS[warm]}, timeout=300).raise_for_status()
+        for warm in range(len(QUESTIONS) * args.workers):  # indexes, KB and caches load before timing
+            httpx.post(url + "/ask", json={"question": QUESTIONS[warm % len(QUESTIONS)]}, timeout=300).raise_for_status()
+            httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm % len(VERIFY_TEXTS)]},
+                       timeout=300).raise_for_status()
+            httpx.get(url + "/search", params={"q": QUESTIONS[warm % len(QUESTIONS)]}, timeout=300).raise_for_status()
         writer = start_writer(server.home, args.seconds, args.writer_nice) if args.writer else None
         load_before = os.getloadavg()[0]
         server_cpu = process_cpu(server.proc.pid) if server is not None else None

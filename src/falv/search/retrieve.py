@@ -267,10 +267,11 @@ class Searcher:
         # terms at their weight): single characters match almost everything
         cover_terms = {t: w for t, w in known.items() if len(t) > 1} or known
         cover_total = sum(cover_terms.values())
+        cover_pairs = tuple(cover_terms.items())
         out = []
         for doc in cand.tolist():
             text = self._doc_text(doc)
-            cover = sum(w for t, w in cover_terms.items() if t in text) / cover_total
+            cover = sum([w for t, w in cover_pairs if t in text]) / cover_total
             phrase = _longest_shared(core, text, rank.phrase_cap)
             score = float(scores[doc]) / top_score + rank.cover * cover
             if law_scores is not None:
@@ -379,7 +380,9 @@ def _check(query: str) -> str:
 def _longest_shared(core: str, text: str, cap: int) -> int:
     """Length of the longest substring of the question that occurs in the text (at most cap)."""
     best, n = 0, len(core)
-    for i in range(n - best):
+    for i in range(n):
+        if best >= cap or i + best >= n:  # no later start can be longer
+            break
         j = i + best + 1
         while j <= n and j - i <= cap and core[i:j] in text:
             best = j - i
