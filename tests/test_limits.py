@@ -179,7 +179,7 @@ def test_http_body_cap_boundary():
 
     def call(body: bytes, announce: bool, chunk: int = 300):
         chunks = [body[i:i + chunk] for i in range(0, len(body), chunk)] or [b""]
-        headers = [(b"content-type", b"application/json")]
+        headers = [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")]
         if announce:
             headers.append((b"content-length", str(len(body)).encode()))
         scope = {"type": "http", "method": "POST", "path": "/verify", "headers": headers}

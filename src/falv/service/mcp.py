@@ -15,6 +15,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any, Callable
 
+import anyio
 from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
 
 from ..db import as_store_error
@@ -147,8 +148,6 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
 def run_stdio(server: "MCPServer") -> None:
     """`falv mcp`: the server over stdin/stdout, every line checked first (service/jsonrpc.py):
     a line the SDK would drop without a word gets its JSON-RPC error instead."""
-    import anyio
-
     anyio.run(_serve_stdio, server)
 
 
@@ -189,14 +188,10 @@ class _Lines:
     this module's refusals share it)."""
 
     def __init__(self, fh):
-        import anyio
-
         self.fh = fh
         self.lock = anyio.Lock()
 
     async def write(self, text: str) -> None:
-        import anyio
-
         data = text.encode("utf-8", "backslashreplace")
         async with self.lock:
             await anyio.to_thread.run_sync(self._put, data)
@@ -223,8 +218,6 @@ class _CheckedLines:
         return self
 
     async def __anext__(self) -> str:
-        import anyio
-
         while True:
             raw = await anyio.to_thread.run_sync(self.fh.readline, MAX_MCP_LINE_BYTES + 1)
             if not raw:
