@@ -69,7 +69,8 @@ def main() -> None:
     env["FALV_HOME"] = home
     before = measure(env, eval_path, "base")
 
-    cmd = [FALV, "statutes", "import", *(str(lawrefbook / f) for f in FOLDERS), "--keep-going", "--json"]
+    cmd = [FALV, "statutes", "import", *(str(lawrefbook / f) for f in FOLDERS), "--keep-going", "--json",
+           "--metadata", str(lawrefbook / "db.sqlite3")]
     wall, rss, text = child(cmd, env)
     report = json.loads(text)
     imported = {"import_s": round(wall, 2), "import_rss_mb": round(rss), "laws": len(report["laws"]),

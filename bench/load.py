@@ -10,7 +10,10 @@ cap. With --writer, another process runs `falv statutes import` / `falv statutes
 small instrument (articles copied from the store) in a loop on the server's store for the whole
 run (bounded by the same deadline), as an admin's imports would. Reports req/s, p50/p95/p99 per
 endpoint, the error count (non-2xx or transport errors, by kind), which must be 0, and the
-writer's iterations; --append adds the figures to BENCHMARKS.md.
+writer's iterations, the load average before and after (the machine is shared: compare runs
+taken in alternation), and the CPU time the server's processes and this client spent per request
+(server_cpu_ms_per_req: what a request costs whatever the other jobs do); --append adds the
+figures to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -46,6 +49,38 @@ VERIFY_TEXTS = [
     "《民法典》第一千零三十八条、《个人信息保护法》第四十七条、《消费者权益保护法》第二十九条",
     "根据《刑法》第二百五十三条之一和《网络安全法》第六十四条的规定，应当依法处理。",
 ]
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, from /proc (0 where absent)."""
+    def own(p: int) -> float:
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = own(pid)
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        children = []
+    return total + sum(process_cpu(int(c)) for c in children)
+
+
+def process_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children (uvicorn's workers), from /proc."""
+    total = 0.0
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                total = int(line.split()[1]) / 1024
+    except OSError:
+        return 0.0
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        children = []
+    return total + sum(process_rss_mb(int(c)) for c in children)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -220,12 +255,22 @@ def main() -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         ap.error(f"loopback only: {url}")
     try:
-        for warm in range(2):  # indexes, KB and caches load before timing
-            httpx.post(url + "/ask", json={"question": QUESTIONS[warm]}, timeout=300).raise_for_status()
-            httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm]}, timeout=300).raise_for_status()
-            httpx.get(url + "/search", params={"q": QUESTIONS[warm]}, timeout=300).raise_for_status()
+        for warm in range(len(QUESTIONS) * args.workers):  # indexes, KB and caches load before timing
+            httpx.post(url + "/ask", json={"question": QUESTIONS[warm % len(QUESTIONS)]}, timeout=300).raise_for_status()
+            httpx.post(url + "/verify", json={"text": VERIFY_TEXTS[warm % len(VERIFY_TEXTS)]},
+                       timeout=300).raise_for_status()
+            httpx.get(url + "/search", params={"q": QUESTIONS[warm % len(QUESTIONS)]}, timeout=300).raise_for_status()
         writer = start_writer(server.home, args.seconds, args.writer_nice) if args.writer else None
+        load_before = os.getloadavg()[0]
+        server_cpu = process_cpu(server.proc.pid) if server is not None else None
+        client_cpu = time.process_time()
         result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests, paths))
+        result["loadavg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        result["client_cpu_ms_per_req"] = round((time.process_time() - client_cpu) * 1000 / max(result["requests"], 1), 2)
+        if server is not None:
+            result["server_cpu_ms_per_req"] = round(
+                (process_cpu(server.proc.pid) - server_cpu) * 1000 / max(result["requests"], 1), 2)
+            result["server_rss_mb"] = round(process_rss_mb(server.proc.pid))
         if writer is not None:
             out, err = writer.communicate(timeout=600)
             result["writer"] = json.loads(out.strip().splitlines()[-1]) if out.strip() else {

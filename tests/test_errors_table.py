@@ -21,7 +21,7 @@ from falv.errors import FalvError, ImportRejected, InputError, NotFoundError, St
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "errors.md"
 ERROR_CALLS = {"InputError", "NotFoundError", "ImportRejected", "StoreError", "FalvError",
-               "_json_error", "LimitExceeded"}
+               "_json_error", "LimitExceeded", "Budget"}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -123,7 +123,8 @@ def raised_messages() -> list[tuple[str, str]]:
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
             if name not in ERROR_CALLS:
                 continue
-            args = node.args[2:3] if name == "_json_error" else node.args[:1]
+            args = (node.args[2:3] if name == "_json_error" else node.args[1:2] if name == "Budget"
+                    else node.args[:1])
             if not args:
                 continue
             pieces: list[str] = []
@@ -198,10 +199,10 @@ def test_question_checks_in_the_library(store):
 
 
 def test_verify_cli_errors(capsys, monkeypatch, tmp_path):
-    expect(capsys, monkeypatch, "文件不存在：", "verify", str(tmp_path / "none.txt"))
+    expect(capsys, monkeypatch, "none.txt: 文件不存在", "verify", str(tmp_path / "none.txt"))
     bad = tmp_path / "gbk.txt"
     bad.write_bytes("民法典第一条".encode("gbk"))
-    expect(capsys, monkeypatch, "不是 UTF-8 文本（第 0 字节无法解码）", "verify", str(bad))
+    expect(capsys, monkeypatch, "gbk.txt:1: 不是有效的 UTF-8 文本：第 0 字节（0xc3）无法解码", "verify", str(bad))
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", "utf-8")
     expect(capsys, monkeypatch, "是空的：没有可核验的文本", "verify", str(empty))
@@ -317,10 +318,10 @@ def test_toolkit_library_errors(store):
 def test_kb_cli_errors(capsys, monkeypatch, tmp_path):
     expect(capsys, monkeypatch, "知识库条目编号应为数字：abc", "kb", "show", "abc")
     expect(capsys, monkeypatch, "知识库中没有条目 99", "kb", "show", "99")
-    expect(capsys, monkeypatch, "文件不存在：", "kb", "import", str(tmp_path / "none.jsonl"))
+    expect(capsys, monkeypatch, "none.jsonl: 文件不存在", "kb", "import", str(tmp_path / "none.jsonl"))
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\xff\xfe")
-    expect(capsys, monkeypatch, "不是 UTF-8 文本（第 0 字节无法解码）", "kb", "import", str(bad))
+    expect(capsys, monkeypatch, "不是有效的 UTF-8 文本：第 0 字节", "kb", "import", str(bad))
     bad.write_text('{"type": "source"}\n', "utf-8")
     expect(capsys, monkeypatch, "不是 falv kb export --jsonl 的输出（首行应为 falv-kb 格式 1）", "kb", "import", str(bad))
     bad.write_text('{"type": "falv-kb", "format": 1}\n{not json\n', "utf-8")
@@ -437,7 +438,7 @@ def test_http_errors_in_front_of_the_app():
         async def send(m):
             sent.append(m)
 
-        scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"host", b"127.0.0.1:8000"), *headers]}
         asyncio.run(BodyGuard(app)(scope, receive, send))
         return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]) or b"null")
 

@@ -66,7 +66,7 @@ def test_cli_json_prints_exactly_the_keys(small_store, eval_file, capsys):
 
 
 def test_missing_file_is_an_input_error(small_store, tmp_path):
-    with pytest.raises(InputError, match="评测文件不存在"):
+    with pytest.raises(InputError, match="nope.jsonl: 文件不存在"):
         evaluate.read_items(small_store, tmp_path / "nope.jsonl")
 
 

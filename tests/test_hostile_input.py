@@ -98,7 +98,7 @@ def test_an_entry_that_cannot_be_attributed_is_an_error_with_file_line(capsys, t
     f.write_text("1. 第一个问题\n法律分析：回答一。\n3. 第三个问题\n法律分析：回答三。\n"
                  "2. 第二个问题\n法律分析：回答二。\n", "utf-8")
     err = cli_error(capsys, "kb", "ingest", str(f))
-    assert f"{f}:5: 条目 2. 无法归属：编号 2 不大于上一条目的编号 3" in err
+    assert f"{f}:3: 条目 3. 无法归属：编号 3 不接续上一条目的编号 1（应为 2）" in err  # issue 22: numbers follow
     g = tmp_path / "huge.txt"
     g.write_text("1. 第一个问题\n法律分析：回答一。\n" + "9" * 12 + ". 编号过大的问题\n法律分析：回答。\n", "utf-8")
     err = cli_error(capsys, "kb", "ingest", str(g))

@@ -164,7 +164,7 @@ def test_broken_encoding_names_the_line():
 
 
 def test_missing_file_is_rejected(tmp_path):
-    with pytest.raises(ImportRejected, match="无法读取文件"):
+    with pytest.raises(ImportRejected, match="nope.txt: 文件不存在"):
         parse_file(tmp_path / "nope.txt")
 
 

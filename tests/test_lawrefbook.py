@@ -117,7 +117,11 @@ def test_one_paragraph_instrument_is_one_full_text_article(tmp_path, falv_home, 
 
 def test_db_sqlite3_says_kind_dates_and_expired(tmp_path, falv_home):
     root = make_corpus(tmp_path / "Laws", with_db=True)
-    import_files(falv_home / "falv.db", [root / "司法解释", root / "行政法规"])
+    # category folders named: their parent's db.sqlite3 is read only when named (issue 22)
+    report = import_files(falv_home / "falv.db", [root / "司法解释", root / "行政法规"], dry_run=True)
+    assert report.warnings == [f"未读取 {root / 'db.sqlite3'}：LawRefBook 元数据只从所给的目录或压缩包中读取"
+                               f"（如需使用，请加 --metadata {root / 'db.sqlite3'}）"]
+    import_files(falv_home / "falv.db", [root / "司法解释", root / "行政法规"], metadata=root / "db.sqlite3")
     laws = laws_in(falv_home / "falv.db")
     assert laws[("某法院关于戊问题的解释", "2001-01-01")][:2] == ("司法解释", REPEALED)  # expired = 1
     assert laws[("某法院关于戊问题的解释", "2001-01-01")][3] == "2001-01-02"  # valid_from
@@ -334,7 +338,8 @@ def lawrefbook_db(tmp_path_factory):
         pytest.skip(f"../shared/data/lawrefbook is absent ({LAWREFBOOK}): LawRefBook's files are not "
                     "committed to the repo, so tests that need them skip here")
     path = tmp_path_factory.mktemp("lawrefbook") / "falv.db"
-    report = import_files(path, [LAWREFBOOK / f for f in FOLDERS], keep_going=True)
+    report = import_files(path, [LAWREFBOOK / f for f in FOLDERS], keep_going=True,
+                          metadata=LAWREFBOOK / "db.sqlite3")
     return path, report
 
 
@@ -386,7 +391,7 @@ def test_real_seed_verify(lawrefbook_home, capsys):
 @pytest.mark.shared
 def test_real_second_run_changes_nothing(lawrefbook_home):
     report = import_files(lawrefbook_home / "falv.db", [LAWREFBOOK / "部门规章", LAWREFBOOK / "行政法规"],
-                          keep_going=True)
+                          keep_going=True, metadata=LAWREFBOOK / "db.sqlite3")
     assert not report.changed
 
 

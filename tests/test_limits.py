@@ -99,7 +99,7 @@ def test_verify_input_over_cap_is_refused_without_reading_it_all(tmp_path):
     assert path.stat().st_size > MAX_INPUT_BYTES
     proc, err, _, rss = run(["verify", str(path)], measured=True)
     assert proc.returncode == 2
-    assert f"过大（超过 {MAX_INPUT_BYTES} 字节）" in err
+    assert f"huge.txt: 文件过大（{path.stat().st_size} 字节，上限 {MAX_INPUT_BYTES} 字节）" in err
     proc, err, _, _ = run(["verify", "-"], input=b"x" * (MAX_INPUT_BYTES + 1))
     assert proc.returncode == 2 and "标准输入 过大" in err
     # exactly at the cap is accepted (no citations in it: exit 0)
@@ -179,7 +179,7 @@ def test_http_body_cap_boundary():
 
     def call(body: bytes, announce: bool, chunk: int = 300):
         chunks = [body[i:i + chunk] for i in range(0, len(body), chunk)] or [b""]
-        headers = [(b"content-type", b"application/json")]
+        headers = [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")]
         if announce:
             headers.append((b"content-length", str(len(body)).encode()))
         scope = {"type": "http", "method": "POST", "path": "/verify", "headers": headers}

@@ -20,9 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 import sqlite3
-import tempfile
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,16 +35,16 @@ from .answer.model import Answer
 from .answer.routing import list_scenarios, route_of
 from .domain.drafts import draft_kinds, render_draft
 from .domain.registry import severity
-from .errors import FalvError, InputError, NotFoundError
+from .errors import InputError, NotFoundError
 from .fairlock import FairLock
-from .kb.ingest import IngestReport, ingest_files, reverify
+from .kb.ingest import IngestReport, ingest_files, ingest_texts, reverify
 from .law.crimes import CrimeNames, crime_names
 from .law.dataversion import data_info
-from .law.importer import ImportReport, import_files, remove_law
+from .law.importer import ImportReport, import_files, import_texts, remove_law
 from .law.models import FULL_TEXT, Article, Law
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
-from .law.verify import CheckedCitation, verify_text
+from .law.verify import CheckedCitation, TextCheck
 from .kb.store import Entry, KnowledgeBase
 from .search import index as index_mod
 from .search.index import is_law_kind
@@ -428,6 +426,10 @@ class Engine:
         content needs, None where the engine already holds it."""
         side = self._side_store()
         try:
+            # one read snapshot (WAL) for every read below: a write landing meanwhile — the last
+            # instrument of a kind removed after its law row was read — is the next build's, not
+            # an index of no articles ("index rebuild failed", issue 22)
+            side.own.execute("BEGIN")
             content, new_key = side.content_hash(), _kb_key(side)
             idx = None
             if content not in self._searchers:
@@ -526,8 +528,17 @@ class Engine:
         limits.check_length(text, "文本", limits.MAX_TEXT_CHARS)  # NUL allowed: any document
         if not text.strip():
             raise InputError("没有可核验的文本")
+        # the citations are found outside the lock (no store access), then verified a batch per
+        # hold of the lock: a text of 50,000 citations no longer stalls every other request
         with self.lock:
-            return VerifyResult(verify_text(self.context().store, text, quotes=quotes, as_of=as_of))
+            job = TextCheck(self.context().store, text, quotes=quotes, as_of=as_of)
+        citations = job.extract()
+        checked: list[CheckedCitation] = []
+        for start in range(0, len(citations), limits.VERIFY_BATCH):
+            with self.lock:
+                self.context()
+                checked += job.check(citations[start:start + limits.VERIFY_BATCH])
+        return VerifyResult(checked)
 
     def route(self, question: str | None = None, scenario: str | None = None) -> RouteResult:
         if scenario:  # a named scenario wins over the question
@@ -548,6 +559,7 @@ class Engine:
         return list_scenarios()
 
     def severity(self, counts: dict | None = None, gains="0", **flags) -> SeverityResult:
+        limits.check_amount_text(gains)  # "" is not 0; -1e99999 keeps its sign in the error
         with self.lock:
             return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
 
@@ -630,13 +642,13 @@ class Engine:
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
-                     progress=None) -> ImportReport:
+                     progress=None, metadata=None) -> ImportReport:
         """Statute files, folders or archives imported as one batch (one transaction on a
         connection of its own; dry_run rolls it back; keep_going stores what parses and lists the
         rest); progress(done, total, name) is called per file read."""
         with self._write_lock:
             report = import_files(self.store.store_path, paths, dry_run=dry_run,
-                                  keep_going=keep_going, progress=progress)
+                                  keep_going=keep_going, progress=progress, metadata=metadata)
         if not dry_run:
             self._after_write()
         return report
@@ -655,97 +667,42 @@ class Engine:
             self._after_write()
         return report
 
-    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> "UploadReport":
-        """files: uploaded (name, text) pairs, written to a private temp dir, imported as one batch."""
-        with _as_files(files) as upload, upload.named():
-            return UploadReport(self.import_files(upload.paths, dry_run=dry_run), upload.renames)
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> ImportReport:
+        """files: uploaded (name, text) pairs, imported as one batch from memory (never written
+        to a temporary folder: nothing to leave behind, no folder around them to read)."""
+        uploads = _uploads(files)
+        with self._write_lock:
+            report = import_texts(self.store.store_path, uploads, dry_run=dry_run)
+        if not dry_run:
+            self._after_write()
+        return report
 
-    def kb_ingest(self, files: list[tuple[str, str]]) -> "UploadReport":
-        with _as_files(files) as upload, upload.named():
-            # provenance records the uploaded names, not the temporary paths
-            return UploadReport(self.ingest_files(upload.paths, names=upload.names), upload.renames)
-
-
-@dataclass(frozen=True)
-class UploadReport:
-    """The report of an import or ingest of uploaded files, naming the uploaded files where the
-    library named the temporary paths they were written to (never shown to a client)."""
-
-    report: ImportReport | IngestReport
-    renames: tuple[tuple[str, str], ...]  # (temporary path, uploaded name)
-
-    def to_dict(self) -> dict:
-        return _renamed(self.report.to_dict(), self.renames)
+    def kb_ingest(self, files: list[tuple[str, str]]) -> IngestReport:
+        """Uploaded Q&A documents, ingested from memory; provenance records the uploaded names."""
+        uploads = _uploads(files)
+        report = self._on_side(lambda side: ingest_texts(side, uploads))
+        self._after_write()
+        return report
 
 
-def _renamed(obj, renames):
-    """obj (str, dict, list) with every `old` of renames replaced by its `new`."""
-    if isinstance(obj, str):
-        for old, new in renames:
-            obj = obj.replace(old, new)
-        return obj
-    if isinstance(obj, dict):
-        return {k: _renamed(v, renames) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_renamed(v, renames) for v in obj]
-    return obj
-
-
-class _as_files:
-    """Uploaded (name, text) pairs as files in a temp dir that disappears afterwards. Names and
-    texts are checked first (no NUL or lone surrogate reaches the file system), and the temp paths
-    are mapped back to the uploaded names in errors and reports (never shown to the client)."""
-
-    def __init__(self, files: list[tuple[str, str]]):
-        if not files:
-            raise InputError("没有要导入的文件")
-        if len(files) > limits.MAX_FILES:
-            raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
-        self.files = files
-        self.paths: list[Path] = []
-        self.names: list[str] = []
-
-    def __enter__(self) -> "_as_files":
-        self.tmp = tempfile.TemporaryDirectory(prefix="falv-upload-")
-        try:
-            self._write()
-            return self
-        except BaseException:
-            self.tmp.cleanup()
-            raise
-
-    def _write(self) -> None:
-        for i, (name, text) in enumerate(self.files):
-            limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
-            base = Path(name or f"file{i}.md").name  # no directories from the client
-            if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
-                raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
-            if not isinstance(text, str):
-                raise InputError(f"文件 {base} 的内容必须是文本")
-            limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
-            path = Path(self.tmp.name) / f"{i:03d}-{base}"
-            path.write_text(text, encoding="utf-8")
-            self.paths.append(path)
-            self.names.append(base)
-
-    @property
-    def renames(self) -> tuple[tuple[str, str], ...]:
-        return (*((str(p), n) for p, n in zip(self.paths, self.names)), (self.tmp.name, "<upload>"))
-
-    @contextmanager
-    def named(self):
-        """FalvErrors raised inside name the uploaded files, not the temp paths."""
-        try:
-            yield
-        except FalvError as exc:
-            exc.message, exc.location, exc.hint = (_renamed(exc.message, self.renames),
-                                                   _renamed(exc.location, self.renames),
-                                                   _renamed(exc.hint, self.renames))
-            exc.args = (str(exc),)
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.tmp.cleanup()
+def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """Uploaded (name, text) pairs checked — a file name of the kinds imported, no directories,
+    no NUL or lone surrogate — as (name, UTF-8 bytes)."""
+    if not files:
+        raise InputError("没有要导入的文件")
+    if len(files) > limits.MAX_FILES:
+        raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
+    out = []
+    for i, (name, text) in enumerate(files):
+        limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
+        base = Path(name or f"file{i}.md").name  # no directories from the client
+        if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
+            raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
+        if not isinstance(text, str):
+            raise InputError(f"文件 {base} 的内容必须是文本")
+        limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
+        out.append((base, text.encode("utf-8")))
+    return out
 
 
 _engine: Engine | None = None

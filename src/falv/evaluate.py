@@ -37,10 +37,11 @@ from pathlib import Path
 
 from .engine import Engine
 from .errors import InputError
+from .files import decode_text, read_bounded
 from .law.models import VerdictKind
 from .law.resolve import normalize_gold as resolve_gold
 from .law.verify import verify_text
-from .limits import MAX_REFERENCE_CHARS
+from .limits import MAX_EVAL_FILE_BYTES, MAX_REFERENCE_CHARS
 
 DEPTH = 100  # hits fetched per question: recall@100 and the ranks --verbose shows
 KEYS = ("recall@5", "recall@10", "recall@100", "mrr@10", "basis_precision", "basis_recall", "p50_ms", "p95_ms", "n")
@@ -147,10 +148,9 @@ class ItemResult:
 def read_items(store, path: Path) -> tuple[list[Item], int]:
     """Items with reliable gold (normalised), and the number of items skipped as unreliable."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"评测文件不存在：{path}")
+    text = decode_text(read_bounded(path, MAX_EVAL_FILE_BYTES), str(path))  # a clear error, never a traceback
     items, skipped = [], 0
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:

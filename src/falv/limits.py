@@ -35,9 +35,21 @@ MAX_REFERENCE_CHARS = 20_000  # an eval item's reference answer, read for the nu
 MAX_QUOTE_SOURCES = 200  # mismatched quotes of one text whose source article is looked for
 MAX_GENERAL_ENTRIES = 200  # shortest KB questions read for their kind of case (general answers)
 MAX_CITATIONS = 100_000  # citations in one text (~0.6 KB each while verified)
+# work budgets of one text to verify (issue 22): what a request may cost is bounded by these, not by
+# how the text is laid out (one line of 50,000 citations, quotes that overlap)
+MAX_SCAN_CHARS = 2 * 10 * 1024 * 1024  # the text once plus every quote compared (quotes may overlap)
+MAX_DIFF_CHARS = 500_000  # characters of quotes that differ from their article (and of those
+#                           articles) compared character by character (difflib: ~10 µs each)
+MAX_DIFF_SPAN = 3000  # characters of a quote and of an article that one comparison reads
+VERIFY_BATCH = 256  # citations verified per hold of the engine lock (other requests go between)
 MAX_NAME_CHARS = 200  # a law name or file name given as an argument
 MAX_ARTICLE_CHARS = 40  # an article number given as an argument (第二百五十三条之一第二款)
 MAX_SCENARIO_CHARS = 64  # a scenario id
+
+# -- JSON from outside (HTTP bodies, MCP lines), checked before it is parsed ----------------------
+MAX_JSON_DEPTH = 32  # nesting of [ and { (the deepest request falv takes has 3)
+MAX_JSON_NUMBER_CHARS = 40  # a number literal (int() refuses 4,300 digits; counts are ≤ 13)
+MAX_MCP_LINE_BYTES = 2 * 1024 * 1024  # one JSON-RPC message over stdio (as an HTTP body)
 
 # -- files and uploads --------------------------------------------------------------------------
 MAX_FILES = 50  # files in one upload (HTTP import / ingest)
@@ -46,6 +58,23 @@ MAX_STATUTE_FILE_BYTES = 32 * 1024 * 1024  # one statute file to import
 MAX_LINE_CHARS = 200_000  # one line of a statute file
 MAX_ARTICLES = 20_000  # articles in one imported instrument
 MAX_SEED_FILE_BYTES = 64 * 1024 * 1024  # one Q&A source document
+MAX_KB_IMPORT_BYTES = 1024 * 1024 * 1024  # a `falv kb export --jsonl` file read by `kb import`
+MAX_EVAL_FILE_BYTES = 64 * 1024 * 1024  # an eval set read by `falv eval`
+
+# -- serving ------------------------------------------------------------------------------------
+# after SIGTERM/SIGINT, `falv serve` finishes the requests in flight for at most this long, then
+# exits anyway (a request's work runs in a thread that uvicorn's graceful shutdown would wait for)
+SHUTDOWN_GRACE_S = float(os.environ.get("FALV_SHUTDOWN_GRACE_S", 3))
+# threads that run requests in one `falv serve` worker (anyio's default is 40): the quick
+# endpoints (ask, search, articles, route, …) and, apart, verify and the imports (seconds each)
+SERVE_THREADS = int(os.environ.get("FALV_SERVE_THREADS", 1))
+SLOW_THREADS = int(os.environ.get("FALV_SLOW_THREADS", 2))
+SLOW_TEXT_CHARS = 20_000  # a text to verify longer than this runs in the pool of slow requests
+
+# -- LawRefBook metadata (db.sqlite3 from outside: data, read under budgets) ---------------------
+MAX_META_ROWS = 50_000  # rows of its `law` table (1,595 in 2025)
+MAX_META_STEPS = 50_000_000  # SQLite VM instructions to read them (the real table: ~0.2 M)
+MAX_META_VALUE_CHARS = 64 * 1024  # one value (a name, a date): longer ones stop the read
 
 # -- store --------------------------------------------------------------------------------------
 MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to here (~1 ms/MB)
@@ -54,6 +83,27 @@ MAX_QUICK_CHECK_BYTES = 256 * 1024 * 1024  # PRAGMA quick_check on open up to he
 class LimitExceeded(InputError):
     """A number or text past one of the bounds above (still invalid_input, HTTP 422, exit 2);
     a subclass so that a parser which skips unparsable text can still report a limit."""
+
+
+class Budget:
+    """An allowance of work for one request (characters read, rows read): spend() past the limit
+    raises LimitExceeded with the message given, so a request's cost is bounded by its budget, not
+    by the shape of its input."""
+
+    def __init__(self, limit: int, message: str, hint: str | None = None):
+        self.limit = limit
+        self.left = limit
+        self.message = message
+        self.hint = hint
+
+    def spend(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise LimitExceeded(self.message, hint=self.hint)
+
+    @property
+    def spent(self) -> int:
+        return self.limit - self.left
 
 _AMOUNT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
 _ASCII_INT = re.compile(r"[0-9]+")
@@ -103,21 +153,39 @@ def parse_count(value, what: str) -> int:
     return n
 
 
-def parse_amount(text: str, what: str = "违法所得") -> Fraction:
+def parse_amount(text: str, what: str = "违法所得", shown: str | None = None) -> Fraction:
     """Decimal text (1234.5, 1,234, 2e4) → an exact Fraction, checked for length and exponent
-    before Fraction expands it, and for range after. Sign and other characters are the caller's."""
+    before Fraction expands it, and for range after. Sign and other characters are the caller's;
+    `shown` is the text as the user gave it (with its sign), quoted in the messages."""
+    shown = text if shown is None else shown
     if len(text) > MAX_AMOUNT_CHARS:
-        raise LimitExceeded(f"{what}过长（{len(text)} 个字符，上限 {MAX_AMOUNT_CHARS}）")
+        raise LimitExceeded(f"{what}过长（{len(shown)} 个字符，上限 {MAX_AMOUNT_CHARS}）")
     m = _AMOUNT.fullmatch(text)
     if not m or not (m.group("int") or m.group("frac")):
-        raise InputError(f"{what}必须是数字（元）：{_clip(text)!r}")
+        raise InputError(f"{what}必须是数字（元）：{_clip(shown)!r}")
     exp = m.group("exp")
     if exp is not None and abs(int(exp)) > MAX_EXPONENT:  # ≤ MAX_AMOUNT_CHARS digits: bounded
-        raise LimitExceeded(f"{what}的指数超出范围：{_clip(text)}（上限 {MAX_AMOUNT}）")
+        raise LimitExceeded(f"{what}的指数超出范围：{_clip(shown)}（上限 {MAX_AMOUNT}）")
     amount = Fraction(text)
     if amount > MAX_AMOUNT:
-        raise LimitExceeded(f"{what}过大：{_clip(text)}（上限 {MAX_AMOUNT}）")
+        raise LimitExceeded(f"{what}过大：{_clip(shown)}（上限 {MAX_AMOUNT}）")
     return amount
+
+
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def check_amount_text(value, what: str = "违法所得") -> None:
+    """An amount given as text, checked where it comes in (the façade), before the domain reads
+    it: an empty text is not 0 (issue 22: "gains": "" was taken as 0), and a negative amount
+    refused for its length, exponent or size keeps its minus sign in the message (-1e99999…)."""
+    if not isinstance(value, str):
+        return
+    text = value.translate(_HALFWIDTH).strip().replace(",", "")
+    if not text:
+        raise InputError(f"{what}为空", hint="没有违法所得时请填 0")
+    if text.startswith("-"):
+        parse_amount(text[1:], what, shown=text)
 
 
 def check_top(top) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ..errors import InputError
+from ..files import decode_text, read_bounded
 from ..law.models import HISTORICAL, QUOTED, VerdictKind
 from ..law.verdicts import label
 from ..limits import MAX_TEXT_BYTES
@@ -23,19 +22,12 @@ def read_input(path: str) -> str:
     if path == "-":
         data = read_stdin(MAX_INPUT_BYTES)
         where = "标准输入"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError(f"文件不存在：{path}")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{where} 过大（超过 {MAX_INPUT_BYTES} 字节）", hint="请分段核验")
+    else:  # a regular file of at most the cap, or an error before it is read (FIFO, /dev/zero, DIR)
+        data = read_bounded(path, MAX_INPUT_BYTES)
         where = path
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{where} 过大（超过 {MAX_INPUT_BYTES} 字节）", hint="请分段核验")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where} 不是 UTF-8 文本（第 {exc.start} 字节无法解码）") from exc
+    text = decode_text(data, where)
     if not text.strip():
         raise InputError(f"{where} 是空的：没有可核验的文本")
     return text

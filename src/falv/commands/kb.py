@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 
 from ..errors import ImportRejected, InputError
+from ..files import decode_text, read_bounded
+from ..limits import MAX_KB_IMPORT_BYTES
 from ..law.verdicts import label
 from . import REGISTRY
 from .common import emit_json, engine
@@ -157,13 +158,7 @@ def export_cmd(
 
 def import_cmd(file: str = typer.Argument(..., help="falv kb export --jsonl 的输出")) -> None:
     """把 falv kb export 的 JSONL 导入空的知识库（编号、核验结果原样保留）。"""
-    p = Path(file)
-    if not p.is_file():
-        raise InputError(f"文件不存在：{file}")
-    try:
-        text = p.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(f"不是 UTF-8 文本（第 {exc.start} 字节无法解码）", location=f"{file}:1") from None
+    text = decode_text(read_bounded(file, MAX_KB_IMPORT_BYTES), file, ImportRejected, bom=False)
     counts = engine().kb_import(text, file)
     typer.echo(f"已导入 {counts.entries} 个条目、{counts.sources} 个来源文件、"
                f"{counts.quoted_laws} 部来源引用法规")

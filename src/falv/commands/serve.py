@@ -8,7 +8,7 @@ import typer
 
 from ..engine import get_engine
 from ..errors import InputError
-from ..service.mcp import build_server
+from ..service.mcp import build_server, run_stdio
 from . import command
 from .common import report_index_builds
 
@@ -18,6 +18,8 @@ def serve_cmd(
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="端口"),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="工作进程数（共享同一法规库，只读）"),
     mcp: bool = typer.Option(False, "--mcp", help="同时在 /mcp 提供 MCP（streamable HTTP）"),
+    allowed_hosts: str = typer.Option(None, "--allowed-hosts",
+                                      help="接受的 Host 名称，逗号分隔（* 为任意；默认 127.0.0.1、localhost、::1 与 --host）"),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn 日志级别"),
 ) -> None:
     import uvicorn
@@ -26,6 +28,8 @@ def serve_cmd(
         raise InputError(f"未知的日志级别：{log_level}")
     if mcp:
         os.environ["FALV_SERVE_MCP"] = "1"
+    if allowed_hosts is not None:
+        os.environ["FALV_ALLOWED_HOSTS"] = allowed_hosts  # read by the app factory in each worker
     os.environ["FALV_SERVE_HOST"] = host  # read by the app factory in each worker
     typer.echo(f"falv 服务：http://{host}:{port}/（OpenAPI /openapi.json{'，MCP /mcp' if mcp else ''}）", err=True)
     report_index_builds()  # each worker loads (or builds) the index before it accepts a request
@@ -39,7 +43,7 @@ def mcp_cmd() -> None:
     carries the protocol, so nothing else is written there."""
     report_index_builds()
     get_engine().warm()
-    build_server().run("stdio")
+    run_stdio(build_server())
 
 
 def register(app: typer.Typer) -> None:

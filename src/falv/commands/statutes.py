@@ -42,12 +42,14 @@ def import_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),
     keep_going: bool = typer.Option(False, "--keep-going",
                                     help="导入所有能解析的文件（仍为一个事务），逐个列出被拒绝的文件及原因"),
+    metadata: str = typer.Option(None, "--metadata",
+                                 help="LawRefBook 的 db.sqlite3（默认只读取所给目录或压缩包中的）"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     """导入法规。默认整批为一个事务：任一文件有误则全部不写入；--keep-going 跳过有误的文件。"""
     with _progress() as progress:
         report = engine().import_files(files, dry_run=dry_run, keep_going=keep_going,
-                                       progress=progress)
+                                       progress=progress, metadata=metadata)
     if not dry_run and any(law.action != "unchanged" for law in report.laws):
         _embed_imported()
     if as_json:
@@ -75,6 +77,8 @@ def import_cmd(
     for rej in report.rejected:
         hint = f"（{rej['hint']}）" if rej.get("hint") else ""
         typer.echo(f"已拒绝：{rej['location']}: {rej['reason']}{hint}")
+    for warning in report.warnings:
+        typer.echo(f"警告：{warning}", err=True)
     counts = Counter(l.action for l in report.laws)
     summary = "，".join(f"{labels[a].split('（')[0]} {n}" for a, n in counts.items())
     typer.echo(f"共 {len(report.laws)} 部法规（{summary or '无'}），条文 "

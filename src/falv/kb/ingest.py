@@ -221,6 +221,14 @@ def ingest_files(store, paths, dry_run: bool = False, names=None) -> IngestRepor
         return _ingest(store, paths, dry_run, names)
 
 
+def ingest_texts(store, files, dry_run: bool = False) -> IngestReport:
+    """ingest_files of documents given as (name, bytes) pairs — uploads, never written to disk."""
+    if not files:
+        raise InputError("没有指定要导入的问答文件")
+    with _gc_paused():
+        return _ingest(store, [], dry_run, None, docs=[seedfmt.parse_bytes(data, name) for name, data in files])
+
+
 @contextmanager
 def _gc_paused():
     """Python's cycle collector paused for one batch. A batch allocates millions of objects
@@ -237,16 +245,17 @@ def _gc_paused():
             gc.enable()
 
 
-def _ingest(store, paths, dry_run: bool, names) -> IngestReport:
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise InputError("没有指定要导入的问答文件")
-    names = list(names) if names is not None else [None] * len(paths)
-    if len(names) != len(paths):
-        raise InputError("names 的个数应与文件个数相同")
+def _ingest(store, paths, dry_run: bool, names, docs=None) -> IngestReport:
     report = IngestReport(dry_run)
     phase = _Phases(report.timings)
-    docs = [seedfmt.parse_file(p, n) for p, n in zip(paths, names)]
+    if docs is None:
+        paths = [Path(p) for p in paths]
+        if not paths:
+            raise InputError("没有指定要导入的问答文件")
+        names = list(names) if names is not None else [None] * len(paths)
+        if len(names) != len(paths):
+            raise InputError("names 的个数应与文件个数相同")
+        docs = [seedfmt.parse_file(p, n) for p, n in zip(paths, names)]
     phase("parse")
     checker = _checker_for(store)
     analysed = [[analyse(checker, e) for e in doc.entries] for doc in docs]

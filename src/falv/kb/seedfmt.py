@@ -7,8 +7,12 @@ too) and 法律依据 (citations with the quoted article text). Labels are writt
 
 Which numbering marks entries is decided per document: analysis text enumerates its own points
 (一、二、三、 or 1、2、3、), so the entry style is the one whose numbered lines open segments that
-contain answer blocks, with numbers that keep increasing (analysis enumerations restart in every
-entry). A line of that style whose number does not exceed the previous entry's stays text.
+contain answer blocks, numbered one after another (analysis enumerations restart in every entry).
+Any numeral counts: 一百一十一、, 一千零一、, 一万二千、, 12000. (a Chinese numeral must be well
+formed: 一一、 or 十百、 is not a number). A line of that style whose number is not the next one
+stays text — unless it opens its own 法律分析 block: then it is an entry that cannot be
+attributed, an error at its line, never merged into the entry before (issue 22: 一百一十一、 was
+not read as a number and entries 111… were folded silently into entry 110).
 
 Every line is normalised (full/half width, traditional → simplified, spaces) for processing; the
 original text is kept alongside for provenance. Any defect rejects the whole document with
@@ -26,12 +30,13 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import FalvError, ImportRejected
-from ..limits import MAX_ENTRY_NUMBER, MAX_SEED_FILE_BYTES
-from ..text import cn_to_int, fold_for_compare, normalize
+from ..files import read_bounded
+from ..limits import MAX_ENTRY_NUMBER, MAX_NUMERAL_CHARS, MAX_SEED_FILE_BYTES
+from ..text import cn_to_int, fold_for_compare, int_to_cn, normalize
 
 MAX_BYTES = MAX_SEED_FILE_BYTES  # falv.limits
 
-_CN = "一二三四五六七八九十百零〇两"
+_CN = "一二三四五六七八九十百千万零〇两"
 _ROMAN = {ch: i for i, ch in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ", 1)}
 
 # Entry numbering styles, in order of preference when two explain a document equally well.
@@ -39,12 +44,12 @@ _ROMAN = {ch: i for i, ch in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ", 1
 ENTRY_STYLES: dict[str, re.Pattern] = {
     "circled": re.compile(r"^\s*(?P<num>[㈠-㈩])\s*(?P<rest>.*)$"),
     "roman": re.compile(r"^\s*(?P<num>[Ⅰ-Ⅻ])(?:\s*[.、,:]|\s|(?=\S))\s*(?P<rest>.*)$"),
-    "paren_cn": re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,4}})\)\s*(?P<rest>.*)$"),
-    "cn": re.compile(rf"^\s*(?P<num>[{_CN}]{{1,4}})、\s*(?P<rest>.*)$"),
+    "paren_cn": re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,{MAX_NUMERAL_CHARS}}})\)\s*(?P<rest>.*)$"),
+    "cn": re.compile(rf"^\s*(?P<num>[{_CN}]{{1,{MAX_NUMERAL_CHARS}}})、\s*(?P<rest>.*)$"),
     "digit_dot": re.compile(r"^\s*(?P<num>\d+)\.(?!\d)\s*(?P<rest>.*)$"),
     "digit": re.compile(r"^\s*(?P<num>\d+)、\s*(?P<rest>.*)$"),
     "circled_digit": re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>.*)$"),
-    "paren_digit": re.compile(r"^\s*\((?P<num>\d{1,3})\)\s*(?P<rest>.*)$"),
+    "paren_digit": re.compile(r"^\s*\((?P<num>\d+)\)\s*(?P<rest>.*)$"),
 }
 # What each style's entry line starts with (after blanks): _heads runs a style's pattern only on
 # lines that start so (a document is scanned once per style).
@@ -168,13 +173,28 @@ def _number(style: str, num: str) -> int:
     if style == "roman":
         return _ROMAN[num]
     if style in ("cn", "paren_cn"):
-        try:
-            return cn_to_int(num)
-        except FalvError:
-            return -1
+        return _cn_number(num)
     if len(num) > len(str(MAX_ENTRY_NUMBER)):  # no 4-digit ceiling, but int() stays bounded
         return -1
     return int(num)
+
+
+def _cn_canon(numeral: str) -> str:
+    """A Chinese numeral in the one spelling compared: 二 for 两, 零 for 〇, 十 for 一十."""
+    return numeral.replace("两", "二").replace("〇", "零").replace("一十", "十")
+
+
+@lru_cache(maxsize=1 << 16)
+def _cn_number(numeral: str) -> int:
+    """The value of a well-formed Chinese numeral (一百一十一, 一千零一, 一万二千, 两百, 一百十一),
+    else -1: cn_to_int reads 一一 as 11 and 十百 as 110, which as entry numbers would be guesses."""
+    try:
+        n = cn_to_int(numeral)
+    except FalvError:
+        return -1
+    if not 0 < n <= MAX_ENTRY_NUMBER or n >= 10 ** 8:
+        return -1
+    return n if _cn_canon(int_to_cn(n)) == _cn_canon(numeral) else -1
 
 
 def _label(line: str) -> tuple[str, str, str] | None:
@@ -206,11 +226,11 @@ def _style_lines(norm: list[str], kinds: list[str | None]) -> dict[str, list[int
 
 def _heads(norm: list[str], style: str, kinds: list[str | None],
            lines: list[int] | None = None) -> list[tuple[int, int, str, str]]:
-    """(index, number, marker, rest) of the lines that open entries in this style: numbered lines
-    whose number exceeds the previous entry's (an analysis enumeration restarts and stays text).
-    A numbering that restarts at 1 after a 法律依据 block (two documents joined, or ㈠…㈩ then ㈠
-    again) opens a new entry: enumerations inside an answer belong to its analysis. `lines`:
-    the indexes to look at (_style_lines), default all."""
+    """(index, number, marker, rest) of the lines that open entries in this style: the first
+    numbered line, then each whose number is the previous entry's plus one (an analysis
+    enumeration restarts and stays text). A numbering that restarts at 1 after a 法律依据 block
+    (two documents joined, or ㈠…㈩ then ㈠ again) opens a new entry: enumerations inside an
+    answer belong to its analysis. `lines`: the indexes to look at (_style_lines), default all."""
     pattern = ENTRY_STYLES[style]
     heads: list[tuple[int, int, str, str]] = []
     last = 0
@@ -224,7 +244,9 @@ def _heads(norm: list[str], style: str, kinds: list[str | None],
         if not m:
             continue
         n = _number(style, m.group("num"))
-        if n > last or (n == 1 and block == "basis"):
+        if n <= 0:
+            continue
+        if not heads or n == last + 1 or (n == 1 and block == "basis"):
             heads.append((i, n, MARKER_SHAPE[style].format(n=m.group("num")), m.group("rest").strip()))
             last = n
             block = None
@@ -258,12 +280,9 @@ def choose_style(norm: list[str], kinds: list[str | None]) -> tuple[str, list] |
 
 def parse_file(path: str | Path, name: str | None = None) -> Document:
     """Parse a file; `name` (default: the path) is what provenance and errors call it."""
-    p = Path(path)
     name = name or str(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=name) from None
+    # a regular file of at most MAX_BYTES, refused before reading otherwise (/dev/zero, a FIFO)
+    data = read_bounded(path, MAX_BYTES, location=name, error=ImportRejected)
     return parse_bytes(data, name)
 
 
@@ -334,10 +353,14 @@ def _entry(name, original, norm, labels_at, start, end, number, marker, rest) ->
     analysis: list[tuple[int, str, str]] = []  # (line index, normalised, original)
     basis: list[tuple[int, str, str]] = []
     current = analysis
+    labelled = False  # a 法律分析 label or a 法律依据 block seen in this entry
     for j in range(body, end):
         lab = labels_at[j]
         content, orig = norm[j], original[j]
         if lab:
+            if lab[0] == "analysis" and labelled:
+                _unattributed_block(name, norm, labels_at, j, body, marker)
+            labelled = True
             current = analysis if lab[0] == "analysis" else basis
             content = lab[2]
         if content:
@@ -355,10 +378,11 @@ def _entry(name, original, norm, labels_at, start, end, number, marker, rest) ->
 
 
 def _check_attributed(name: str, norm: list[str], labels_at: list, style: str, heads: list) -> None:
-    """A numbered line of the entry style that is not an entry head, yet is followed by its own
-    法律分析 block, is an entry whose number did not increase (9999. then 1000. — or a number past
-    MAX_ENTRY_NUMBER): folding it into the previous entry would lose it silently, so it is an
-    error at its line."""
+    """A numbered line of the entry style that is not an entry head, yet opens its own 法律分析
+    block (right after it, or after a question on the next line), is an entry whose number does
+    not follow the previous entry's (3. after 1., 2. after 3.), whose numeral is not a number
+    (十百、) or is past MAX_ENTRY_NUMBER: folding it into the previous entry would lose it
+    silently, so it is an error at its line."""
     pattern = ENTRY_STYLES[style]
     opening = {i: n for i, n, *_ in heads}
     last = 0
@@ -369,18 +393,54 @@ def _check_attributed(name: str, norm: list[str], labels_at: list, style: str, h
         if labels_at[i]:
             continue
         m = pattern.match(line)
-        if not m or not m.group("rest").strip():
+        if not m or not _opens_analysis(norm, labels_at, i + 1, question=not m.group("rest").strip()):
             continue
-        j = i + 1
+        num = m.group("num")
+        n = _number(style, num)
+        marker = MARKER_SHAPE[style].format(n=num[:12])
+        if n < 0 and style in ("cn", "paren_cn") and _cn_syntax_only(num):
+            why = f"编号“{num}”不是有效的数字"
+        elif n < 0:
+            why = f"编号过大（上限 {MAX_ENTRY_NUMBER}）"
+        else:
+            why = f"编号 {n} 不接续上一条目的编号 {last}（应为 {last + 1}）"
+        raise ImportRejected(f"条目 {marker} 无法归属：{why}", location=f"{name}:{i + 1}",
+                             hint="请检查编号，或把它改为上一条目法律分析中的普通段落")
+
+
+def _unattributed_block(name: str, norm: list[str], labels_at: list, j: int, body: int,
+                        marker: str) -> None:
+    """A second 法律分析 block inside one entry (after its 法律分析 label or its 法律依据): the
+    line above it is a question whose numbering was not recognised (一百一十一，问题 — a comma
+    for 、, another style), which would otherwise vanish into this entry."""
+    k = j - 1
+    while k > body and (not norm[k] or labels_at[k]):
+        k -= 1
+    raise ImportRejected(f"条目 {marker} 之后又有“法律分析”块（第 {j + 1} 行），但它前面的“{norm[k][:20]}”"
+                         "不是可识别的条目编号", location=f"{name}:{k + 1}",
+                         hint="请检查这一行的编号格式，如 一百一十一、问题；或删去多余的“法律分析”标签")
+
+
+def _cn_syntax_only(numeral: str) -> bool:
+    """A malformed numeral (十百, 一一) rather than one too large to be an entry number."""
+    try:
+        return cn_to_int(numeral) <= MAX_ENTRY_NUMBER
+    except FalvError:
+        return True
+
+
+def _opens_analysis(norm: list[str], labels_at: list, j: int, question: bool) -> bool:
+    """The next non-blank line from j is a 法律分析 label (after one question line when the
+    numbered line holds only its marker)."""
+    for _ in range(2 if question else 1):
         while j < len(norm) and not norm[j]:
             j += 1
-        if j < len(norm) and labels_at[j] and labels_at[j][0] == "analysis":
-            n = _number(style, m.group("num"))
-            why = (f"编号过大（上限 {MAX_ENTRY_NUMBER}）" if n < 0 else
-                   f"编号 {n} 不大于上一条目的编号 {last}（条目编号须递增）")
-            marker = MARKER_SHAPE[style].format(n=m.group("num")[:12])
-            raise ImportRejected(f"条目 {marker} 无法归属：{why}", location=f"{name}:{i + 1}",
-                                 hint="请检查编号，或把它改为上一条目法律分析中的普通段落")
+        if j >= len(norm):
+            return False
+        if labels_at[j]:
+            return labels_at[j][0] == "analysis"
+        j += 1
+    return False
 
 
 # Enumerations inside an analysis block: the style of the first enumerated line is the top level.

@@ -537,6 +537,17 @@ class Entry:
                 "annotations": [n.to_dict() for n in self.annotations]}
 
 
+def _text(value) -> str:
+    """A text column as text: SQLite keeps whatever was written (a BLOB in kb_entries.question
+    passes quick_check), and a bytes value must not become a TypeError in `kb list` or `ask`
+    (issue 22). Bytes are decoded as UTF-8 with replacement characters; NULL is empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
 class KnowledgeBase:
     """The knowledge base in falv's own store (a sqlite3 connection from falv.db.connect)."""
 
@@ -560,7 +571,7 @@ class KnowledgeBase:
 
     def questions(self) -> list[tuple[str, str]]:
         """(id, question) of every entry — cheap, for building a question index."""
-        return [(str(i), q) for i, q in self.conn.execute(
+        return [(str(i), _text(q)) for i, q in self.conn.execute(
             "SELECT id, question FROM kb_entries ORDER BY id")]
 
     def get(self, entry_id: str | int) -> Entry:
@@ -585,7 +596,7 @@ class KnowledgeBase:
         entries: dict[int, Entry] = {}
         for eid, q in c.execute(f"SELECT e.id, e.question FROM kb_entries e {where} ORDER BY e.id",
                                 args):
-            entries[eid] = Entry(str(eid), q)
+            entries[eid] = Entry(str(eid), _text(q))
         if not entries:
             return []
         ewhere = f"WHERE a.entry_id IN ({marks})" if only is not None else ""
@@ -594,7 +605,7 @@ class KnowledgeBase:
                 "SELECT a.id, a.entry_id, a.marker, a.question, a.line_start, a.line_end, s.file"
                 f" FROM kb_answers a JOIN kb_sources s ON s.id = a.source_id {ewhere}"
                 " ORDER BY a.id", args):
-            ans = Answer(aid, q, _prov(file, marker, ls, le))
+            ans = Answer(aid, _text(q), _prov(file, marker, ls, le))
             answers[aid] = ans
             entries[eid].answers.append(ans)
         points: dict[int, Point] = {}
@@ -602,7 +613,7 @@ class KnowledgeBase:
         for pid, aid, kind, label, text, orig in c.execute(
                 f"SELECT p.id, p.answer_id, p.kind, p.label, p.text, p.original FROM kb_points p"
                 f" {pwhere} ORDER BY p.answer_id, p.ordinal, p.id", args):
-            pt = Point(pid, kind, label, text, orig)
+            pt = Point(pid, kind, label, _text(text), _text(orig))
             points[pid] = pt
             answers[aid].points.append(pt)
         for pid, aid, ls, le in c.execute(
@@ -619,8 +630,8 @@ class KnowledgeBase:
             (cid, aid, pid, role, law, art, quote, verdict, detail, repl, diff, raw, law_text, qlid,
              ls, le) = row
             a = answers[aid]
-            checked = Verdict(VerdictKind(verdict), law, art, detail or "", repl, diff)
-            cit = Citation(cid, role, quote, checked, raw, law_text, qlid,
+            checked = Verdict(VerdictKind(verdict), law, art, _text(detail), repl, diff)
+            cit = Citation(cid, role, _text(quote) if quote is not None else None, checked, raw, law_text, qlid,
                            _prov(a.provenance["file"], a.provenance["entry"], ls, le))
             if role == "analysis" and pid in points:
                 points[pid].citations.append(cit)

@@ -41,11 +41,17 @@ GAP = re.compile(HS + r"\Z")
 # 《…决定》 八、 — NPCSC decisions number their items 一、二、…
 DECISION_ITEM = re.compile(rf"{HS}(?P<item>[一二三四五六七八九十]{{1,3}})、")
 # 引号引文: 《民法典》第1038条规定：“……”
-QUOTED = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[“\"「](?P<q>[^”\"」]{{2,4000}})[”\"」]")
-# a line that opens a citation of a 法律依据 block
-HEAD_PREFIX = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?\Z")
+MAX_QUOTE_CHARS = 4000
+QUOTE_OPEN = re.compile(rf"{HS}(?:规定|明确规定|指出)?{HS}[:：，,]?{HS}[“\"「]")
+_CLOSE_QUOTE = re.compile(r'[”"」]')
+_NEWLINE = re.compile(r"\n")
+# what may open a line before a citation of a 法律依据 block (matched once per line, greedily:
+# a citation opens the line when it starts where this ends)
+HEAD_LEAD = re.compile(rf"{HS}(?:【?(?:法律依据|相关法条|法条|依据)】?{HS}[:：]?{HS})?")
 # a 法律依据 label inside a line, right before the citation: 回答：…。法律依据：《治安管理处罚法》第四十二条有下列…
-INLINE_HEAD = re.compile(rf"(?:【(?:法律依据|相关法条)】|(?:法律依据|相关法条){HS}[:：]){HS}\Z")
+# (【法律依据】 / 法律依据：, read backwards from the citation over the blanks between)
+INLINE_LABELS = ("法律依据", "相关法条")
+_BLANK = " \t\u3000"
 # lines where a quoted article ends: next entry ㈠, a 【label】, an analysis label, a blank line
 BLOCK_END = re.compile(r"\n(?=[ \t\u3000\r]*(?:[㈠-㈩]|【|法律分析|法律依据|问题[:：]|\n|\Z"
                        r"|[0-9０-９]{1,2}、))")
@@ -100,6 +106,12 @@ class _Scanner:
         self.chain_ref: ArticleRef | None = None
         self.chain_start = -1
         self.block_ends = [m.start() for m in BLOCK_END.finditer(text)]
+        # every test below looks at a bounded stretch of text, or at one found through these
+        # positions (bisect), never at a whole line prefix per citation: one line holding
+        # thousands of citations costs what thousands of lines do (issue 22)
+        self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        self.lead_end: dict[int, int] = {}  # line start → end of its HEAD_LEAD
+        self.closers = [m.start() for m in _CLOSE_QUOTE.finditer(text)] if quotes else []
         self.quote_law: _Law | None = None  # law of the article being quoted
         self.quote_until = -1
 
@@ -175,7 +187,7 @@ class _Scanner:
         if ref is None:
             return
         law = self.pending
-        if law is not None and GAP.match(text[law.end:m.start()]):
+        if law is not None and GAP.match(text, law.end, m.start()):
             self.pending = None
             self._emit(law, ref, law.start, m.end())
             return
@@ -201,7 +213,7 @@ class _Scanner:
             # a bare 第X条 inside a quoted article refers to that article's law
             self._emit(self.quote_law, ref, m.start(), m.end(), chained=True)
             return
-        if self.chain_law is not None and "\n" not in text[self.chain_end:m.start()]:
+        if self.chain_law is not None and self._line_start(self.chain_end) == self._line_start(m.start()):
             self._emit(self.chain_law, ref, m.start(), m.end(), chained=True)
 
     def _compact_range(self, m: re.Match) -> None:
@@ -216,7 +228,7 @@ class _Scanner:
         except FalvError:
             return
         law = self.pending
-        if law is not None and GAP.match(self.text[law.end:m.start()]):
+        if law is not None and GAP.match(self.text, law.end, m.start()):
             self.pending = None
             start = law.start
         elif self.quote_law is not None and m.start() < self.quote_until:
@@ -253,10 +265,31 @@ class _Scanner:
             self.quote_law = law
             self.quote_until = self._block_end(end)
 
+    def _line_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i - 1] + 1 if i else 0
+
     def _is_head(self, start: int) -> bool:
-        line_start = self.text.rfind("\n", 0, start) + 1
-        before = self.text[line_start:start]
-        return bool(HEAD_PREFIX.match(before) or INLINE_HEAD.search(before))
+        """The citation at `start` opens its line (after blanks and a 法律依据 label) or follows a
+        法律依据 label inside it."""
+        line_start = self._line_start(start)
+        lead = self.lead_end.get(line_start)
+        if lead is None:
+            lead = self.lead_end[line_start] = HEAD_LEAD.match(self.text, line_start).end()
+        return start == lead or self._after_inline_label(line_start, start)
+
+    def _after_inline_label(self, line_start: int, start: int) -> bool:
+        """【法律依据】 / 法律依据： right before `start` (blanks between), within the line."""
+        text = self.text
+        p = _skip_blanks_back(text, start, line_start)
+        if p > line_start and text[p - 1] == "】":
+            return any(text.startswith("【" + label + "】", p - len(label) - 2) and p - len(label) - 2 >= line_start
+                       for label in INLINE_LABELS)
+        if p > line_start and text[p - 1] in ":：":
+            q = _skip_blanks_back(text, p - 1, line_start)
+            return any(q - len(label) >= line_start and text.startswith(label, q - len(label))
+                       for label in INLINE_LABELS)
+        return False
 
     def _block_end(self, pos: int) -> int:
         i = bisect.bisect_right(self.block_ends, pos)
@@ -274,16 +307,33 @@ class _Scanner:
             nxt = self.out[i + 1] if i + 1 < len(self.out) else None
             if nxt is not None and nxt.span[0] <= end + 8 and nxt.law_text == cit.law_text:
                 continue
-            quoted = None
-            q = QUOTED.match(text, end)
-            if q:
-                quoted = q.group("q")
-            elif i in head_set:
+            quoted = self._quote_after(end)
+            if quoted is None and i in head_set:
                 j = bisect.bisect_right(head_starts, cit.span[0])
                 stop = min(self._block_end(end), head_starts[j] if j < len(head_starts) else len(text))
                 quoted = text[end:stop].strip(" \t\u3000\r\n:：")
             if quoted and _WORDS.search(quoted):  # punctuation alone is not a quote
                 self.out[i] = replace(cit, quoted_text=quoted)
+
+
+    def _quote_after(self, end: int) -> str | None:
+        """The “…” quote right after a citation (规定：“…”): up to the first closing mark, found
+        through the closers' positions rather than by scanning (2 to MAX_QUOTE_CHARS long)."""
+        m = QUOTE_OPEN.match(self.text, end)
+        if not m:
+            return None
+        i = bisect.bisect_left(self.closers, m.end())
+        if i == len(self.closers):
+            return None
+        close = self.closers[i]
+        return self.text[m.end():close] if 2 <= close - m.end() <= MAX_QUOTE_CHARS else None
+
+
+def _skip_blanks_back(text: str, pos: int, floor: int) -> int:
+    """The position after the last non-blank character before `pos` (not below `floor`)."""
+    while pos > floor and text[pos - 1] in _BLANK:
+        pos -= 1
+    return pos
 
 
 # what follows a citation that is not a quote of it: a connector, punctuation, 规定…

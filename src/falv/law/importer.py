@@ -46,13 +46,14 @@ from pathlib import Path
 
 from .. import db, limits
 from ..errors import ImportRejected, InputError, NotFoundError
+from ..files import read_bounded
 from ..limits import LimitExceeded
 from ..text import CN_NUMERAL_CHARS, cn_to_int, format_article_no, parse_article_no, to_halfwidth
 from . import load_data
 from . import lawrefbook
 from .lawrefbook import INFO_END, Hints, iso_dates
 from .names import base_versions
-from .sources import check_paths, collect
+from .sources import Collected, Source, check_paths, collect
 from .models import FULL_TEXT, HISTORICAL, IN_FORCE
 
 # Resource limits (falv.limits): a statute file is at most a few hundred KB; these bound time
@@ -160,6 +161,7 @@ class ImportReport:
     rejected: list[dict] = field(default_factory=list)  # {location, reason, hint} (--keep-going)
     duplicates: list[dict] = field(default_factory=list)  # {file, duplicate_of, title}: skipped
     skipped: list[dict] = field(default_factory=list)  # {file, reason}: not statute files
+    warnings: list[str] = field(default_factory=list)  # metadata not read, or read in part
 
     @property
     def changed(self) -> bool:
@@ -168,7 +170,7 @@ class ImportReport:
     def to_dict(self) -> dict:
         return {"dry_run": self.dry_run, "changed": self.changed,
                 "laws": [l.to_dict() for l in self.laws], "rejected": self.rejected,
-                "duplicates": self.duplicates, "skipped": self.skipped}
+                "duplicates": self.duplicates, "skipped": self.skipped, "warnings": self.warnings}
 
 
 def law_id_for(title: str, version: str | None) -> str:
@@ -235,16 +237,8 @@ def canonical_title(raw: str) -> tuple[str, str | None]:
 def parse_file(path: str | Path) -> list[ParsedLaw]:
     """Read and validate one file; raises ImportRejected (with file:line) on anything malformed."""
     path = Path(path)
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{exc.strerror or exc}", location=name) from exc
-    if not path.is_file():
-        raise ImportRejected("不是普通文件", location=name)
-    if size > MAX_FILE_BYTES:
-        raise ImportRejected(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）", location=name)
-    return parse_bytes(path.read_bytes(), name, path.suffix, None)
+    return parse_bytes(read_bounded(path, MAX_FILE_BYTES, error=ImportRejected), str(path),
+                       path.suffix, None)
 
 
 def parse_bytes(data: bytes, name: str, suffix: str, hints: Hints | None) -> list[ParsedLaw]:
@@ -641,7 +635,7 @@ def _parse_jsonl(text: str, name: str) -> list[ParsedLaw]:
 # -- writing --------------------------------------------------------------------------------------
 
 def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going: bool = False,
-                 progress=None) -> ImportReport:
+                 progress=None, metadata: str | Path | None = None) -> ImportReport:
     """Import files, folders (recursively) and archives as ONE transaction.
 
     Default: all or nothing — ImportRejected before anything is written if any file is
@@ -651,19 +645,45 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
 
     store_or_path: a StatuteStore (reloaded afterwards), a path to falv's own store, or None (the
     configured store). progress: optional callable(done, total, name) called per file read.
+    metadata: a LawRefBook db.sqlite3 to read for every file (by default only the one inside each
+    folder or archive given is read: law/sources.py).
     """
 
     vocab = _vocab().get("lawrefbook", {})
     collected = collect(check_paths(paths), frozenset(vocab.get("skip_files", ())),
-                        frozenset(vocab.get("skip_folders", ())))
+                        frozenset(vocab.get("skip_folders", ())), metadata)
+    return _import(store_or_path, collected, dry_run, keep_going, progress,
+                   location=", ".join(str(p) for p in paths)[:200])
+
+
+def import_texts(store_or_path=None, files=(), dry_run: bool = False) -> ImportReport:
+    """import_files of files given as (name, bytes) pairs — uploads, never written to disk, so
+    no temporary folder is left and no metadata database is looked for around them."""
+    if not files:
+        raise InputError("没有指定要导入的文件")
+    collected = Collected([Source(name, (), (lambda data=data: data), len(data)) for name, data in files])
+    return _import(store_or_path, collected, dry_run, False, None, location=files[0][0])
+
+
+def _import(store_or_path, collected: Collected, dry_run: bool, keep_going: bool, progress,
+            location: str) -> ImportReport:
     known = tuple(_vocab()["doc_type"]["known"])
     parsed: list[ParsedLaw] = []
     rejected: list[dict] = []
+    warnings = list(collected.notes)
+    metas: dict = {}  # MetaSource → its rows (None: unusable), read once per import
     try:
         total = len(collected.sources)
         for done, src in enumerate(collected.sources, 1):
             try:
-                hints = lawrefbook.hints_for(src.filename, src.parts, src.meta_db, known)
+                rows = None
+                if src.meta_db is not None:
+                    if src.meta_db not in metas:
+                        metas[src.meta_db], warning = lawrefbook.read_metadata(src.meta_db)
+                        if warning:
+                            warnings.append(warning)
+                    rows = metas[src.meta_db]
+                hints = lawrefbook.hints_for(src.filename, src.parts, rows, known)
                 parsed.extend(parse_bytes(src.read(), src.name, src.suffix, hints))
             except ImportRejected as exc:
                 if not keep_going:
@@ -675,8 +695,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
     finally:
         collected.close()
     if not parsed and not rejected:
-        raise ImportRejected("没有找到可导入的法规文件（.md / .jsonl）",
-                             location=", ".join(str(p) for p in paths)[:200])
+        raise ImportRejected("没有找到可导入的法规文件（.md / .jsonl）", location=location)
 
     laws, duplicates = _dedupe(parsed, keep_going, rejected)
     laws, in_base = _without_base_laws(laws)
@@ -721,7 +740,7 @@ def import_files(store_or_path=None, paths=(), dry_run: bool = False, keep_going
         store.reload()
     return ImportReport(results, dry_run=dry_run, rejected=rejected, duplicates=duplicates,
                         skipped=[{"file": n, "reason": why} for n, why in collected.skipped]
-                        + in_base)
+                        + in_base, warnings=warnings)
 
 
 def _supersede_older(conn, currents: dict[str, str], batch_ids: set[str]) -> int:

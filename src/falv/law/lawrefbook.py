@@ -2,7 +2,12 @@
 
 A LawRefBook file has no front matter. What falv needs besides the text comes from, in order:
   1. `db.sqlite3` (table `law`: level = category, publish, expired, valid_from; `category.folder`),
-     matched by the file name without its date and the `(YYYY-MM-DD)` in it;
+     matched by the file name without its date and the `(YYYY-MM-DD)` in it. The file comes from
+     outside, so it is data, never code: its bytes are opened as an in-memory database (no file,
+     no lock, no journal), only a real table `law` with the expected columns and declared types is
+     read (not a view, a virtual table or a generated column), under an instruction budget
+     (progress handler), a value-length limit and a row cap; the values are checked one by one
+     (`expired` strictly: 0/1, 'true'/'false'). Anything else is "no metadata" with a warning;
   2. otherwise the folder name (司法解释 / 行政法规 / 部门规章 …), the `(YYYY-MM-DD)` in the file name
      and the dated lines before `<!-- INFO END -->` (`2017年5月8日 施行`).
 Versions of one instrument are separate files; `assign_versions` makes the latest one in force the
@@ -15,9 +20,9 @@ import datetime as _dt
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from ..errors import FalvError
+from ..limits import MAX_META_ROWS, MAX_META_STEPS, MAX_META_VALUE_CHARS, MAX_NAME_CHARS
 from .models import HISTORICAL, IN_FORCE, REPEALED
 
 INFO_END = "<!-- INFO END -->"
@@ -52,44 +57,125 @@ def split_filename(stem: str) -> tuple[str, str | None]:
     return (m.group("name"), m.group("date")) if m else (stem, None)
 
 
-@lru_cache(maxsize=8)
-def _metadata(path: str, mtime: float) -> dict[str, list[_Row]]:
-    """db.sqlite3 → name → rows; {} when the file is not LawRefBook's database."""
+Metadata = dict[str, list[_Row]]  # name → rows
+SQLITE_HEADER = b"SQLite format 3\x00"
+# the columns read, each with the declared types (affinity words) it may have
+COLUMNS = {"name": ("TEXT", "CHAR", "CLOB"), "level": ("TEXT", "CHAR", "CLOB"),
+           "publish": ("DATE", "TEXT", "CHAR"), "expired": ("INT", "BOOL"),
+           "valid_from": ("DATE", "TEXT", "CHAR")}
+PROGRESS_EVERY = 1000  # SQLite VM instructions between two calls of the budget check
+_TRUE, _FALSE = ("1", "true", "yes", "是"), ("0", "false", "no", "否")
+
+
+class NotMetadata(Exception):
+    """The database is not usable as LawRefBook's metadata (the reason, in Chinese)."""
+
+
+def read_metadata(meta) -> tuple[Metadata | None, str | None]:
+    """(name → rows, None), or (None, a warning) when `meta` (sources.MetaSource: a name and a
+    bounded reader) is not LawRefBook's metadata database: the import then goes on without it."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return {}
+        rows, bad = parse_metadata(meta.read())
+    except FalvError as exc:
+        return None, f"{meta.name}：{exc.message}，按无元数据导入（类别、日期取自目录与文件名）"
+    except NotMetadata as exc:
+        return None, f"{meta.name}：{exc}，按无元数据导入（类别、日期取自目录与文件名）"
+    return rows, (f"{meta.name}：law 表有 {bad} 行无法使用（名称、类别或 expired 不合格式），已忽略"
+                  if bad else None)
+
+
+def parse_metadata(data: bytes) -> tuple[Metadata, int]:
+    """(name → rows, rows left out) of the `law` table of a db.sqlite3's bytes, read as data
+    (see the module docstring); NotMetadata when it cannot be used at all."""
+    if not data.startswith(SQLITE_HEADER):
+        raise NotMetadata("不是 SQLite 数据库")
+    image = bytearray(data)
+    if image[18:20] == b"\x02\x02":  # WAL mode: an in-memory copy reads as a rollback-journal file
+        image[18:20] = b"\x01\x01"
+    conn = sqlite3.connect(":memory:")
+    calls = 0
+
+    def budget() -> int:
+        nonlocal calls
+        calls += 1
+        return 1 if calls * PROGRESS_EVERY > MAX_META_STEPS else 0  # non-zero interrupts SQLite
+
     try:
-        rows = conn.execute("SELECT name, level, publish, expired, valid_from FROM law").fetchall()
-    except sqlite3.Error:
-        return {}
+        conn.deserialize(bytes(image))
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_META_VALUE_CHARS)
+        conn.set_progress_handler(budget, PROGRESS_EVERY)
+        _check_table(conn)
+        rows = conn.execute("SELECT name, level, publish, expired, valid_from FROM law LIMIT ?",
+                            (MAX_META_ROWS + 1,)).fetchall()
+    except sqlite3.Error as exc:
+        if calls * PROGRESS_EVERY > MAX_META_STEPS:
+            raise NotMetadata(f"读取超出工作量上限（{MAX_META_STEPS} 步）") from None
+        raise NotMetadata(f"无法读取（{exc}）") from None
     finally:
         conn.close()
-    out: dict[str, list[_Row]] = {}
+    if len(rows) > MAX_META_ROWS:
+        raise NotMetadata(f"law 表超过 {MAX_META_ROWS} 行")
+    out: Metadata = {}
+    bad = 0
     for name, level, publish, expired, valid_from in rows:
-        if not isinstance(name, str):
+        flag = parse_flag(expired)
+        if not (isinstance(name, str) and 0 < len(name) <= MAX_NAME_CHARS and isinstance(level, str)
+                and len(level) <= MAX_NAME_CHARS and flag is not None):
+            bad += 1
             continue
-        out.setdefault(name, []).append(
-            _Row(name, str(level or ""), _date(publish), bool(expired), _date(valid_from)))
-    return out
+        out.setdefault(name, []).append(_Row(name, level, _date(publish), flag, _date(valid_from)))
+    if bad and not out:
+        raise NotMetadata(f"law 表的 {bad} 行都无法使用（名称、类别或 expired 不合格式）")
+    return out, bad
+
+
+def _check_table(conn: sqlite3.Connection) -> None:
+    """`law` is a plain table with the columns read, none of them generated."""
+    kinds = conn.execute("SELECT type, sql FROM sqlite_master WHERE name = 'law'").fetchall()
+    if not kinds:
+        raise NotMetadata("没有 law 表")
+    kind, sql = kinds[0]
+    if kind != "table" or (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
+        raise NotMetadata(f"law 不是普通的表（{kind}）")
+    cols = {row[1]: (str(row[2] or "").upper(), row[6]) for row in conn.execute("PRAGMA table_xinfo(law)")}
+    for col, types in COLUMNS.items():
+        if col not in cols:
+            raise NotMetadata(f"law 表缺少 {col} 列")
+        declared, hidden = cols[col]
+        if hidden or not any(t in declared for t in types):
+            raise NotMetadata(f"law 表的 {col} 列类型不符（{declared or '无类型'}）")
+
+
+def parse_flag(value) -> bool | None:
+    """A boolean from outside, strictly: 0/1 and true/false/yes/no (是/否) only; NULL is not
+    expired; anything else (2, 'expired', 0.5) is None. bool('false') would be True."""
+    if value is None:
+        return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return None
 
 
 def _date(value) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
-def hints_for(filename: str, parts: tuple[str, ...], meta_db: Path | None,
+def hints_for(filename: str, parts: tuple[str, ...], metadata: Metadata | None,
               known_doc_types: tuple[str, ...]) -> Hints:
-    """Hints for one file from its name, its folders and the metadata database."""
+    """Hints for one file from its name, its folders and the metadata (read_metadata) of its
+    import root, if any."""
     stem = filename.rsplit(".", 1)[0]
     name, dated = split_filename(stem)
     folder_type = next((p for p in reversed(parts) if p in known_doc_types), None)
     row = None
-    if meta_db is not None:
-        try:
-            rows = _metadata(str(meta_db), meta_db.stat().st_mtime).get(name, [])
-        except OSError:
-            rows = []
+    if metadata is not None:
+        rows = metadata.get(name, [])
         if dated:
             row = next((r for r in rows if r.publish == dated), None)
         if row is None and len(rows) == 1:
@@ -100,7 +186,7 @@ def hints_for(filename: str, parts: tuple[str, ...], meta_db: Path | None,
         doc_type = row.level if row.level in known_doc_types else folder_type
         publish = dated or row.publish
         return Hints(doc_type, publish, row.valid_from, publish, row.expired, True, "db.sqlite3")
-    lawrefbook = meta_db is not None or dated is not None or folder_type is not None
+    lawrefbook = metadata is not None or dated is not None or folder_type is not None
     return Hints(folder_type, dated, None, dated, False, lawrefbook,
                  "目录与文件名" if lawrefbook else None)
 

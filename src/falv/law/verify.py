@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError
-from ..limits import MAX_QUOTE_SOURCES, parse_date
+from ..limits import (MAX_DIFF_CHARS, MAX_DIFF_SPAN, MAX_QUOTE_SOURCES, MAX_SCAN_CHARS, MAX_TEXT_CHARS,
+                      Budget, check_length, parse_date)
 from ..text import fold_for_compare, parse_article_no
 from .find import extract
 from .models import (AMENDED, FULL_TEXT, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef,
@@ -111,15 +112,16 @@ def is_excerpt(pieces: list[str], s: str) -> bool:
 
 
 def _ratio(a: str, b: str) -> float:
-    sm = difflib.SequenceMatcher(None, a[:3000], b[:3000], autojunk=False)
+    sm = difflib.SequenceMatcher(None, a[:MAX_DIFF_SPAN], b[:MAX_DIFF_SPAN], autojunk=False)
     if sm.real_quick_ratio() < 0.3:
         return sm.real_quick_ratio() / 2
     return sm.ratio()
 
 
 def char_diff(quote: str, stored: str, context: int = 8, limit: int = 12) -> str:
-    """Compact character diff: …context[-stored+quoted]context… per difference (difflib)."""
-    q, s = fold_for_compare(quote), fold_for_compare(stored)
+    """Compact character diff: …context[-stored+quoted]context… per difference (difflib), of the
+    first MAX_DIFF_SPAN characters of each (difflib's time grows with the product of the two)."""
+    q, s = fold_for_compare(quote)[:MAX_DIFF_SPAN], fold_for_compare(stored)[:MAX_DIFF_SPAN]
     sm = difflib.SequenceMatcher(None, s, q, autojunk=False)
     parts = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -142,12 +144,22 @@ def char_diff(quote: str, stored: str, context: int = 8, limit: int = 12) -> str
 # -- verdicts ---------------------------------------------------------------------------------
 
 class Verifier:
-    def __init__(self, store, as_of: str | None = None):
+    def __init__(self, store, as_of: str | None = None, diff_budget: Budget | None = None):
         self.store = store
         self.resolver: Resolver = resolver_for(store)
         # searches for a mismatched quote's source left in this text (each reads the whole law)
         self.source_budget = MAX_QUOTE_SOURCES
         self.as_of = as_of
+        # characters of differing quotes compared character by character (None: unbounded, for
+        # the KB pipeline, whose documents are bounded per file)
+        self.diff_budget = diff_budget
+
+    def _compare(self, quote: str, stored: str) -> tuple[str, float]:
+        """compare_quote, charged to the diff budget when the quote differs (difflib ran)."""
+        result = compare_quote(quote, stored)
+        if result[0] == "differs" and self.diff_budget is not None:
+            self.diff_budget.spend(min(len(quote), MAX_DIFF_SPAN) + min(len(stored), MAX_DIFF_SPAN))
+        return result
 
     def verify(self, citation: Citation | _Named, quoted_text: str | None = None) -> Verdict:
         if citation.law_text is None:
@@ -182,7 +194,7 @@ class Verifier:
         article = self.store.article(law.law_id, article_no)
         quote = quoted_text
         matches_current = bool(quote) and article is not None \
-            and compare_quote(quote, article.text)[0] != "differs"
+            and self._compare(quote, article.text)[0] != "differs"
         year = version_year(split_version(written)[1])  # 《网络安全法》（2016年）第四十条
         if not matches_current and (quote or self.as_of or year):
             superseded = self._superseded(title, article_no, article, quote, year)
@@ -252,9 +264,9 @@ class Verifier:
     def _quote_verdict(self, title: str, article: Article, quote: str, citation: Citation,
                        notes: list[str]) -> Verdict:
         stored = _paragraph(article, citation.ref.paragraph) if citation.ref else article.text
-        kind, ratio = compare_quote(quote, stored)
+        kind, ratio = self._compare(quote, stored)
         if kind != "equal" and stored is not article.text:
-            kind, ratio = compare_quote(quote, article.text)
+            kind, ratio = self._compare(quote, article.text)
         no = article.article_no
         if kind == "equal":
             return Verdict(VerdictKind.OK, title, no, f"{_article_status(article)} · 原文核验一致",
@@ -286,7 +298,7 @@ class Verifier:
         if not renums:
             return None
         if quote:
-            current = compare_quote(quote, article.text) if article is not None else ("differs", 0.0)
+            current = self._compare(quote, article.text) if article is not None else ("differs", 0.0)
             if current[0] != "differs":
                 return None
             current_ratio = current[1]
@@ -296,14 +308,14 @@ class Verifier:
                 if renum.old_law is not None:
                     old_art = self.store.article(renum.old_law.law_id, article_no)
                     if old_art is not None:
-                        old_match = compare_quote(quote, old_art.text)
+                        old_match = self._compare(quote, old_art.text)
                 if news is None:
                     if old_match and old_match[0] != "differs" and renum.old_to_new.get(article_no):
                         return self._superseded_verdict(title, article_no, renum,
                                                         renum.old_to_new[article_no], quote)
                     continue
                 texts = [t for t in (self._text(title, n) for n in news) if t]
-                best = max((compare_quote(quote, t) for t in texts), default=("differs", 0.0))
+                best = max((self._compare(quote, t) for t in texts), default=("differs", 0.0))
                 if old_match and old_match[0] != "differs" or best[0] != "differs" \
                         or best[1] > max(current_ratio, 0.5):
                     return self._superseded_verdict(title, article_no, renum, news, quote)
@@ -465,22 +477,54 @@ def verify_ref(store, ref: Ref, quote: str | None = None, as_of: str | None = No
 
 
 
+SPLIT_HINT = "请分段核验"
+
+
+class TextCheck:
+    """verify_text in steps, so that a caller holding a lock can let others go between them:
+    `extract()` reads no store (the names were taken when the check was made), `check(batch)`
+    verifies some of the citations. The text's work budgets (limits: MAX_SCAN_CHARS for the text
+    and every quote compared, MAX_DIFF_CHARS for quotes that differ, MAX_QUOTE_SOURCES) hold over
+    all the batches together."""
+
+    def __init__(self, store, text: str, quotes: bool = False, as_of: str | None = None):
+        if not isinstance(text, str):
+            raise InputError("要核验的文本必须是字符串")
+        check_length(text, "文本", MAX_TEXT_CHARS)
+        if as_of is not None:
+            parse_date(as_of)  # YYYY-MM-DD of a calendar day: 2020-13-45 is refused
+        self.text, self.quotes = text, quotes
+        self.scan = Budget(MAX_SCAN_CHARS, f"核验工作量超出上限：文本与所比对的引文合计超过 {MAX_SCAN_CHARS} 字"
+                           "（引文相互重叠）", hint=SPLIT_HINT)
+        self.scan.spend(len(text))
+        diff = Budget(MAX_DIFF_CHARS, f"核验工作量超出上限：与原文不符、需逐字比对的引文超过 {MAX_DIFF_CHARS} 字",
+                      hint=SPLIT_HINT)
+        self.verifier = Verifier(store, as_of, diff_budget=diff)
+        self.names = self.verifier.resolver.names()
+
+    def extract(self) -> list[Citation]:
+        return extract(self.text, names=self.names, quotes=self.quotes)
+
+    def check(self, citations: list[Citation]) -> list[CheckedCitation]:
+        out = []
+        for cit in citations:
+            cit = self.verifier.resolver.resolve(cit)
+            quote = cit.quoted_text if self.quotes else None
+            if quote:
+                self.scan.spend(len(quote))
+            out.append(CheckedCitation(cit, self.verifier.verify(cit, quote)))
+        return out
+
+
 def verify_text(store, text: str, quotes: bool = False, as_of: str | None = None
                 ) -> list[CheckedCitation]:
     """Every citation in `text` with its verdict. quotes=True pairs each citation that opens a
     法律依据 line with the text after it (or a “…” quote) and checks that text; as_of (YYYY-MM-DD)
-    dates the text, so numbers of a later renumbering are reported as superseded_version."""
-    if not isinstance(text, str):
-        raise InputError("要核验的文本必须是字符串")
-    if as_of is not None:
-        parse_date(as_of)  # YYYY-MM-DD of a calendar day: 2020-13-45 is refused
-    verifier = Verifier(store, as_of)
-    citations = extract(text, names=verifier.resolver.names(), quotes=quotes)
-    out = []
-    for cit in citations:
-        cit = verifier.resolver.resolve(cit)
-        out.append(CheckedCitation(cit, verifier.verify(cit, cit.quoted_text if quotes else None)))
-    return out
+    dates the text, so numbers of a later renumbering are reported as superseded_version.
+    Past a work budget (TextCheck) a LimitExceeded, never unbounded time."""
+    job = TextCheck(store, text, quotes, as_of)
+    return job.check(job.extract())
 
 
-__all__ = ["verify", "verify_ref", "verify_text", "CheckedCitation", "Verifier", "compare_quote", "char_diff"]
+__all__ = ["verify", "verify_ref", "verify_text", "TextCheck", "CheckedCitation", "Verifier",
+           "compare_quote", "char_diff"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -94,6 +95,12 @@ def load_or_build(index, law_titles: dict[str, str], encoder=None, progress: boo
         return shared
     n = len(index.docs)
     loaded = _load(path, n)
+    if loaded is None and not path.parent.is_dir():
+        # a lexical index built in a private folder, already removed (read-only FALV_HOME): the
+        # vectors likewise, in a private folder removed once they are read into memory
+        with _build_lock, tempfile.TemporaryDirectory(prefix="falv-dense-") as tmp:
+            build(Path(tmp) / FILE, corpus_texts(index.docs, law_titles), encoder, progress)
+            loaded = _load(Path(tmp) / FILE, n)
     if loaded is None:
         with _build_lock:
             loaded = _load(path, n)

@@ -210,8 +210,13 @@ class Index:
     # one term's postings, which the weighted query and the law score need).
     @cached_property
     def _matrix(self) -> tuple:
+        import numpy as np
+
+        # plain ndarray views of the memory-mapped arrays: slicing a np.memmap makes a memmap
+        # object per slice (__array_finalize__), a tenth of a search's time
         scores = self.retriever.scores
-        return scores["data"], scores["indices"], scores["indptr"], self.retriever.vocab_dict
+        return (np.asarray(scores["data"]), np.asarray(scores["indices"]), np.asarray(scores["indptr"]),
+                self.retriever.vocab_dict)
 
     def postings(self, term: str):
         """(document ids, BM25 weights) of the documents that hold the term; None when the index
@@ -231,9 +236,9 @@ class Index:
         return 0 if found is None else len(found[0])
 
 
-def index_path(store, part: str = PARTS[0]) -> Path:
+def index_path(store, part: str = PARTS[0]) -> Path | None:
     """Where the index of the store's content (of one part) is: the shipped one where it fits,
-    else cache_path()."""
+    else cache_path() (None: see there)."""
     key = content_key(store, part)
     if _is_complete(BUNDLED / part, key):
         return BUNDLED / part
@@ -244,15 +249,30 @@ def content_key(store, part: str = PARTS[0]) -> str:
     return store.part_hashes(is_law_kind)[PARTS.index(part)]
 
 
-def cache_path(store, part: str = PARTS[0]) -> Path:
-    """The writable directory for the index of the store's content (of one part): under
-    config.index_dir(); where the data directory is read-only and holds no index for this content,
-    a per-user directory under the system temp dir (read-only FALV_HOME: every read-only command
-    still works)."""
+def cache_path(store, part: str = PARTS[0]) -> Path | None:
+    """The writable directory for the index of the store's content (of one part), under
+    config.index_dir(); None where the data directory is read-only and holds no index for this
+    content (read-only FALV_HOME: load_or_build then builds it in a private temporary folder, see
+    _build_private)."""
     path = config.index_dir() / content_key(store, part)
     if _is_complete(path) or _writable(path.parent):
         return path
-    return Path(tempfile.gettempdir()) / f"falv-index-{os.getuid() if hasattr(os, 'getuid') else 0}" / path.name
+    return None
+
+
+def _build_private(store, part: str, progress) -> "Index":
+    """The index built in a folder of tempfile.mkdtemp (a name nobody can guess or plant in
+    advance, mode 0700 — issue 22: /tmp/falv-index-<uid> was predictable in a world-writable
+    folder) and loaded, then the folder is removed at once: the loaded arrays are memory-mapped
+    and stay readable after their files are unlinked, so no exit path — a crash or a kill
+    included, past the build — leaves it behind. Every process builds its own (a few seconds)."""
+    tmp = Path(tempfile.mkdtemp(prefix="falv-index-"))
+    try:
+        path = tmp / store.part_hashes(is_law_kind)[PARTS.index(part)]
+        build(store, path, part, progress)
+        return load(path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _writable(folder: Path) -> bool:
@@ -294,6 +314,9 @@ def load_or_build(store, part: str = PARTS[0], progress=None) -> Index:
     progress: optional callable(done, total) while building (default: set_build_progress's)."""
     progress = progress or _build_progress
     path = index_path(store, part)
+    if path is None:
+        with _build_lock:
+            return _build_private(store, part, progress)
     cache = cache_path(store, part) if path == BUNDLED / part else path
     if not _is_complete(path):
         with _build_lock:
@@ -326,7 +349,10 @@ def build_in_child(store, timeout: float = 1800) -> bool:
     that a server thread waiting for them does not share the GIL with the build's tokenising loop:
     requests keep their speed while new indexes are made beside the old ones. False when the child
     failed (the caller then builds in-process and reports the error)."""
-    if all(_is_complete(index_path(store, p)) for p in parts_needed(store)):
+    paths = [index_path(store, p) for p in parts_needed(store)]
+    if None in paths:  # nowhere to keep it: the child's private build would be lost with it
+        return False
+    if all(_is_complete(p) for p in paths):
         return True
     try:
         done = subprocess.run([sys.executable, "-m", "falv.search.index", str(store.store_path),
@@ -334,7 +360,7 @@ def build_in_child(store, timeout: float = 1800) -> bool:
                               env=dict(os.environ))
     except (OSError, subprocess.SubprocessError):
         return False
-    return done.returncode == 0 and all(_is_complete(index_path(store, p)) for p in parts_needed(store))
+    return done.returncode == 0 and all(_is_complete(p) for p in paths)
 
 
 def _quiet_bm25s() -> None:

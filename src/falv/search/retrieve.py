@@ -124,6 +124,7 @@ class Searcher:
                  for name in index_mod.short_titles(law.title)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
+        self._joined: dict[int, str] = {}  # _doc_text, per document as it is first re-ranked
         self.dense = dense_enabled(dense)
         self.fusion = None
         if self.dense:  # optional extra: loaded only when asked for
@@ -192,11 +193,11 @@ class Searcher:
         if not rest.strip():
             return []
         grouped: dict[str, list[Hit]] = {}
-        for doc, score, reasons in self.others._ranked(rest, None):
-            hit = self.others._hit(doc, score, reasons)
-            members = grouped.setdefault(hit.article.law.doc_type, [])
-            if len(members) < per_group:
-                members.append(hit)
+        others, law_ids = self.others, self.others.index.docs.law_ids
+        for doc, score, reasons in others._ranked(rest, None):
+            members = grouped.setdefault(others._laws[law_ids[doc]].doc_type, [])
+            if len(members) < per_group:  # a Hit (and its Article) only for what is shown
+                members.append(others._hit(doc, score, reasons))
         order = index_mod.kinds()["groups"]
         return sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
                                                        else len(order), kv[0]))
@@ -267,10 +268,11 @@ class Searcher:
         # terms at their weight): single characters match almost everything
         cover_terms = {t: w for t, w in known.items() if len(t) > 1} or known
         cover_total = sum(cover_terms.values())
+        cover_pairs = tuple(cover_terms.items())
         out = []
         for doc in cand.tolist():
             text = self._doc_text(doc)
-            cover = sum(w for t, w in cover_terms.items() if t in text) / cover_total
+            cover = sum([w for t, w in cover_pairs if t in text]) / cover_total
             phrase = _longest_shared(core, text, rank.phrase_cap)
             score = float(scores[doc]) / top_score + rank.cover * cover
             if law_scores is not None:
@@ -345,10 +347,15 @@ class Searcher:
         return self._laws[self.index.docs.law_ids[doc]].title
 
     def _doc_text(self, doc: int) -> str:
-        docs = self.index.docs
-        law = self._laws[docs.law_ids[doc]]
-        return index_mod.join_fields(law.title, docs.chapters[doc], docs.sections[doc],
-                                     self._texts[doc])
+        """What BM25 saw of a document (join_fields), joined once per document and kept: the
+        re-ranking reads the same few hundred candidates for every question of a topic."""
+        text = self._joined.get(doc)
+        if text is None:
+            docs = self.index.docs
+            law = self._laws[docs.law_ids[doc]]
+            text = self._joined[doc] = index_mod.join_fields(law.title, docs.chapters[doc],
+                                                             docs.sections[doc], self._texts[doc])
+        return text
 
     def _hit(self, doc: int, score: float, reasons: tuple, direct: bool = False) -> Hit:
         docs = self.index.docs
@@ -374,7 +381,9 @@ def _check(query: str) -> str:
 def _longest_shared(core: str, text: str, cap: int) -> int:
     """Length of the longest substring of the question that occurs in the text (at most cap)."""
     best, n = 0, len(core)
-    for i in range(n - best):
+    for i in range(n):
+        if best >= cap or i + best >= n:  # no later start can be longer
+            break
         j = i + best + 1
         while j <= n and j - i <= cap and core[i:j] in text:
             best = j - i

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
 import re
+import signal
 import sqlite3
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
+import anyio
+from fastapi import Depends, FastAPI, Path as PathParam, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -29,8 +33,10 @@ from ..engine import Engine, get_engine
 from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
-from ..limits import MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP, MAX_ARTICLE_CHARS
+from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
+                      SERVE_THREADS, SHUTDOWN_GRACE_S, SLOW_TEXT_CHARS, SLOW_THREADS)
 from . import models as m
+from .jsonrpc import shape_problem
 from .mcp import build_server
 
 log = logging.getLogger("falv.service")
@@ -43,21 +49,58 @@ ADMIN_RESPONSES = {**ERROR_RESPONSES, 401: _ERRORS, 403: _ERRORS}
 
 
 def _json_error(status: int, error: str, message: str, **extra) -> JSONResponse:
-    return JSONResponse({"error": error, "message": message, **extra}, status_code=status)
+    return JSONResponse({"error": error, "message": message, "location": None, "hint": None, **extra},
+                        status_code=status)
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
+
+def allowed_hosts(bind_host: str = "127.0.0.1") -> frozenset[str] | None:
+    """The Host names the API answers to (None: any): the local names, the address the server is
+    bound to, and the names of FALV_ALLOWED_HOSTS (comma-separated, `*` for any; `falv serve
+    --allowed-hosts` sets it). A page on another site that resolves its own name to 127.0.0.1
+    (DNS rebinding) sends its own name as Host, and is refused (issue 22; /mcp did this already)."""
+    names = {_host_name(n) for n in os.environ.get("FALV_ALLOWED_HOSTS", "").split(",") if n.strip()}
+    if "*" in names:
+        return None
+    return LOCAL_HOSTS | names | ({_host_name(bind_host)} - WILDCARD_HOSTS)
+
+
+def _host_name(value: str) -> str:
+    """127.0.0.1:8000 → 127.0.0.1; [::1]:8000 → ::1; Localhost. → localhost."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        value = value[1:value.find("]")] if "]" in value else value[1:]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
 
 
 class BodyGuard:
-    """ASGI middleware: caps the request body (413), rejects bodies that are not UTF-8 (422)
-    and requests to the write endpoints without the admin token (401/403) before anything runs."""
+    """ASGI middleware: refuses a Host the server does not answer to (421), caps the request body
+    (413), rejects bodies that are not UTF-8 (422) or whose JSON is nested too deep or holds a
+    number too long to parse (422, where the JSON parser would raise an English 400), and requests
+    to the write endpoints without the admin token (401/403) before anything runs."""
 
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, hosts: frozenset[str] | None = LOCAL_HOSTS):
         self.app = app
         self.max_bytes = max_bytes
+        self.hosts = hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         raw_headers = scope.get("headers") or []
+        if self.hosts is not None:
+            given = [v.decode("latin-1") for k, v in raw_headers if k == b"host"]
+            if len(given) != 1 or _host_name(given[0]) not in self.hosts:
+                shown = given[0][:80] if given else "（无）"
+                return await _json_error(
+                    421, "host_not_allowed", f"不接受的 Host：{shown}",
+                    hint="只接受 " + "、".join(sorted(self.hosts)) + "；用 FALV_ALLOWED_HOSTS 或 "
+                         "falv serve --allowed-hosts 设置")(scope, receive, send)
         if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
             # the middleware and FastAPI's security dependency would read different ones
             return await _json_error(400, "bad_request", "Authorization 头重复：只能有一个")(scope, receive, send)
@@ -91,10 +134,13 @@ class BodyGuard:
                 break
         data = b"".join(chunks)
         try:
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return await _json_error(422, "invalid_input",
                                      f"请求体不是有效的 UTF-8 文本（第 {exc.start} 字节）")(scope, receive, send)
+        problem = shape_problem(text)
+        if problem:  # json.loads would raise RecursionError / ValueError: FastAPI's English 400
+            return await _json_error(422, "invalid_input", f"请求无效：{problem}")(scope, receive, send)
         sent = False
 
         async def replay():
@@ -149,6 +195,12 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @asynccontextmanager
     async def lifespan(_app):
+        _exit_after_grace()
+        # request threads: the engine lock lets one request work at a time, so more threads only
+        # queue on it and hand it — and the GIL — from thread to thread (anyio's default is 40);
+        # requests wait in the limiter's FIFO on the event loop instead. verify and the imports,
+        # which may take seconds, have their own pool (_slow)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = SERVE_THREADS
         if warm:  # load the store, search index and knowledge base before the first request:
             # uvicorn accepts connections only once the lifespan has started
             await asyncio.to_thread(_warm, eng)
@@ -162,7 +214,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     app = FastAPI(title="falv", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="离线中文法律咨询引擎：问答、法条检索、引用核验、个人信息保护工具。"
                               "所有接口与命令行 falv 调用同一套库函数。")
-    app.add_middleware(BodyGuard)
+    app.add_middleware(BodyGuard, hosts=allowed_hosts(host))
 
     def eng() -> Engine:
         return engine if engine is not None else get_engine()
@@ -184,9 +236,12 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
         return _json_error(422, "invalid_input", message, reasons=reasons)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_req, exc: StarletteHTTPException):
-        codes = {404: "not_found", 405: "method_not_allowed"}
-        return _json_error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+    async def http_error(req, exc: StarletteHTTPException):
+        known = {400: ("bad_request", "请求体无法解析"),
+                 404: ("not_found", f"没有这个接口：{req.url.path[:200]}"),
+                 405: ("method_not_allowed", f"该接口不支持 {req.method} 请求")}
+        code, message = known.get(exc.status_code, ("http_error", f"请求无法处理（HTTP {exc.status_code}）"))
+        return _json_error(exc.status_code, code, message)
 
     @app.exception_handler(Exception)
     async def crash(_req, exc: Exception):
@@ -198,35 +253,38 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.get("/health", response_model=m.HealthOut, tags=["meta"])
     def health():
         """服务状态：法规数、导入数。"""
-        return eng().health()
+        return _json(eng().health())
 
     @app.post("/ask", response_model=m.AnswerOut, responses=ERROR_RESPONSES, tags=["answer"])
     def ask(body: m.AskIn):
         """回答问题：【法律分析】步骤、【法律依据】原文及核验结论、维权渠道（见 docs/answer-schema.md）。"""
-        return eng().ask(body.question).to_dict()
+        return _json(eng().ask(body.question).to_dict())
 
     @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
                top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=MAX_NAME_CHARS)):
         """检索现行有效的法条（与 falv search 相同）。"""
-        return eng().search(q, top=top, law=law).to_dict()
+        return _json(eng().search(q, top=top, law=law).to_dict())
 
     @app.get("/articles/{law}/{article}", response_model=m.ArticleOut, responses=ERROR_RESPONSES,
              tags=["statutes"])
     def article(law: str = PathParam(..., max_length=MAX_NAME_CHARS, description="法规全称或简称，如 民法典、个保法"),
                 article: str = PathParam(..., max_length=MAX_ARTICLE_CHARS, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
         """一条法条的原文、章节、时效性（法条联想）。"""
-        return eng().article(law, article).to_dict()
+        return _json(eng().article(law, article).to_dict())
 
     @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
-    def verify(body: m.VerifyIn):
+    async def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        return eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict()
+        work = lambda: _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict())  # noqa: E731
+        if len(body.text) > SLOW_TEXT_CHARS:  # seconds of work: apart, not in the quick queue
+            return await _slow(work)
+        return await anyio.to_thread.run_sync(work)  # in turn with the other quick requests
 
     @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
         """个人信息问题的维权路径：案情要素（与 /ask 相同）、步骤（按紧急程度）及其渠道与依据。"""
-        return eng().route(body.question, body.scenario).to_dict()
+        return _json(eng().route(body.question, body.scenario).to_dict())
 
     @app.get("/verdicts", tags=["statutes"])
     def verdicts() -> dict[str, str]:
@@ -242,7 +300,7 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     def severity(body: m.SeverityIn):
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考。"""
         flags = body.model_dump(exclude={"counts", "gains"})
-        return eng().severity(body.counts, str(body.gains), **flags).to_dict()
+        return _json(eng().severity(body.counts, str(body.gains), **flags).to_dict())
 
     @app.get("/drafts", tags=["toolkit"])
     def draft_kinds() -> list[dict]:
@@ -252,22 +310,22 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
     def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
         """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return eng().draft(kind, body.fill, body.format, body.question).to_dict()
+        return _json(eng().draft(kind, body.fill, body.format, body.question).to_dict())
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 
     @app.post("/statutes/import", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    def statutes_import(body: m.ImportIn) -> dict:
+    async def statutes_import(body: m.ImportIn) -> dict:
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().import_statutes([(f.name, f.content) for f in body.files],
-                                     dry_run=body.dry_run).to_dict()
+        return await _slow(lambda: _json(eng().import_statutes([(f.name, f.content) for f in body.files],
+                                                               dry_run=body.dry_run).to_dict()))
 
     @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    def kb_ingest(body: m.IngestIn) -> dict:
+    async def kb_ingest(body: m.IngestIn) -> dict:
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()
+        return await _slow(lambda: _json(eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()))
 
     # -- the web page ------------------------------------------------------------------------------
 
@@ -279,7 +337,8 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
     if mcp_server is not None:
         # On loopback the SDK turns on DNS-rebinding protection (Host/Origin must be local).
         mcp_app = mcp_server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                                 json_response=True, host=host)
+                                                 json_response=True, host=host,
+                                                 transport_security=_mcp_security(host))
         app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp (streamable HTTP)
     return app
 
@@ -302,11 +361,78 @@ def _verdict_labels() -> dict[str, str]:
     return {v.value: _SIGN.sub("", label(v.value, "answer")) for v in VerdictKind}
 
 
+_slow_limiter: anyio.CapacityLimiter | None = None
+
+
+async def _slow(fn):
+    """fn() in a thread of the pool for requests that may run for seconds (verify of a text over
+    SLOW_TEXT_CHARS, imports): they never take the request thread of the quick endpoints, which
+    serves them one at a time in arrival order — no lock handed from thread to thread under load,
+    and no request of a few milliseconds waiting behind a long one."""
+    global _slow_limiter
+    if _slow_limiter is None:
+        _slow_limiter = anyio.CapacityLimiter(SLOW_THREADS)
+    return await anyio.to_thread.run_sync(fn, limiter=_slow_limiter)
+
+
+def _json(obj) -> Response:
+    """The result as JSON, encoded here — in the request's worker thread, outside the engine lock
+    — rather than by FastAPI, which validates a returned dict against the response model
+    (pydantic, ~1–2 ms for an answer) and encodes it on the event loop thread. The response
+    models stay declared for the OpenAPI document; the dicts are the façade's `to_dict()`, the
+    same for the CLI and MCP (tests/test_adapters.py, tests/test_api_schema.py check them)."""
+    return Response(json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"),
+                    media_type="application/json")
+
+
+def _mcp_security(host: str):
+    """The SDK's own Host/Origin check of /mcp, given the same names as BodyGuard when they are
+    configured (None: the SDK's default for the bound address, the local names on loopback)."""
+    if os.environ.get("FALV_ALLOWED_HOSTS") is None:
+        return None
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = allowed_hosts(host)
+    if hosts is None:
+        return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    shown = [f"[{h}]" if ":" in h else h for h in sorted(hosts)]
+    return TransportSecuritySettings(
+        allowed_hosts=[n for h in shown for n in (h, f"{h}:*")],
+        allowed_origins=[f"{scheme}://{h}{port}" for h in shown for scheme in ("http", "https")
+                         for port in ("", ":*")])
+
+
+def _exit_after_grace() -> None:
+    """On SIGTERM/SIGINT uvicorn stops accepting, then waits for the requests in flight — which
+    run in worker threads that nothing can interrupt (issue 22: a 2 MiB verify kept a stopped
+    server alive for minutes). Wrapped around uvicorn's own handler (installed before the app
+    starts, in each worker process): the process exits SHUTDOWN_GRACE_S after the first signal
+    whatever is still running (exit status 128 + signal). Reads are all that is lost: writes are
+    SQLite transactions, safe against a kill."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # an in-process test client: no signals to take over
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum, frame, previous=previous):
+            if not getattr(handler, "armed", False):
+                handler.armed = True
+                timer = threading.Timer(SHUTDOWN_GRACE_S, os._exit, (128 + signum,))
+                timer.daemon = True
+                timer.start()
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
+
+
 def _warm(eng) -> None:
     try:
         eng().ask("个人信息泄露了怎么办")
     except Exception:  # a missing part shows up on the request that needs it
         log.warning("warm-up failed", exc_info=True)
+
 
 
 def app_factory() -> FastAPI:

@@ -10,14 +10,19 @@ JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import sys
 from typing import TYPE_CHECKING, Any, Callable
 
+import anyio
 from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
 
 from ..db import as_store_error
 from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
+from ..limits import MAX_MCP_LINE_BYTES
+from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
 from .models import validation_message
 
 INSTRUCTIONS = (
@@ -58,6 +63,14 @@ def _server_class():
 
     class _Server(MCPServer):
         async def call_tool(self, name, arguments, context=None):
+            tool = self._tool_manager.get_tool(name)
+            if tool is not None and isinstance(arguments, dict):
+                known = tool.parameters.get("properties", {})
+                unknown = [k for k in arguments if k not in known]
+                if unknown:  # refused, as the HTTP API refuses unknown fields (extra="forbid")
+                    message, _ = validation_message([{"type": "extra_forbidden", "loc": (unknown[0],),
+                                                      "msg": "Extra inputs are not permitted"}])
+                    return _error(InputError(message, hint="可用参数：" + "、".join(known)))
             try:
                 return await super().call_tool(name, arguments, context)
             except ToolError as exc:
@@ -128,3 +141,104 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
         return _call(lambda: eng().draft(kind, fill or {}, format, question).to_dict())
 
     return server
+
+
+# -- stdio --------------------------------------------------------------------------------------
+
+def run_stdio(server: "MCPServer") -> None:
+    """`falv mcp`: the server over stdin/stdout, every line checked first (service/jsonrpc.py):
+    a line the SDK would drop without a word gets its JSON-RPC error instead."""
+    anyio.run(_serve_stdio, server)
+
+
+async def _serve_stdio(server: "MCPServer") -> None:
+    from mcp.server.stdio import stdio_server
+
+    wire_in, wire_out, restore = _claim_stdio()
+    out = _Lines(wire_out)
+    try:
+        async with stdio_server(stdin=_CheckedLines(wire_in, out), stdout=out) as (read, write):
+            low = server._lowlevel_server
+            await low.run(read, write, low.create_initialization_options())
+    finally:
+        restore()
+
+
+def _claim_stdio():
+    """The wire on private descriptors, fd 0 on /dev/null and fd 1 on stderr meanwhile: a stray
+    print of a library (or a child process) can neither read requests nor corrupt responses."""
+    saved_in, saved_out = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdout.flush()
+    os.dup2(2, 1)
+
+    def restore() -> None:
+        os.dup2(saved_in, 0)
+        os.dup2(saved_out, 1)
+        os.close(saved_in)
+        os.close(saved_out)
+
+    return os.fdopen(os.dup(saved_in), "rb"), os.fdopen(os.dup(saved_out), "wb"), restore
+
+
+class _Lines:
+    """The output wire: one whole line per write, one writer at a time (the SDK's responses and
+    this module's refusals share it)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.lock = anyio.Lock()
+
+    async def write(self, text: str) -> None:
+        data = text.encode("utf-8", "backslashreplace")
+        async with self.lock:
+            await anyio.to_thread.run_sync(self._put, data)
+
+    def _put(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.fh.flush()
+
+    async def flush(self) -> None:
+        """Each write flushed already."""
+
+    async def aclose(self) -> None:
+        """The wire is closed with the process."""
+
+
+class _CheckedLines:
+    """The input wire as the lines the SDK may see: each read bounded (MAX_MCP_LINE_BYTES), each
+    checked (jsonrpc.check_line); a refused line is answered here, on the same wire."""
+
+    def __init__(self, fh, out: _Lines):
+        self.fh, self.out = fh, out
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> str:
+        while True:
+            raw = await anyio.to_thread.run_sync(self.fh.readline, MAX_MCP_LINE_BYTES + 1)
+            if not raw:
+                raise StopAsyncIteration
+            if len(raw) > MAX_MCP_LINE_BYTES and not raw.endswith(b"\n"):
+                rid = shape(raw.decode("utf-8", "replace")).top_id
+                await anyio.to_thread.run_sync(self._skip_rest)
+                await self._answer(error_response(rid, INVALID_REQUEST,
+                                                  f"请求无效：消息过长（上限 {MAX_MCP_LINE_BYTES} 字节）"))
+                continue
+            checked = check_line(raw)
+            if checked.ok:
+                return raw.decode("utf-8")
+            if checked.error is not None:
+                await self._answer(checked.error)
+
+    def _skip_rest(self) -> None:
+        while True:
+            chunk = self.fh.readline(1 << 16)
+            if not chunk or chunk.endswith(b"\n"):
+                return
+
+    async def _answer(self, response: dict) -> None:
+        await self.out.write(json.dumps(response, ensure_ascii=False) + "\n")
