@@ -18,7 +18,7 @@ from ..law.models import passes
 from ..limits import check_question
 from ..search.retrieve import Searcher
 from ..text import fold_for_compare, normalize, parse_article_no
-from .analysis import URGENT, CaseAnalysis, analyse
+from .analysis import CaseAnalysis, analyse
 from .kbmatch import KbMatcher
 from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
 

@@ -17,7 +17,7 @@ that decide it) are data: data/kinds.toml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .basis import Basis, parse_basis
