@@ -5,7 +5,7 @@ the file and commits it with the change:
 
     FALV_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 
-The file holds, per question, a readable fingerprint (kind read, floor, the rule of every step,
+The file holds, per question, a readable fingerprint (kind read, floor, actor, the rule of every step,
 the basis articles with their verdicts, what is still asked) and a SHA-256 of the whole canonical JSON (timings left
 out) — never the answers' text: statute text is not copied into the repository."""
 
@@ -46,7 +46,7 @@ def fingerprint(engine: Engine, qid: str, question: str) -> dict:
     return {
         "id": qid,
         "kind": reading.get("kind"), "also": (reading.get("also") or {}).get("kind"),
-        "floor": ans.get("floor"),
+        "floor": ans.get("floor"), "actor": (ans.get("frame") or {}).get("actor"),
         "steps": [(p.get("provenance") or [{}])[0].get("rule") or p["source"] for p in ans["analysis"]],
         "basis": [f"{b['law']} {b['article']} {b['verdict']}" for b in ans["basis"]],
         "route": [s.get("id") for s in route.get("steps", [])],
