@@ -123,10 +123,14 @@ def test_law_score_favours_the_law_that_covers_the_question(small_store):
     assert s._laws[best].title in (PIPL, CIVIL)
 
 
-def test_direct_lookup_knows_the_same_laws_as_verify(imported_store):
+def test_direct_lookup_knows_the_same_laws_as_verify(tiny_store, statutes_dir):
     """An imported instrument named without 《》 in a question is a citation for search's direct
     lookup exactly when it is one for verify (both use the resolver's names of the store)."""
+    from falv.law.importer import import_files
     from falv.law.verify import verify_text
+
+    imported_store = tiny_store  # the one base law and the one instrument this test reads
+    import_files(tiny_store, [statutes_dir / "express_delivery_interim_regs_2025.md"])
 
     question = "快递暂行条例第三十四条是怎么规定的"
     [checked] = verify_text(imported_store, question)
