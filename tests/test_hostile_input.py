@@ -212,7 +212,7 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
 def test_question_index_is_near_linear(tmp_path):
     """kb ingest compared every new question with every entry (O(n²) inside the write
     transaction) when questions differ in a number; now they never meet."""
-    from falv.kb.store import QuestionIndex, question_key
+    from falv.kb.similar import QuestionIndex, question_key
 
     idx = QuestionIndex()
     n = 3000

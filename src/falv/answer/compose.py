@@ -12,7 +12,7 @@ from ..domain.basis import Basis, check_basis, resolve_title
 from ..domain.channels import channel_table
 from ..domain.kinds import label
 from ..errors import InputError
-from ..kb.store import bigrams
+from ..kb.similar import bigrams
 from ..law.currency import find_outdated
 from ..law.models import passes
 from ..limits import check_question

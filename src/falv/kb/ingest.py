@@ -22,7 +22,8 @@ from ..law.currency import find_outdated
 from ..law.find import extract
 from ..law.verify import Verifier
 from . import seedfmt
-from .store import KbWriter, kb_token
+from .similar import kb_token
+from .writer import KbWriter
 
 
 @dataclass
