@@ -203,3 +203,6 @@ def kb_token(conn: sqlite3.Connection) -> tuple:
     count, top = conn.execute("SELECT count(*), max(id) FROM kb_entries").fetchone()
     last = conn.execute("SELECT norm FROM kb_entries WHERE id = ?", (top,)).fetchone()
     return rev[0] if rev else None, count, top, last[0] if last else None
+
+
+__all__ = ["SIMILARITY", "question_key", "bigrams", "jaccard", "QuestionIndex", "kb_token"]
