@@ -467,13 +467,13 @@ def _one_article(store) -> str:
     ("---\ndoc_type: 部门规章\narticle_count: 很多\n---\n# 甲规章\n\n{art}\n", "article_count 不是数字", 3),
     ("---\ndoc_type: [法律, 决定]\n---\n# 甲规章\n\n{art}\n", "必须是单个值", 2),
 ])
-def test_more_markdown_rejections(template, message, line, tmp_path, falv_home, store):
+def test_more_markdown_rejections(template, message, line, tmp_path, falv_home, tiny_store):
     f = tmp_path / "bad.md"
-    f.write_text(template.format(art=_one_article(store)), "utf-8")
+    f.write_text(template.format(art=_one_article(tiny_store)), "utf-8")
     with pytest.raises(ImportRejected, match=message) as info:
         import_files(falv_home / "falv.db", [f])
     assert info.value.location == f"{f}:{line}"
-    assert store.laws_by_title("甲规章") == []
+    assert tiny_store.laws_by_title("甲规章") == []
 
 
 def test_too_many_articles(tmp_path, falv_home, monkeypatch):

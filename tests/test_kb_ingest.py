@@ -11,7 +11,7 @@ import random
 import pytest
 
 from conftest import SEED
-from factories import store_rows
+from factories import seed_document, store_rows
 from falv.errors import ImportRejected
 from falv.kb.ingest import ingest_files
 from falv.kb.similar import QuestionIndex, bigrams, jaccard, question_key
@@ -120,17 +120,10 @@ def test_dry_run_reports_and_writes_nothing(store):
 def _doc(store, tmp_path, name, entries):
     """A seed-format file; each entry: (marker, question, analysis lines, [(law, article_no)]),
     with the quoted text read from the store."""
-    lines = []
-    for marker, question, analysis, cites in entries:
-        lines.append(f"{marker} {question}")
-        lines.append("法律分析:" + analysis[0])
-        lines.extend(analysis[1:])
-        lines.append("法律依据:")
-        for law, no in cites:
-            lines.append(f"《{law}》{no} {store.get_article(law, no).text.splitlines()[0]}")
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
+    return seed_document(tmp_path / name, [
+        (marker, question, analysis,
+         [(law, no, store.get_article(law, no).text.splitlines()[0]) for law, no in cites])
+        for marker, question, analysis, cites in entries])
 
 
 def test_identical_points_are_stored_once_with_every_provenance(store, tmp_path):

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from factories import article
 from falv.errors import InputError
 from falv.search.retrieve import Hit, search, searcher
 
@@ -139,3 +140,13 @@ def test_direct_lookup_knows_the_same_laws_as_verify(tiny_store, statutes_dir):
     assert hits[0].direct and hits[0].reasons == ("direct",) and hits[0].score == 0.0
     assert (hits[0].article.law.title, hits[0].article.article_no) == ("快递暂行条例", "第三十四条")
     assert not any(h.direct for h in hits[1:])
+
+
+def test_a_hit_says_why_it_is_listed():
+    """Hit.to_dict over an Article value (no store): a direct hit is listed via the question,
+    a ranked one via search, its score rounded, the article as it stands."""
+    art = article()
+    assert Hit(art, 0.0, ("direct",), direct=True).to_dict()["via"] == "question"
+    d = Hit(art, 1.234567, ("bm25",)).to_dict()
+    assert (d["via"], d["score"], d["reasons"], d["direct"]) == ("search", 1.2346, ["bm25"], False)
+    assert (d["law"], d["article"], d["text"], d["amended_by"]) == (art.law.title, "第一条", art.text, [])
