@@ -98,27 +98,25 @@ def tiny_base_db(tmp_path_factory) -> Path:
     return base_db(tmp_path_factory.mktemp("tiny") / "laws.db", TINY_BASE_LAWS)
 
 
-@pytest.fixture
-def tiny_store(tiny_base_db, monkeypatch, falv_home):
-    """A StatuteStore over the tiny base DB (FALV_BASE_DB, so the CLI and engine in this process
-    use it too) and an empty own store."""
+def _store_over(base: Path, monkeypatch):
+    """A StatuteStore over this base DB (FALV_BASE_DB, so the CLI and engine in this process use
+    it too) and the test's empty own store."""
     from falv.law.store import StatuteStore
 
-    monkeypatch.setenv("FALV_BASE_DB", str(tiny_base_db))
-    s = StatuteStore()
-    yield s
-    s.close()
+    monkeypatch.setenv("FALV_BASE_DB", str(base))
+    return StatuteStore()
+
+
+@pytest.fixture
+def tiny_store(tiny_base_db, monkeypatch, falv_home):
+    with _store_over(tiny_base_db, monkeypatch) as s:
+        yield s
 
 
 @pytest.fixture
 def small_store(small_base_db, monkeypatch, falv_home):
-    """A StatuteStore over the small base DB (FALV_BASE_DB) and an empty own store."""
-    from falv.law.store import StatuteStore
-
-    monkeypatch.setenv("FALV_BASE_DB", str(small_base_db))
-    s = StatuteStore()
-    yield s
-    s.close()
+    with _store_over(small_base_db, monkeypatch) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
