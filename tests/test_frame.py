@@ -183,9 +183,10 @@ def test_a_student_asking_about_their_own_information_is_not_a_parent():
 
 
 def test_a_parents_deletion_request_asks_for_the_childs_information(store):
-    from falv.answer.letters import letter_for_question
+    from falv.answer.analysis import analyse
+    from falv.answer.letters import letter_for_case
 
-    drafted = letter_for_question("delete", CHILD[0], store)
+    drafted = letter_for_case("delete", analyse(CHILD[0], store=store), store)
     assert drafted["prefilled"]["删除范围"].startswith("本人子女的")
     assert "本人子女的个人信息" in drafted["prefilled"]["删除理由"]
 
