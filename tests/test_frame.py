@@ -357,3 +357,23 @@ def test_what_the_asker_heard_of_is_not_their_own_act(question, act):
 ])
 def test_a_scam_is_read_however_it_is_told(question):
     assert "fraud" in read_frame(question).acts, read_frame(question).evidence
+
+
+def test_a_scam_whose_caller_is_unnamed_routes_to_no_bystander():
+    """The bank the money was wired at and the school the grandson sits in did nothing."""
+    frame = read_frame("老人接了个电话，那头说孙子跟人打架把人打伤了，让赶紧打两万块钱过去，"
+                       "他就去银行汇了。后来给孙子打电话，人家好好在学校上课呢")
+    assert "fraud" in frame.acts and frame.actor is None, frame.evidence
+
+
+@pytest.mark.parametrize("question", [
+    "朋友借了我六万，还给了我一张他身份证复印件，现在联系不上了",  # handed to the asker
+    "朋友让我把支付宝账号和登录权限给了他用，现在我的卡被冻结了",  # the asker lent an account
+])
+def test_what_the_asker_was_given_or_lent_is_not_their_information_provided(question):
+    assert "provide" not in read_frame(question).acts, read_frame(question).evidence
+
+
+def test_who_only_received_or_forwarded_it_is_not_the_doer():
+    frame = read_frame("有人把我的照片发到了初中同学群，同学们都看到了")
+    assert frame.actor != "acquaintance", frame.evidence

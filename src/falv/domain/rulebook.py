@@ -249,7 +249,7 @@ def _close(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 _CLAUSE_START = re.compile(r"[，。；！？,;!?：:]")
 # a mention that only received or learnt of it (初中同学都接到了, 家人都知道了) did not do it
-_RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)")
+_RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)|(转给|发给|告诉|提醒)我")
 _PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
 _HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知)")  # what the asker learnt of
 _ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
@@ -400,7 +400,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
             agent = _owner(text, mentions, referred[-1])
         else:
             end = _SENTENCE_END.search(text, act_start)
-            after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))]
+            after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))
+                     and not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
             if not after:
                 continue
             agent = after[0][2]
@@ -410,6 +411,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
                     if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
             agent = next((a for a in free if a in strong), agent)
         return [agent] + [a for a in actors if a != agent]
+    if any(a in firm for a in found.get(acts, [])):  # a scam whose doer is unnamed (那头): the
+        return []  # bank the money went through, the school the grandson is at, did nothing
     return actors
 
 
