@@ -24,32 +24,30 @@ def search_cmd(
     report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
     if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
-        emit_json(result.to_dict())
+        emit_json(result)
         return
     hits, groups = result.hits, result.groups
     if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
     for rank, h in enumerate(hits, 1):
-        a = h.article
         why = VIA.get(h.via, "")
         if why:  # lent by a bridge: which rule or entry named it
             why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
         score = f"  [{h.score:.3f}]" if h.score else ""  # 0: cited or lent, not scored by the ranking
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）{score}{why}")
-        typer.echo(f"   {a.text}")
-    for kind, members in groups:
-        typer.echo(f"\n【{kind}】")
-        for rank, h in enumerate(members, 1):
-            a = h.article
-            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）  [{h.score:.3f}]")
-            typer.echo(f"   {a.text}")
+        typer.echo(f"{rank}. 《{h.law}》{h.article}（{_status(h)}）{score}{why}")
+        typer.echo(f"   {h.text}")
+    for group in groups:
+        typer.echo(f"\n【{group.kind}】")
+        for rank, h in enumerate(group.hits, 1):
+            typer.echo(f"{rank}. 《{h.law}》{h.article}（{_status(h)}）  [{h.score:.3f}]")
+            typer.echo(f"   {h.text}")
 
 
-def _status(article) -> str:
+def _status(hit) -> str:
     """现行有效, and the amendment that gave the article its wording where falv applied one."""
-    amended = article.amendment_note()
-    return f"{article.law.status} · {amended}" if amended else article.law.status
+    amended = hit.amendment_note()
+    return f"{hit.status} · {amended}" if amended else hit.status
 
 
 def eval_cmd(

@@ -52,7 +52,7 @@ def route_cmd(
             emit_json(items)
         else:
             for s in items:
-                typer.echo(f"{s['id']}\t{s['name']}\t{' → '.join(s['routes'])}")
+                typer.echo(f"{s.id}\t{s.name}\t{' → '.join(s.routes)}")
         return
     if not scenario and not (question and question.strip()):
         raise InputError("请给出问题或 --scenario", hint='例如 falv route "快递信息泄露了怎么办"')
@@ -156,10 +156,10 @@ def draft_cmd(
             emit_json(kinds)
             return
         if not kind and not list_kinds:
-            raise InputError("请指定文书类型", hint="可用类型：" + "、".join(k["kind"] for k in kinds))
+            raise InputError("请指定文书类型", hint="可用类型：" + "、".join(k.kind for k in kinds))
         for k in kinds:
-            typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
-            typer.echo(f"\t字段：{'、'.join(k['fields'])}")
+            typer.echo(f"{k.kind}\t{k.title}\t别名：{'、'.join(k.aliases)}")
+            typer.echo(f"\t字段：{'、'.join(k.fields)}")
         return
     result = engine().draft(kind, parse_fill(fill), fmt, question).to_dict()
     if as_json:
