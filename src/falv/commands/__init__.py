@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import typer
+
+from ..clitext import Command as _Command
+from ..clitext import Group as _Group
+
 
 class Command(NamedTuple):
     module: str  # the module in falv.commands that registers it
@@ -39,5 +44,16 @@ REGISTRY: dict[str, Command] = {
 
 
 def command(app, name: str):
-    """app.command(name) with the registry's help (a decorator, like typer's)."""
-    return app.command(name, help=REGISTRY[name].help)
+    """app.command(name) with the registry's help (a decorator, like typer's); its help page and
+    usage errors in Chinese (falv.clitext)."""
+    return app.command(name, help=REGISTRY[name].help, cls=_Command)
+
+
+def group(name: str) -> typer.Typer:
+    """The group of commands `falv NAME …` (statutes, kb, index), with the registry's help."""
+    return typer.Typer(no_args_is_help=True, help=REGISTRY[name].help, cls=_Group)
+
+
+def subcommand(app: typer.Typer, name: str):
+    """app.command(name) of a group's command (its help is the function's docstring)."""
+    return app.command(name, cls=_Command)

@@ -10,7 +10,7 @@ from ..errors import ImportRejected, InputError
 from ..files import decode_text, read_bounded
 from ..limits import MAX_KB_IMPORT_BYTES
 from ..law.verdicts import label
-from . import REGISTRY
+from . import group, subcommand
 from .common import emit_json, engine
 
 
@@ -172,11 +172,8 @@ def import_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv kb …` group to the `falv` app (falv.cli)."""
-    kb_app = typer.Typer(no_args_is_help=True, help=REGISTRY["kb"].help)
-    kb_app.command("ingest")(ingest_cmd)
-    kb_app.command("list")(list_cmd)
-    kb_app.command("show")(show_cmd)
-    kb_app.command("reverify")(reverify_cmd)
-    kb_app.command("export")(export_cmd)
-    kb_app.command("import")(import_cmd)
+    kb_app = group("kb")
+    for name, fn in (("ingest", ingest_cmd), ("list", list_cmd), ("show", show_cmd),
+                     ("reverify", reverify_cmd), ("export", export_cmd), ("import", import_cmd)):
+        subcommand(kb_app, name)(fn)
     app.add_typer(kb_app, name="kb")

@@ -19,7 +19,7 @@ def search_cmd(
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
     top: int = typer.Option(10, "--top", min=1, max=MAX_TOP, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
-    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需安装可选依赖 dense：pip install -e '.[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
@@ -56,7 +56,7 @@ def eval_cmd(
     k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准法条及其名次"),
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
-    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需安装可选依赖 dense：pip install -e '.[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,

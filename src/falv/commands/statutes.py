@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..law.dataversion import summary_lines
 from ..search.retrieve import dense_enabled
-from . import REGISTRY, command
+from . import command, group, subcommand
 from .common import emit_json, engine
 
 
@@ -141,9 +141,9 @@ def version_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出�
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv statutes …` group and `falv version` to the `falv` app (falv.cli)."""
-    statutes_app = typer.Typer(no_args_is_help=True, help=REGISTRY["statutes"].help)
-    statutes_app.command("list")(list_laws)
-    statutes_app.command("import")(import_cmd)
-    statutes_app.command("remove")(remove_cmd)
+    statutes_app = group("statutes")
+    subcommand(statutes_app, "list")(list_laws)
+    subcommand(statutes_app, "import")(import_cmd)
+    subcommand(statutes_app, "remove")(remove_cmd)
     app.add_typer(statutes_app, name="statutes")
     command(app, "version")(version_cmd)

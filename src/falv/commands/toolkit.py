@@ -4,9 +4,12 @@ HTTP API and the MCP server make the same calls. Hints that name a flag live her
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from ..domain.basis import NOT_IMPORTED
+from ..domain.drafts import FORMATS
 from ..answer.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
 from ..errors import InputError
@@ -14,6 +17,9 @@ from ..law.models import passes
 from ..law.verdicts import label
 from . import command
 from .common import emit_json, engine
+
+
+DraftFormat = Literal[FORMATS]  # markdown · text
 
 
 def parse_fill(specs) -> dict[str, str]:
@@ -146,7 +152,7 @@ def draft_cmd(
     fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
     question: str = typer.Option(None, "--question", "-q",
                                  help="按问题中的事实预先填写文书（--fill 的值优先），如 --question \"快递员把我的手机号卖了\""),
-    fmt: str = typer.Option("markdown", "--format", "-f", help="输出格式：markdown | text"),
+    fmt: DraftFormat = typer.Option("markdown", "--format", "-f", help="输出格式（text 为纯文本）"),
     list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
 ) -> None:

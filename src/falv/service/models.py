@@ -14,6 +14,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, 
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from ..errors import validation_reason
 from ..limits import (MAX_AMOUNT_CHARS, MAX_COUNT, MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS,
                       MAX_SCENARIO_CHARS, MAX_TEXT_CHARS)
 
@@ -56,29 +57,6 @@ def _no_surrogates(value):
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 
 
-_REASONS = {
-    "missing": "缺少此字段", "string_type": "必须是文本", "int_type": "必须是整数",
-    "int_parsing": "必须是整数", "bool_type": "必须是 true 或 false", "bool_parsing": "必须是 true 或 false",
-    "dict_type": "必须是 JSON 对象", "model_attributes_type": "请求体必须是 JSON 对象",
-    "list_type": "必须是列表", "json_invalid": "请求体不是有效的 JSON", "extra_forbidden": "不认识的字段",
-    "string_unicode": "不是有效的 Unicode 文本", "literal_error": "取值不在允许范围内",
-    "string_pattern_mismatch": "格式不对",
-}
-
-
-def _reason(err: dict) -> str:
-    """A Chinese reason for the first validation error (the English one stays in `reasons`)."""
-    kind, ctx = err.get("type", ""), err.get("ctx") or {}
-    if kind == "string_too_long":
-        return f"过长（上限 {ctx.get('max_length')} 字）"
-    if kind == "string_too_short":
-        return "不能为空" if ctx.get("min_length") == 1 else f"过短（至少 {ctx.get('min_length')} 字）"
-    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
-        bounds = "，".join(f"{k} {v}" for k, v in ctx.items() if k in ("ge", "le", "min_length", "max_length"))
-        return f"超出允许范围（{bounds}）"
-    return _REASONS.get(kind, err.get("msg", "无效"))
-
-
 def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
     """(message, reasons) of a pydantic validation failure: one wording for the HTTP API's 422
     and the MCP tools' error results."""
@@ -89,7 +67,7 @@ def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
     if loc and loc[0] in ("body", "query", "path", "header"):
         loc = loc[1:]
     where = "" if first.get("type") == "json_invalid" else ".".join(map(str, loc))
-    return f"请求无效：{where + '：' if where else ''}{_reason(first)}", reasons
+    return f"请求无效：{where + '：' if where else ''}{validation_reason(first)}", reasons
 
 
 class _In(BaseModel):
