@@ -47,7 +47,7 @@ def _basis_line(q: dict) -> str:
 
 
 def route_cmd(
-    question: str = typer.Argument(None, help="用中文描述遇到的个人信息问题"),
+    question: str = typer.Argument(None, help="用中文描述遇到的问题"),
     scenario: str = typer.Option(None, "--scenario", "-s", help="直接指定场景（见 --list-scenarios）"),
     list_scenarios: bool = typer.Option(False, "--list-scenarios", help="列出所有场景"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
@@ -147,8 +147,8 @@ def severity_cmd(
 
 
 def draft_cmd(
-    kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
-                                          "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
+    kind: str = typer.Argument(None, help="文书类型或其别名，如 access（查阅复制）、delete（删除）、complaint（投诉举报信）、"
+                                          "police（报案材料）、arbitration（劳动仲裁申请书）；全部类型见 --list"),
     fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
     question: str = typer.Option(None, "--question", "-q",
                                  help="按问题中的事实预先填写文书（--fill 的值优先），如 --question \"快递员把我的手机号卖了\""),

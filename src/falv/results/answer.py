@@ -227,7 +227,8 @@ class Timings(Result):
 
 
 class Answer(Result):
-    """`falv ask --json`, `POST /ask`, MCP `ask`."""
+    """The answer to a question: the analysis steps, the articles they rest on (quoted from the
+    store and verified), what is still to be confirmed, and the letters the case calls for."""
 
     schema_version: Literal[3] = Field(SCHEMA_VERSION, description="`3`")
     question: str = Field(description="the question after normalisation (全角/半角, 繁→简, whitespace); "

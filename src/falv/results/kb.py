@@ -24,7 +24,7 @@ class KbEntryRow(Result):
 
 
 class KbEntryList(ResultList):
-    """`falv kb list --json`."""
+    """The knowledge base's entries, one line each."""
 
     root: list[KbEntryRow]
 
@@ -85,7 +85,7 @@ class KbAnswer(Result):
 
 
 class KbEntry(Result):
-    """`falv kb show --json`."""
+    """One knowledge-base entry with every source answer merged into it."""
 
     id: str = Field(description="the entry number")
     question: str = Field(description="its question")
@@ -137,7 +137,7 @@ class IngestFile(Result):
 
 
 class IngestResult(Result):
-    """`falv kb ingest --json`, `POST /kb/ingest`."""
+    """What an ingest read and stored (or would store)."""
 
     dry_run: bool = Field(description="nothing was written")
     changed: bool = Field(description="the knowledge base changed (or would)")
@@ -154,7 +154,7 @@ class VerdictChange(Result):
 
 
 class ReverifyResult(Result):
-    """`falv kb reverify --json`."""
+    """The stored citations verified again against the store as it is now."""
 
     dry_run: bool = Field(description="nothing was written")
     checked: int = Field(description="stored citations looked at")
@@ -162,7 +162,7 @@ class ReverifyResult(Result):
 
 
 class KbImportResult(Result):
-    """`falv kb import --json`."""
+    """What an import of an export loaded."""
 
     entries: int = Field(description="entries imported")
     sources: int = Field(description="source documents")

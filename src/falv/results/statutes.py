@@ -30,7 +30,7 @@ class _Worded(Result):
 
 
 class Article(_Worded):
-    """`falv article --json`, `GET /articles/{law}/{article}`, MCP `get_article`."""
+    """One stored article, with whether its law is the version in force."""
 
     law: str = Field(description="canonical title")
     law_id: str = Field(description="the stored version's id")
@@ -80,7 +80,7 @@ class SearchGroup(Result):
 
 
 class SearchResult(Result):
-    """`falv search --json`, `GET /search`, MCP `search_statutes`."""
+    """The articles found for a question: the ranking of laws, then other kinds in groups."""
 
     query: str = Field(description="the query as given")
     hits: list[SearchHit] = Field(description="the ranking of laws: articles cited in the question first, then those "
@@ -105,7 +105,7 @@ class CheckedCitation(Result):
 
 
 class VerifyResult(Result):
-    """`falv verify --json`, `POST /verify`, MCP `verify_citations`."""
+    """Every citation found in a text, with its verdict."""
 
     citations: list[CheckedCitation] = Field(description="every citation found, in text order")
     count: int = Field(description="how many")
@@ -156,21 +156,21 @@ class StatuteRow(Result):
 
 
 class StatutesResult(Result):
-    """`falv statutes list --json`."""
+    """The stored instruments, with how current the store is."""
 
     data: DataInfo = Field(description="how current the store is")
     laws: list[StatuteRow] = Field(description="imported first, then by title and version")
 
 
 class VersionResult(Result):
-    """`falv version --json` (`falv --version`)."""
+    """falv's version and how current its law is."""
 
     version: str = Field(description="falv's version")
     data: DataInfo = Field(description="how current the store is")
 
 
 class HealthResult(Result):
-    """`GET /health`."""
+    """The server is up: what the store holds and how current it is."""
 
     status: Literal["ok"] = Field(description="`ok`")
     laws: int = Field(description="stored instruments (every version)")
@@ -179,7 +179,7 @@ class HealthResult(Result):
 
 
 class RemoveResult(Result):
-    """`falv statutes remove --json`."""
+    """The imported versions removed."""
 
     title: str = Field(description="the title given")
     removed: list[str] = Field(description="the ids of the versions removed")
@@ -220,7 +220,7 @@ class SkippedFile(Result):
 
 
 class ImportResult(Result):
-    """`falv statutes import --json`, `POST /statutes/import`."""
+    """What an import read, stored (or would store) and refused."""
 
     dry_run: bool = Field(description="nothing was written")
     changed: bool = Field(description="the store changed (or would)")
@@ -241,7 +241,7 @@ class IndexPart(Result):
 
 
 class IndexResult(Result):
-    """`falv index build --json`."""
+    """The search index of the store's current content."""
 
     content_hash: str = Field(description="the store content the index is keyed to")
     parts: list[IndexPart] = Field(description="each part of the index")

@@ -63,8 +63,7 @@ class RouteStep(Result):
 
 
 class RouteResult(Result):
-    """`falv route --json`, `POST /route`, MCP `route`: where to take a question, with the same
-    case analysis `ask` uses."""
+    """Where to take a question, from the same case analysis `ask` uses."""
 
     question: str | None = Field(description="the question as given (null for a named scenario)")
     scenario: str | None = Field(description="the named scenario asked for, or null")
@@ -84,7 +83,7 @@ class Scenario(Result):
 
 
 class ScenarioList(ResultList):
-    """`falv route --list-scenarios --json`, `GET /scenarios`."""
+    """The named scenarios (preset case frames) `route --scenario` takes."""
 
     root: list[Scenario]
 
@@ -127,7 +126,7 @@ class SeverityInputs(Result):
 
 
 class SeverityResult(Result):
-    """`falv severity --json`, `POST /severity`, MCP `severity`: a reference calculation, not a
+    """The 情节 of 侵犯公民个人信息罪 under 两高解释第五条、第六条: a reference calculation, not a
     legal conclusion."""
 
     level: Literal["none", "serious", "especially_serious"] = Field(description="the level reached")
@@ -142,7 +141,7 @@ class SeverityResult(Result):
 
 
 class DraftResult(Result):
-    """`falv draft --json`, `POST /drafts/{kind}`, MCP `draft`."""
+    """A letter with the values filled in and the cited articles quoted from the store."""
 
     kind: str = Field(description="the letter kind")
     title: str = Field(description="its title")
@@ -163,6 +162,6 @@ class DraftKind(Result):
 
 
 class DraftKindList(ResultList):
-    """`falv draft --list --json`, `GET /drafts`."""
+    """The letter kinds and their fields."""
 
     root: list[DraftKind]

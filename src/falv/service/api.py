@@ -263,7 +263,9 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.get("/search", response_model=r.SearchResult, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
-               top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=MAX_NAME_CHARS)):
+               top: int = Query(10, ge=1, le=MAX_TOP, description="返回的条数（法律的排名）"),
+               law: str | None = Query(None, max_length=MAX_NAME_CHARS,
+                                       description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")):
         """检索现行有效的法条（与 falv search 相同）。"""
         return _json(eng().search(q, top=top, law=law))
 
