@@ -18,6 +18,7 @@ child process) and swapped into the context when ready, while requests keep usin
 from __future__ import annotations
 
 import difflib
+import inspect
 import logging
 import sqlite3
 import threading
@@ -35,7 +36,7 @@ from .answer.render import RENDERERS
 from .answer.routing import list_scenarios, route_of
 from .domain.drafts import FORMATS, draft_kinds, render_draft, templates
 from .domain.kinds import kinds
-from .domain.personal_info.severity import PRIORS, categories
+from .domain.personal_info.severity import PRIORS, assess, categories
 from .domain.registry import scenario_owners, severity
 from .errors import InputError, NotFoundError
 from .fairlock import FairLock
@@ -588,6 +589,23 @@ def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
         limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
         out.append((base, text.encode("utf-8")))
     return out
+
+
+def _defaults(fn, kinds=(inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)) -> dict:
+    return {name: p.default for name, p in inspect.signature(fn).parameters.items()
+            if p.kind in kinds and p.default is not inspect.Parameter.empty}
+
+
+# The façade's defaults, read from its signatures (severity's flags from the assessment it runs):
+# the CLI, the HTTP API and the MCP tools take theirs from here instead of restating them, so the
+# same call means the same thing through all three (tests/test_adapters.py checks they agree).
+DEFAULTS: dict[str, dict] = {
+    "search": _defaults(Engine.search),
+    "verify": _defaults(Engine.verify),
+    "route": _defaults(Engine.route),
+    "draft": _defaults(Engine.draft),
+    "severity": {**_defaults(Engine.severity), **_defaults(assess, (inspect.Parameter.KEYWORD_ONLY,))},
+}
 
 
 _engine: Engine | None = None

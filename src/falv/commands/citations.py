@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..engine import DEFAULTS
 from ..errors import InputError
 from ..files import decode_text, read_bounded
 from ..law.models import HISTORICAL, QUOTED, VerdictKind
@@ -36,7 +37,7 @@ def read_input(path: str) -> str:
 def verify_cmd(
     file: str = typer.Argument(..., help="要核验的文本文件，- 表示标准输入"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出：{citations, count, passed}"),
-    quotes: bool = typer.Option(True, "--quotes/--no-quotes",
+    quotes: bool = typer.Option(DEFAULTS["verify"]["quotes"], "--quotes/--no-quotes",
                                 help="核对引文（法律依据行、引号中的条文）；--no-quotes 只核对条文是否存在、有效"),
     as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
 ) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..engine import DEFAULTS
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
 from . import command
@@ -17,7 +18,7 @@ VIA = {"crime": "罪名", "rule": "规则", "kb": "知识库"}  # hits lent by a
 def search_cmd(
     question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
-    top: int = typer.Option(10, "--top", min=1, max=MAX_TOP, help="返回条数"),
+    top: int = typer.Option(DEFAULTS["search"]["top"], "--top", min=1, max=MAX_TOP, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
     dense: bool = typer.Option(False, "--dense", help="加入向量检索（需安装可选依赖 dense：pip install -e '.[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:

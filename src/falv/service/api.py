@@ -29,7 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..db import as_store_error
-from ..engine import Engine, get_engine
+from ..engine import DEFAULTS, Engine, get_engine
 from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
@@ -263,8 +263,8 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     @app.get("/search", response_model=r.SearchResult, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
-               top: int = Query(10, ge=1, le=MAX_TOP, description="返回的条数（法律的排名）"),
-               law: str | None = Query(None, max_length=MAX_NAME_CHARS,
+               top: int = Query(DEFAULTS["search"]["top"], ge=1, le=MAX_TOP, description="返回的条数（法律的排名）"),
+               law: str | None = Query(DEFAULTS["search"]["law"], max_length=MAX_NAME_CHARS,
                                        description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")):
         """检索现行有效的法条（与 falv search 相同）。"""
         return _json(eng().search(q, top=top, law=law))

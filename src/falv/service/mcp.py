@@ -14,7 +14,6 @@ import json
 import os
 import sqlite3
 import sys
-import inspect
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import anyio
@@ -23,19 +22,15 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, ValidationError
 from .. import __version__
 from .. import results as r
 from ..db import as_store_error
-from ..engine import Engine, choices, covered_kinds, draft_titles, get_engine
+from ..engine import DEFAULTS, Engine, choices, covered_kinds, draft_titles, get_engine
 from ..errors import FalvError, InputError
 from ..limits import MAX_MCP_LINE_BYTES, MAX_QUESTION_CHARS, MAX_TOP
 from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
 from .models import validation_message
 
-# The façade's defaults, read from its signatures (never restated): every adapter uses these.
-_DEFAULTS = {name: p.default for method in (Engine.search, Engine.verify, Engine.draft)
-             for name, p in inspect.signature(method).parameters.items()
-             if p.default is not inspect.Parameter.empty}
-GROUP_DEFAULT_TOP = _DEFAULTS["top"]
-VERIFY_QUOTES = _DEFAULTS["quotes"]
-DRAFT_FORMAT = _DEFAULTS["fmt"]
+# The façade's defaults (falv.engine.DEFAULTS, read from its signatures), never restated here.
+SEARCH, VERIFY, DRAFT, SEVERITY = (DEFAULTS[m] for m in ("search", "verify", "draft", "severity"))
+
 
 def instructions() -> str:
     """What the server tells an assistant up front: what falv covers, which tool does what."""
@@ -146,8 +141,8 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
           "其余按相关度；司法解释等其他类别另列分组（groups）。")
     def search_statutes(
         query: Annotated[str, Field(description="问题或关键词，如“骚扰电话不停怎么办”")],
-        top_k: Annotated[StrictInt, Field(ge=1, le=MAX_TOP, description="返回的条数（法律的排名）")] = GROUP_DEFAULT_TOP,
-        law: Annotated[str | None, Field(description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")] = None,
+        top_k: Annotated[StrictInt, Field(ge=1, le=MAX_TOP, description="返回的条数（法律的排名）")] = SEARCH["top"],
+        law: Annotated[str | None, Field(description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")] = SEARCH["law"],
     ) -> r.SearchResult:
         return _call(lambda: _ok(eng().search(query, top=top_k, law=law)))
 
@@ -162,9 +157,9 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
           "用来检查自己写的回答所引的法条。passed 为 true 表示每一处都通过。")
     def verify_citations(
         text: Annotated[str, Field(description="含法条引用的文本，如“依据《民法典》第一千零三十八条……”")],
-        quotes: Annotated[StrictBool, Field(description="同时核对引文（引号中、法律依据行中的条文原文）；false 只核对条文是否存在、有效")] = VERIFY_QUOTES,
+        quotes: Annotated[StrictBool, Field(description="同时核对引文（引号中、法律依据行中的条文原文）；false 只核对条文是否存在、有效")] = VERIFY["quotes"],
         as_of: Annotated[str | None, Field(pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$",
-                                           description="文本的日期 YYYY-MM-DD：早于修改施行日的条号按当时的版本核对")] = None,
+                                           description="文本的日期 YYYY-MM-DD：早于修改施行日的条号按当时的版本核对")] = VERIFY["as_of"],
     ) -> r.VerifyResult:
         return _call(lambda: _ok(eng().verify(text, quotes=quotes, as_of=as_of)))
 
@@ -182,14 +177,14 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
           "“情节严重”“情节特别严重”，列出适用的条款与计算过程。仅供参考，不是法律结论。")
     def severity(
         counts: Annotated[dict[Category, StrictInt] | None, Field(description="信息类别 → 条数，如 {\"行踪轨迹\": 60}")] = None,
-        gains: Annotated[str | StrictInt | StrictFloat, Field(description="违法所得（元）；business 为 true 时为获利")] = "0",
-        insider: Annotated[StrictBool, Field(description="信息是在履行职责或提供服务过程中获得的")] = False,
-        used_for_crime: Annotated[StrictBool, Field(description="出售或提供的行踪轨迹信息被他人用于犯罪")] = False,
-        knowing: Annotated[StrictBool, Field(description="知道或应当知道对方利用信息实施犯罪")] = False,
-        prior: Annotated[Prior | None, Field(description="前科：criminal（曾受刑事处罚）· admin（二年内受过行政处罚）")] = None,
-        grave_harm: Annotated[StrictBool, Field(description="造成被害人死亡、重伤、精神失常或被绑架等严重后果")] = False,
-        major_loss: Annotated[StrictBool, Field(description="造成重大经济损失或恶劣社会影响")] = False,
-        business: Annotated[StrictBool, Field(description="为合法经营活动而非法购买、收受（两高解释第六条）")] = False,
+        gains: Annotated[str | StrictInt | StrictFloat, Field(description="违法所得（元）；business 为 true 时为获利")] = SEVERITY["gains"],
+        insider: Annotated[StrictBool, Field(description="信息是在履行职责或提供服务过程中获得的")] = SEVERITY["insider"],
+        used_for_crime: Annotated[StrictBool, Field(description="出售或提供的行踪轨迹信息被他人用于犯罪")] = SEVERITY["used_for_crime"],
+        knowing: Annotated[StrictBool, Field(description="知道或应当知道对方利用信息实施犯罪")] = SEVERITY["knowing"],
+        prior: Annotated[Prior | None, Field(description="前科：criminal（曾受刑事处罚）· admin（二年内受过行政处罚）")] = SEVERITY["prior"],
+        grave_harm: Annotated[StrictBool, Field(description="造成被害人死亡、重伤、精神失常或被绑架等严重后果")] = SEVERITY["grave_harm"],
+        major_loss: Annotated[StrictBool, Field(description="造成重大经济损失或恶劣社会影响")] = SEVERITY["major_loss"],
+        business: Annotated[StrictBool, Field(description="为合法经营活动而非法购买、收受（两高解释第六条）")] = SEVERITY["business"],
     ) -> r.SeverityResult:
         return _call(lambda: _ok(eng().severity(counts or {}, gains, insider=insider,
                                                 used_for_crime=used_for_crime, knowing=knowing,
@@ -200,7 +195,7 @@ def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
     def draft(
         kind: Annotated[DraftKind, Field(description="文书类型")],
         fill: Annotated[dict[str, str] | None, Field(description="字段 → 内容，如 {\"姓名\": \"张三\"}（可填字段见各文书的 fields）")] = None,
-        format: Annotated[DraftFormat, Field(description="markdown 或 text（纯文本）")] = DRAFT_FORMAT,
+        format: Annotated[DraftFormat, Field(description="markdown 或 text（纯文本）")] = DRAFT["fmt"],
         question: Annotated[str | None, Field(description="问题：按其中的事实预先填写文书（fill 中的值优先）")] = None,
     ) -> r.DraftResult:
         return _call(lambda: _ok(eng().draft(kind, fill or {}, format, question)))

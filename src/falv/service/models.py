@@ -1,7 +1,8 @@
 """Request models of the HTTP API, and its error body.
 
 The response models are the façade's result models (falv.results): the API returns exactly
-their JSON, and /openapi.json documents them; nothing here restates a result's fields.
+their JSON, and /openapi.json documents them; nothing here restates a result's fields. The
+requests' defaults are the façade's (falv.engine.DEFAULTS), as the CLI's and the MCP tools' are.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, 
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from ..engine import DEFAULTS
 from ..errors import validation_reason
 from ..limits import (MAX_AMOUNT_CHARS, MAX_COUNT, MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS,
                       MAX_SCENARIO_CHARS, MAX_TEXT_CHARS)
@@ -92,9 +94,9 @@ class AskIn(_In):
 class VerifyIn(_In):
     text: str = Field(..., min_length=1, max_length=MAX_TEXT_CHARS, description="含法条引用的文本",
                       examples=["依据《侵权责任法》第三十六条，网络服务提供者应当承担连带责任。"])
-    quotes: StrictBool = Field(True, description="同时核对引文（法律依据行、引号中的条文）；false 只核对条文是否存在、有效")
+    quotes: StrictBool = Field(DEFAULTS["verify"]["quotes"], description="同时核对引文（法律依据行、引号中的条文）；false 只核对条文是否存在、有效")
     as_of: Annotated[str | None, AfterValidator(_real_date)] = Field(
-        None, pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$", description="文本日期 YYYY-MM-DD（按当时的条号核对）")
+        DEFAULTS["verify"]["as_of"], pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$", description="文本日期 YYYY-MM-DD（按当时的条号核对）")
 
 
 class RouteIn(_In):
@@ -107,21 +109,21 @@ class SeverityIn(_In):
     counts: dict[Annotated[str, Field(max_length=20)], Count] = Field(
         default_factory=dict, max_length=20, description="类别 → 条数，如 {\"行踪轨迹\": 60}")
     gains: Annotated[str, Field(max_length=MAX_AMOUNT_CHARS)] | StrictInt | StrictFloat = Field(
-        "0", description="违法所得（元）")
-    insider: StrictBool = False
-    used_for_crime: StrictBool = False
-    knowing: StrictBool = False
-    prior: Literal["criminal", "admin"] | None = None
-    grave_harm: StrictBool = False
-    major_loss: StrictBool = False
-    business: StrictBool = False
+        DEFAULTS["severity"]["gains"], description="违法所得（元）")
+    insider: StrictBool = DEFAULTS["severity"]["insider"]
+    used_for_crime: StrictBool = DEFAULTS["severity"]["used_for_crime"]
+    knowing: StrictBool = DEFAULTS["severity"]["knowing"]
+    prior: Literal["criminal", "admin"] | None = DEFAULTS["severity"]["prior"]
+    grave_harm: StrictBool = DEFAULTS["severity"]["grave_harm"]
+    major_loss: StrictBool = DEFAULTS["severity"]["major_loss"]
+    business: StrictBool = DEFAULTS["severity"]["business"]
 
 
 class DraftIn(_In):
     question: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS,
                                  description="问题：按其中的事实预先填写文书（fill 中的值优先）")
     fill: dict[str, str] = Field(default_factory=dict, description="字段 → 内容，如 {\"姓名\": \"张三\"}")
-    format: Literal["markdown", "text"] = "markdown"
+    format: Literal["markdown", "text"] = DEFAULTS["draft"]["fmt"]
 
 
 class UploadFile_(_In):
