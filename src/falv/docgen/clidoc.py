@@ -8,7 +8,7 @@ import typer
 from ..cli import app
 from ..clitext import USAGE, help_rows, summary
 from ..commands import REGISTRY
-from .md import GENERATED, anchor, cell, table
+from .md import GENERATED, anchor, table
 
 INTRO = f"""# `falv` command reference
 
@@ -59,4 +59,4 @@ def cli_doc() -> str:
     return INTRO + "\n" + "\n".join(index) + "\n\n" + "\n".join(body).rstrip() + "\n"
 
 
-__all__ = ["cli_doc", "commands", "cell"]
+__all__ = ["cli_doc", "commands"]
