@@ -51,8 +51,8 @@ def test_adjacent_case(composer, question, key, first):
     assert all(b.origin != "search" for b in ans.basis)  # search hits are 相关法条 only
     assert len(ans.basis) <= 7 and len(ans.analysis) <= 6
     if first:
-        assert ans.analysis[0].provenance[0]["rule"] == first
-    cards = [ch["id"] for p in ans.analysis for ch in p.channels]
+        assert ans.analysis[0].provenance[0].rule == first
+    cards = [ch.id for p in ans.analysis for ch in p.channels]
     assert len(cards) == len(set(cards))  # each channel card once
 
 
@@ -64,7 +64,7 @@ def test_adjacent_case(composer, question, key, first):
     ("网店卖家把我的住址泄露了", "samr"), ("有个App不给通讯录权限就不让用", "cac")])
 def test_each_actor_goes_to_its_own_regulator(composer, question, regulator):
     ans = composer.answer(question)
-    cards = [ch["id"] for p in ans.analysis for ch in p.channels]
+    cards = [ch.id for p in ans.analysis for ch in p.channels]
     assert regulator in cards
     # a school is not a shop: no 12315 / 消协 for it
     if regulator in ("education", "hrss", "health_authority"):
@@ -122,7 +122,7 @@ def test_kb_points_keep_their_own_basis_and_mark_outdated_wording(seeded):
     # ㈠ point 二 and ㈣ say the same: one point, both sources
     complaint = [p for p in kb if "行业管理部门" in p.text]
     assert len(complaint) == 1
-    assert {"㈠", "㈣"} <= {prov.get("entry") for prov in complaint[0].provenance}
+    assert {"㈠", "㈣"} <= {getattr(prov, "entry", None) for prov in complaint[0].provenance}
     assert len(ans.analysis) <= 6
 
 
@@ -133,13 +133,13 @@ def test_repealed_law_named_in_a_kb_point_is_marked_after_its_title(seeded):
 
 def test_stated_counts_give_a_severity_estimate(composer):
     ans = composer.answer("快递员把三千条客户信息卖了，获利2万元")
-    assert ans.severity and ans.severity["estimate"] and ans.severity["level"]
-    assert not [m for m in ans.missing if m["id"] == "counts"]
+    assert ans.severity and ans.severity.estimate and ans.severity.level
+    assert not [m for m in ans.missing if m.id == "counts"]
 
 
 def test_letters_take_the_facts(composer):
     ans = composer.answer("快递员把我的手机号和住址卖给了别人，卖了3000条，获利2万元")
-    letters = {l["kind"]: l for l in ans.letters}
+    letters = {l.kind: l.to_dict() for l in ans.letters}
     assert {"delete", "complaint", "police"} <= set(letters)
     complaint = letters["complaint"]
     assert complaint["fill"]["主管部门"].startswith("邮政管理部门")
@@ -149,13 +149,13 @@ def test_letters_take_the_facts(composer):
     assert "3000" in police["fill"]["信息种类与数量"] and police["fill"]["情节估算"].startswith("情节严重")
     assert "手机号" in letters["delete"]["fill"]["删除范围"]
     for letter in ans.letters:  # each says what it asks for and by when a reply is expected
-        assert "请求事项" in letter["text"] or "受案审查" in letter["text"]
-        assert "答复期限" not in letter["missing"] and "【答复期限】" not in letter["text"]
+        assert "请求事项" in letter.text or "受案审查" in letter.text
+        assert "答复期限" not in letter.missing and "【答复期限】" not in letter.text
 
 
 def test_no_letter_to_a_regulator_when_nobody_holds_the_information(composer):
     ans = composer.answer("前男友威胁说要把我们的私密照片发到网上，还要我给他钱")
-    assert not [l for l in ans.letters if l["kind"] in ("complaint", "delete")]
+    assert not [l for l in ans.letters if l.kind in ("complaint", "delete")]
 
 
 @pytest.mark.parametrize("question,key,rule", [
@@ -168,7 +168,7 @@ def test_no_letter_to_a_regulator_when_nobody_holds_the_information(composer):
 def test_more_adjacent_cases(composer, question, key, rule):
     ans = composer.answer(question)
     assert key <= {(b.law, b.article) for b in ans.basis}
-    assert rule in [p.provenance[0].get("rule") for p in ans.analysis]
+    assert rule in [getattr(p.provenance[0], "rule", None) for p in ans.analysis]
 
 
 @pytest.mark.parametrize("question", [
@@ -177,7 +177,7 @@ def test_more_adjacent_cases(composer, question, key, rule):
 def test_consumer_and_doctrinal_questions_get_no_personal_information_rules(composer, question):
     ans = composer.answer(question)
     pi = [p.text for p in ans.analysis
-          if p.source == "rule" and p.provenance[0].get("domain") == "personal_info"]
+          if p.source == "rule" and getattr(p.provenance[0], "domain", None) == "personal_info"]
     assert not pi, pi
 
 

@@ -1,4 +1,5 @@
-"""The façade itself: one store per engine, typed results, one context per store revision."""
+"""The façade itself: one store per engine, typed results (falv.results), one context per store
+revision."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from falv import db
 from falv.answer.routing import route
 from falv.domain.drafts import render_draft
 from falv.domain.personal_info.severity import severity
-from falv.engine import (ArticleResult, DraftResult, Engine, KbEntriesResult, ReverifyResult,
-                         RouteResult, SearchResult, SeverityResult, StatutesResult, VerifyResult,
-                         lookup_article)
+from falv.engine import Engine, lookup_article
+from falv.results import (Article, DraftResult, KbEntryList, ReverifyResult, RouteResult, SearchResult,
+                          SeverityResult, StatutesResult, VerifyResult)
 from falv.errors import ImportRejected, InputError, NotFoundError
 from falv.law.verify import verify_text
 
@@ -23,10 +24,10 @@ def test_engine_calls_the_library(store):
     text = "《侵权责任法》第三十六条"
     result = engine.verify(text)
     assert isinstance(result, VerifyResult)
-    assert result.to_dict()["citations"] == [c.to_dict() for c in verify_text(store, text)]
+    assert result.to_dict()["citations"] == [c.to_dict() for c in verify_text(store, text, quotes=True)]
     assert result.to_dict()["count"] == 1 and result.passed is False  # repealed: never passes
     art = engine.article("个保法", "47")
-    assert isinstance(art, ArticleResult) and art.current
+    assert isinstance(art, Article) and art.current
     assert art.to_dict()["text"] == lookup_article(store, "个人信息保护法", "第四十七条").text
     with pytest.raises(NotFoundError):
         engine.article("个人信息保护法实施条例", "1")  # never a substring match
@@ -58,7 +59,7 @@ def test_toolkit_results_are_typed_and_serialise_as_the_domain_json(store):
     engine = Engine(store)
     question = "快递信息泄露了怎么办"
     routed = engine.route(question)
-    assert isinstance(routed, RouteResult) and routed.frame["actor"]
+    assert isinstance(routed, RouteResult) and routed.frame.actor
     assert routed.to_dict() == route(question, None, store)
     assert list(routed.to_dict()) == list(route(question, None, store))  # same key order
     assessed = engine.severity({"行踪轨迹": 60}, "3000", insider=True)
@@ -75,9 +76,9 @@ def test_kb_and_statutes_go_through_the_facade(store):
     assert engine.kb_entries().to_dict() == []
     engine.ingest_files([SEED])
     listed = engine.kb_entries()
-    assert isinstance(listed, KbEntriesResult)
-    assert [(e.id, e.answers) for e in listed.entries] == [("1", 3), ("2", 1), ("3", 1)]
-    assert all(0 <= e.verified <= e.basis for e in listed.entries)
+    assert isinstance(listed, KbEntryList)
+    assert [(e.id, e.answers) for e in listed] == [("1", 3), ("2", 1), ("3", 1)]
+    assert all(0 <= e.verified <= e.basis for e in listed)
     assert engine.kb_entry("2").question == "快递信息泄露了怎么办"
     with pytest.raises(NotFoundError):
         engine.kb_entry("99")
@@ -91,7 +92,7 @@ def test_kb_and_statutes_go_through_the_facade(store):
         engine.kb_import(out.getvalue(), "kb.jsonl")  # only into an empty knowledge base
     laws = engine.statutes()
     assert isinstance(laws, StatutesResult) and laws.laws
-    assert all(row.articles == len(store.articles(row.law.law_id)) for row in laws.laws)
+    assert all(row.articles == len(store.articles(row.law_id)) for row in laws.laws)
     rows = laws.to_dict()["laws"]
     quoted = [r for r in rows if r["source"] == "quoted"]  # texts the seed quotes
     assert quoted and rows[:len(quoted)] == quoted  # listed first, marked as quoted

@@ -8,12 +8,8 @@ import pytest
 
 from falv.answer.compose import Composer
 from falv.errors import InputError
+from falv.results import SCHEMA_VERSION, AnalysisPoint, Answer, BasisArticle
 
-SCHEMA_KEYS = {"schema_version", "question", "grounded", "reading", "floor", "analysis", "basis",
-               "notes", "related", "kb_entries", "timings", "frame", "missing",
-               "missing_instruments", "severity", "letters"}
-BASIS_KEYS = {"law", "article", "text", "status", "verdict", "detail", "replacement", "origin",
-              "score", "chapter"}
 
 
 @pytest.fixture
@@ -24,7 +20,7 @@ def composer(store):
 def test_express_leak_answer_is_grounded_and_verbatim(composer, store):
     ans = composer.answer("快递信息泄露了怎么办")
     assert ans.grounded
-    assert ans.frame["actor"] == "express"
+    assert ans.frame.actor == "express"
     assert ans.analysis and all(p.text for p in ans.analysis)
     # every basis text is the stored article text, verbatim
     for b in ans.basis:
@@ -33,7 +29,7 @@ def test_express_leak_answer_is_grounded_and_verbatim(composer, store):
     cited = {(c.law, c.article) for p in ans.analysis for c in p.citations}
     assert cited <= {(b.law, b.article) for b in ans.basis} | {
         (l, a) for l, a in cited if not store.laws_by_title(l)}
-    bodies = " ".join(ch["body"] for p in ans.analysis for ch in p.channels)
+    bodies = " ".join(ch.body for p in ans.analysis for ch in p.channels)
     assert "邮政管理部门" in bodies and "工商部门" not in bodies
 
 
@@ -42,8 +38,8 @@ def test_missing_instruments_are_listed_once_not_shown_as_basis(composer):
     ans = composer.answer("有人在网上把我的手机号和住址发出来开盒，出售了3000条，会判刑吗")
     assert not [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
     assert all(b.verdict != "unverifiable" for b in ans.basis)
-    missing = [m for m in ans.missing_instruments if "侵犯公民个人信息刑事案件" in m["law"]]
-    assert len(missing) == 1 and "导入" in missing[0]["hint"]
+    missing = [m for m in ans.missing_instruments if "侵犯公民个人信息刑事案件" in m.law]
+    assert len(missing) == 1 and "导入" in missing[0].hint
 
 
 def test_imported_interpretation_is_quoted(imported_store):
@@ -62,7 +58,7 @@ def test_no_answer_path_is_honest(composer):
     """Nothing falv knows fits: the honest floor — the routes always right (12348, the court),
     labelled as such, no basis of its own, a scope note, the facts that would decide it."""
     ans = composer.answer("今天天气怎么样")
-    assert not ans.grounded and ans.floor and ans.reading["kind"] == "other"
+    assert not ans.grounded and ans.floor and ans.reading.kind == "other"
     assert ans.analysis and all(p.source == "floor" for p in ans.analysis)
     assert ans.basis == [] and ans.missing
     assert any(n.kind == "scope" for n in ans.notes)
@@ -81,11 +77,14 @@ def test_bad_questions_are_rejected(composer, bad):
 
 
 def test_json_schema(composer):
+    """The answer's JSON is exactly its model's (falv.results.Answer, docs/answer-schema.md):
+    every field, no other, and it reads back into the model unchanged."""
     data = composer.answer("个人信息泄露找什么部门投诉").to_dict()
-    assert set(data) == SCHEMA_KEYS
-    assert data["basis"] and all(set(b) == BASIS_KEYS for b in data["basis"])
-    assert all({"text", "source", "citations", "provenance", "channels"} <= set(p)
-               for p in data["analysis"])
+    assert data["schema_version"] == SCHEMA_VERSION == 3
+    assert set(data) == set(Answer.model_fields)
+    assert Answer.model_validate(data).to_dict() == data
+    assert data["basis"] and all(set(b) == set(BasisArticle.model_fields) for b in data["basis"])
+    assert data["analysis"] and all(set(p) == set(AnalysisPoint.model_fields) for p in data["analysis"])
     assert "total_ms" in data["timings"]
 
 
@@ -124,10 +123,10 @@ def seeded(imported_store):
 def test_seed_questions_answer_with_seed_points(seeded, question, entry_marker):
     ans = Composer(seeded).answer(question)
     assert ans.grounded and ans.kb_entries  # the entry asking it; general ones of its kind may follow
-    assert ans.kb_entries[0]["question"] == question
+    assert ans.kb_entries[0].question == question
     kb_points = [p for p in ans.analysis if p.source == "kb"]
     assert kb_points and all(p.provenance for p in kb_points)
-    assert any(prov.get("entry") == entry_marker for p in kb_points for prov in p.provenance)
+    assert any(getattr(prov, "entry", None) == entry_marker for p in kb_points for prov in p.provenance)
     # the seed's basis citations are verified: in force and verbatim from the store
     cited = {(c.law, c.article) for p in kb_points for c in p.citations}
     basis = {(b.law, b.article): b for b in ans.basis}
@@ -144,7 +143,7 @@ def test_seed_questions_answer_with_seed_points(seeded, question, entry_marker):
 
 def test_merged_entry_answers_keep_each_source(seeded):
     ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
-    markers = {prov.get("entry") for p in ans.analysis if p.source == "kb" for prov in p.provenance}
+    markers = {getattr(prov, "entry", None) for p in ans.analysis if p.source == "kb" for prov in p.provenance}
     assert {"㈠", "㈣", "㈤"} <= markers
 
 
@@ -153,13 +152,13 @@ def test_a_point_that_restates_points_above_it_is_merged_into_them(seeded):
     its 投诉举报 point say: it is not shown again, and both of them name ㈤ as a source."""
     ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
     kb_points = [p for p in ans.analysis if p.source == "kb"]
-    assert not any({x.get("entry") for x in p.provenance} == {"㈤"} for p in kb_points)
-    assert sum(1 for p in kb_points if "㈤" in {x.get("entry") for x in p.provenance}) >= 2
+    assert not any({getattr(x, "entry", None) for x in p.provenance} == {"㈤"} for p in kb_points)
+    assert sum(1 for p in kb_points if "㈤" in {getattr(x, "entry", None) for x in p.provenance}) >= 2
 
 
 def test_other_scenario_entry_does_not_answer(seeded):
     ans = Composer(seeded).answer("我的个人信息泄露了怎么办")
-    assert "快递信息泄露了怎么办" not in [k["question"] for k in ans.kb_entries]
+    assert "快递信息泄露了怎么办" not in [k.question for k in ans.kb_entries]
 
 
 @pytest.mark.parametrize("question,act", [
@@ -170,7 +169,7 @@ def test_other_scenario_entry_does_not_answer(seeded):
 def test_mission_questions_are_answered(composer, question, act):
     """The three questions the project exists for get grounded, routed answers on the default store."""
     ans = composer.answer(question)
-    assert ans.grounded and act in ans.frame["acts"]
+    assert ans.grounded and act in ans.frame.acts
     assert any(p.channels for p in ans.analysis)
     assert any(b.verdict == "ok" for b in ans.basis)
 
@@ -194,8 +193,8 @@ def test_route_and_ask_name_the_same_authorities_in_the_same_order(seeded):
     routed_somewhere = 0
     for question in _pi_questions():
         ans = engine.ask(question)
-        asked = list(dict.fromkeys(c["id"] for p in ans.analysis for c in p.channels))
-        routed = [c["id"] for c in engine.route(question).channels]
+        asked = list(dict.fromkeys(c.id for p in ans.analysis for c in p.channels))
+        routed = [c.id for c in engine.route(question).channels]
         assert asked == routed, question
         routed_somewhere += bool(routed)
     assert routed_somewhere >= 30
@@ -217,13 +216,13 @@ def test_consumer_questions_get_no_personal_information_frame(composer, question
     from falv.answer.routing import route
 
     ans = composer.answer(question)
-    assert ans.reading["kind"] != "personal_info" and ans.reading["domain"] != "personal_info"
+    assert ans.reading.kind != "personal_info" and ans.reading.domain != "personal_info"
     pi_channels = {"handler", "postal", "cac", "miit", "telecom_operator"}
-    assert not pi_channels & {c["id"] for p in ans.analysis for c in p.channels}
+    assert not pi_channels & {c.id for p in ans.analysis for c in p.channels}
     assert not {"access", "correct", "delete", "explain", "complaint", "police"} & {
-        l["kind"] for l in ans.letters}
+        l.kind for l in ans.letters}
     routed = route(question, quote_text=False)
-    assert routed["reading"]["kind"] == ans.reading["kind"]
+    assert routed["reading"]["kind"] == ans.reading.kind
     assert not pi_channels & {c["id"] for c in routed["channels"]}
 
 
@@ -234,5 +233,5 @@ def test_demands_on_the_holder_come_before_stored_answers_and_complaints_after(s
     sources = [p.source for p in ans.analysis]
     assert sources[0] == "rule" and "快递企业" in ans.analysis[0].text
     first_kb = sources.index("kb")
-    regulator = next(i for i, p in enumerate(ans.analysis) if any(c["id"] == "postal" for c in p.channels))
+    regulator = next(i for i, p in enumerate(ans.analysis) if any(c.id == "postal" for c in p.channels))
     assert first_kb < regulator

@@ -178,7 +178,6 @@ def expect(capsys, monkeypatch, fragment: str, *argv, stdin: bytes | None = None
 
 
 def test_ask_cli_errors(capsys, monkeypatch):
-    expect(capsys, monkeypatch, "未知的输出格式：pdf", "ask", "--format", "pdf", "问题")
     expect(capsys, monkeypatch, "输入不是有效的 UTF-8 文本（第 0 字节）", "ask", "-", stdin=b"\xff\xfe")
     expect(capsys, monkeypatch, "问题为空", "ask", "   ")
     expect(capsys, monkeypatch, "问题含有非文本字符（NUL）", "ask", "信息\x00泄露")
@@ -276,7 +275,6 @@ def test_toolkit_cli_errors(capsys, monkeypatch):
     expect(capsys, monkeypatch, "未知的场景：nosuch", "route", "--scenario", "nosuch")
     expect(capsys, monkeypatch, "请指定文书类型", "draft")
     expect(capsys, monkeypatch, "未知的文书类型：nosuch", "draft", "nosuch")
-    expect(capsys, monkeypatch, "未知的输出格式：pdf", "draft", "access", "--format", "pdf")
     expect(capsys, monkeypatch, "--fill 格式不对：'姓名'", "draft", "access", "--fill", "姓名")
     expect(capsys, monkeypatch, "--fill 缺少字段名：'=张三'", "draft", "access", "--fill", "=张三")
     expect(capsys, monkeypatch, "没有字段：不存在", "draft", "access", "--fill", "不存在=1")
@@ -306,6 +304,7 @@ def test_toolkit_library_errors(store):
         (lambda: route(None, None, store), "请给出问题或场景"),
         (lambda: read_frame(5), "问题必须是文本"),
         (lambda: render_draft(5, {}, store), "文书类型必须是文本"),
+        (lambda: render_draft("access", {}, store, "pdf"), "未知的输出格式：pdf"),
         (lambda: render_draft("access", ["姓名"], store), "填写内容应为 字段→内容 的映射"),
         (lambda: parse_clause("民法典", "第一款"), "无法识别的条款引用：第一款"),
         (lambda: parse_basis(5), "数据文件中的法律依据格式不对：5"),

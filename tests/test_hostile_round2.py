@@ -604,7 +604,7 @@ def test_removing_the_last_instruments_of_a_kind_during_a_rebuild_is_no_failure(
     store = tiny_store  # 个人信息保护法 (five of its articles make each rule) and what this test imports
     import_files(store.store_path, [_rule_file(tmp_path / "a.jsonl", "甲规定", store)])
     eng = Engine(StatuteStore(store.store_path))
-    assert [k for k, _ in eng.search("个人信息处理者").groups] == ["部门规章"]
+    assert [g.kind for g in eng.search("个人信息处理者").groups] == ["部门规章"]
     import_files(store.store_path, [_rule_file(tmp_path / "b.jsonl", "乙规定", store)])  # another process's write
     monkeypatch.setattr(sys, "executable", "/bin/false")  # no child build: the engine builds in-process
     caplog.set_level(logging.WARNING, logger="falv.engine")

@@ -75,7 +75,7 @@ def _engine_with_old_express(tmp_path, falv_home):
 
 def test_an_older_version_of_a_cited_law_is_never_shown_as_the_meant_article(tmp_path, falv_home):
     engine = _engine_with_old_express(tmp_path, falv_home)
-    meant = engine.article(EXPRESS, "第三十四条").article.text  # the user-information article in 2019
+    meant = engine.article(EXPRESS, "第三十四条").text  # the user-information article in 2019
     ans = engine.ask(COURIER_SOLD)
     express = [b for b in ans.basis if b.law == EXPRESS]
     assert express and all(b.text == meant for b in express)
@@ -87,7 +87,7 @@ def test_an_older_version_of_a_cited_law_is_never_shown_as_the_meant_article(tmp
     postal = [c for c in engine.route(COURIER_SOLD).to_dict()["channels"] if c["id"] == "postal"]
     quoted = {q["article"]: q for q in postal[0]["basis"] if q["law"] == EXPRESS} if postal else {}
     assert "第三十五条" not in quoted or quoted["第三十五条"]["text"] != engine.article(
-        EXPRESS, "第三十五条").article.text
+        EXPRESS, "第三十五条").text
 
 
 def test_a_version_without_the_meant_text_lists_the_article_as_not_held(tmp_path, falv_home):
@@ -101,8 +101,8 @@ def test_a_version_without_the_meant_text_lists_the_article_as_not_held(tmp_path
     engine.import_files([fake])
     ans = engine.ask(COURIER_SOLD)
     assert not [b for b in ans.basis if b.law == EXPRESS]
-    held = [m for m in ans.missing_instruments if m["law"] == EXPRESS]
-    assert held and "第三十五条" in held[0]["articles"] and "版本" in held[0]["hint"]
+    held = [m for m in ans.missing_instruments if m.law == EXPRESS]
+    assert held and "第三十五条" in held[0].articles and "版本" in held[0].hint
     postal = [c for c in engine.route(COURIER_SOLD).to_dict()["channels"] if c["id"] == "postal"]
     for q in postal[0]["basis"] if postal else []:
         if q["law"] == EXPRESS:
@@ -120,5 +120,5 @@ def test_a_partial_instrument_known_from_quotes_is_not_found_nowhere(falv_home):
     assert quoted
     for q in quoted:
         assert q["verdict"] != "not_found", q
-    verdict = engine.verify(f"《{decision}》第七条").citations[0].verdict.kind.value
+    verdict = engine.verify(f"《{decision}》第七条").citations[0].verdict.value
     assert all(q["verdict"] == verdict for q in quoted if q["text"] is None)

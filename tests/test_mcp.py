@@ -16,7 +16,7 @@ TOOLS = {"ask", "search_statutes", "get_article", "verify_citations", "route", "
 
 
 def _params(home, index_dir) -> StdioServerParameters:
-    env = {k: v for k, v in os.environ.items() if k.startswith(("FALV_", "PATH", "HOME", "LANG"))}
+    env = {k: v for k, v in os.environ.items() if k.startswith(("FALV_", "PATH", "HOME", "LANG", "PYTHONPATH"))}
     env.update(FALV_HOME=str(home), FALV_INDEX_DIR=str(index_dir))
     return StdioServerParameters(command=sys.executable, args=["-m", "falv.cli", "mcp"], env=env)
 
@@ -54,8 +54,13 @@ def test_tools_over_stdio(falv_home, shared_index_dir, store):
             assert tools[name].description and tools[name].output_schema is not None
             assert tools[name].annotations.read_only_hint is True
 
-        art = structured(await s.call_tool("get_article", {"law": "民法典", "article": "1038"}))
+        raw = await s.call_tool("get_article", {"law": "民法典", "article": "1038"})
+        art = structured(raw)
         assert art["text"] == expected and art["article"] == "第一千零三十八条"
+        # the text block is the same JSON, compact (no indentation, no spaces after separators)
+        text = raw.content[0].text
+        assert json.loads(text) == art
+        assert text == json.dumps(art, ensure_ascii=False, separators=(",", ":"))
 
         ver = structured(await s.call_tool("verify_citations",
                                            {"text": "《侵权责任法》第三十六条；《民法典》第一千零三十八条"}))["citations"]
@@ -90,6 +95,65 @@ def test_tools_over_stdio(falv_home, shared_index_dir, store):
         assert structured(await s.call_tool("get_article", {"law": "个保法", "article": "47"}))["text"]
 
     run(_params(falv_home, shared_index_dir), body)
+
+
+# -- what the tools publish (read in-process: no store needed) -----------------------------------
+
+@pytest.fixture(scope="module")
+def published():
+    from falv.service.mcp import build_server
+
+    return {t.name: t for t in anyio.run(build_server(lambda: None).list_tools)}
+
+
+def _enum(schema: dict) -> list:
+    """The allowed values of a parameter (itself, or the non-null branch of `X | None`)."""
+    if "enum" in schema:
+        return schema["enum"]
+    return next(s["enum"] for s in schema.get("anyOf", []) if "enum" in s)
+
+
+def test_every_parameter_is_described(published):
+    assert set(published) >= TOOLS
+    for tool in published.values():
+        assert tool.description, tool.name
+        for name, schema in tool.input_schema["properties"].items():
+            assert schema.get("description"), f"{tool.name}.{name}"
+
+
+def test_closed_sets_are_enums_from_the_data(published):
+    from falv.engine import choices
+
+    sets = choices()
+    draft, severity = published["draft"].input_schema["properties"], published["severity"].input_schema["properties"]
+    assert _enum(draft["kind"]) == list(sets["draft_kind"])
+    assert _enum(draft["format"]) == list(sets["draft_format"])
+    assert _enum(published["route"].input_schema["properties"]["scenario"]) == list(sets["scenario"])
+    assert _enum(severity["prior"]) == list(sets["prior"])
+    counts = next(s for s in severity["counts"]["anyOf"] if s.get("type") == "object")
+    assert counts["propertyNames"]["enum"] == list(sets["severity_category"])
+
+
+def test_output_schemas_are_the_result_models(published):
+    """Each tool's outputSchema is its result model's JSON Schema (falv.results), closed
+    (additionalProperties false), never `{"type": "object", "additionalProperties": true}`."""
+    from falv.results import RESULTS
+
+    schemas = {model.__name__: model.model_json_schema() for model, _ in RESULTS}
+    for tool in published.values():
+        out = tool.output_schema
+        assert out and out.get("additionalProperties") is False, tool.name
+        assert schemas.get(out["title"]) == out, tool.name
+
+
+def test_ask_says_what_it_covers(published):
+    """ask names every kind of problem with rules of its own, and says other questions get the
+    honest floor."""
+    from falv.engine import covered_kinds
+
+    description = published["ask"].description
+    assert all(kind in description for kind in covered_kinds())
+    assert "兜底" in description and "floor" in description
 
 
 def test_streamable_http_at_mcp(tmp_path_factory, shared_index_dir):

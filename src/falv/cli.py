@@ -16,9 +16,10 @@ from functools import lru_cache
 from importlib import import_module
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 from typer.main import get_group
 
+from .clitext import Group, run
 from .commands import REGISTRY
 from .db import as_store_error
 from .errors import FalvError
@@ -36,15 +37,16 @@ HELP = ("falv（法律）：离线中文法律咨询引擎 — 引用核验、�
 
 
 @lru_cache(maxsize=None)
-def area(module: str) -> TyperGroup:
+def area(module: str) -> Group:
     """The commands one falv.commands module registers (imported on first use)."""
     app = typer.Typer()
     import_module(f"{__package__}.commands.{module}").register(app)
     return get_group(app)
 
 
-class LazyGroup(TyperGroup):
-    """The root group: lists REGISTRY without importing its modules; loads one when invoked."""
+class LazyGroup(Group):
+    """The root group: lists REGISTRY without importing its modules; loads one when invoked.
+    Its help page, usage errors and did-you-mean are Chinese (falv.clitext.Group)."""
 
     listing = False  # True while the root's own help is written: summaries, no imports
 
@@ -82,8 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         args = sys.argv[1:] if argv is None else list(argv)
         _check_args(args)
         if args and args[0] == "--version":  # the `version` command (falv.commands.statutes)
-            argv = ["version", *args[1:]]
-        app(args=argv, prog_name="falv")
+            args = ["version", *args[1:]]
+        sys.exit(run(app, args, "falv"))  # click's own errors in Chinese, exit 2
     except FalvError as exc:
         typer.echo(f"错误：{exc}", err=True)
         sys.exit(2)

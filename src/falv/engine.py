@@ -2,9 +2,9 @@
 
 Why one façade: each adapter used to call the library its own way and got its own JSON shape.
 Here every input is checked once (falv.limits), every call runs against one Context (store,
-resolver, searcher, KB matcher, composer) and every result is a typed object with one `to_dict`.
-The adapters parse their arguments, call a method and render what it returns; the same call
-gives the same JSON through all three.
+resolver, searcher, KB matcher, composer) and every result is one of the models of falv.results
+(pydantic; `to_dict()` is its JSON). The adapters parse their arguments, call a method and render
+what it returns; the same call gives the same JSON through all three.
 
 The Context is keyed by one revision: the store's meta row that every write moves on. A new
 revision (a write in this or another process) reloads the store and starts a new Context; nothing
@@ -18,30 +18,33 @@ child process) and swapped into the context when ready, while requests keep usin
 from __future__ import annotations
 
 import difflib
+import inspect
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import limits
+from . import __version__, limits
+from . import results as r
 from .answer.analysis import CaseAnalysis, analyse, analyse_scenario
 from .answer.bridges import POOL, bridge, lent_articles, lent_hits
 from .answer.compose import Composer, validate_question
 from .answer.kbmatch import KbMatcher
 from .answer.letters import letter_for_case
-from .answer.model import Answer
+from .answer.render import RENDERERS
 from .answer.routing import list_scenarios, route_of
-from .domain.drafts import draft_kinds, render_draft
-from .domain.registry import severity
+from .domain.drafts import FORMATS, draft_kinds, render_draft, templates
+from .domain.kinds import kinds
+from .domain.personal_info.severity import PRIORS, assess, categories
+from .domain.registry import scenario_owners, severity
 from .errors import InputError, NotFoundError
 from .fairlock import FairLock
-from .kb.ingest import IngestReport, ingest_files, ingest_texts, reverify
+from .kb.ingest import ingest_files, ingest_texts, reverify
 from .law.crimes import CrimeNames, crime_names
 from .law.dataversion import data_info
-from .law.importer import ImportReport, import_files, import_texts, remove_law
-from .law.models import FULL_TEXT, Article, Law
+from .law.importer import import_files, import_texts, remove_law
+from .law.models import FULL_TEXT, Article
 from .law.resolve import Resolver, resolver_for
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, TextCheck
@@ -52,178 +55,53 @@ from .search.retrieve import Hit, Searcher
 from .text import canonical_article_no
 
 
-# -- typed results (each serialises once, the same for every adapter) --------------------------
-
 GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
 LAWS_GROUP = "法律"
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    hits: list[Hit]  # the ranking of laws (and any instrument cited in the question)
-    groups: list[tuple[str, list[Hit]]] = field(default_factory=list)  # [(kind, hits)] of other kinds
-
-    def to_dict(self) -> dict:
-        """{query, hits, groups}: the ranking (each hit's group 法律, or the kind of an instrument
-        cited in the question), then [{kind, hits}] of the other kinds, apart from the ranking."""
-        return {"query": self.query,
-                "hits": [dict(h.to_dict(), group=LAWS_GROUP if is_law_kind(h.article.law.doc_type)
-                              else h.article.law.doc_type) for h in self.hits],
-                "groups": [{"kind": kind, "hits": [dict(h.to_dict(), group=kind) for h in members]}
-                           for kind, members in self.groups]}
+def _hit(h: Hit, group: str | None = None) -> r.SearchHit:
+    """A ranked article as its result model: in the group of its own kind (法律 for the ranking)."""
+    kind = h.article.law.doc_type
+    return r.SearchHit.model_validate(
+        dict(h.to_dict(), group=group or (LAWS_GROUP if is_law_kind(kind) else kind)))
 
 
-@dataclass(frozen=True)
-class ArticleResult:
-    article: Article
-    current: bool  # the law is in force and not replaced by a newer version
-
-    def to_dict(self) -> dict:
-        return {**self.article.to_dict(), "current": self.current}
+def _search_result(query: str, hits: list[Hit], groups) -> r.SearchResult:
+    return r.SearchResult(query=query, hits=[_hit(h) for h in hits],
+                          groups=[r.SearchGroup(kind=kind, hits=[_hit(h, kind) for h in members])
+                                  for kind, members in groups])
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    citations: list[CheckedCitation]
-
-    @property
-    def passed(self) -> bool:
-        """The one pass rule (Verdict.passed) over every citation: `falv verify` exits by it."""
-        return all(c.passed for c in self.citations)
-
-    def to_dict(self) -> dict:
-        return {"citations": [c.to_dict() for c in self.citations], "count": len(self.citations),
-                "passed": self.passed}
-
-
-@dataclass(frozen=True)
-class StatuteRow:
-    law: Law
-    articles: int  # stored articles of this version
-
-    def to_dict(self) -> dict:
-        l = self.law
-        return {"law_id": l.law_id, "title": l.title, "doc_type": l.doc_type, "status": l.status,
-                "version": l.version, "source": l.source, "articles": self.articles,
-                "amended_by": [a.title for a in l.amendments]}
-
-
-@dataclass(frozen=True)
-class StatutesResult:
-    laws: list[StatuteRow]  # imported first, then by title and version
-    data: dict = field(default_factory=dict)  # how current the store is (law/dataversion.py)
-
-    def to_dict(self) -> dict:
-        return {"data": self.data, "laws": [row.to_dict() for row in self.laws]}
-
-
-@dataclass(frozen=True)
-class KbEntryRow:
+def _kb_row(e: Entry) -> r.KbEntryRow:
     """One line of `kb list`: counts, not contents."""
-    id: str  # the entry number, as kb show takes it
-    question: str
-    answers: int
-    points: int
-    basis: int
-    verified: int  # basis citations whose verdict passes
-    annotations: int
-
-    @classmethod
-    def of(cls, e: Entry) -> "KbEntryRow":
-        basis = e.basis
-        return cls(e.id, e.question, len(e.answers), len(e.points), len(basis),
-                   sum(1 for b in basis if b.passed), len(e.annotations))
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
+    basis = e.basis
+    return r.KbEntryRow(id=e.id, question=e.question, answers=len(e.answers), points=len(e.points),
+                        basis=len(basis), verified=sum(1 for b in basis if b.passed),
+                        annotations=len(e.annotations))
 
 
-@dataclass(frozen=True)
-class KbEntriesResult:
-    entries: list[KbEntryRow]
-
-    def to_dict(self) -> list[dict]:
-        return [e.to_dict() for e in self.entries]
-
-
-@dataclass(frozen=True)
-class KbImportResult:
-    entries: int
-    sources: int
-    quoted_laws: int
-
-    def to_dict(self) -> dict:
-        return {"entries": self.entries, "sources": self.sources, "quoted_laws": self.quoted_laws}
+def choices() -> dict[str, tuple[str, ...]]:
+    """The closed sets of the façade's parameters, read from the data files: the adapters publish
+    them (MCP enums, CLI help) instead of keeping lists of their own."""
+    return {
+        "draft_kind": tuple(templates()),
+        "draft_format": FORMATS,
+        "scenario": tuple(scenario_owners()),
+        "severity_category": tuple(categories()),
+        "prior": tuple(dict.fromkeys(PRIORS.values())),
+        "answer_format": tuple(RENDERERS),
+    }
 
 
-@dataclass(frozen=True)
-class ReverifyResult:
-    dry_run: bool
-    checked: int  # stored citations looked at
-    changed: list[dict]  # {id, role, law, article, old, new}: verdicts that changed (or would)
-
-    def to_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "checked": self.checked, "changed": self.changed}
+def draft_titles() -> dict[str, str]:
+    """Letter kind → its title (every domain's templates)."""
+    return {kind: t.title for kind, t in templates().items()}
 
 
-@dataclass(frozen=True)
-class RouteResult:
-    """Where to take a personal-information question: its case frame (or the named frame asked
-    for), the steps in order of urgency and the channels they name, in that order."""
-    question: str | None
-    scenario: str | None
-    reading: dict
-    floor: bool
-    frame: dict
-    channels: list[dict]
-    steps: list[dict]
-    notes: list[str]
-    severity: dict | None = None  # the 第五条 estimate when the question states counts or gains
-
-    def to_dict(self) -> dict:
-        out = {"question": self.question, "scenario": self.scenario, "reading": self.reading,
-               "floor": self.floor, "frame": self.frame, "channels": self.channels,
-               "steps": self.steps, "notes": self.notes}
-        if self.severity:
-            out["severity"] = self.severity
-        return out
-
-
-@dataclass(frozen=True)
-class SeverityResult:
-    """The 情节 assessment: level, the rules that fired (clause text from the store), the steps."""
-    level: str
-    label: str
-    rules: list[dict]
-    steps: list
-    aggregation: object
-    articles: list[dict]
-    notes: list[str]
-    inputs: dict
-    interpretation_imported: bool
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class DraftResult:
-    """A rendered letter: the text with the user's values and the cited articles from the store."""
-    kind: str
-    title: str
-    format: str
-    text: str
-    fields: list
-    missing: list[str]
-    citations: list[dict]
-    prefilled: dict | None = None  # with a question: the values read from it (the user's win)
-
-    def to_dict(self) -> dict:
-        out = dict(self.__dict__)
-        if self.prefilled is None:
-            out.pop("prefilled")
-        return out
+def covered_kinds() -> list[str]:
+    """The kinds of problem falv answers with rules of its own (data/kinds.toml), in words; any
+    other question gets the honest floor."""
+    return [spec.label for kid, spec in kinds().items() if kid != "other"]
 
 
 # -- one context per store revision -------------------------------------------------------------
@@ -479,21 +357,24 @@ class Engine:
 
     # -- reading ----------------------------------------------------------------------------------
 
-    def health(self) -> dict:
+    def health(self) -> r.HealthResult:
         with self.lock:
             laws = self.context().store.laws()
-            return {"status": "ok", "laws": len(laws),
-                    "imported": sum(1 for l in laws if l.imported),
-                    "data": data_info(self.context().store)}
+            return r.HealthResult(status="ok", laws=len(laws), imported=sum(1 for l in laws if l.imported),
+                                  data=data_info(self.context().store))
 
-    def ask(self, question: str) -> Answer:
+    def version(self) -> r.VersionResult:
+        """falv's version and how current its law is (`falv --version`)."""
+        return r.VersionResult(version=__version__, data=self.data_info())
+
+    def ask(self, question: str) -> r.Answer:
         limits.check_question(question)
         with self.lock:
             ctx = self.context()
             return ctx.composer.answer(question, ctx.analysis(question))
 
     def search(self, query: str, top: int = 10, law: str | None = None,
-               per_group: int = GROUP_TOP) -> SearchResult:
+               per_group: int = GROUP_TOP) -> r.SearchResult:
         """Ranked current articles: those the question cites, then those the legal-knowledge
         bridges lend (answer/bridges.py: the case-frame rules and knowledge-base entries that fit
         the question), then the search ranking; other kinds in groups of `per_group`. `law` asks
@@ -507,14 +388,14 @@ class Engine:
             ctx = self.context()
             searcher = ctx.searcher
             if law:
-                return SearchResult(query, searcher.search(query, top=top, law=law), [])
+                return _search_result(query, searcher.search(query, top=top, law=law), [])
             lent = lent_hits(searcher, lent_articles(ctx.analysis(query), ctx.crimes))
             hits = searcher.search(query, top=max(top, POOL) if lent else top)
             groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)
-            return SearchResult(query, hits, groups)
+            return _search_result(query, hits, groups)
 
-    def article(self, law: str, article: str, version: str | None = None) -> ArticleResult:
+    def article(self, law: str, article: str, version: str | None = None) -> r.Article:
         """The stored article (exact title or alias; `version`: another stored version), with
         whether its law is current."""
         if version is not None:
@@ -522,9 +403,11 @@ class Engine:
         with self.lock:
             ctx = self.context()
             art = lookup_article(ctx.store, law, article, version, ctx.resolver)
-            return ArticleResult(art, ctx.store.is_current(art.law))
+            return r.Article.model_validate(dict(art.to_dict(), current=ctx.store.is_current(art.law)))
 
-    def verify(self, text: str, quotes: bool = False, as_of: str | None = None) -> VerifyResult:
+    def verify(self, text: str, quotes: bool = True, as_of: str | None = None) -> r.VerifyResult:
+        """Every citation in the text: the article exists, is in force, and (quotes) any quoted
+        wording matches the stored text; `as_of`: the text's date (numbers of that time)."""
         limits.check_length(text, "文本", limits.MAX_TEXT_CHARS)  # NUL allowed: any document
         if not text.strip():
             raise InputError("没有可核验的文本")
@@ -538,9 +421,10 @@ class Engine:
             with self.lock:
                 self.context()
                 checked += job.check(citations[start:start + limits.VERIFY_BATCH])
-        return VerifyResult(checked)
+        return r.VerifyResult(citations=[c.to_dict() for c in checked], count=len(checked),
+                              passed=all(c.passed for c in checked))
 
-    def route(self, question: str | None = None, scenario: str | None = None) -> RouteResult:
+    def route(self, question: str | None = None, scenario: str | None = None) -> r.RouteResult:
         if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
@@ -553,18 +437,18 @@ class Engine:
                 case = ctx.analysis(question)
             else:
                 raise InputError("请给出问题或场景")
-            return RouteResult(**route_of(case, ctx.store))
+            return r.RouteResult.model_validate(route_of(case, ctx.store))
 
-    def scenarios(self) -> list[dict]:
-        return list_scenarios()
+    def scenarios(self) -> r.ScenarioList:
+        return r.ScenarioList.model_validate(list_scenarios())
 
-    def severity(self, counts: dict | None = None, gains="0", **flags) -> SeverityResult:
+    def severity(self, counts: dict | None = None, gains="0", **flags) -> r.SeverityResult:
         limits.check_amount_text(gains)  # "" is not 0; -1e99999 keeps its sign in the error
         with self.lock:
-            return SeverityResult(**severity(counts or {}, gains, self.context().store, **flags))
+            return r.SeverityResult.model_validate(severity(counts or {}, gains, self.context().store, **flags))
 
     def draft(self, kind: str, fill: dict | None = None, fmt: str = "markdown",
-              question: str | None = None) -> DraftResult:
+              question: str | None = None) -> r.DraftResult:
         """A letter; with `question`, filled from its facts the way an answer's letters are
         (answer/letters.py), `fill` overriding them."""
         if question is not None:
@@ -572,14 +456,14 @@ class Engine:
         with self.lock:
             ctx = self.context()
             if question is not None:
-                return DraftResult(**letter_for_case(kind, ctx.analysis(question), ctx.store,
-                                                     fill, fmt))
-            return DraftResult(**render_draft(kind, fill or {}, ctx.store, fmt))
+                return r.DraftResult.model_validate(letter_for_case(kind, ctx.analysis(question),
+                                                                    ctx.store, fill, fmt))
+            return r.DraftResult.model_validate(render_draft(kind, fill or {}, ctx.store, fmt))
 
-    def draft_kinds(self) -> list[dict]:
-        return draft_kinds()
+    def draft_kinds(self) -> r.DraftKindList:
+        return r.DraftKindList.model_validate(draft_kinds())
 
-    def statutes(self, doc_type: str | None = None, imported: bool = False) -> StatutesResult:
+    def statutes(self, doc_type: str | None = None, imported: bool = False) -> r.StatutesResult:
         """The stored instruments (of one kind; only imported ones), imported first."""
         if doc_type is not None:
             limits.check_length(doc_type, "类别", limits.MAX_NAME_CHARS)
@@ -588,24 +472,26 @@ class Engine:
             laws = [l for l in store.laws() if (doc_type is None or l.doc_type == doc_type)
                     and (not imported or l.imported)]
             laws.sort(key=lambda l: (l.source == "base", l.title, l.version or ""))
-            return StatutesResult([StatuteRow(l, len(store.articles(l.law_id))) for l in laws],
-                                  data_info(store))
+            rows = [r.StatuteRow(law_id=l.law_id, title=l.title, doc_type=l.doc_type, status=l.status,
+                                 version=l.version, source=l.source, articles=len(store.articles(l.law_id)),
+                                 amended_by=[a.title for a in l.amendments]) for l in laws]
+            return r.StatutesResult(data=data_info(store), laws=rows)
 
-    def data_info(self) -> dict:
+    def data_info(self) -> r.DataInfo:
         """How current the stored law is: newest text in force, base DB, applied amendments,
         last import (law/dataversion.py)."""
         with self.lock:
-            return data_info(self.context().store)
+            return r.DataInfo.model_validate(data_info(self.context().store))
 
-    def kb_entries(self) -> KbEntriesResult:
+    def kb_entries(self) -> r.KbEntryList:
         with self.lock:
             kb = KnowledgeBase(self.context().store.own)
-            return KbEntriesResult([KbEntryRow.of(e) for e in kb.entries()])
+            return r.KbEntryList([_kb_row(e) for e in kb.entries()])
 
-    def kb_entry(self, entry_id: str | int) -> Entry:
+    def kb_entry(self, entry_id: str | int) -> r.KbEntry:
         """One knowledge-base entry by its number (NotFoundError for a bad or unknown one)."""
         with self.lock:
-            return KnowledgeBase(self.context().store.own).get(entry_id)
+            return r.KbEntry.model_validate(KnowledgeBase(self.context().store.own).get(entry_id).to_dict())
 
     def kb_export(self, fh) -> int:
         """The whole knowledge base written to the text handle fh as JSONL (`kb import` reads
@@ -613,20 +499,20 @@ class Engine:
         with self.lock:
             return KnowledgeBase(self.context().store.own).export_jsonl(fh)
 
-    def kb_import(self, text: str, name: str) -> KbImportResult:
+    def kb_import(self, text: str, name: str) -> r.KbImportResult:
         """An export (text, named `name` in errors) loaded into an empty knowledge base, ids and
         verdicts as exported; one transaction on a connection of its own."""
         counts = self._on_side(lambda side: KnowledgeBase(side.own).import_jsonl(text, name))
         self._after_write()
-        return KbImportResult(**counts)
+        return r.KbImportResult.model_validate(counts)
 
-    def kb_reverify(self, dry_run: bool = False) -> ReverifyResult:
+    def kb_reverify(self, dry_run: bool = False) -> r.ReverifyResult:
         """Every stored KB citation verified again against the store as it is now; the verdicts
         that changed are updated (unless dry_run)."""
         report = self._on_side(lambda side: reverify(side, dry_run=dry_run))
         if not dry_run:
             self._after_write()
-        return ReverifyResult(**report)
+        return r.ReverifyResult.model_validate(report)
 
     def warm(self) -> None:
         """Build or load what answering needs now rather than at the first question: the search
@@ -634,15 +520,15 @@ class Engine:
         with self.lock:
             self.context().searcher
 
-    def build_index(self, force: bool = False) -> index_mod.IndexReport:
+    def build_index(self, force: bool = False) -> r.IndexResult:
         """The search index of the store's current content, loaded or built now (force: built
         again) rather than at the first question (`falv index build`)."""
-        return index_mod.ensure(self.store, force)
+        return r.IndexResult.model_validate(index_mod.ensure(self.store, force).to_dict())
 
     # -- writing (the API guards these with FALV_ADMIN_TOKEN) -------------------------------------
 
     def import_files(self, paths, dry_run: bool = False, keep_going: bool = False,
-                     progress=None, metadata=None) -> ImportReport:
+                     progress=None, metadata=None) -> r.ImportResult:
         """Statute files, folders or archives imported as one batch (one transaction on a
         connection of its own; dry_run rolls it back; keep_going stores what parses and lists the
         rest); progress(done, total, name) is called per file read."""
@@ -651,23 +537,23 @@ class Engine:
                                   keep_going=keep_going, progress=progress, metadata=metadata)
         if not dry_run:
             self._after_write()
-        return report
+        return r.ImportResult.model_validate(report.to_dict())
 
-    def remove_statute(self, title: str, version: str | None = None) -> list[str]:
+    def remove_statute(self, title: str, version: str | None = None) -> r.RemoveResult:
         """Imported versions of a law removed (all, or the one with this version label)."""
         with self._write_lock:
             removed = remove_law(self.store.store_path, title, version)
         self._after_write()
-        return removed
+        return r.RemoveResult(title=title, removed=removed)
 
-    def ingest_files(self, paths, dry_run: bool = False, names=None) -> IngestReport:
+    def ingest_files(self, paths, dry_run: bool = False, names=None) -> r.IngestResult:
         """Q&A documents ingested into the knowledge base as one batch."""
         report = self._on_side(lambda side: ingest_files(side, paths, dry_run=dry_run, names=names))
         if not dry_run:
             self._after_write()
-        return report
+        return r.IngestResult.model_validate(report.to_dict())
 
-    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> ImportReport:
+    def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> r.ImportResult:
         """files: uploaded (name, text) pairs, imported as one batch from memory (never written
         to a temporary folder: nothing to leave behind, no folder around them to read)."""
         uploads = _uploads(files)
@@ -675,14 +561,14 @@ class Engine:
             report = import_texts(self.store.store_path, uploads, dry_run=dry_run)
         if not dry_run:
             self._after_write()
-        return report
+        return r.ImportResult.model_validate(report.to_dict())
 
-    def kb_ingest(self, files: list[tuple[str, str]]) -> IngestReport:
+    def kb_ingest(self, files: list[tuple[str, str]]) -> r.IngestResult:
         """Uploaded Q&A documents, ingested from memory; provenance records the uploaded names."""
         uploads = _uploads(files)
         report = self._on_side(lambda side: ingest_texts(side, uploads))
         self._after_write()
-        return report
+        return r.IngestResult.model_validate(report.to_dict())
 
 
 def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
@@ -703,6 +589,23 @@ def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
         limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
         out.append((base, text.encode("utf-8")))
     return out
+
+
+def _defaults(fn, kinds=(inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)) -> dict:
+    return {name: p.default for name, p in inspect.signature(fn).parameters.items()
+            if p.kind in kinds and p.default is not inspect.Parameter.empty}
+
+
+# The façade's defaults, read from its signatures (severity's flags from the assessment it runs):
+# the CLI, the HTTP API and the MCP tools take theirs from here instead of restating them, so the
+# same call means the same thing through all three (tests/test_adapters.py checks they agree).
+DEFAULTS: dict[str, dict] = {
+    "search": _defaults(Engine.search),
+    "verify": _defaults(Engine.verify),
+    "route": _defaults(Engine.route),
+    "draft": _defaults(Engine.draft),
+    "severity": {**_defaults(Engine.severity), **_defaults(assess, (inspect.Parameter.KEYWORD_ONLY,))},
+}
 
 
 _engine: Engine | None = None

@@ -232,10 +232,9 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
         t0 = time.perf_counter()
         found = engine.search(item.question, top=max(k, DEPTH), per_group=max(k, DEPTH))
         ms = (time.perf_counter() - t0) * 1000
-        res = ItemResult(item, [(h.article.law.title, h.article.article_no) for h in found.hits], ms,
-                         groups=[[(h.article.law.title, h.article.article_no) for h in members]
-                                 for _, members in found.groups],
-                         lent={(h.article.law.title, h.article.article_no): h.via for h in found.hits
+        res = ItemResult(item, [(h.law, h.article) for h in found.hits], ms,
+                         groups=[[(h.law, h.article) for h in g.hits] for g in found.groups],
+                         lent={(h.law, h.article): h.via for h in found.hits
                                if h.via in ("crime", "rule", "kb")})
         if composer:
             ans = engine.ask(item.question)
@@ -258,12 +257,11 @@ def run(store, path: Path, k: int = 10, with_answers: bool = True, dense: bool |
 
 def reading_of(ans) -> dict:
     """What an answer read: kind, domain, whether it is a floor, the actor its steps route to."""
-    r = ans.reading or {}
-    frame = ans.frame or {}
-    return {"kind": r.get("kind"), "also": (r.get("also") or {}).get("kind"),
-            "domain": r.get("domain"), "confident": r.get("confident"),
-            "floor": ans.floor, "actor": frame.get("actor"),
-            "actor_routed": frame.get("actor") is not None}
+    r = ans.reading
+    actor = ans.frame.actor
+    return {"kind": r.kind, "also": r.also.kind if r.also else None,
+            "domain": r.domain, "confident": r.confident,
+            "floor": ans.floor, "actor": actor, "actor_routed": actor is not None}
 
 
 def summarize_reading(results: list[ItemResult]) -> dict:

@@ -20,7 +20,7 @@ from ..search.retrieve import Searcher
 from ..text import fold_for_compare, normalize, parse_article_no
 from .analysis import CaseAnalysis, analyse
 from .kbmatch import KbMatcher
-from .model import AnalysisPoint, Answer, BasisArticle, CitedArticle, Note
+from ..results.answer import AnalysisPoint, Answer, BasisArticle, ChannelCard, CitedArticle, Note
 
 SEARCH_TOP = 10
 # Steps of URGENT or more urgent (safety, money, stopping the spread, and what to demand of
@@ -94,29 +94,22 @@ class Composer:
         """The answer to a question; `analysis`: its case analysis when the caller holds it."""
         timer = _Timer()
         text = validate_question(question)
-        ans = Answer(question=text, grounded=False)
         case = analysis if analysis is not None else analyse(question, self.kb, self.store)
         frame, steps, kb_matches = case.frame, case.steps, case.kb
-        ans.frame = frame.to_dict()
-        ans.reading = case.reading.to_dict() if case.reading else {}
-        ans.floor = case.floor
-        ans.missing = list(case.missing)
-        ans.kb_entries = [{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
-                          for m in kb_matches]
         timer.mark("understand")
 
         points: list[AnalysisPoint] = _frame_points(case.urgent, case.floor)
         for m in kb_matches:
             points.extend(m.points)
         points.extend(_frame_points(case.later, case.floor))
-        ans.analysis = _focus(_dedupe_points(points))
+        analysis_points = _focus(_dedupe_points(points))
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
         timer.mark("search")
 
         basis: dict[tuple[str, str], BasisArticle] = {}
         missing: dict[str, dict] = {}
-        for p in ans.analysis:
+        for p in analysis_points:
             for c in p.citations:
                 if (c.law, c.article) not in basis:
                     b = self._basis(c.law, c.article, origin="analysis")
@@ -141,31 +134,36 @@ class Composer:
             if b.article not in entry["articles"]:
                 entry["articles"].append(b.article)
             entry["hint"] = why
-        ans.basis = list(basis.values())
-        ans.missing_instruments = [dict(m, hint=m.get("hint", IMPORT_HINT)) for m in missing.values()]
         timer.mark("verify")
 
         # grounded: a domain's rules or a stored answer fit the question (a floor does not)
-        ans.grounded = any(p.source != "floor" for p in ans.analysis) or any(
-            b.origin == "question" for b in ans.basis)
+        grounded = any(p.source != "floor" for p in analysis_points) or any(
+            b.origin == "question" for b in basis.values())
         # 相关法条: the ranking, without the basis; in an answer that rules or stored answers ground,
         # only articles next to the basis (same law and chapter): a revenge-porn question's ranking
         # also holds 法官法's 人身安全 article and 刑法's 妨害公务, which no reader of it needs
-        near = {(b.law, b.chapter) for b in basis.values()} if ans.grounded else None
-        ans.related = [self._related(h) for h in search_hits
-                       if (h.article.law.title, h.article.article_no) not in basis
-                       and (near is None or (h.article.law.title, h.article.chapter) in near)
-                       ][:MAX_RELATED]
-        if not ans.grounded:
+        near = {(b.law, b.chapter) for b in basis.values()} if grounded else None
+        related = [self._related(h) for h in search_hits
+                   if (h.article.law.title, h.article.article_no) not in basis
+                   and (near is None or (h.article.law.title, h.article.chapter) in near)
+                   ][:MAX_RELATED]
+        if not grounded:
             # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
-            ans.related += [self._related(members[0]) for _, members
-                            in self.searcher.groups(text, per_group=1)]
-        ans.severity = case.severity
-        if steps and not case.floor:
-            # the person's own words (not the normalised text) go into the letters
-            ans.letters = case.domain.letters(frame, question.strip(), self.store, steps)
-        ans.notes = self._notes(text, case, ans)
-        ans.timings = timer.total()
+            related += [self._related(members[0]) for _, members
+                        in self.searcher.groups(text, per_group=1)]
+        # the person's own words (not the normalised text) go into the letters
+        letters = (case.domain.letters(frame, question.strip(), self.store, steps)
+                   if steps and not case.floor else [])
+        notes = self._notes(text, case, analysis_points, list(basis.values()), grounded)
+        ans = Answer(
+            question=text, grounded=grounded, reading=case.reading.to_dict(), floor=case.floor,
+            analysis=analysis_points, basis=list(basis.values()), notes=notes, related=related,
+            kb_entries=[{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
+                        for m in kb_matches],
+            timings=timer.total(), frame=frame.to_dict(), missing=list(case.missing),
+            missing_instruments=[dict(m, hint=m.get("hint", IMPORT_HINT)) for m in missing.values()],
+            severity=case.severity, letters=letters)
+        ans._asked = question.strip()  # echoed as typed by the text outputs
         return ans
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
@@ -194,10 +192,11 @@ class Composer:
             check_basis(self.store, Basis(a.law.title, a.article_no), a.law.title), origin="search",
             score=None if hit.direct else round(hit.score, 4), chapter=a.chapter)
 
-    def _notes(self, text: str, case: CaseAnalysis, ans: Answer) -> list[Note]:
+    def _notes(self, text: str, case: CaseAnalysis, analysis: list[AnalysisPoint],
+               basis: list[BasisArticle], grounded: bool) -> list[Note]:
         notes: list[Note] = []
         seen: set[str] = set()
-        sources = [text] + [p.text for p in ans.analysis]
+        sources = [text] + [p.text for p in analysis]
         for src in sources:
             for hit in find_outdated(src):
                 entry = hit.entry
@@ -211,13 +210,14 @@ class Composer:
         for b, why in case.placed:
             if why not in {n.text for n in notes}:
                 notes.append(Note(kind="version", text=why))
-        for b in ans.basis:
+        for b in basis:
             if not passes(b.verdict):
                 where = f"《{b.law}》{b.article}"
                 text = b.detail if b.detail.startswith(f"《{b.law}》") else f"{where}：{b.detail}"
-                notes.append(Note(kind="verification", text=text.rstrip("："),
-                                  replacement=b.replacement))
-        if not ans.grounded:
+                note = Note(kind="verification", text=text.rstrip("："), replacement=b.replacement)
+                if note not in notes:  # two articles of one quote-only law: one note (issue 21)
+                    notes.append(note)
+        if not grounded:
             notes.append(Note(kind="scope", text=_scope_note(case)))
         return notes
 
@@ -256,17 +256,17 @@ def _frame_points(steps, floor: bool = False) -> list[AnalysisPoint]:
     """Steps → analysis points; each cites exactly the articles its rule (or floor) names."""
     table = channel_table()
     return [AnalysisPoint(text=s.text, source="floor" if floor else "rule",
-                          citations=[CitedArticle(b.law, b.article) for b in s.basis],
+                          citations=[CitedArticle(law=b.law, article=b.article) for b in s.basis],
                           provenance=[{"rule": s.id, "domain": s.domain} if s.domain else {"rule": s.id}],
                           channels=[_card(table[c]) for c in s.channels if c in table])
             for s in steps]
 
 
-def _card(channel) -> dict:
+def _card(channel) -> ChannelCard:
     """A routing card: who, how to reach them (unconfirmed contacts say so), what they handle."""
     contact = "；".join(c.value + ("（待核实）" if c.unconfirmed else "") for c in channel.contact)
-    return {"id": channel.id, "body": channel.body, "contact": contact,
-            "handles": channel.handles, "prepare": list(channel.prepare)}
+    return ChannelCard(id=channel.id, body=channel.body, contact=contact, handles=channel.handles,
+                       prepare=list(channel.prepare))
 
 
 def _dedupe_points(points: list[AnalysisPoint]) -> list[AnalysisPoint]:

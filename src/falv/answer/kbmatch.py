@@ -20,7 +20,7 @@ from ..kb.similar import bigrams
 from ..kb.store import KnowledgeBase
 from ..limits import MAX_GENERAL_ENTRIES
 from ..text import normalize
-from .model import AnalysisPoint, CitedArticle
+from ..results.answer import AnalysisPoint, CitedArticle
 
 MATCH_THRESHOLD = 0.6
 CONTAINMENT_MIN = 0.75
@@ -142,8 +142,10 @@ class KbMatcher:
 
 
 def _copy(p: AnalysisPoint) -> AnalysisPoint:
-    return AnalysisPoint(p.text, p.source, list(p.citations), [dict(x) for x in p.provenance],
-                         list(p.channels))
+    """A point of its own (the matcher's cached points are shared; the composer edits its lists)."""
+    return p.model_copy(update={"citations": list(p.citations),
+                                "provenance": [x.model_copy() for x in p.provenance],
+                                "channels": list(p.channels)})
 
 
 def _uncited(p: AnalysisPoint) -> AnalysisPoint:
@@ -167,7 +169,7 @@ def _points(entry) -> list[AnalysisPoint]:
                            [(b.law, b.quoted_text or "") for b in answer.basis if b.law and b.article])
         cited = [b for b in answer.basis if b.law and b.article]
         for i, pt in enumerate(shown):
-            cites = [CitedArticle(b.law, b.article) for b, owner in zip(cited, owners) if owner == i]
+            cites = [CitedArticle(law=b.law, article=b.article) for b, owner in zip(cited, owners) if owner == i]
             points.append(AnalysisPoint(text=mark_outdated(pt.text, pt.annotations), source="kb",
                                         citations=cites,
                                         provenance=list(pt.provenances) or [pt.provenance]))

@@ -6,7 +6,7 @@ import json
 
 from ..law.verdicts import label
 from ..text import md_text
-from .model import Answer, BasisArticle
+from ..results.answer import Answer, BasisArticle, MissingInstrument, SeverityEstimate
 
 
 def badge(b: BasisArticle) -> str:
@@ -27,14 +27,14 @@ def _source(point) -> str:
     if point.source != "kb" or not point.provenance:
         return ""
     p = point.provenance[0]
-    name = str(p.get("file", "")).rsplit("/", 1)[-1]
+    name = p.file.rsplit("/", 1)[-1]
     more = f" 等 {len(point.provenance)} 处" if len(point.provenance) > 1 else ""
-    return f" ［问答来源：{name} {p.get('entry', '')} 第{p.get('line_start', '?')}行{more}］"
+    return f" ［问答来源：{name} {p.entry} 第{p.line_start}行{more}］"
 
 
-def _channel(card: dict) -> str:
+def _channel(card) -> str:
     """A routing card of a rule point: the body, with its contact when there is one."""
-    return card["body"] + (f"（{card['contact']}）" if card.get("contact") else "")
+    return card.body + (f"（{card.contact}）" if card.contact else "")
 
 
 def _short(title: str) -> str:
@@ -42,14 +42,18 @@ def _short(title: str) -> str:
 
 
 def _kind(ans: Answer) -> str:
-    """【问题类型】: the kind of problem read, and how sure ('' when none was read)."""
-    r = ans.reading or {}
-    if not r:
-        return ""
-    name = r.get("topic") or r.get("label") or ""
-    if r.get("confident"):
+    """【问题类型】: the kind of problem read, and how sure."""
+    r = ans.reading
+    name = r.topic or r.label or ""
+    if r.confident:
         return name
-    return f"{name}（不确定：{r['why']}）" if r.get("why") else name
+    return f"{name}（不确定：{r.why}）" if r.why else name
+
+
+def _notes(ans: Answer) -> list:
+    """【提示】: every note but the scope note (shown as 【说明】), each text once."""
+    seen: set[str] = set()
+    return [n for n in ans.notes if n.kind != "scope" and not (n.text in seen or seen.add(n.text))]
 
 
 def _scope(ans: Answer) -> str:
@@ -58,7 +62,7 @@ def _scope(ans: Answer) -> str:
 
 def _situation(ans: Answer) -> str:
     """What was read from the question: the case frame's summary ('' when nothing was read)."""
-    return (ans.frame or {}).get("summary") or ""
+    return ans.frame.summary
 
 
 RELATED_LABEL = "【相关法条】（检索结果，供参考，不是本回答的依据）"
@@ -67,18 +71,18 @@ INSTRUMENTS_LABEL = "【未收录的依据】"
 SEVERITY_LABEL = "【情节参考】"
 
 
-def _severity_line(sev: dict) -> str:
-    rules = "、".join(sev.get("rules") or [])
-    return f"按问题中写明的数量/获利估算：{sev['label']}" + (f"（{rules}）" if rules else "") + \
+def _severity_line(sev: SeverityEstimate) -> str:
+    rules = "、".join(sev.rules)
+    return f"按问题中写明的数量/获利估算：{sev.label}" + (f"（{rules}）" if rules else "") + \
         "；仅供参考，以办案机关认定为准"
 
 
-def _instrument_line(m: dict) -> str:
-    return f"《{m['law']}》{'、'.join(m['articles'])}：{m['hint']}"
+def _instrument_line(m: MissingInstrument) -> str:
+    return f"《{m.law}》{'、'.join(m.articles)}：{m.hint}"
 
 
 def render_text(ans: Answer) -> str:
-    out = [f"【问题】{ans.question}"]
+    out = [f"【问题】{ans.asked}"]  # as typed: full-width punctuation kept
     if _kind(ans):
         out.append("【问题类型】" + _kind(ans))
     if _situation(ans):
@@ -103,13 +107,13 @@ def render_text(ans: Answer) -> str:
         out += [SEVERITY_LABEL, f"  {_severity_line(ans.severity)}"]
     if ans.missing:
         out.append(MISSING_LABEL)
-        out += [f"  · {m['ask']}" for m in ans.missing]
+        out += [f"  · {m.ask}" for m in ans.missing]
     if ans.related:
         out.append(RELATED_LABEL)
         for b in ans.related:
             first = b.text.splitlines()[0] if b.text else ""
             out.append(f"  《{b.law}》{b.article} {first[:80]}{'…' if len(first) > 80 else ''}")
-    notes = [n for n in ans.notes if n.kind != "scope"]
+    notes = _notes(ans)
     if notes:
         out.append("【提示】")
         for n in notes:
@@ -121,7 +125,7 @@ def render_markdown(ans: Answer) -> str:
     """Markdown; every text that comes from outside the template (the question, KB answers,
     stored articles, notes) goes through md_text, so HTML in it is shown, never run."""
     e = md_text
-    out = [f"## {e(ans.question)}", ""]
+    out = [f"## {e(ans.asked)}", ""]
     if _kind(ans):
         out += ["**问题类型：** " + e(_kind(ans)), ""]
     if _situation(ans):
@@ -149,14 +153,14 @@ def render_markdown(ans: Answer) -> str:
         out += [f"### {SEVERITY_LABEL}", e(_severity_line(ans.severity)), ""]
     if ans.missing:
         out.append(f"### {MISSING_LABEL}")
-        out += [f"- {e(m['ask'])}" for m in ans.missing]
+        out += [f"- {e(m.ask)}" for m in ans.missing]
         out.append("")
     if ans.related:
         out.append(f"### {RELATED_LABEL}")
         for b in ans.related:
             out.append(f"- 《{e(b.law)}》{e(b.article)}：{e(b.text.splitlines()[0]) if b.text else ''}")
         out.append("")
-    notes = [n for n in ans.notes if n.kind != "scope"]
+    notes = _notes(ans)
     if notes:
         out.append("### 【提示】")
         out += [f"- {e(n.text)}" for n in notes]

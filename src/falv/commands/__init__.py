@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import typer
+
+from ..clitext import Command as _Command
+from ..clitext import Group as _Group
+
 
 class Command(NamedTuple):
     module: str  # the module in falv.commands that registers it
@@ -25,9 +30,9 @@ REGISTRY: dict[str, Command] = {
     "verify": Command("citations", "核验文本中的每一处法条引用：存在、有效、引文一致；失败时退出码为 1。"),
     "article": Command("citations", "显示一条法条：法规、章节、时效性、日期和原文（默认现行版本，"
                                     "--version 指定其他版本）。"),
-    "route": Command("toolkit", "个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其投诉、举报、报案、起诉渠道与依据。"),
+    "route": Command("toolkit", "维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其投诉、举报、报案、仲裁、起诉渠道与依据。"),
     "severity": Command("toolkit", "侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考，不是法律结论。"),
-    "draft": Command("toolkit", "生成个人信息权利请求书、投诉举报信、报案材料；引用的条文从法规库原文插入。"),
+    "draft": Command("toolkit", "生成文书：个人信息权利请求书、投诉举报信、报案材料、劳动仲裁申请书、起诉状等；引用的条文从法规库原文插入。"),
     "serve": Command("serve", "启动 HTTP 服务：网页（/）、API（OpenAPI：/openapi.json）、可选 MCP（/mcp）。"),
     "mcp": Command("serve", "以 stdio 方式运行 MCP 服务（供 AI 助手调用）：ask、search_statutes、get_article 等工具。"),
     "statutes": Command("statutes", "法规库：导入与列出法规"),
@@ -39,5 +44,16 @@ REGISTRY: dict[str, Command] = {
 
 
 def command(app, name: str):
-    """app.command(name) with the registry's help (a decorator, like typer's)."""
-    return app.command(name, help=REGISTRY[name].help)
+    """app.command(name) with the registry's help (a decorator, like typer's); its help page and
+    usage errors in Chinese (falv.clitext)."""
+    return app.command(name, help=REGISTRY[name].help, cls=_Command)
+
+
+def group(name: str) -> typer.Typer:
+    """The group of commands `falv NAME …` (statutes, kb, index), with the registry's help."""
+    return typer.Typer(no_args_is_help=True, help=REGISTRY[name].help, cls=_Group)
+
+
+def subcommand(app: typer.Typer, name: str):
+    """app.command(name) of a group's command (its help is the function's docstring)."""
+    return app.command(name, cls=_Command)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from ..answer.render import RENDERERS
@@ -11,19 +13,18 @@ from . import command
 from .common import engine, read_stdin, report_index_builds
 
 MAX_QUESTION_BYTES = 4 * MAX_QUESTION_CHARS  # UTF-8: at most 4 bytes a character
+Format = Literal[tuple(RENDERERS)]  # text · markdown · json: a bad value is a usage error
 
 
 def ask(
     question: str = typer.Argument(None, help="用中文描述问题；为 - 时从标准输入读取"),
-    fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text | markdown | json"),
+    fmt: Format = typer.Option("text", "--format", "-f", help="输出格式"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（同 --format json）"),
     dense: bool = typer.Option(None, "--dense/--no-dense",
-                               help="检索加入向量语义阶段（需安装 falv\\[dense]；默认看 FALV_DENSE）"),
+                               help="检索加入向量语义阶段（需安装可选依赖 dense：pip install -e '.[dense]'；默认看 FALV_DENSE）"),
 ) -> None:
     if as_json:
         fmt = "json"
-    if fmt not in RENDERERS:
-        raise InputError(f"未知的输出格式：{fmt}", hint="可选 text、markdown、json")
     if question is None or question == "-":
         data = read_stdin(MAX_QUESTION_BYTES)
         if len(data) > MAX_QUESTION_BYTES:  # more than MAX_QUESTION_CHARS characters, surely

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..engine import DEFAULTS
 from ..errors import InputError
 from ..files import decode_text, read_bounded
 from ..law.models import HISTORICAL, QUOTED, VerdictKind
@@ -36,29 +37,28 @@ def read_input(path: str) -> str:
 def verify_cmd(
     file: str = typer.Argument(..., help="要核验的文本文件，- 表示标准输入"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出：{citations, count, passed}"),
-    no_quotes: bool = typer.Option(False, "--no-quotes", help="不核对引文，只核对条文是否存在、有效"),
+    quotes: bool = typer.Option(DEFAULTS["verify"]["quotes"], "--quotes/--no-quotes",
+                                help="核对引文（法律依据行、引号中的条文）；--no-quotes 只核对条文是否存在、有效"),
     as_of: str = typer.Option(None, "--as-of", help="文本日期 YYYY-MM-DD：早于修改施行日的条号按旧版本核对"),
 ) -> None:
     text = read_input(file)
-    result = engine().verify(text, quotes=not no_quotes, as_of=as_of)
+    result = engine().verify(text, quotes=quotes, as_of=as_of)
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(result)
     else:
         if not result.citations:
             typer.echo("未发现法条引用")
         for c in result.citations:
-            d = c.to_dict()
-            line = f"{d['law']}\t{d['article'] or '（整部）'}\t{label(d['verdict'])}"
+            line = f"{c.law}\t{c.article or '（整部）'}\t{label(c.verdict.value)}"
             # a replacement naming the cited article itself (its wording changed): the detail says how
-            same = d["replacement"] == f"《{d['law']}》{d['article']}"
-            extra = f"→ {d['replacement']}" if d["replacement"] and not same else d["detail"]
+            same = c.replacement == f"《{c.law}》{c.article}"
+            extra = f"→ {c.replacement}" if c.replacement and not same else c.detail
             typer.echo(f"{line}\t{extra}")
-            if d["diff"]:
-                typer.echo(f"\t差异：{d['diff']}")
-            for note in d["notes"]:
+            if c.diff:
+                typer.echo(f"\t差异：{c.diff}")
+            for note in c.notes:
                 typer.echo(f"\t注：{note}")
-        if any(c.verdict.kind is VerdictKind.UNVERIFIABLE and c.citation.law_text
-               for c in result.citations):
+        if any(c.verdict is VerdictKind.UNVERIFIABLE and c.law_text for c in result.citations):
             typer.echo("提示：法规库中没有的法规，可用 falv statutes import 导入其文本后再核验")
     if not result.passed:
         raise typer.Exit(1)
@@ -70,26 +70,24 @@ def article_cmd(
     version: str = typer.Option(None, "--version", help="显示该版本（如 2010-01-09 或 2010），默认现行版本"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
-    result = engine().article(law, article, version)
+    art = engine().article(law, article, version)
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(art)
         return
-    art = result.article
-    law_ = art.law
-    typer.echo(f"《{law_.title}》{art.article_no}")
+    typer.echo(f"《{art.law}》{art.article}")
     where = " ".join(x for x in (art.chapter, art.section) if x)
     if where:
         typer.echo(where)
-    dates = "，".join(x for x in (f"公布 {law_.publish_date}" if law_.publish_date else "",
-                                 f"施行 {law_.effective_date}" if law_.effective_date else "",
-                                 f"版本 {law_.version}" if law_.version else "") if x)
-    status = "问答来源引用 · 未经官方文本核验" if law_.source == QUOTED else law_.status
-    typer.echo(f"{law_.doc_type} · {status}" + (f" · {dates}" if dates else ""))
+    dates = "，".join(x for x in (f"公布 {art.publish_date}" if art.publish_date else "",
+                                 f"施行 {art.effective_date}" if art.effective_date else "",
+                                 f"版本 {art.version}" if art.version else "") if x)
+    status = "问答来源引用 · 未经官方文本核验" if art.source == QUOTED else art.status
+    typer.echo(f"{art.doc_type} · {status}" + (f" · {dates}" if dates else ""))
     amended = art.amendment_note()
     if amended:
         typer.echo(amended)
-    if not result.current and law_.status == HISTORICAL:
-        typer.echo(f"（历史版本；现行版本：falv article {law_.title} {art.article_no}）")
+    if not art.current and art.status == HISTORICAL:
+        typer.echo(f"（历史版本；现行版本：falv article {art.law} {art.article}）")
     typer.echo("")
     typer.echo(art.text)
 

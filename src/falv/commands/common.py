@@ -43,7 +43,9 @@ def read_stdin(cap: int) -> bytes:
 
 
 def emit_json(obj) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    """A result (falv.results: its `to_dict()`) or plain JSON data, indented, on stdout."""
+    data = obj.to_dict() if hasattr(obj, "to_dict") else obj
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def report_index_builds() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import REGISTRY
+from . import group, subcommand
 from .common import emit_json, engine, report_index_builds
 
 _SOURCES = {"shipped": "随安装包提供，无需建立", "cached": "已建立（可直接加载）", "built": "已建立"}
@@ -30,6 +30,6 @@ def build_cmd(
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv index …` group to the `falv` app (falv.cli)."""
-    index_app = typer.Typer(no_args_is_help=True, help=REGISTRY["index"].help)
-    index_app.command("build")(build_cmd)
+    index_app = group("index")
+    subcommand(index_app, "build")(build_cmd)
     app.add_typer(index_app, name="index")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..engine import DEFAULTS
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
 from . import command
@@ -17,39 +18,37 @@ VIA = {"crime": "罪名", "rule": "规则", "kb": "知识库"}  # hits lent by a
 def search_cmd(
     question: str = typer.Argument(..., help="问题或关键词，如 “骚扰电话不停怎么办”"),
     law: str = typer.Option(None, "--law", help="只在该法律中检索（全称或简称，如 民法典）"),
-    top: int = typer.Option(10, "--top", min=1, max=MAX_TOP, help="返回条数"),
+    top: int = typer.Option(DEFAULTS["search"]["top"], "--top", min=1, max=MAX_TOP, help="返回条数"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
-    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需安装可选依赖 dense：pip install -e '.[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     report_index_builds()
     result = engine(dense or None).search(question, top=top, law=law)
     if as_json:  # {query, hits}: the ranking (group 法律), then each group's hits
-        emit_json(result.to_dict())
+        emit_json(result)
         return
     hits, groups = result.hits, result.groups
     if not hits and not groups:
         typer.echo("未找到相关法条。")
         return
     for rank, h in enumerate(hits, 1):
-        a = h.article
         why = VIA.get(h.via, "")
         if why:  # lent by a bridge: which rule or entry named it
             why = f"  〔{why}：{'、'.join(r.split(':', 1)[1] for r in h.reasons if r.startswith(h.via + ':'))}〕"
         score = f"  [{h.score:.3f}]" if h.score else ""  # 0: cited or lent, not scored by the ranking
-        typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）{score}{why}")
-        typer.echo(f"   {a.text}")
-    for kind, members in groups:
-        typer.echo(f"\n【{kind}】")
-        for rank, h in enumerate(members, 1):
-            a = h.article
-            typer.echo(f"{rank}. 《{a.law.title}》{a.article_no}（{_status(a)}）  [{h.score:.3f}]")
-            typer.echo(f"   {a.text}")
+        typer.echo(f"{rank}. 《{h.law}》{h.article}（{_status(h)}）{score}{why}")
+        typer.echo(f"   {h.text}")
+    for group in groups:
+        typer.echo(f"\n【{group.kind}】")
+        for rank, h in enumerate(group.hits, 1):
+            typer.echo(f"{rank}. 《{h.law}》{h.article}（{_status(h)}）  [{h.score:.3f}]")
+            typer.echo(f"   {h.text}")
 
 
-def _status(article) -> str:
+def _status(hit) -> str:
     """现行有效, and the amendment that gave the article its wording where falv applied one."""
-    amended = article.amendment_note()
-    return f"{article.law.status} · {amended}" if amended else article.law.status
+    amended = hit.amendment_note()
+    return f"{hit.status} · {amended}" if amended else hit.status
 
 
 def eval_cmd(
@@ -58,7 +57,7 @@ def eval_cmd(
     k: int = typer.Option(10, "--k", min=1, max=100, help="额外报告 recall@k（默认 10）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出未命中的标准法条及其名次"),
     no_answers: bool = typer.Option(False, "--no-answers", help="不评测 ask 的法律依据（更快）"),
-    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需 pip install 'falv[dense]'；亦可设 FALV_DENSE=1）"),
+    dense: bool = typer.Option(False, "--dense", help="加入向量检索（需安装可选依赖 dense：pip install -e '.[dense]'；亦可设 FALV_DENSE=1）"),
 ) -> None:
     report_index_builds()
     metrics, results, notes = run(store(), file, k=k, with_answers=not no_answers,

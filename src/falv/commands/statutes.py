@@ -11,8 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..law.dataversion import summary_lines
 from ..search.retrieve import dense_enabled
-from .. import __version__
-from . import REGISTRY, command
+from . import command, group, subcommand
 from .common import emit_json, engine
 
 
@@ -24,12 +23,13 @@ def list_laws(
     """列出法规库中的法规（标题、类别、时效性、版本），先列出数据日期（法规数据截至、已适用的修正）。"""
     result = engine().statutes(doc_type, imported)
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(result)
         return
-    for line in summary_lines(result.data):
+    for line in summary_lines(result.data.to_dict()):
         typer.echo(f"# {line}")
-    for l in (row.law for row in result.laws):
-        amended = "\t经" + "、".join(a.name for a in l.amendments) + "修改" if l.amendments else ""
+    for l in result.laws:
+        names = [t.removeprefix("中华人民共和国") for t in l.amended_by]
+        amended = "\t经" + "、".join(names) + "修改" if names else ""
         typer.echo(f"{l.title}\t{l.doc_type}\t{l.status}\t{l.version or ''}\t{l.source}{amended}")
 
 
@@ -53,7 +53,7 @@ def import_cmd(
     if not dry_run and any(law.action != "unchanged" for law in report.laws):
         _embed_imported()
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(report)
         return
     labels = _DRY_ACTIONS if dry_run else _ACTIONS
     many = len(report.laws) > MAX_LISTED
@@ -71,12 +71,12 @@ def import_cmd(
                        f"{law.document_number or '-'} · 公布 {law.publish_date or '-'} · 施行 "
                        f"{law.effective_date or '-'} · {law.chapters} 章 · id {law.law_id}")
     for dup in report.duplicates:
-        typer.echo(f"重复，已跳过：{dup['file']}（与 {dup['duplicate_of']} 相同）")
+        typer.echo(f"重复，已跳过：{dup.file}（与 {dup.duplicate_of} 相同）")
     for skip in report.skipped:
-        typer.echo(f"已跳过：{skip['file']}（{skip['reason']}）")
+        typer.echo(f"已跳过：{skip.file}（{skip.reason}）")
     for rej in report.rejected:
-        hint = f"（{rej['hint']}）" if rej.get("hint") else ""
-        typer.echo(f"已拒绝：{rej['location']}: {rej['reason']}{hint}")
+        hint = f"（{rej.hint}）" if rej.hint else ""
+        typer.echo(f"已拒绝：{rej.location}: {rej.reason}{hint}")
     for warning in report.warnings:
         typer.echo(f"警告：{warning}", err=True)
     counts = Counter(l.action for l in report.laws)
@@ -118,28 +118,32 @@ def _progress():
 def remove_cmd(
     title: str = typer.Argument(..., help="导入法规的标准标题"),
     version: str = typer.Option(None, "--version", help="只删除该版本（默认删除全部导入版本）"),
+    as_json: bool = typer.Option(False, "--json", help="JSON 输出：{title, removed}"),
 ) -> None:
     """删除导入的法规（基础库中的法规不能删除）。"""
-    ids = engine().remove_statute(title, version)
-    typer.echo(f"已删除 {len(ids)} 个版本：{title}")
+    result = engine().remove_statute(title, version)
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(f"已删除 {len(result.removed)} 个版本：{title}")
 
 
 def version_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出：{version, data}")) -> None:
     """falv's version and how current its law is (law/dataversion.py); `falv --version` runs it."""
-    data = engine().data_info()
+    result = engine().version()
     if as_json:
-        emit_json({"version": __version__, "data": data})
+        emit_json(result)
         return
-    typer.echo(f"falv {__version__}")
-    for line in summary_lines(data):
+    typer.echo(f"falv {result.version}")
+    for line in summary_lines(result.data.to_dict()):
         typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
     """Adds the `falv statutes …` group and `falv version` to the `falv` app (falv.cli)."""
-    statutes_app = typer.Typer(no_args_is_help=True, help=REGISTRY["statutes"].help)
-    statutes_app.command("list")(list_laws)
-    statutes_app.command("import")(import_cmd)
-    statutes_app.command("remove")(remove_cmd)
+    statutes_app = group("statutes")
+    subcommand(statutes_app, "list")(list_laws)
+    subcommand(statutes_app, "import")(import_cmd)
+    subcommand(statutes_app, "remove")(remove_cmd)
     app.add_typer(statutes_app, name="statutes")
     command(app, "version")(version_cmd)

@@ -4,16 +4,23 @@ HTTP API and the MCP server make the same calls. Hints that name a flag live her
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from ..domain.basis import NOT_IMPORTED
+from ..domain.drafts import FORMATS
 from ..answer.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
+from ..engine import DEFAULTS
 from ..errors import InputError
 from ..law.models import passes
 from ..law.verdicts import label
 from . import command
 from .common import emit_json, engine
+
+
+DraftFormat = Literal[FORMATS]  # markdown · text
 
 
 def parse_fill(specs) -> dict[str, str]:
@@ -41,7 +48,7 @@ def _basis_line(q: dict) -> str:
 
 
 def route_cmd(
-    question: str = typer.Argument(None, help="用中文描述遇到的个人信息问题"),
+    question: str = typer.Argument(None, help="用中文描述遇到的问题"),
     scenario: str = typer.Option(None, "--scenario", "-s", help="直接指定场景（见 --list-scenarios）"),
     list_scenarios: bool = typer.Option(False, "--list-scenarios", help="列出所有场景"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
@@ -52,7 +59,7 @@ def route_cmd(
             emit_json(items)
         else:
             for s in items:
-                typer.echo(f"{s['id']}\t{s['name']}\t{' → '.join(s['routes'])}")
+                typer.echo(f"{s.id}\t{s.name}\t{' → '.join(s.routes)}")
         return
     if not scenario and not (question and question.strip()):
         raise InputError("请给出问题或 --scenario", hint='例如 falv route "快递信息泄露了怎么办"')
@@ -103,14 +110,14 @@ def _print_route(result: dict) -> None:
 def severity_cmd(
     count: list[str] = typer.Option(None, "--count", "-c",
                                     help="类别=条数，可重复；类别：行踪轨迹 通信内容 征信 财产 住宿 通信记录 健康生理 交易 其他"),
-    gains: str = typer.Option("0", "--gains", help="违法所得（元）；与 --business 同用时为获利"),
-    insider: bool = typer.Option(False, "--insider", help="信息是在履行职责或提供服务过程中获得的"),
-    used_for_crime: bool = typer.Option(False, "--used-for-crime", help="出售或提供的行踪轨迹信息被他人用于犯罪"),
-    knowing: bool = typer.Option(False, "--knowing", help="知道或应当知道对方利用信息实施犯罪"),
-    prior: str = typer.Option(None, "--prior", help="前科：criminal（曾受刑事处罚）| admin（二年内受过行政处罚）"),
-    grave_harm: bool = typer.Option(False, "--grave-harm", help="造成被害人死亡、重伤、精神失常或被绑架等严重后果"),
-    major_loss: bool = typer.Option(False, "--major-loss", help="造成重大经济损失或恶劣社会影响"),
-    business: bool = typer.Option(False, "--business", help="为合法经营活动而非法购买、收受（两高解释第六条）"),
+    gains: str = typer.Option(DEFAULTS["severity"]["gains"], "--gains", help="违法所得（元）；与 --business 同用时为获利"),
+    insider: bool = typer.Option(DEFAULTS["severity"]["insider"], "--insider", help="信息是在履行职责或提供服务过程中获得的"),
+    used_for_crime: bool = typer.Option(DEFAULTS["severity"]["used_for_crime"], "--used-for-crime", help="出售或提供的行踪轨迹信息被他人用于犯罪"),
+    knowing: bool = typer.Option(DEFAULTS["severity"]["knowing"], "--knowing", help="知道或应当知道对方利用信息实施犯罪"),
+    prior: str = typer.Option(DEFAULTS["severity"]["prior"], "--prior", help="前科：criminal（曾受刑事处罚）| admin（二年内受过行政处罚）"),
+    grave_harm: bool = typer.Option(DEFAULTS["severity"]["grave_harm"], "--grave-harm", help="造成被害人死亡、重伤、精神失常或被绑架等严重后果"),
+    major_loss: bool = typer.Option(DEFAULTS["severity"]["major_loss"], "--major-loss", help="造成重大经济损失或恶劣社会影响"),
+    business: bool = typer.Option(DEFAULTS["severity"]["business"], "--business", help="为合法经营活动而非法购买、收受（两高解释第六条）"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
 ) -> None:
     counts = parse_counts(count)
@@ -141,12 +148,12 @@ def severity_cmd(
 
 
 def draft_cmd(
-    kind: str = typer.Argument(None, help="文书类型：access 查阅复制 · correct 更正补充 · delete 删除 · "
-                                          "explain 解释说明 · complaint 投诉举报信 · police 报案材料"),
+    kind: str = typer.Argument(None, help="文书类型或其别名，如 access（查阅复制）、delete（删除）、complaint（投诉举报信）、"
+                                          "police（报案材料）、arbitration（劳动仲裁申请书）；全部类型见 --list"),
     fill: list[str] = typer.Option(None, "--fill", help="字段=内容，可重复，例如 --fill 姓名=张三"),
     question: str = typer.Option(None, "--question", "-q",
                                  help="按问题中的事实预先填写文书（--fill 的值优先），如 --question \"快递员把我的手机号卖了\""),
-    fmt: str = typer.Option("markdown", "--format", "-f", help="输出格式：markdown | text"),
+    fmt: DraftFormat = typer.Option(DEFAULTS["draft"]["fmt"], "--format", "-f", help="输出格式（text 为纯文本）"),
     list_kinds: bool = typer.Option(False, "--list", help="列出文书类型及其字段"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出（含引用条文与核验结果）"),
 ) -> None:
@@ -156,10 +163,10 @@ def draft_cmd(
             emit_json(kinds)
             return
         if not kind and not list_kinds:
-            raise InputError("请指定文书类型", hint="可用类型：" + "、".join(k["kind"] for k in kinds))
+            raise InputError("请指定文书类型", hint="可用类型：" + "、".join(k.kind for k in kinds))
         for k in kinds:
-            typer.echo(f"{k['kind']}\t{k['title']}\t别名：{'、'.join(k['aliases'])}")
-            typer.echo(f"\t字段：{'、'.join(k['fields'])}")
+            typer.echo(f"{k.kind}\t{k.title}\t别名：{'、'.join(k.aliases)}")
+            typer.echo(f"\t字段：{'、'.join(k.fields)}")
         return
     result = engine().draft(kind, parse_fill(fill), fmt, question).to_dict()
     if as_json:

@@ -41,6 +41,16 @@ class Amendment:
         return self.title.removeprefix("中华人民共和国")
 
 
+def amendment_note(amended_by) -> str | None:
+    """The amendments that worded an article ({amendment, item, change, effective} each, as
+    Article.amended_by gives them) in words: 经刑法修正案（十二）第一条修改，2024-03-01起施行."""
+    parts = []
+    for a in amended_by:
+        when = f"，{a['effective']}起施行" if a.get("effective") else ""
+        parts.append(f"经{a['amendment'].removeprefix('中华人民共和国')}{a['item']}{a['change']}{when}")
+    return "；".join(parts) or None
+
+
 @dataclass(frozen=True)
 class Law:
     """One version of one instrument."""
@@ -90,13 +100,7 @@ class Article:
 
     def amendment_note(self) -> str | None:
         """经刑法修正案（十二）第一条修改，2024-03-01起施行 — for text output; None when unchanged."""
-        parts = []
-        for a in self.law.amendments:
-            for no, change, item in a.changes:
-                if no == self.article_no:
-                    when = f"，{a.effective}起施行" if a.effective else ""
-                    parts.append(f"经{a.name}{item}{change}{when}")
-        return "；".join(parts) or None
+        return amendment_note(self.amended_by)
 
     def to_dict(self) -> dict:
         return {

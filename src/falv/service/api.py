@@ -1,8 +1,9 @@
 """The HTTP API (FastAPI, OpenAPI at /openapi.json) and the web page at /.
 
 Every endpoint is an adapter: it parses the request, calls one method of the façade
-(falv.engine.Engine, as the CLI and the MCP server do) and returns that result's `to_dict()`, so
-the same call gives the same JSON everywhere. Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
+(falv.engine.Engine, as the CLI and the MCP server do) and returns that result's JSON; its
+response model is the result's model (falv.results), so the same call gives the same JSON
+everywhere and /openapi.json documents exactly what is returned. Errors are JSON: a FalvError becomes its http_status with {"error", "message", "location",
 "hint"}; a bad request 422 with the reasons; an oversized body 413; never a stack trace.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import os
 import re
@@ -29,10 +29,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..db import as_store_error
-from ..engine import Engine, get_engine
+from ..engine import DEFAULTS, Engine, get_engine
 from ..errors import FalvError
 from ..law.models import VerdictKind
 from ..law.verdicts import label
+from .. import results as r
 from ..limits import (MAX_ARTICLE_CHARS, MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP,
                       SERVE_THREADS, SHUTDOWN_GRACE_S, SLOW_TEXT_CHARS, SLOW_THREADS)
 from . import models as m
@@ -250,82 +251,84 @@ def create_app(engine: Engine | None = None, mcp: bool = False, host: str = "127
 
     # -- reading ---------------------------------------------------------------------------------
 
-    @app.get("/health", response_model=m.HealthOut, tags=["meta"])
+    @app.get("/health", response_model=r.HealthResult, tags=["meta"])
     def health():
-        """服务状态：法规数、导入数。"""
+        """服务状态：法规数、导入数、法规数据的日期。"""
         return _json(eng().health())
 
-    @app.post("/ask", response_model=m.AnswerOut, responses=ERROR_RESPONSES, tags=["answer"])
+    @app.post("/ask", response_model=r.Answer, responses=ERROR_RESPONSES, tags=["answer"])
     def ask(body: m.AskIn):
         """回答问题：【法律分析】步骤、【法律依据】原文及核验结论、维权渠道（见 docs/answer-schema.md）。"""
-        return _json(eng().ask(body.question).to_dict())
+        return _json(eng().ask(body.question))
 
-    @app.get("/search", response_model=m.SearchOut, responses=ERROR_RESPONSES, tags=["statutes"])
+    @app.get("/search", response_model=r.SearchResult, responses=ERROR_RESPONSES, tags=["statutes"])
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="问题或关键词"),
-               top: int = Query(10, ge=1, le=MAX_TOP), law: str | None = Query(None, max_length=MAX_NAME_CHARS)):
+               top: int = Query(DEFAULTS["search"]["top"], ge=1, le=MAX_TOP, description="返回的条数（法律的排名）"),
+               law: str | None = Query(DEFAULTS["search"]["law"], max_length=MAX_NAME_CHARS,
+                                       description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")):
         """检索现行有效的法条（与 falv search 相同）。"""
-        return _json(eng().search(q, top=top, law=law).to_dict())
+        return _json(eng().search(q, top=top, law=law))
 
-    @app.get("/articles/{law}/{article}", response_model=m.ArticleOut, responses=ERROR_RESPONSES,
+    @app.get("/articles/{law}/{article}", response_model=r.Article, responses=ERROR_RESPONSES,
              tags=["statutes"])
     def article(law: str = PathParam(..., max_length=MAX_NAME_CHARS, description="法规全称或简称，如 民法典、个保法"),
                 article: str = PathParam(..., max_length=MAX_ARTICLE_CHARS, description="条号：1038、第一千零三十八条、第二百五十三条之一")):
         """一条法条的原文、章节、时效性（法条联想）。"""
-        return _json(eng().article(law, article).to_dict())
+        return _json(eng().article(law, article))
 
-    @app.post("/verify", response_model=m.VerifyOut, responses=ERROR_RESPONSES, tags=["statutes"])
+    @app.post("/verify", response_model=r.VerifyResult, responses=ERROR_RESPONSES, tags=["statutes"])
     async def verify(body: m.VerifyIn):
         """核验文本中每一处法条引用：存在、有效、引文一致；已废止的给出替代条文。"""
-        work = lambda: _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of).to_dict())  # noqa: E731
+        work = lambda: _json(eng().verify(body.text, quotes=body.quotes, as_of=body.as_of))  # noqa: E731
         if len(body.text) > SLOW_TEXT_CHARS:  # seconds of work: apart, not in the quick queue
             return await _slow(work)
         return await anyio.to_thread.run_sync(work)  # in turn with the other quick requests
 
-    @app.post("/route", response_model=m.RouteOut, responses=ERROR_RESPONSES, tags=["toolkit"])
+    @app.post("/route", response_model=r.RouteResult, responses=ERROR_RESPONSES, tags=["toolkit"])
     def route(body: m.RouteIn):
-        """个人信息问题的维权路径：案情要素（与 /ask 相同）、步骤（按紧急程度）及其渠道与依据。"""
-        return _json(eng().route(body.question, body.scenario).to_dict())
+        """维权路径：案情要素（与 /ask 相同）、步骤（按紧急程度）及其渠道与依据。"""
+        return _json(eng().route(body.question, body.scenario))
 
     @app.get("/verdicts", tags=["statutes"])
     def verdicts() -> dict[str, str]:
         """每种核验结论在页面上的标签（law/data/verdicts.toml，与命令行、回答相同）。"""
         return _verdict_labels()
 
-    @app.get("/scenarios", tags=["toolkit"])
-    def scenarios() -> list[dict]:
+    @app.get("/scenarios", response_model=r.ScenarioList, tags=["toolkit"])
+    def scenarios():
         """可用于 /route 的具名场景（预设的案情要素）及其渠道。"""
-        return eng().scenarios()
+        return _json(eng().scenarios())
 
-    @app.post("/severity", response_model=m.SeverityOut, responses=ERROR_RESPONSES, tags=["toolkit"])
+    @app.post("/severity", response_model=r.SeverityResult, responses=ERROR_RESPONSES, tags=["toolkit"])
     def severity(body: m.SeverityIn):
         """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）；仅供参考。"""
         flags = body.model_dump(exclude={"counts", "gains"})
-        return _json(eng().severity(body.counts, str(body.gains), **flags).to_dict())
+        return _json(eng().severity(body.counts, str(body.gains), **flags))
 
-    @app.get("/drafts", tags=["toolkit"])
-    def draft_kinds() -> list[dict]:
+    @app.get("/drafts", response_model=r.DraftKindList, tags=["toolkit"])
+    def draft_kinds():
         """文书类型及其字段。"""
-        return eng().draft_kinds()
+        return _json(eng().draft_kinds())
 
-    @app.post("/drafts/{kind}", response_model=m.DraftOut, responses=ERROR_RESPONSES, tags=["toolkit"])
-    def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40)):
-        """生成权利请求书、投诉举报信、报案材料；引用的条文取自法规库原文。"""
-        return _json(eng().draft(kind, body.fill, body.format, body.question).to_dict())
+    @app.post("/drafts/{kind}", response_model=r.DraftResult, responses=ERROR_RESPONSES, tags=["toolkit"])
+    def draft(body: m.DraftIn, kind: str = PathParam(..., max_length=40, description="文书类型（GET /drafts）")):
+        """生成权利请求书、投诉举报信、报案材料、仲裁申请书等；引用的条文取自法规库原文。"""
+        return _json(eng().draft(kind, body.fill, body.format, body.question))
 
     # -- writing (FALV_ADMIN_TOKEN) ----------------------------------------------------------------
 
-    @app.post("/statutes/import", responses=ADMIN_RESPONSES, tags=["admin"],
+    @app.post("/statutes/import", response_model=r.ImportResult, responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    async def statutes_import(body: m.ImportIn) -> dict:
+    async def statutes_import(body: m.ImportIn):
         """导入法规文件（整批一个事务）。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
         return await _slow(lambda: _json(eng().import_statutes([(f.name, f.content) for f in body.files],
-                                                               dry_run=body.dry_run).to_dict()))
+                                                               dry_run=body.dry_run)))
 
-    @app.post("/kb/ingest", responses=ADMIN_RESPONSES, tags=["admin"],
+    @app.post("/kb/ingest", response_model=r.IngestResult, responses=ADMIN_RESPONSES, tags=["admin"],
               dependencies=[Depends(require_admin)])
-    async def kb_ingest(body: m.IngestIn) -> dict:
+    async def kb_ingest(body: m.IngestIn):
         """导入问答文档到知识库。需要 Authorization: Bearer FALV_ADMIN_TOKEN。"""
-        return await _slow(lambda: _json(eng().kb_ingest([(f.name, f.content) for f in body.files]).to_dict()))
+        return await _slow(lambda: _json(eng().kb_ingest([(f.name, f.content) for f in body.files])))
 
     # -- the web page ------------------------------------------------------------------------------
 
@@ -375,14 +378,13 @@ async def _slow(fn):
     return await anyio.to_thread.run_sync(fn, limiter=_slow_limiter)
 
 
-def _json(obj) -> Response:
-    """The result as JSON, encoded here — in the request's worker thread, outside the engine lock
-    — rather than by FastAPI, which validates a returned dict against the response model
-    (pydantic, ~1–2 ms for an answer) and encodes it on the event loop thread. The response
-    models stay declared for the OpenAPI document; the dicts are the façade's `to_dict()`, the
-    same for the CLI and MCP (tests/test_adapters.py, tests/test_api_schema.py check them)."""
-    return Response(json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"),
-                    media_type="application/json")
+def _json(result) -> Response:
+    """The result (a falv.results model, already validated when the façade built it) as JSON,
+    encoded here — in the request's worker thread, outside the engine lock — rather than by
+    FastAPI, which would validate it against the response model a second time and encode it on
+    the event loop thread. The same JSON as the CLI's `--json` and the MCP tools' structured
+    content (tests/test_adapters.py)."""
+    return Response(result.model_dump_json().encode("utf-8"), media_type="application/json")
 
 
 def _mcp_security(host: str):

@@ -1,36 +1,46 @@
 """The MCP server (official SDK, mcp 2.x MCPServer): falv's engine as tools for AI assistants.
 
 Each tool is an adapter: it calls the same façade method (falv.engine.Engine) as the HTTP API and
-the CLI, and its structured content is that result's `to_dict()` — the JSON of `falv X --json`.
+the CLI, with the same defaults; its structured content is that result's JSON — the JSON of
+`falv X --json` — its text block the same JSON, compact, and its output schema the result
+model's (falv.results).
 The SDK (a heavy package) is imported when a server is built, not when this module is.
 Bad input comes back as an MCP error result whose text and structured content are the FalvError's
 JSON ({"error", "message", "hint"}), so the assistant can read what to fix.
 """
 
-from __future__ import annotations
 
 import json
 import os
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import anyio
-from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, ValidationError
 
+from .. import __version__
+from .. import results as r
 from ..db import as_store_error
-from ..engine import Engine, get_engine
+from ..engine import DEFAULTS, Engine, choices, covered_kinds, draft_titles, get_engine
 from ..errors import FalvError, InputError
-from ..limits import MAX_MCP_LINE_BYTES
+from ..limits import MAX_MCP_LINE_BYTES, MAX_QUESTION_CHARS, MAX_TOP
 from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
 from .models import validation_message
 
-INSTRUCTIONS = (
-    "falv：离线中文法律咨询引擎。法条原文均取自法规库，每条引用都经过核验（现行有效 / 已废止→替代条文）。"
-    "回答法律问题用 ask；找法条用 search_statutes；看原文用 get_article；核验一段文字中的法条引用用 "
-    "verify_citations；个人信息泄露的维权渠道用 route；侵犯公民个人信息罪的情节估算用 severity；"
-    "生成权利请求书、投诉信用 draft。结论仅供参考，不构成法律意见。"
-)
+# The façade's defaults (falv.engine.DEFAULTS, read from its signatures), never restated here.
+SEARCH, VERIFY, DRAFT, SEVERITY = (DEFAULTS[m] for m in ("search", "verify", "draft", "severity"))
+
+
+def instructions() -> str:
+    """What the server tells an assistant up front: what falv covers, which tool does what."""
+    return (
+        "falv：离线中文法律咨询引擎。法条原文均取自法规库，每条引用都经过核验（现行有效 / 已废止→替代条文）。"
+        f"有自己规则的问题类型：{'、'.join(covered_kinds())}；其他问题只给如实的兜底回答（通常的求助途径和检索到的相关法条）。"
+        "回答法律问题用 ask；找法条用 search_statutes；看原文用 get_article；核验一段文字中的法条引用（含引文）用 "
+        "verify_citations；维权渠道与步骤用 route；侵犯公民个人信息罪的情节估算用 severity；"
+        "生成权利请求书、投诉信、报案材料、仲裁申请书等用 draft。结论仅供参考，不构成法律意见。"
+    )
 
 
 if TYPE_CHECKING:
@@ -82,63 +92,113 @@ def _server_class():
     return _Server
 
 
+def _ok(result):
+    """A result as the tool's answer: its JSON as structured content, and the same JSON, compact,
+    as the text block (the SDK would indent it)."""
+    from mcp_types import CallToolResult, TextContent  # the MCP SDK: heavy, optional at import
+
+    return CallToolResult(content=[TextContent(type="text", text=result.model_dump_json())],
+                          structured_content=result.to_dict())
+
+
+def _enum(values) -> Any:
+    """A closed set of the façade's (falv.engine.choices) as a type: a JSON Schema `enum`."""
+    return Literal[tuple(values)]
+
+
 def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
-    """engine: a callable returning the Engine (default: the process's engine, loaded lazily)."""
+    """engine: a callable returning the Engine (default: the process's engine, loaded lazily).
+
+    Each tool's parameters carry their descriptions and, for closed sets, their allowed values;
+    its output schema is the result model's (falv.results); its defaults are the façade's (the
+    same as the CLI's and the HTTP API's: tests/test_adapters.py)."""
     from mcp_types import ToolAnnotations  # the MCP SDK: heavy, optional at import
 
     eng = engine or get_engine
-    server = _server_class()("falv", instructions=INSTRUCTIONS, version="0.1.0")
+    sets = choices()
+    DraftKind, DraftFormat = _enum(sets["draft_kind"]), _enum(sets["draft_format"])
+    ScenarioId, Category, Prior = _enum(sets["scenario"]), _enum(sets["severity_category"]), _enum(sets["prior"])
+    kinds = "、".join(f"{k}（{t}）" for k, t in draft_titles().items())
+    covered = "、".join(covered_kinds())
+    server = _server_class()("falv", instructions=instructions(), version=__version__)
     # Every tool only reads the local store: no writes, no network.
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def ask(question: str) -> dict[str, Any]:
-        """回答一个中文法律问题：法律分析步骤、法律依据（法规库原文 + 核验结论）、维权渠道。"""
-        return _call(lambda: eng().ask(question).to_dict())
+    def tool(description: str):
+        return server.tool(description=description, structured_output=True, annotations=read_only)
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def search_statutes(query: str, top_k: StrictInt = 10, law: str | None = None) -> dict[str, Any]:
-        """检索现行有效的法条：问题中引用的条文在前，其次是问题所称罪名的刑法条文（via 为 crime）、符合问题
-        情形的规则和相同问题的知识库条目所依据的条文（via 为 rule / kb），其余按相关度；law 可限定在一部法律（全称或简称，只按相关度）。"""
-        return _call(lambda: eng().search(query, top=top_k, law=law).to_dict())
+    Question = Annotated[str, Field(description="用中文描述的问题，如“快递员把我的手机号卖了怎么办”（不超过 "
+                                                f"{MAX_QUESTION_CHARS} 字）")]
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def get_article(law: str, article: str) -> dict[str, Any]:
-        """一条法条的原文、章节与时效性。law：全称或简称（民法典、个保法）；article：1038 或 第一千零三十八条。"""
-        return _call(lambda: eng().article(law, article).to_dict())
+    @tool(f"回答一个中文法律问题：问题类型、法律分析步骤、法律依据（法规库原文 + 核验结论）、维权渠道、还需要确认的事实、"
+          f"可直接使用的文书。有自己规则的问题类型：{covered}。其他问题（或事实不足以判断时）给出如实的兜底回答"
+          "（floor 为 true）：这类问题通常的求助途径和检索到的相关法条，不作没有依据的分析。结论仅供参考，不构成法律意见。")
+    def ask(question: Question) -> r.Answer:
+        return _call(lambda: _ok(eng().ask(question)))
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def verify_citations(text: str, quotes: StrictBool = False, as_of: str | None = None) -> dict[str, Any]:
-        """核验文本中的每一处法条引用：存在、现行有效、引文一致；已废止的给出替代条文。
-        as_of：文本日期 YYYY-MM-DD（按当时的条号核对）。"""
-        return _call(lambda: eng().verify(text, quotes=quotes, as_of=as_of).to_dict())
+    @tool("检索法规库中现行有效的法条（宪法、法律及导入的司法解释、行政法规、部门规章）：问题中引用的条文在前，"
+          "其次是问题所称罪名的刑法条文（via 为 crime）、符合问题情形的规则和相同问题的知识库条目所依据的条文（via 为 rule / kb），"
+          "其余按相关度；司法解释等其他类别另列分组（groups）。")
+    def search_statutes(
+        query: Annotated[str, Field(description="问题或关键词，如“骚扰电话不停怎么办”")],
+        top_k: Annotated[StrictInt, Field(ge=1, le=MAX_TOP, description="返回的条数（法律的排名）")] = SEARCH["top"],
+        law: Annotated[str | None, Field(description="只在这部法律中检索（全称或简称，如 民法典），只按相关度排序")] = SEARCH["law"],
+    ) -> r.SearchResult:
+        return _call(lambda: _ok(eng().search(query, top=top_k, law=law)))
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def route(question: str | None = None, scenario: str | None = None) -> dict[str, Any]:
-        """个人信息问题的维权路径：读出案情要素（与 ask 相同），按紧急程度给出步骤及其渠道（投诉、举报、报案、起诉）与依据。
-        scenario：具名场景（如 express、spam），代替问题。"""
+    @tool("一条法条的原文、章节、时效性与日期（现行版本；经修正案修改的注明修改它的修正案）。")
+    def get_article(
+        law: Annotated[str, Field(description="法规全称或简称，如 民法典、个保法、两高解释")],
+        article: Annotated[str, Field(description="条号：1038、第一千零三十八条、第二百五十三条之一；无条文编号的法规为 全文")],
+    ) -> r.Article:
+        return _call(lambda: _ok(eng().article(law, article)))
+
+    @tool("核验一段文字中的每一处法条引用：条文存在、现行有效、引文与原文一致；已废止或已改号的给出替代条文。"
+          "用来检查自己写的回答所引的法条。passed 为 true 表示每一处都通过。")
+    def verify_citations(
+        text: Annotated[str, Field(description="含法条引用的文本，如“依据《民法典》第一千零三十八条……”")],
+        quotes: Annotated[StrictBool, Field(description="同时核对引文（引号中、法律依据行中的条文原文）；false 只核对条文是否存在、有效")] = VERIFY["quotes"],
+        as_of: Annotated[str | None, Field(pattern=r"^(19|20)\d{2}-\d{2}-\d{2}$",
+                                           description="文本的日期 YYYY-MM-DD：早于修改施行日的条号按当时的版本核对")] = VERIFY["as_of"],
+    ) -> r.VerifyResult:
+        return _call(lambda: _ok(eng().verify(text, quotes=quotes, as_of=as_of)))
+
+    @tool(f"维权路径：读出问题的案情（与 ask 同一套分析），按紧急程度给出步骤及其渠道（投诉、举报、报案、仲裁、起诉）与依据。"
+          f"有自己规则的问题类型：{covered}；其他问题给出通常的求助途径。给 question 或 scenario 之一。")
+    def route(
+        question: Annotated[str | None, Field(description="用中文描述的问题")] = None,
+        scenario: Annotated[ScenarioId | None, Field(description="具名场景（预设的案情），代替问题")] = None,
+    ) -> r.RouteResult:
         if not question and not scenario:
             return _error(InputError("请给出问题（question）或场景（scenario）"))
-        return _call(lambda: eng().route(question, scenario).to_dict())
+        return _call(lambda: _ok(eng().route(question, scenario)))
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def severity(counts: dict[str, StrictInt] | None = None, gains: str | StrictInt | StrictFloat = "0",
-                 insider: StrictBool = False, used_for_crime: StrictBool = False,
-                 knowing: StrictBool = False, prior: str | None = None, grave_harm: StrictBool = False,
-                 major_loss: StrictBool = False, business: StrictBool = False) -> dict[str, Any]:
-        """侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）。counts：类别→条数，如 {"行踪轨迹": 60}；
-        gains：违法所得（元）；prior：criminal 或 admin。仅供参考，不是法律结论。"""
-        return _call(lambda: eng().severity(counts or {}, gains, insider=insider,
-                                            used_for_crime=used_for_crime, knowing=knowing,
-                                            prior=prior, grave_harm=grave_harm,
-                                            major_loss=major_loss, business=business).to_dict())
+    @tool("侵犯公民个人信息罪的情节估算（两高解释第五条、第六条）：按信息类别与条数、违法所得和情节给出是否达到"
+          "“情节严重”“情节特别严重”，列出适用的条款与计算过程。仅供参考，不是法律结论。")
+    def severity(
+        counts: Annotated[dict[Category, StrictInt] | None, Field(description="信息类别 → 条数，如 {\"行踪轨迹\": 60}")] = None,
+        gains: Annotated[str | StrictInt | StrictFloat, Field(description="违法所得（元）；business 为 true 时为获利")] = SEVERITY["gains"],
+        insider: Annotated[StrictBool, Field(description="信息是在履行职责或提供服务过程中获得的")] = SEVERITY["insider"],
+        used_for_crime: Annotated[StrictBool, Field(description="出售或提供的行踪轨迹信息被他人用于犯罪")] = SEVERITY["used_for_crime"],
+        knowing: Annotated[StrictBool, Field(description="知道或应当知道对方利用信息实施犯罪")] = SEVERITY["knowing"],
+        prior: Annotated[Prior | None, Field(description="前科：criminal（曾受刑事处罚）· admin（二年内受过行政处罚）")] = SEVERITY["prior"],
+        grave_harm: Annotated[StrictBool, Field(description="造成被害人死亡、重伤、精神失常或被绑架等严重后果")] = SEVERITY["grave_harm"],
+        major_loss: Annotated[StrictBool, Field(description="造成重大经济损失或恶劣社会影响")] = SEVERITY["major_loss"],
+        business: Annotated[StrictBool, Field(description="为合法经营活动而非法购买、收受（两高解释第六条）")] = SEVERITY["business"],
+    ) -> r.SeverityResult:
+        return _call(lambda: _ok(eng().severity(counts or {}, gains, insider=insider,
+                                                used_for_crime=used_for_crime, knowing=knowing,
+                                                prior=prior, grave_harm=grave_harm,
+                                                major_loss=major_loss, business=business)))
 
-    @server.tool(structured_output=True, annotations=read_only)
-    def draft(kind: str, fill: dict[str, str] | None = None, format: str = "markdown",
-              question: str | None = None) -> dict[str, Any]:
-        """生成文书：access 查阅复制 · correct 更正补充 · delete 删除 · explain 解释说明 · complaint 投诉举报信 ·
-        police 报案材料。fill：字段→内容；question：按问题中的事实预先填写（fill 优先）；引用的条文从法规库原文插入。"""
-        return _call(lambda: eng().draft(kind, fill or {}, format, question).to_dict())
+    @tool(f"生成文书，引用的条文从法规库原文插入，未填的字段显示为【字段】：{kinds}。")
+    def draft(
+        kind: Annotated[DraftKind, Field(description="文书类型")],
+        fill: Annotated[dict[str, str] | None, Field(description="字段 → 内容，如 {\"姓名\": \"张三\"}（可填字段见各文书的 fields）")] = None,
+        format: Annotated[DraftFormat, Field(description="markdown 或 text（纯文本）")] = DRAFT["fmt"],
+        question: Annotated[str | None, Field(description="问题：按其中的事实预先填写文书（fill 中的值优先）")] = None,
+    ) -> r.DraftResult:
+        return _call(lambda: _ok(eng().draft(kind, fill or {}, format, question)))
 
     return server
 
