@@ -22,11 +22,22 @@ _.total_tokens  # anyio's default thread limiter, set at start-up (service/api.p
 search_statutes  # MCP tools, registered by decorator (service/mcp.py)
 verify_citations
 _.aclose  # the MCP SDK's stream protocol (service/mcp.py)
+_.format_usage  # click.Command method click calls for the usage line (clitext.py)
 _.model_config  # pydantic model settings (service/models.py)
 _._text_only  # pydantic field_validator (service/models.py)
 newest_law  # pydantic response fields, serialised, never read by our code (service/models.py)
 built_on
 schema_version
+issue  # pydantic result fields (falv/results/): serialised to JSON and documented, never read in src
+fact
+wish
+understand_ms
+search_ms
+verify_ms
+total_ms
+analysis_citations
+reached
+prefilled
 
 # -- library API that bench/, tests/ or the docs use ------------------------------------------------
 
