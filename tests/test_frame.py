@@ -377,3 +377,33 @@ def test_what_the_asker_was_given_or_lent_is_not_their_information_provided(ques
 def test_who_only_received_or_forwarded_it_is_not_the_doer():
     frame = read_frame("有人把我的照片发到了初中同学群，同学们都看到了")
     assert frame.actor != "acquaintance", frame.evidence
+
+
+@pytest.mark.parametrize("question,actor", [
+    # a sentence without a subject continues the one before (送货的快递员 … 。后来天天发消息)
+    ("在网上买了台电视，送货的快递员按面单上的号码加了我微信。后来天天半夜发消息骚扰我", "express"),
+    # interviews that fail afterwards are the harm, not a recruiter's act
+    ("从上家公司离职后，那边人事把我的身份证复印件发到了行业群里，现在我面试都被拒", "employer"),
+    # the front desk that did it belongs to the hotel
+    ("住酒店的时候，前台把我的房间号告诉了一个陌生男人", "merchant"),
+    ("这家店的前台非要录指纹和人脸才给办卡", "merchant"),
+])
+def test_the_doer_is_read_from_the_story(question, actor):
+    assert read_frame(question).actor == actor, read_frame(question).evidence
+
+
+@pytest.mark.parametrize("question,act", [
+    ("影楼把我们的婚纱照拿来做宣传，放在店铺首页", "portrait_use"),
+    ("培训机构的招生传单上印着我的名字和简历，我从没在那里教过课", "portrait_use"),
+    ("闲鱼卖包，买家让我先交保证金，扫了他给的码就扣了我三千", "fraud"),
+    ("好几个猎头打电话说手里有我的简历，我压根没投过他们", "leak"),
+    ("我在网上搜到了我家户口本的照片", "leak"),
+    ("想把笔记软件里的数据导出来，他们说不提供导出", "access_refused"),
+    ("村会计把俺家吃低保的事和俺娘得的啥病发到村里大群里了", "publish"),
+])
+def test_an_act_told_in_everyday_words_is_read(question, act):
+    assert act in read_frame(question).acts, read_frame(question).evidence
+
+
+def test_a_privacy_screen_protector_is_no_private_information():
+    assert "private" not in read_frame("买了个防窥隐私膜，贴上以后侧面看得一清二楚，商家不给退").info

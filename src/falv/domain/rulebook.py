@@ -251,7 +251,7 @@ _CLAUSE_START = re.compile(r"[，。；！？,;!?：:]")
 # a mention that only received or learnt of it (初中同学都接到了, 家人都知道了) did not do it
 _RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)|(转给|发给|告诉|提醒)我")
 _PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
-_HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知)")  # what the asker learnt of
+_HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知|搜到|刷到)")  # what the asker learnt of
 _ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
                             r"我(?!的|们)(自己)?")
 
@@ -402,8 +402,14 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
             end = _SENTENCE_END.search(text, act_start)
             after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))
                      and not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
-            if not after:
-                continue
+            if not after:  # no subject in its sentence: the doer carried over from the one before
+                start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, max(0, sentence - 1))), default=0)
+                before = [m for m in mentions if start <= m[0] < sentence
+                          and not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])
+                          and not _RECEIVER_AFTER.match(text, m[1])]
+                if not before:
+                    continue
+                after = [before[-1]]
             agent = after[0][2]
         firmly = any(a in firm for a in found.get(acts, []))
         if agent in weak and act in yielding and not firmly:  # a named holder that could have done it
