@@ -407,3 +407,12 @@ def test_an_act_told_in_everyday_words_is_read(question, act):
 
 def test_a_privacy_screen_protector_is_no_private_information():
     assert "private" not in read_frame("买了个防窥隐私膜，贴上以后侧面看得一清二楚，商家不给退").info
+
+
+@pytest.mark.parametrize("question,actor", [
+    ("闲鱼卖个包，买家让我先交保证金，扫了他给的码扣了我三千，平台说不是官方链接", None),
+    ("网上认识的女朋友说她妈住院急需用钱，我给了她8万，现在把我拉黑了", "acquaintance"),
+    ("我把房子挂在链家卖，结果几十个中介和贷款公司打电话，经纪人承认把资料共享到了同行群里", "agency"),
+])
+def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(question, actor):
+    assert read_frame(question).actor == actor, read_frame(question).evidence

@@ -375,7 +375,7 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
     `firm` act was read (a scam: 有人冒充班主任 is no teacher's doing); the rest follow in the order
     they are named."""
     actors = found.get(dim, [])
-    if len(actors) < 2:
+    if not actors or (len(actors) < 2 and not any(a in firm for a in found.get(acts, []))):
         return actors
     taken = [sp for d in objects for k in found.get(d, []) for sp in spans.get(f"{d}.{k}", [])]
     mentions = sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
@@ -398,6 +398,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
             agent = _owner(text, mentions, pick[-1])
         elif referred:
             agent = _owner(text, mentions, referred[-1])
+        elif act in firm:  # whoever is named after a scam is where the victim turned (平台说…)
+            continue
         else:
             end = _SENTENCE_END.search(text, act_start)
             after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))
@@ -418,7 +420,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
             agent = next((a for a in free if a in strong), agent)
         return [agent] + [a for a in actors if a != agent]
     if any(a in firm for a in found.get(acts, [])):  # a scam whose doer is unnamed (那头): the
-        return []  # bank the money went through, the school the grandson is at, did nothing
+        return [a for a in actors if a not in strong]  # bank the money went through, the school
+        # the grandson is at, the platform that was asked, did nothing; the person described did
     return actors
 
 
