@@ -387,6 +387,7 @@ def test_who_only_received_or_forwarded_it_is_not_the_doer():
     # the front desk that did it belongs to the hotel
     ("住酒店的时候，前台把我的房间号告诉了一个陌生男人", "merchant"),
     ("这家店的前台非要录指纹和人脸才给办卡", "merchant"),
+    ("我把房子挂在链家卖，结果几十个中介和贷款公司打电话，经纪人承认把资料共享到了同行群里", "agency"),
 ])
 def test_the_doer_is_read_from_the_story(question, actor):
     assert read_frame(question).actor == actor, read_frame(question).evidence
@@ -412,7 +413,6 @@ def test_a_privacy_screen_protector_is_no_private_information():
 @pytest.mark.parametrize("question,actor", [
     ("闲鱼卖个包，买家让我先交保证金，扫了他给的码扣了我三千，平台说不是官方链接", None),
     ("网上认识的女朋友说她妈住院急需用钱，我给了她8万，现在把我拉黑了", "acquaintance"),
-    ("我把房子挂在链家卖，结果几十个中介和贷款公司打电话，经纪人承认把资料共享到了同行群里", "agency"),
 ])
 def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(question, actor):
     assert read_frame(question).actor == actor, read_frame(question).evidence
