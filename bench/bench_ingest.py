@@ -148,7 +148,7 @@ def merge_only(args) -> None:
     per 10% stays flat (it grew linearly with the KB before issue 11)."""
     import re
 
-    from falv.kb.store import QuestionIndex, question_key
+    from falv.kb.similar import QuestionIndex, question_key
     from falv.law.store import StatuteStore
 
     with tempfile.TemporaryDirectory() as tmp:

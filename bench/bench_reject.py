@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
 def cases(folder: Path) -> dict[str, Path]:
-    from falv.law.importer import MAX_FILE_BYTES
+    from falv.law.parse import MAX_FILE_BYTES
 
     empty = folder / "empty.md"
     empty.write_text("\n" * 100_000, "utf-8")

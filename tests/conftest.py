@@ -81,36 +81,42 @@ SMALL_BASE_LAWS = ("中华人民共和国民法典", "中华人民共和国个�
 def small_base_db(tmp_path_factory) -> Path:
     """A base DB with laws.db's schema and a few of its laws (every version of each, so repealed
     and historical rows are there too). Article texts are copied from laws.db, never typed."""
-    import sqlite3
+    from factories import base_db
 
-    from falv.config import base_db_path
+    return base_db(tmp_path_factory.mktemp("base") / "laws.db", SMALL_BASE_LAWS)
 
-    src = sqlite3.connect(f"file:{base_db_path()}?mode=ro", uri=True)
-    path = tmp_path_factory.mktemp("base") / "laws.db"
-    dst = sqlite3.connect(path)
-    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"):
-        dst.execute(sql)
-    marks = ",".join("?" * len(SMALL_BASE_LAWS))
-    for table in ("laws", "articles"):
-        cols = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
-        rows = src.execute(f"SELECT {','.join(cols)} FROM {table} WHERE law_name IN ({marks})",
-                           SMALL_BASE_LAWS).fetchall()
-        dst.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(cols))})", rows)
-    dst.commit()
-    dst.close()
-    src.close()
-    return path
+
+# The one law of the tiny base DB: for unit tests that read or index a few articles
+# (factories.py); an index of it builds in a fraction of the small base DB's time.
+TINY_BASE_LAWS = ("中华人民共和国个人信息保护法",)
+
+
+@pytest.fixture(scope="session")
+def tiny_base_db(tmp_path_factory) -> Path:
+    from factories import base_db
+
+    return base_db(tmp_path_factory.mktemp("tiny") / "laws.db", TINY_BASE_LAWS)
+
+
+def _store_over(base: Path, monkeypatch):
+    """A StatuteStore over this base DB (FALV_BASE_DB, so the CLI and engine in this process use
+    it too) and the test's empty own store."""
+    from falv.law.store import StatuteStore
+
+    monkeypatch.setenv("FALV_BASE_DB", str(base))
+    return StatuteStore()
+
+
+@pytest.fixture
+def tiny_store(tiny_base_db, monkeypatch, falv_home):
+    with _store_over(tiny_base_db, monkeypatch) as s:
+        yield s
 
 
 @pytest.fixture
 def small_store(small_base_db, monkeypatch, falv_home):
-    """A StatuteStore over the small base DB (FALV_BASE_DB) and an empty own store."""
-    from falv.law.store import StatuteStore
-
-    monkeypatch.setenv("FALV_BASE_DB", str(small_base_db))
-    s = StatuteStore()
-    yield s
-    s.close()
+    with _store_over(small_base_db, monkeypatch) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

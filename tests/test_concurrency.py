@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from falv import db
-from falv.law.importer import import_files, parse_file
+from falv.law.importer import import_files
+from falv.law.parse import parse_file
 from test_crash_safety import write_big_batch
 
 pytestmark = pytest.mark.slow

@@ -35,6 +35,10 @@ def test_gold_is_normalised_and_unreliable_items_skipped(small_store, eval_file)
     assert items[1].unresolved == [{"law": "中华人民共和国不存在法", "article": "第一条"}]
 
 
+def test_reading_metrics_are_exactly_reading_keys():
+    assert tuple(evaluate.summarize_reading([])) == evaluate.READING_KEYS
+
+
 def test_metrics(small_store, eval_file):
     metrics, results, notes = evaluate.run(small_store, eval_file, with_answers=False)
     assert tuple(metrics) == evaluate.KEYS

@@ -12,7 +12,7 @@ from falv.domain.personal_info.rules import missing_facts
 FAMILIES = [
     ("express", "sell", ["快递员把我的手机号和住址卖给了别人", "驿站的人把我的收件信息拿去出售",
                          "快遞員把我的電話賣給了別人", "快递员把我的手机号和住址卖给了别仁"]),
-    ("agency", "sell", ["房产中介把我的购房登记信息卖给了装修公司", "售楼处把我留的电话倒卖给别人",
+    ("agency", "sell", ["房产中介把我的购房登记信息卖给了装修公司", "开发商把我留的电话倒卖给别人",
                         "房產仲介把我的資料賣給了裝修公司", "房产中介把我的购房信息卖给了装修工司"]),
     ("property", "publish", ["物业把欠费业主的电话贴在电梯里公示", "小区物业在群里公布了我的房号和电话",
                              "物業把欠費業主的電話貼在電梯裡公示", "物业把我的电话号码公布在楼到里"]),
@@ -183,9 +183,10 @@ def test_a_student_asking_about_their_own_information_is_not_a_parent():
 
 
 def test_a_parents_deletion_request_asks_for_the_childs_information(store):
-    from falv.answer.letters import letter_for_question
+    from falv.answer.analysis import analyse
+    from falv.answer.letters import letter_for_case
 
-    drafted = letter_for_question("delete", CHILD[0], store)
+    drafted = letter_for_case("delete", analyse(CHILD[0], store=store), store)
     assert drafted["prefilled"]["删除范围"].startswith("本人子女的")
     assert "本人子女的个人信息" in drafted["prefilled"]["删除理由"]
 

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from conftest import SEED, run_cli
+from factories import law_file, quoted
 from serving import ADMIN_TOKEN, Server
 
 CLI = [sys.executable, "-m", "falv.cli"]
@@ -172,7 +173,7 @@ def test_statute_file_with_a_5000_digit_article_number_names_file_and_line(capsy
 
 # -- 4. writes starved readers -----------------------------------------------------------------
 
-def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_path):
+def test_search_keeps_the_old_index_while_the_new_one_builds(tiny_store, tmp_path):
     """Another process imports; the engine's next search must not wait for the index rebuild: it
     answers from the old index while the new one builds beside it (here the build is held on the
     index module's own build lock), then the new one is swapped in. On 85c113b the search rebuilt
@@ -182,14 +183,10 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
     from falv.law.importer import import_files
     from falv.search import index as index_mod
 
-    engine = Engine(small_store)
+    engine = Engine(tiny_store)
     old = engine.search("个人信息 处理者", top=3).to_dict()["hits"]
-    law = small_store.current_law("中华人民共和国个人信息保护法")
-    arts = small_store.articles(law.law_id)[:2]
-    f = tmp_path / "new.jsonl"
-    f.write_text(json.dumps({"title": "测试读写并发的规定", "doc_type": "法律", "status": "现行有效",
-                             "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
-                            ensure_ascii=False), "utf-8")
+    texts = quoted(tiny_store, count=2)
+    f = law_file(tmp_path / "new.jsonl", "测试读写并发的规定", texts, doc_type="法律")
     import_files(config.store_path(), [f])  # its own connection, as another process would
 
     done: list = []
@@ -203,7 +200,7 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
     reader.join()
     assert answered, "a search waited for an index build"
     assert [h["article"] for h in done[0]] == [h["article"] for h in old]
-    assert rows_now["text"] == arts[0].text
+    assert rows_now["text"] == texts[0]
     engine._refresher.join(300)  # the rebuild, now unblocked, swaps the new index in
     hits = engine.search("测试读写并发的规定", top=5).to_dict()["hits"]
     assert any(h["law"] == "测试读写并发的规定" for h in hits)
@@ -212,7 +209,7 @@ def test_search_keeps_the_old_index_while_the_new_one_builds(small_store, tmp_pa
 def test_question_index_is_near_linear(tmp_path):
     """kb ingest compared every new question with every entry (O(n²) inside the write
     transaction) when questions differ in a number; now they never meet."""
-    from falv.kb.store import QuestionIndex, question_key
+    from falv.kb.similar import QuestionIndex, question_key
 
     idx = QuestionIndex()
     n = 3000
@@ -559,28 +556,23 @@ def test_an_ingest_by_another_process_reaches_answers_after_the_swap(small_store
 
 
 
-def test_opening_the_store_again_in_process_keeps_other_processes_writes(small_store, tmp_path):
+def test_opening_the_store_again_in_process_keeps_other_processes_writes(tiny_store, tmp_path):
     """Every new StatuteStore of a process (the engine's side stores, its writes) must leave the
     process's other SQLite connections their locks: an early version read the file header with
     open()/close(), which drops all POSIX locks of the process on the file — the next writer in
     another process then took itself for the last connection and its WAL was lost."""
-    import json
     import subprocess
 
     from falv.law.store import StatuteStore
 
-    law = small_store.current_law("中华人民共和国个人信息保护法")
-    arts = small_store.articles(law.law_id)[:1]
+    texts = quoted(tiny_store, count=1)
     rev = "SELECT value FROM meta WHERE key = 'revision'"
     for n in range(3):
         StatuteStore().close()  # another store opened and closed in this process
-        f = tmp_path / f"w{n}.jsonl"
-        f.write_text(json.dumps({"title": f"锁测试规定{n}", "doc_type": "部门规章", "status": "现行有效",
-                                 "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
-                                ensure_ascii=False), "utf-8")
+        f = law_file(tmp_path / f"w{n}.jsonl", f"锁测试规定{n}", texts, doc_type="部门规章")
         subprocess.run(CLI + ["statutes", "import", str(f)], check=True, capture_output=True, timeout=300,
                        env=dict(os.environ))
-        assert small_store.own.execute(rev).fetchone()[0] == str(n + 1)
-    fresh = sqlite3.connect(small_store.store_path)
+        assert tiny_store.own.execute(rev).fetchone()[0] == str(n + 1)
+    fresh = sqlite3.connect(tiny_store.store_path)
     assert fresh.execute("SELECT count(*) FROM laws").fetchone()[0] == 3
     fresh.close()

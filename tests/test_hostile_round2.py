@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from conftest import run_cli
+from factories import law_file, quoted
 from serving import Server
 
 FLOOD_UNIT = "《民法典》第一千零三十八条"
@@ -583,15 +584,10 @@ def test_mcp_unknown_tool_arguments_are_refused_like_http(http):
 
 def _rule_file(path, title: str, store) -> str:
     """A 部门规章 of five articles copied from the store (statute text is data, never typed)."""
-    law = store.current_law("中华人民共和国个人信息保护法")
-    arts = store.articles(law.law_id)[:5]
-    path.write_text(json.dumps({"title": title, "doc_type": "部门规章", "status": "现行有效",
-                                "articles": [{"article_no": a.article_no, "text": a.text} for a in arts]},
-                               ensure_ascii=False), "utf-8")
-    return str(path)
+    return str(law_file(path, title, quoted(store), doc_type="部门规章"))
 
 
-def test_removing_the_last_instruments_of_a_kind_during_a_rebuild_is_no_failure(tmp_path, store, caplog,
+def test_removing_the_last_instruments_of_a_kind_during_a_rebuild_is_no_failure(tmp_path, tiny_store, caplog,
                                                                                 monkeypatch):
     """The engine rebuilt its index from a second connection that read the laws, then — after a
     write by another process had removed the last 部门规章 — their articles: an index of nothing,
@@ -605,6 +601,7 @@ def test_removing_the_last_instruments_of_a_kind_during_a_rebuild_is_no_failure(
     from falv.law.store import StatuteStore
     from falv.search import index as index_mod
 
+    store = tiny_store  # 个人信息保护法 (five of its articles make each rule) and what this test imports
     import_files(store.store_path, [_rule_file(tmp_path / "a.jsonl", "甲规定", store)])
     eng = Engine(StatuteStore(store.store_path))
     assert [g.kind for g in eng.search("个人信息处理者").groups] == ["部门规章"]

@@ -13,7 +13,10 @@ import pytest
 
 from falv import db
 from falv.errors import ImportRejected
-from falv.law.importer import canonical_title, import_files, law_id_for, parse_file
+from falv.law.headers import canonical_title
+from falv.law.importer import import_files
+from falv.law.parse import parse_file
+from falv.law.parsed import law_id_for
 
 DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
 EXPRESS = "快递暂行条例"
@@ -416,7 +419,7 @@ def test_100k_lines_without_articles_rejected_in_bounded_memory(tmp_path, falv_h
 
 
 def test_oversized_file_is_rejected_without_reading(tmp_path, falv_home):
-    from falv.law.importer import MAX_FILE_BYTES
+    from falv.law.parse import MAX_FILE_BYTES
 
     f = tmp_path / "huge.md"
     with open(f, "wb") as fh:
@@ -429,7 +432,7 @@ def test_oversized_file_is_rejected_without_reading(tmp_path, falv_home):
 
 
 def test_overlong_line_is_rejected(tmp_path, falv_home):
-    from falv.law.importer import MAX_LINE_CHARS
+    from falv.law.markdown import MAX_LINE_CHARS
 
     f = tmp_path / "long.md"
     f.write_text("# 标题\n\n第一条 " + "长" * MAX_LINE_CHARS + "\n", "utf-8")
@@ -464,19 +467,19 @@ def _one_article(store) -> str:
     ("---\ndoc_type: 部门规章\narticle_count: 很多\n---\n# 甲规章\n\n{art}\n", "article_count 不是数字", 3),
     ("---\ndoc_type: [法律, 决定]\n---\n# 甲规章\n\n{art}\n", "必须是单个值", 2),
 ])
-def test_more_markdown_rejections(template, message, line, tmp_path, falv_home, store):
+def test_more_markdown_rejections(template, message, line, tmp_path, falv_home, tiny_store):
     f = tmp_path / "bad.md"
-    f.write_text(template.format(art=_one_article(store)), "utf-8")
+    f.write_text(template.format(art=_one_article(tiny_store)), "utf-8")
     with pytest.raises(ImportRejected, match=message) as info:
         import_files(falv_home / "falv.db", [f])
     assert info.value.location == f"{f}:{line}"
-    assert store.laws_by_title("甲规章") == []
+    assert tiny_store.laws_by_title("甲规章") == []
 
 
 def test_too_many_articles(tmp_path, falv_home, monkeypatch):
-    from falv.law import importer
+    from falv.law import markdown
 
-    monkeypatch.setattr(importer, "MAX_ARTICLES", 3)
+    monkeypatch.setattr(markdown, "MAX_ARTICLES", 3)
     f = tmp_path / "many.md"
     f.write_text("# 甲规章\n\n" + "\n\n".join(f"第{n}条 占位。" for n in "一二三四"), "utf-8")
     with pytest.raises(ImportRejected, match="条文过多") as info:

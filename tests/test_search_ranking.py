@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from factories import article
 from falv.errors import InputError
 from falv.search.retrieve import Hit, search, searcher
 
@@ -123,10 +124,14 @@ def test_law_score_favours_the_law_that_covers_the_question(small_store):
     assert s._laws[best].title in (PIPL, CIVIL)
 
 
-def test_direct_lookup_knows_the_same_laws_as_verify(imported_store):
+def test_direct_lookup_knows_the_same_laws_as_verify(tiny_store, statutes_dir):
     """An imported instrument named without 《》 in a question is a citation for search's direct
     lookup exactly when it is one for verify (both use the resolver's names of the store)."""
+    from falv.law.importer import import_files
     from falv.law.verify import verify_text
+
+    imported_store = tiny_store  # the one base law and the one instrument this test reads
+    import_files(tiny_store, [statutes_dir / "express_delivery_interim_regs_2025.md"])
 
     question = "快递暂行条例第三十四条是怎么规定的"
     [checked] = verify_text(imported_store, question)
@@ -135,3 +140,13 @@ def test_direct_lookup_knows_the_same_laws_as_verify(imported_store):
     assert hits[0].direct and hits[0].reasons == ("direct",) and hits[0].score == 0.0
     assert (hits[0].article.law.title, hits[0].article.article_no) == ("快递暂行条例", "第三十四条")
     assert not any(h.direct for h in hits[1:])
+
+
+def test_a_hit_says_why_it_is_listed():
+    """Hit.to_dict over an Article value (no store): a direct hit is listed via the question,
+    a ranked one via search, its score rounded, the article as it stands."""
+    art = article()
+    assert Hit(art, 0.0, ("direct",), direct=True).to_dict()["via"] == "question"
+    d = Hit(art, 1.234567, ("bm25",)).to_dict()
+    assert (d["via"], d["score"], d["reasons"], d["direct"]) == ("search", 1.2346, ["bm25"], False)
+    assert (d["law"], d["article"], d["text"], d["amended_by"]) == (art.law.title, "第一条", art.text, [])

@@ -7,7 +7,8 @@ import pytest
 from falv.law.find import extract
 from falv.law.models import VerdictKind as V
 from falv.law.names import bare_names, base_titles
-from falv.law.verify import compare_quote, verify, verify_text
+from falv.law.quotes import compare_quote
+from falv.law.verify import verify, verify_text
 
 NAMES = bare_names(base_titles())  # the base DB's law names, recognised without 《》
 

@@ -7,7 +7,7 @@ citations are normalised first — aliases, and old numbering such as pre-2026 �
 so that a correct current article is not scored as a miss; where the item's reference answer
 quotes a gold article's text under a number whose stored text is another (治安管理处罚法 of 2012,
 第四十二条, is 第五十条 of the 2025 revision the store holds), the gold is the article the quote
-holds (law/verify.py quote_source, the check `falv verify` makes).
+holds (law/quotes.py quote_source, the check `falv verify` makes).
 
 Items may carry labels of the reading (the blind sets: `kind`, `kind_also`, `actor`); then the
 reading metrics are added (READING_KEYS): kind_accuracy (the answer's kind, or the second kind

@@ -101,10 +101,6 @@ class Budget:
         if self.left < 0:
             raise LimitExceeded(self.message, hint=self.hint)
 
-    @property
-    def spent(self) -> int:
-        return self.limit - self.left
-
 _AMOUNT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
 _ASCII_INT = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

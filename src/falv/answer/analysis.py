@@ -6,7 +6,7 @@ letters, so none of them reads the question a second time or in another way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..domain.basis import place
 from ..domain.frame import NO_DOMAIN

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-from ..kb.store import KnowledgeBase, bigrams
+from ..kb.similar import bigrams
+from ..kb.store import KnowledgeBase
 from ..limits import MAX_GENERAL_ENTRIES
 from ..text import normalize
 from ..results.answer import AnalysisPoint, CitedArticle

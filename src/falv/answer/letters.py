@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..domain.drafts import render_draft, template
 from ..errors import InputError
-from .analysis import CaseAnalysis, analyse
+from .analysis import CaseAnalysis
 
 
 def letter_for_case(kind: str, case: CaseAnalysis, store, fill: dict | None = None,
@@ -21,9 +21,3 @@ def letter_for_case(kind: str, case: CaseAnalysis, store, fill: dict | None = No
     out = render_draft(kind, {**auto, **own}, store, fmt, extra=extra)
     out["prefilled"] = {k: v for k, v in auto.items() if k not in own}
     return out
-
-
-def letter_for_question(kind: str, question: str, store, fill: dict | None = None,
-                        fmt: str = "markdown") -> dict:
-    """letter_for_case of the question's analysis (without a knowledge base)."""
-    return letter_for_case(kind, analyse(question, store=store), store, fill, fmt)

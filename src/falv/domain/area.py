@@ -23,7 +23,6 @@ DIMENSIONS = ("actor", "issue", "fact", "wish")
 ATTRIBUTES = {"actor": frozenset({"name", "weight"}), "issue": frozenset({"label", "weight"}),
               "fact": frozenset({"weight"}), "wish": frozenset({"weight"})}
 DOMAIN_KEYS = frozenset({"id", "name", "kind", "core", "weights", "fuzzy"})
-PLACEHOLDERS = ("{actor}",)
 
 
 @dataclass(frozen=True)
@@ -89,10 +88,6 @@ class AreaDomain:
                     raise file.error(f"letter.{kind}: issue 没有条目 {i!r}", f"[letter.{kind}]", i)
             out[kind] = LetterSpec(kind, issues, dict(spec.get("requests", {})))
         return out
-
-    def validate(self) -> None:
-        """Load every data file (a test calls this for every registered domain)."""
-        self.rulebook, self._questions, self._letters  # noqa: B018 — loading validates
 
     # -- reading -----------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ that decide it) are data: data/kinds.toml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .basis import Basis, parse_basis
@@ -72,11 +72,20 @@ class KindReading:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A fact that would decide a question (「还需要确认」), not asked where the question already
+    says it (`answered`: words that show it does — 没留遗嘱 answers 有没有遗嘱)."""
+
+    ask: str
+    answered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KindSpec:
     id: str
     label: str
     steps: tuple[Step, ...]  # the floor: routes that are always right for this kind
-    facts: tuple[str, ...]  # what would decide a question of this kind
+    facts: tuple[Fact, ...]  # what would decide a question of this kind
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ class Topic:
     label: str
     terms: tuple[str, ...]
     steps: tuple[Step, ...]
-    facts: tuple[str, ...]
+    facts: tuple[Fact, ...]
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +124,19 @@ def _floor_steps(file: DataFile, owner: str, specs: list, channels: frozenset[st
     return tuple(out)
 
 
+def _facts(file: DataFile, owner: str, specs: list) -> tuple[Fact, ...]:
+    out = []
+    for spec in specs:
+        if isinstance(spec, str):
+            out.append(Fact(spec))
+            continue
+        unknown = set(spec) - {"ask", "answered"} if isinstance(spec, dict) else {"?"}
+        if unknown or "ask" not in spec:
+            raise file.error(f"{owner}: facts 的一项应为文字或 {{ask, answered}}", owner)
+        out.append(Fact(spec["ask"], tuple(spec.get("answered", []))))
+    return tuple(out)
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, KindSpec], tuple[Topic, ...], dict]:
     file = _file()
@@ -126,12 +148,12 @@ def _tables() -> tuple[dict[str, KindSpec], tuple[Topic, ...], dict]:
             raise file.error(f"kind.{kid}: 未知的键 {sorted(unknown)[0]!r}", f"[kind.{kid}]")
         kinds[kid] = KindSpec(kid, spec["label"],
                               _floor_steps(file, f"[kind.{kid}]", spec.get("floor", []), known),
-                              tuple(spec.get("facts", [])))
+                              _facts(file, f"[kind.{kid}]", spec.get("facts", [])))
     if "other" not in kinds:
         raise RulebookError(f"{file.name}: 缺少 [kind.other]")
     topics = tuple(Topic(tid, t["label"], tuple(t.get("terms", [])),
                          _floor_steps(file, f"[topic.{tid}]", t.get("floor", []), known),
-                         tuple(t.get("facts", [])))
+                         _facts(file, f"[topic.{tid}]", t.get("facts", [])))
                    for tid, t in file.data.get("topic", {}).items())
     stakes = {sid: (tuple(s.get("terms", [])), _floor_steps(file, f"[stake.{sid}]", s.get("floor", []), known))
               for sid, s in file.data.get("stake", {}).items()}
@@ -238,10 +260,9 @@ def floor_steps(reading: KindReading, text: str) -> list[Step]:
 def floor_facts(reading: KindReading, text: str) -> list[str]:
     """The two or three facts that would decide a question of the kind (or topic)."""
     topic = topic_of(text) if reading.kind == "other" else None
-    if topic is not None and topic.facts:
-        return list(topic.facts)
-    spec = kinds().get(reading.kind) or kinds()["other"]
-    return list(spec.facts)
+    facts = topic.facts if topic is not None and topic.facts else (
+        kinds().get(reading.kind) or kinds()["other"]).facts
+    return [f.ask for f in facts if not any(w in text for w in f.answered)]
 
 
 __all__ = ["Fit", "KindReading", "Basis", "decide", "floor_steps", "floor_facts", "kinds", "label",

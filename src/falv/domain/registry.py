@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from ..errors import InputError
 from .consumer import DOMAIN as CONSUMER
-from .drafts import template
 from .family import DOMAIN as FAMILY
 from .labour import DOMAIN as LABOUR
 from .lending import DOMAIN as LENDING
@@ -18,10 +17,6 @@ from .tenancy import DOMAIN as TENANCY
 from .traffic import DOMAIN as TRAFFIC
 
 DOMAINS: tuple[Domain, ...] = (PERSONAL_INFO, LABOUR, CONSUMER, FAMILY, TENANCY, LENDING, TRAFFIC)
-
-
-def domains() -> tuple[Domain, ...]:
-    return DOMAINS
 
 
 def get(domain_id: str) -> Domain:
@@ -49,11 +44,6 @@ def scenario(sid: str):
     if owner is None:
         raise InputError(f"未知的场景：{sid}", hint="可用场景：" + "、".join(scenario_owners()))
     return owner, owner.named_frame(sid)
-
-
-def letter_owner(kind: str) -> str:
-    """The canonical kind of a letter (aliases: 删除, 投诉 …)."""
-    return template(kind).kind
 
 
 def severity(counts: dict, gains, store, **flags) -> dict:

@@ -248,6 +248,8 @@ def _close(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 _CLAUSE_START = re.compile(r"[，。；！？,;!?：:]")
+# a mention that only received or learnt of it (初中同学都接到了, 家人都知道了) did not do it
+_RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)")
 _PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
 _HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知)")  # what the asker learnt of
 _ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
@@ -386,7 +388,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
         sentence = max((m.end() for m in _SENTENCE_END.finditer(text, 0, act_start)), default=0)
         before = [m for m in mentions if sentence <= m[0] < act_start]
         passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
-        doers = [m for m in before if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])]
+        doers = [m for m in before if not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])
+                 and not _RECEIVER_AFTER.match(text, m[1])]
         pick = passive or doers
         clause = max((m.end() for m in _CLAUSE_START.finditer(text, 0, act_start)), default=0)
         pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)

@@ -22,7 +22,8 @@ from ..law.currency import find_outdated
 from ..law.find import extract
 from ..law.verify import Verifier
 from . import seedfmt
-from .store import KbWriter, kb_token
+from .similar import kb_token
+from .writer import KbWriter
 
 
 @dataclass
@@ -126,17 +127,7 @@ def _row(cit, verdict, role: str, line_start: int, line_end: int) -> dict:
 def analyse(checker: _Checker, entry: seedfmt.Entry) -> Analysed:
     out = Analysed(entry)
     if entry.basis is not None:
-        b = entry.basis
-        for cit, verdict in checker.check(b.text, quotes=True):
-            start, end = cit.span
-            line_head = b.text.rfind("\n", 0, start) + 1
-            at_head = not b.text[line_head:start].strip()
-            role = "basis" if cit.ref is not None and (at_head or cit.quoted_text) else "reference"
-            if role == "basis" and cit.quoted_text:
-                pos = b.text.find(cit.quoted_text, end)
-                if pos >= 0:
-                    end = pos + len(cit.quoted_text)
-            out.basis.append(_row(cit, verdict, role, b.line_at(start), b.line_at(max(start, end - 1))))
+        out.basis = _basis_rows(checker, entry.basis)
     for point in entry.points:
         rows = []
         for cit, verdict in checker.check(point.text, quotes=False):
@@ -144,24 +135,48 @@ def analyse(checker: _Checker, entry: seedfmt.Entry) -> Analysed:
             rows.append(_row(cit, verdict, "analysis", line, line))
         if rows:
             out.point_citations[point.ordinal] = rows
-        notes = []
-        for m in checker.outdated(point.text):
-            repealed = next((r for r in rows if r["verdict"] == "repealed"
-                             and r["span"][0] < m.span[1] and m.span[0] < r["span"][1]), None)
-            notes.append({"kind": "repealed" if repealed else "outdated_term",
-                          "span_start": m.span[0], "span_end": m.span[1], "term": m.text,
-                          "replacement": m.entry.replacement, "note": m.entry.note,
-                          "since": m.entry.since or None, "basis": m.entry.basis or None})
-        for r in rows:  # a repealed instrument the term table does not cover
-            if r["verdict"] == "repealed" and not any(
-                    n["span_start"] < r["span"][1] and r["span"][0] < n["span_end"] for n in notes):
-                notes.append({"kind": "repealed", "span_start": r["span"][0],
-                              "span_end": r["span"][1], "term": point.text[r["span"][0]:r["span"][1]],
-                              "replacement": r["replacement"] or "", "note": r["detail"],
-                              "since": None, "basis": None})
+        notes = _point_notes(checker, point, rows)
         if notes:
             out.point_annotations[point.ordinal] = sorted(notes, key=lambda n: n["span_start"])
     return out
+
+
+def _basis_rows(checker: _Checker, b) -> list[dict]:
+    """The 法律依据 block's citations: one that opens a line (or quotes a text) is basis, with
+    the quote's extent; one inside a quoted article is a reference."""
+    rows = []
+    for cit, verdict in checker.check(b.text, quotes=True):
+        start, end = cit.span
+        line_head = b.text.rfind("\n", 0, start) + 1
+        at_head = not b.text[line_head:start].strip()
+        role = "basis" if cit.ref is not None and (at_head or cit.quoted_text) else "reference"
+        if role == "basis" and cit.quoted_text:
+            pos = b.text.find(cit.quoted_text, end)
+            if pos >= 0:
+                end = pos + len(cit.quoted_text)
+        rows.append(_row(cit, verdict, role, b.line_at(start), b.line_at(max(start, end - 1))))
+    return rows
+
+
+def _point_notes(checker: _Checker, point, rows: list[dict]) -> list[dict]:
+    """Currency notes on a point's text: outdated terms (repealed where a cited repealed law
+    covers the term), and every cited repealed instrument the term table does not cover."""
+    notes = []
+    for m in checker.outdated(point.text):
+        repealed = next((r for r in rows if r["verdict"] == "repealed"
+                         and r["span"][0] < m.span[1] and m.span[0] < r["span"][1]), None)
+        notes.append({"kind": "repealed" if repealed else "outdated_term",
+                      "span_start": m.span[0], "span_end": m.span[1], "term": m.text,
+                      "replacement": m.entry.replacement, "note": m.entry.note,
+                      "since": m.entry.since or None, "basis": m.entry.basis or None})
+    for r in rows:
+        if r["verdict"] == "repealed" and not any(
+                n["span_start"] < r["span"][1] and r["span"][0] < n["span_end"] for n in notes):
+            notes.append({"kind": "repealed", "span_start": r["span"][0],
+                          "span_end": r["span"][1], "term": point.text[r["span"][0]:r["span"][1]],
+                          "replacement": r["replacement"] or "", "note": r["detail"],
+                          "since": None, "basis": None})
+    return notes
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Knowledge-base tables: entries, near-duplicate merge, provenance, verdicts, annotations, JSONL.
+"""The knowledge base as read: entries with their source answers, points, citations and notes.
 
 Read API (for the answer composer and the CLI)::
 
@@ -14,403 +14,22 @@ Read API (for the answer composer and the CLI)::
     kb.get("1")                         # one entry; NotFoundError when absent
     kb.questions()                      # [(id, question)] only — cheap on a large KB
     kb.entries(ids=["1", "3"])          # just these entries
+    kb.export_jsonl(fh) / kb.import_jsonl(text, name)   # kb/export.py
 
-Merging: questions whose normalised forms are equal, or whose character-bigram Jaccard similarity
-is at least SIMILARITY (0.8: conservative — 个人信息泄露找什么部门投诉 and 信息泄露怎么处理怎么举报
-share 3 of 19 bigrams and stay apart) and that contain the same numbers (第1038条 ≠ 第1039条), are
-one entry with several source answers. Within an entry
-a point whose normalised text equals an existing point is stored once, with one more provenance.
+The rows are written by kb/writer.py (which question merges into which entry: kb/similar.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-import re
 import sqlite3
-import time
-import zlib
-from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Iterable, TextIO
 
-from .. import db
-from ..errors import ImportRejected, NotFoundError
-from ..law.importer import canonical_title, infer_doc_type
-from ..law.models import IN_FORCE, Verdict, VerdictKind
+from ..errors import NotFoundError
+from ..law.models import Verdict, VerdictKind
 from ..law.verdicts import label
-from ..text import fold_for_compare, normalize, parse_article_no
+from . import export
 
-SIMILARITY = 0.8
-_TRAILING = re.compile(r"[?!.。？！\s]+$")
-
-
-# -- question similarity ----------------------------------------------------------------------
-
-def question_key(question: str) -> str:
-    """Normalised form of a question for exact-duplicate detection."""
-    return _TRAILING.sub("", fold_for_compare(normalize(question)))
-
-
-def bigrams(key: str) -> frozenset[str]:
-    """Character bigrams of a normalised question (a one-character question is its own gram);
-    shared by the merge here and the ask matcher (answer.kbmatch)."""
-    if len(key) < 2:
-        return frozenset({key}) if key else frozenset()
-    return frozenset(key[i:i + 2] for i in range(len(key) - 1))
-
-
-_NUMBER = re.compile(r"[0-9]+|[零〇一二两三四五六七八九十百千万]+")
-
-
-def _numbers(key: str) -> list[str]:
-    """Numbers in a question (第1038条, 5000条, 三年): questions that differ in one are different
-    questions however similar the rest (民法典1038条是什么 ≠ 民法典1039条是什么)."""
-    return _NUMBER.findall(key)
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
-
-
-class QuestionIndex:
-    """Finds the entry a question merges into: exact key, else Jaccard ≥ SIMILARITY with the same
-    numbers. Near-linear on large batches (issue 11: an O(n²) scan inside the write transaction
-    made concurrent writers give up):
-
-    * postings are keyed by (the question's numbers, bigram), so questions that differ only in a
-      number (问题1 … 问题20000) never meet — they could not merge anyway;
-    * prefix filtering (plus PPJoin's positional bound in find): with bigrams in one fixed global
-      order, two sets with Jaccard ≥ t share at least one of the first |A| − ⌈t·|A|⌉ + 1
-      elements of each. The order is rarest-first by document frequency; it is recomputed (and
-      every prefix with it) whenever the index has doubled since, so a batch into an empty KB
-      does not index frequent bigrams (信息, 泄露) — amortised linear, and always one order for
-      all entries, so no match is missed.
-    `compared` counts Jaccard computations (the cost the filter bounds)."""
-
-    REBUILD_FROM = 64
-
-    def __init__(self, threshold: float = SIMILARITY):
-        self.threshold = threshold
-        self.exact: dict[str, int] = {}
-        self.grams: dict[int, frozenset[str]] = {}
-        self.keys: dict[int, str] = {}
-        self.numbers: dict[int, tuple[str, ...]] = {}
-        self.df: dict[str, int] = {}  # bigram → entries containing it, as of the last rebuild
-        # (numbers, gram) → by the gram's position j in an entry's prefix → [(entry id, size)]:
-        # find skips the positions whose entries cannot pass its positional filter
-        self.postings: dict[tuple[tuple[str, ...], str], list[list[tuple[int, int]]]] = {}
-        self.compared = 0
-        self._built_at = 0
-        self._generation = 0  # rebuilds so far: a prefix computed under another order is stale
-        self._rank: dict[str, tuple[int, int]] = {}  # memo of _order under the current df
-        self._last: tuple | None = None  # (key, grams, numbers, prefix, generation) of last find
-
-    def _order(self, gram: str) -> tuple[int, int]:
-        return self.df.get(gram, 0), zlib.crc32(gram.encode("utf-8"))
-
-    def _prefix(self, grams: frozenset[str]) -> list[str]:
-        rank = self._rank  # _order memoised under the current df, so sorting calls no Python code
-        if len(rank) > 1 << 20:  # bounded; also cleared at each rebuild
-            rank.clear()
-        for gram in grams:
-            if gram not in rank:
-                rank[gram] = self._order(gram)
-        ordered = sorted(grams, key=rank.__getitem__)
-        return ordered[:len(ordered) - math.ceil(self.threshold * len(ordered)) + 1]
-
-    def add(self, entry_id: int, key: str, grams: frozenset[str] | None = None) -> None:
-        self.exact.setdefault(key, entry_id)
-        self.keys[entry_id] = key
-        last, prefix = self._last, None
-        if grams is None and last is not None and last[0] == key:
-            # the question find just looked up (the ingest's find → add): its grams, and its
-            # prefix unless a rebuild changed the order since
-            _key, g, nums, prefix, generation = last
-            if generation != self._generation:
-                prefix = None
-        else:
-            g = grams if grams is not None else bigrams(key)
-            nums = tuple(_numbers(key))
-        self.grams[entry_id] = g
-        self.numbers[entry_id] = nums
-        if len(self.keys) >= max(self.REBUILD_FROM, 2 * self._built_at):
-            self._rebuild()
-            return
-        if prefix is None:
-            prefix = self._prefix(g)
-        self._post(entry_id, nums, prefix, len(g))
-
-    def _post(self, entry_id: int, nums: tuple[str, ...], prefix: list[str], size: int) -> None:
-        postings = self.postings
-        for pos, gram in enumerate(prefix):
-            by_pos = postings.setdefault((nums, gram), [])
-            while len(by_pos) <= pos:
-                by_pos.append([])
-            by_pos[pos].append((entry_id, size))
-
-    def _rebuild(self) -> None:
-        """Document frequencies of now, and every prefix under that order."""
-        df = dict(Counter(chain.from_iterable(self.grams.values())))  # each set counts a gram once
-        self.df, self.postings, self._built_at, self._rank = df, {}, len(self.keys), {}
-        self._generation += 1
-        for eid in sorted(self.grams):
-            g = self.grams[eid]
-            self._post(eid, self.numbers[eid], self._prefix(g), len(g))
-
-    def find(self, key: str) -> int | None:
-        found = self.exact.get(key)
-        if found is not None:
-            return found
-        g = bigrams(key)
-        numbers = tuple(_numbers(key))
-        prefix = self._prefix(g)
-        self._last = (key, g, numbers, prefix, self._generation)
-        best, best_score = None, 0.0
-        seen: set[int] = set()
-        t, n = self.threshold, len(g)
-        low, high = t * n, n / t if t else 1e9
-        t1 = 1 + t
-        postings = self.postings
-        compared = 0
-        for i, gram in enumerate(prefix):
-            by_pos = postings.get((numbers, gram))
-            if not by_pos:
-                continue
-            after = n - i - 1
-            # positional filter (PPJoin): this gram sits at i here and at j in the other's
-            # prefix, and both sets are in one order, so they share at most
-            # 1 + min(n-i-1, m-j-1) grams; Jaccard ≥ t needs t/(1+t)·(n+m) (margin for floats).
-            # Hence m ≤ (1+after)·(1+t)/t − n here, and m ≥ (t·n + j·(1+t)) / (1+t−t) at j:
-            # past the j where these cross (with a margin far above float error) none passes
-            top = min(high, (1 + after) * t1 / t - n if t else 1e9) + 1e-6
-            for j, bucket in enumerate(by_pos):
-                if (t * n + j * t1) / (t1 - t) > top:
-                    break  # no entry with the gram at j or later can pass
-                for eid, m in bucket:
-                    if not low <= m <= high:  # Jaccard ≥ t bounds the size ratio
-                        continue
-                    rest = m - j - 1
-                    if (1 + (after if after < rest else rest)) * t1 < t * (n + m) - 1e-9:
-                        continue
-                    # an entry that fails at its first shared gram fails at every later one (i
-                    # and j only grow), so one that passes is evaluated once, as before
-                    if eid in seen:
-                        continue
-                    seen.add(eid)
-                    compared += 1
-                    inter = len(g & self.grams[eid])  # jaccard(g, other), both non-empty
-                    score = inter / (n + m - inter)
-                    if score >= t and (score > best_score or (score == best_score and eid < best)):
-                        best, best_score = eid, score
-        self.compared += compared
-        return best
-
-    @classmethod
-    def load(cls, conn: sqlite3.Connection) -> "QuestionIndex":
-        index = cls()
-        for eid, norm in conn.execute("SELECT id, norm FROM kb_entries ORDER BY id"):
-            index.keys[eid] = norm
-            index.exact.setdefault(norm, eid)
-            index.grams[eid] = bigrams(norm)
-            index.numbers[eid] = tuple(_numbers(norm))
-        index._rebuild()
-        return index
-
-
-def kb_token(conn: sqlite3.Connection) -> tuple:
-    """What a QuestionIndex built from kb_entries is valid for: the store revision (bumped by every
-    write) and the entries' extent. Read inside the write transaction that reuses the index."""
-    rev = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-    count, top = conn.execute("SELECT count(*), max(id) FROM kb_entries").fetchone()
-    last = conn.execute("SELECT norm FROM kb_entries WHERE id = ?", (top,)).fetchone()
-    return rev[0] if rev else None, count, top, last[0] if last else None
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-def _citation_row(cid, answer_id, point_id, ordinal, cit, quoted_law_id=None) -> tuple:
-    return (cid, answer_id, point_id, cit["role"], ordinal, cit["raw"], cit["law_text"], cit["law"],
-            cit["article"], cit["quoted_text"], cit["verdict"], cit["detail"], cit["replacement"],
-            cit["diff"], quoted_law_id, cit["line_start"], cit["line_end"])
-
-
-# What KbWriter inserts, parents before children (foreign keys are checked per statement).
-_WRITES: dict[str, str] = {
-    "kb_sources": "INSERT INTO kb_sources(id, file, sha256, encoding, style, entries)",
-    "kb_entries": "INSERT INTO kb_entries(id, question, norm)",
-    "kb_answers": "INSERT INTO kb_answers(id, entry_id, source_id, marker, number, question,"
-                  " question_original, line_start, line_end, raw)",
-    "kb_points": "INSERT INTO kb_points(id, entry_id, answer_id, ordinal, kind, label, text,"
-                 " original, norm)",
-    "kb_point_sources": "INSERT OR IGNORE INTO kb_point_sources(point_id, answer_id, line_start,"
-                        " line_end)",
-    "kb_citations": "INSERT INTO kb_citations(id, answer_id, point_id, role, ordinal, raw, law_text,"
-                    " law, article, quoted_text, verdict, detail, replacement, diff, quoted_law_id,"
-                    " line_start, line_end)",
-    "kb_annotations": "INSERT INTO kb_annotations(id, point_id, kind, span_start, span_end, term,"
-                      " replacement, note, since, basis)",
-}
-_WRITE_SQL = {t: f"{head} VALUES ({','.join('?' * (head.count(',') + 1))})"
-              for t, head in _WRITES.items()}
-
-
-class KbWriter:
-    """Writes analysed documents inside the caller's write transaction (falv.kb.ingest).
-
-    Row ids are given here (max(id) + 1 onwards, read inside the transaction: what SQLite would
-    have chosen) and each document's rows are inserted with one executemany per table, instead
-    of one execute per row (issue 11)."""
-
-    def __init__(self, conn: sqlite3.Connection, index: QuestionIndex | None = None):
-        """`index`: the QuestionIndex of kb_entries as they are now (the caller checked kb_token),
-        reused across batches instead of reloaded — a reload per batch made a long ingest
-        quadratic. It is updated in place."""
-        self.conn = conn
-        self.index = index if index is not None else QuestionIndex.load(conn)
-        # entry id → {point norm: point id}, for the entries this writer has touched (an entry it
-        # created starts empty; one from before is read once) — not one SELECT per point
-        self._points: dict[int, dict[str, int]] = {}
-        self.index_s = 0.0  # CPU seconds in the near-duplicate index (bench/bench_ingest.py)
-        self._rows: dict[str, list[tuple]] = {t: [] for t in _WRITES}
-        self.quoted = False  # whether texts quoted by a source were stored (statutes changed)
-        self._next = {t: (conn.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0) + 1
-                      for t in _WRITES if t != "kb_point_sources"}
-
-    def _id(self, table: str) -> int:
-        rid = self._next[table]
-        self._next[table] = rid + 1
-        return rid
-
-    def _flush(self) -> None:
-        for table, rows in self._rows.items():
-            if rows:
-                self.conn.executemany(_WRITE_SQL[table], rows)
-                rows.clear()
-
-    def add_document(self, doc, entries) -> dict:
-        """Store one parsed document (seedfmt.Document) with its Analysed entries; returns what
-        was stored. A document already ingested (same sha256) is left as it is."""
-        c = self.conn
-        report = {"file": doc.file, "encoding": doc.encoding, "style": doc.style,
-                  "sha256": doc.sha256, "skipped_lines": doc.skipped_lines, "entries": [],
-                  "quoted_articles": []}
-        if c.execute("SELECT 1 FROM kb_sources WHERE sha256 = ?", (doc.sha256,)).fetchone():
-            report["action"] = "unchanged"
-            return report
-        report["action"] = "added"
-        source_id = self._id("kb_sources")
-        self._rows["kb_sources"].append(
-            (source_id, doc.file, doc.sha256, doc.encoding, doc.style, len(entries)))
-        for a in entries:
-            report["entries"].append(self._add_entry(source_id, doc.file, a, report))
-        self._flush()
-        return report
-
-    def _entry_points(self, entry_id: int) -> dict[str, int]:
-        points = self._points.get(entry_id)
-        if points is None:
-            points = self._points[entry_id] = {}
-            for pid, norm in self.conn.execute(
-                    "SELECT id, norm FROM kb_points WHERE entry_id = ? ORDER BY id", (entry_id,)):
-                points.setdefault(norm, pid)
-        return points
-
-    def _add_entry(self, source_id: int, file: str, a, report: dict) -> dict:
-        e, rows = a.entry, self._rows
-        t0 = time.process_time()
-        key = question_key(e.question)
-        entry_id = self.index.find(key)
-        merged = entry_id is not None
-        if entry_id is None:
-            entry_id = self._id("kb_entries")
-            rows["kb_entries"].append((entry_id, e.question, key))
-            self.index.add(entry_id, key)
-            self._points[entry_id] = {}
-        self.index_s += time.process_time() - t0
-        known = self._entry_points(entry_id)
-        answer_id = self._id("kb_answers")
-        rows["kb_answers"].append((answer_id, entry_id, source_id, e.marker, e.number, e.question,
-                                   e.question_original, e.line_start, e.line_end, e.raw))
-        ordinal = 0  # points first seen in this (new) answer, in source order
-        new_points = 0
-        cit_ordinal = 0
-        citations, annotations = rows["kb_citations"], rows["kb_annotations"]
-        for pt in e.points:
-            norm = pt.norm
-            point_id = known.get(norm)
-            if point_id is None:
-                ordinal += 1
-                new_points += 1
-                point_id = known[norm] = self._id("kb_points")
-                rows["kb_points"].append((point_id, entry_id, answer_id, ordinal, pt.kind, pt.label,
-                                          pt.text, pt.original, norm))
-                for cit in a.point_citations.get(pt.ordinal, []):
-                    cit_ordinal += 1
-                    citations.append(_citation_row(self._id("kb_citations"), answer_id, point_id,
-                                                   cit_ordinal, cit))
-                for n in a.point_annotations.get(pt.ordinal, []):
-                    annotations.append((self._id("kb_annotations"), point_id, n["kind"],
-                                        n["span_start"], n["span_end"], n["term"],
-                                        n["replacement"], n["note"], n["since"], n["basis"]))
-            # else the same point again: one more provenance, stored once
-            rows["kb_point_sources"].append((point_id, answer_id, pt.line_start, pt.line_end))
-        for cit in a.basis:
-            cit_ordinal += 1
-            quoted_law_id = None
-            if cit["role"] == "basis" and cit["verdict"] == "unverifiable" and cit["quoted_text"] \
-                    and cit["law"] and cit["article"]:
-                quoted_law_id = self._quoted_article(cit, file, e, report)
-            citations.append(_citation_row(self._id("kb_citations"), answer_id, None, cit_ordinal,
-                                           cit, quoted_law_id))
-        return {"entry_id": str(entry_id), "marker": e.marker, "question": e.question,
-                "merged": merged, "lines": [e.line_start, e.line_end], "points": len(e.points),
-                "new_points": new_points,
-                "basis": [{"law": b["law"], "article": b["article"], "role": b["role"],
-                           "verdict": b["verdict"]} for b in a.basis],
-                "analysis_citations": sum(len(v) for v in a.point_citations.values()),
-                "annotations": [{"term": n["term"], "kind": n["kind"], "replacement": n["replacement"]}
-                                for v in a.point_annotations.values() for n in v]}
-
-    def _quoted_article(self, cit: dict, file: str, e, report: dict) -> str:
-        """Keep the source's quoted text as a 'quoted by source' article in the KB's own tables
-        (never the statute tables): the store reads it as an unverified source ('quoted'), so
-        `falv article` can show it, marked so, until the official text is imported."""
-        c = self.conn
-        self.quoted = True
-        # the importer's spelling of the title, so that an import of the official text later
-        # lands under the same title and takes precedence over the quoted one
-        title = canonical_title(cit["law"])[0] or cit["law"]
-        law_id = "q-" + hashlib.sha256(title.encode()).hexdigest()[:12]
-        where = f"{file} {e.marker}（第 {cit['line_start']}–{cit['line_end']} 行）"
-        if c.execute("SELECT 1 FROM kb_quoted_laws WHERE law_id = ?", (law_id,)).fetchone() is None:
-            c.execute(
-                "INSERT INTO kb_quoted_laws(law_id, title, doc_type, status, note, source_file,"
-                " content_hash) VALUES (?, ?, ?, ?, ?, ?, '')",
-                (law_id, title, infer_doc_type(title) or "法律", IN_FORCE,
-                 f"问答来源引用的文本，未经官方文本核验；首见于 {where}", file))
-        number, suffix = parse_article_no(cit["article"])
-        added = c.execute(
-            "INSERT OR IGNORE INTO kb_quoted_articles(law_id, ordinal, article_no, number, suffix,"
-            " provenance, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (law_id, number * 1000 + suffix, cit["article"], number, suffix,
-             f"问答来源引用：{where}", cit["quoted_text"])).rowcount
-        if added:
-            texts = c.execute("SELECT article_no, text FROM kb_quoted_articles WHERE law_id = ?"
-                              " ORDER BY ordinal", (law_id,)).fetchall()
-            digest = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:32]
-            c.execute("UPDATE kb_quoted_laws SET content_hash = ? WHERE law_id = ?", (digest, law_id))
-            report["quoted_articles"].append({"law": title, "article": cit["article"],
-                                              "law_id": law_id})
-        return law_id
-
-
-# -- read API ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Citation:
@@ -608,8 +227,22 @@ class KnowledgeBase:
             ans = Answer(aid, _text(q), _prov(file, marker, ls, le))
             answers[aid] = ans
             entries[eid].answers.append(ans)
-        points: dict[int, Point] = {}
         pwhere = f"WHERE p.entry_id IN ({marks})" if only is not None else ""
+        points = self._load_points(answers, pwhere, args)
+        self._load_citations(answers, points, ewhere, args)
+        for row in c.execute(
+                "SELECT n.id, n.point_id, n.kind, n.span_start, n.span_end, n.term, n.replacement,"
+                " n.note, n.since, n.basis FROM kb_annotations n JOIN kb_points p ON p.id = n.point_id"
+                f" {pwhere} ORDER BY n.point_id, n.span_start, n.id", args):
+            nid, pid, kind, s0, s1, term, repl, note, since, basis = row
+            points[pid].annotations.append(Annotation(nid, pid, kind, (s0, s1), term, repl, note,
+                                                      since, basis))
+        return list(entries.values())
+
+    def _load_points(self, answers: dict[int, Answer], pwhere: str, args) -> dict[int, Point]:
+        """The answers' points, each with every place it occurs."""
+        c = self.conn
+        points: dict[int, Point] = {}
         for pid, aid, kind, label, text, orig in c.execute(
                 f"SELECT p.id, p.answer_id, p.kind, p.label, p.text, p.original FROM kb_points p"
                 f" {pwhere} ORDER BY p.answer_id, p.ordinal, p.id", args):
@@ -622,7 +255,12 @@ class KnowledgeBase:
                 " ORDER BY ps.point_id, ps.answer_id, ps.line_start", args):
             a = answers[aid]
             points[pid].provenances.append(_prov(a.provenance["file"], a.provenance["entry"], ls, le))
-        for row in c.execute(
+        return points
+
+    def _load_citations(self, answers: dict[int, Answer], points: dict[int, Point], ewhere: str,
+                        args) -> None:
+        """The answers' citations: basis, references, and those of analysis points."""
+        for row in self.conn.execute(
                 "SELECT c.id, c.answer_id, c.point_id, c.role, c.law, c.article, c.quoted_text,"
                 " c.verdict, c.detail, c.replacement, c.diff, c.raw, c.law_text, c.quoted_law_id,"
                 " c.line_start, c.line_end FROM kb_citations c JOIN kb_answers a ON a.id = c.answer_id"
@@ -639,160 +277,24 @@ class KnowledgeBase:
                 a.references.append(cit)
             else:
                 a.basis.append(cit)
-        for row in c.execute(
-                "SELECT n.id, n.point_id, n.kind, n.span_start, n.span_end, n.term, n.replacement,"
-                " n.note, n.since, n.basis FROM kb_annotations n JOIN kb_points p ON p.id = n.point_id"
-                f" {pwhere} ORDER BY n.point_id, n.span_start, n.id", args):
-            nid, pid, kind, s0, s1, term, repl, note, since, basis = row
-            points[pid].annotations.append(Annotation(nid, pid, kind, (s0, s1), term, repl, note,
-                                                      since, basis))
-        return list(entries.values())
 
-    # -- export / import ----------------------------------------------------------------------
+    # -- export / import (kb/export.py) --------------------------------------------------------
 
     def export_lines(self) -> Iterable[str]:
-        """JSONL records, deterministic (ordered by id, sorted keys): export → import into an
-        empty store → export gives the same bytes."""
-        yield _dump({"type": "falv-kb", "format": 1})
-        for row in _rows(self.conn, "SELECT * FROM kb_sources ORDER BY id"):
-            yield _dump({"type": "source", **row})
-        for law in _rows(self.conn, "SELECT * FROM kb_quoted_laws ORDER BY law_id"):
-            law["articles"] = _rows(self.conn, "SELECT ordinal, article_no, number, suffix,"
-                                    " provenance, text FROM kb_quoted_articles WHERE law_id = ?"
-                                    " ORDER BY ordinal, article_no", (law["law_id"],))
-            yield _dump({"type": "quoted_law", **law})
-        for entry in _rows(self.conn, "SELECT * FROM kb_entries ORDER BY id"):
-            eid = entry["id"]
-            entry["answers"] = _rows(self.conn, "SELECT * FROM kb_answers WHERE entry_id = ?"
-                                     " ORDER BY id", (eid,))
-            for a in entry["answers"]:
-                a["citations"] = _rows(self.conn, "SELECT * FROM kb_citations WHERE answer_id = ?"
-                                       " ORDER BY id", (a["id"],))
-            entry["points"] = _rows(self.conn, "SELECT * FROM kb_points WHERE entry_id = ?"
-                                    " ORDER BY id", (eid,))
-            for p in entry["points"]:
-                p["sources"] = _rows(self.conn, "SELECT * FROM kb_point_sources WHERE point_id = ?"
-                                     " ORDER BY answer_id, line_start", (p["id"],))
-                p["annotations"] = _rows(self.conn, "SELECT * FROM kb_annotations WHERE point_id = ?"
-                                         " ORDER BY id", (p["id"],))
-            yield _dump({"type": "entry", **entry})
+        """JSONL records, deterministic: export → import into an empty store → export gives the
+        same bytes."""
+        return export.export_lines(self.conn)
 
     def export_jsonl(self, fh: TextIO) -> int:
-        n = 0
-        for line in self.export_lines():
-            fh.write(line + "\n")
-            n += 1
-        return n
+        return export.export_jsonl(self.conn, fh)
 
     def import_jsonl(self, text: str, name: str) -> dict:
-        """Load an export into an EMPTY knowledge base, ids and verdicts exactly as exported.
-        Malformed input → ImportRejected at file:line, nothing written."""
-
-        records = _parse_export(text, name)
-        if self.count():
-            raise ImportRejected("知识库非空：kb import 只能导入到空的知识库（导出文件保留原编号）",
-                                 location=f"{name}:1",
-                                 hint="请使用新的 FALV_HOME，或用 falv kb ingest 导入源文档")
-        counts = {"sources": 0, "entries": 0, "quoted_laws": 0}
-        with db.write_transaction(self.conn):
-            if self.count():  # re-check under the lock
-                raise ImportRejected("知识库非空", location=f"{name}:1")
-            for lineno, rec in records:
-                try:
-                    _insert_record(self.conn, rec, counts)
-                except (KeyError, TypeError, ValueError, sqlite3.Error) as exc:
-                    raise ImportRejected(f"记录无效：{exc}", location=f"{name}:{lineno}") from None
-            db.bump_revision(self.conn)
-        return counts
-
-    def dump(self) -> list[tuple]:
-        """Every row of every kb table and of the statute tables (tests compare before/after)."""
-        out = []
-        for table in ("kb_sources", "kb_entries", "kb_answers", "kb_points", "kb_point_sources",
-                      "kb_citations", "kb_annotations", "kb_quoted_laws", "kb_quoted_articles"):
-            out += [(table, *r) for r in self.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
-        out += [("laws", *r) for r in self.conn.execute("SELECT * FROM laws ORDER BY law_id")]
-        out += [("articles", *r) for r in self.conn.execute(
-            "SELECT law_id, article_no, text FROM articles ORDER BY law_id, article_no")]
-        return out
+        """Load an export into an EMPTY knowledge base (ImportRejected at file:line otherwise)."""
+        return export.import_jsonl(self.conn, text, name)
 
 
 def _prov(file: str, marker: str, line_start: int, line_end: int) -> dict:
     return {"file": file, "entry": marker, "line_start": line_start, "line_end": line_end}
 
 
-def _rows(conn, sql: str, args=()) -> list[dict]:
-    cur = conn.execute(sql, args)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
-def _dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _parse_export(text: str, name: str) -> list[tuple[int, dict]]:
-    records = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportRejected(f"不是合法的 JSON：{exc.msg}", location=f"{name}:{lineno}") from None
-        if not isinstance(rec, dict) or rec.get("type") not in ("falv-kb", "source", "quoted_law",
-                                                                 "entry"):
-            raise ImportRejected("不是 falv kb export 的记录（缺少或未知的 type）",
-                                 location=f"{name}:{lineno}")
-        records.append((lineno, rec))
-    if not records or records[0][1].get("type") != "falv-kb" or records[0][1].get("format") != 1:
-        raise ImportRejected("不是 falv kb export --jsonl 的输出（首行应为 falv-kb 格式 1）",
-                             location=f"{name}:1")
-    return records[1:]
-
-
-def _insert(conn, table: str, row: dict, columns: list[str], verb: str = "INSERT") -> None:
-    conn.execute(f"{verb} INTO {table}({','.join(columns)}) VALUES ({','.join('?' * len(columns))})",
-                 [row[c] for c in columns])
-
-
-_COLUMNS: dict[str, list[str]] = {}
-
-
-def _columns(conn, table: str) -> list[str]:
-    if table not in _COLUMNS:
-        _COLUMNS[table] = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-    return _COLUMNS[table]
-
-
-def _insert_record(conn, rec: dict, counts: dict) -> None:
-    kind = rec["type"]
-    if kind == "source":
-        _insert(conn, "kb_sources", rec, _columns(conn, "kb_sources"))
-        counts["sources"] += 1
-    elif kind == "quoted_law":
-        _insert(conn, "kb_quoted_laws", rec, _columns(conn, "kb_quoted_laws"), "INSERT OR REPLACE")
-        conn.execute("DELETE FROM kb_quoted_articles WHERE law_id = ?", (rec["law_id"],))
-        for art in rec["articles"]:
-            # an export of an older version names the provenance `chapter`
-            art = {"provenance": art.get("chapter"), **art, "law_id": rec["law_id"]}
-            _insert(conn, "kb_quoted_articles", art, _columns(conn, "kb_quoted_articles"))
-        counts["quoted_laws"] += 1
-    else:
-        _insert(conn, "kb_entries", rec, _columns(conn, "kb_entries"))
-        for a in rec["answers"]:
-            _insert(conn, "kb_answers", a, _columns(conn, "kb_answers"))
-        for p in rec["points"]:
-            _insert(conn, "kb_points", p, _columns(conn, "kb_points"))
-            for s in p["sources"]:
-                _insert(conn, "kb_point_sources", s, _columns(conn, "kb_point_sources"))
-            for n in p["annotations"]:
-                _insert(conn, "kb_annotations", n, _columns(conn, "kb_annotations"))
-        for a in rec["answers"]:  # citations may name points of this entry
-            for cit in a["citations"]:
-                _insert(conn, "kb_citations", cit, _columns(conn, "kb_citations"))
-        counts["entries"] += 1
-
-
-__all__ = ["KnowledgeBase", "Entry", "Answer", "Point", "Citation", "Annotation", "QuestionIndex",
-           "question_key", "bigrams", "jaccard", "SIMILARITY"]
+__all__ = ["KnowledgeBase", "Entry", "Answer", "Point", "Citation", "Annotation"]

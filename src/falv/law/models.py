@@ -17,13 +17,11 @@ IN_FORCE = "现行有效"
 AMENDED = "已被修改"
 REPEALED = "已废止"
 HISTORICAL = "历史版本"
-STATUSES = (IN_FORCE, AMENDED, REPEALED, HISTORICAL)
 QUOTED = "quoted"  # Law.source of a text quoted by a Q&A source (the KB's tables; unverified)
 # The one article of an instrument without numbered articles (a 批复 of one paragraph): a
 # citation of the whole instrument resolves to it.
 FULL_TEXT = "全文"
 
-DOC_TYPES = ("宪法", "法律", "司法解释", "行政法规", "部门规章", "决定", "立法解释", "修正案", "修改决定")
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,6 @@ class Law:
     source: str = "base"  # base · import · quoted (kept from a Q&A source, unverified)
     note: str | None = None
     amendments: tuple[Amendment, ...] = ()  # applied by falv to the stored text, oldest first
-
-    @property
-    def in_force(self) -> bool:
-        return self.status in (IN_FORCE, AMENDED) and self.source != QUOTED
 
     @property
     def imported(self) -> bool:

@@ -183,38 +183,41 @@ def normalize_gold(store, law: str, article: str | int | None, old_numbering: bo
     entry = repealed_law(law)
     if article is None or str(article).strip() == "":
         return [(title or (entry.title if entry else law), "")]
-    spelled = str(article).strip()
-    if spelled[0].isdigit():  # full-width digits too
-        spelled = f"第{spelled}" if "条" in spelled else f"第{spelled}条"
-    refs = [c.ref for c in extract(f"《{law}》{spelled}", resolver.names()) if c.ref is not None]
-    if not refs:
-        refs_no = [canonical_article_no(spelled)]
-    else:
-        refs_no = [r.article_no for r in refs]
     current = store.current_law(title) if title else None
+    repealed = entry is not None and (current is None or current.status == REPEALED)
     out: list[tuple[str, str]] = []
-    for article_no in refs_no:
-        if entry is not None and (current is None or current.status == REPEALED):
-            art = repealed_tables()[1].get((entry.title, article_no))
-            out.extend([(art.replacement_law, a) for a in art.articles] if art
-                       else [(entry.title, article_no)])
-            continue
-        if title is None:
+    for article_no in _gold_article_nos(resolver, law, str(article).strip()):
+        if repealed:
+            out.extend(_successor(entry, article_no))
+        elif title is None:
             out.append((law, article_no))
-            continue
-        mapped = None
-        if old_numbering:
-            for renum in renumberings(store, title, include_versions=False):
-                mapped = renum.old_to_new.get(article_no)
-                if mapped:
-                    break
-        out.extend((title, a) for a in (mapped or [article_no]))
+        else:
+            out.extend((title, a) for a in _renumbered(store, title, article_no, old_numbering))
     return list(dict.fromkeys(out))  # without repeats, in order
 
 
-def parse_article_arg(text: str) -> str:
-    """'1038', '第一千零三十八条', '253之一' → the statute's spelling; InputError otherwise."""
-    return canonical_article_no(text)
+def _gold_article_nos(resolver, law: str, spelled: str) -> list[str]:
+    """The article numbers a gold citation's article spells (a range or a list gives several)."""
+    if spelled[0].isdigit():  # full-width digits too
+        spelled = f"第{spelled}" if "条" in spelled else f"第{spelled}条"
+    refs = [c.ref for c in extract(f"《{law}》{spelled}", resolver.names()) if c.ref is not None]
+    return [r.article_no for r in refs] if refs else [canonical_article_no(spelled)]
+
+
+def _successor(entry, article_no: str) -> list[tuple[str, str]]:
+    """A repealed law's article → its successor's articles, where the tables know them."""
+    art = repealed_tables()[1].get((entry.title, article_no))
+    return [(art.replacement_law, a) for a in art.articles] if art else [(entry.title, article_no)]
+
+
+def _renumbered(store, title: str, article_no: str, old_numbering: bool) -> list[str]:
+    """The current numbers of an article numbered as before the latest amendment decision."""
+    if old_numbering:
+        for renum in renumberings(store, title, include_versions=False):
+            mapped = renum.old_to_new.get(article_no)
+            if mapped:
+                return mapped
+    return [article_no]
 
 
 __all__ = ["Resolver", "resolver_for", "normalize_gold", "fold_name", "split_version",

