@@ -28,7 +28,7 @@ from . import __version__, limits
 from . import results as r
 from .answer.analysis import CaseAnalysis, analyse, analyse_scenario
 from .answer.bridges import POOL, bridge, lent_articles, lent_hits
-from .answer.compose import Composer, validate_question
+from .answer.compose import Composer
 from .answer.kbmatch import KbMatcher
 from .answer.letters import letter_for_case
 from .answer.render import RENDERERS
@@ -51,7 +51,7 @@ from .kb.store import Entry, KnowledgeBase
 from .search import index as index_mod
 from .search.index import is_law_kind
 from .search.retrieve import Hit, Searcher
-from .text import canonical_article_no
+from .text import canonical_article_no, normalize
 
 
 GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
@@ -140,7 +140,7 @@ class Context:
 
     @cached_property
     def composer(self) -> Composer:
-        return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
+        return Composer(self.store, self.searcher, self.kb)
 
     @cached_property
     def _analyses(self) -> dict:
@@ -148,8 +148,8 @@ class Context:
 
     def analysis(self, question: str) -> CaseAnalysis:
         """The question's case analysis, read once per context: `ask`, `route`, search's
-        bridges and the letters of the same question share it."""
-        validate_question(question)
+        bridges and the letters of the same question share it. The question was checked by the
+        engine (checked_question)."""
         key = question.strip()
         cache = self._analyses
         case = cache.pop(key, None)
@@ -172,6 +172,13 @@ class Context:
             self.kb_key = kb_key
         self.__dict__.pop("composer", None)
         self.__dict__.pop("_analyses", None)  # they hold the old KB matcher's matches
+
+
+def checked_question(question) -> str:
+    """The one check of a question (ask, route, draft, search): falv.limits' check, then again
+    after normalising, which may leave nothing (a question of control characters only). The
+    normalised text; the layers below (context, composer, analysis) trust it."""
+    return limits.check_question(normalize(limits.check_question(question)))
 
 
 def _kb_key(store) -> tuple:
@@ -367,7 +374,7 @@ class Engine:
         return r.VersionResult(version=__version__, data=self.data_info())
 
     def ask(self, question: str) -> r.Answer:
-        limits.check_question(question)
+        checked_question(question)
         with self.lock:
             ctx = self.context()
             return ctx.composer.answer(question, ctx.analysis(question))
@@ -383,6 +390,8 @@ class Engine:
         per_group = limits.check_top(per_group)
         if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
+        else:  # the rest of checked_question: the bridges read the question's case analysis
+            limits.check_question(normalize(query))
         with self.lock:
             ctx = self.context()
             searcher = ctx.searcher
@@ -427,7 +436,7 @@ class Engine:
         if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
-            limits.check_question(question)
+            checked_question(question)
         with self.lock:
             ctx = self.context()
             if scenario:
@@ -451,7 +460,7 @@ class Engine:
         """A letter; with `question`, filled from its facts the way an answer's letters are
         (answer/letters.py), `fill` overriding them."""
         if question is not None:
-            limits.check_question(question)
+            checked_question(question)
         with self.lock:
             ctx = self.context()
             if question is not None:

@@ -1,7 +1,11 @@
 """Compose a grounded Answer: knowledge-base answers and domain rules give the 法律分析 points,
-the store gives the 法律依据 texts, the verifier gives each one's verdict, retrieval adds the
-best-ranked articles above a confidence threshold. Nothing here writes analysis of its own:
-with no matching entry, rule or confident article the answer says so and lists related articles.
+the store gives the 法律依据 texts, the verifier gives each one's verdict, retrieval adds articles
+the question cites and lists the ranking as 相关法条. Nothing here writes analysis of its own:
+with no matching entry or rule the answer says so (a floor) and lists related articles.
+
+The composer is handed its parts (store, searcher, KB matcher) by its caller — the façade's
+context, or tests/factories.py — and loads none itself. It trusts its question: the façade
+(falv.engine) checked it once against falv.limits.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from ..errors import InputError
 from ..kb.similar import bigrams
 from ..law.currency import find_outdated
 from ..law.models import passes
-from ..limits import check_question
 from ..search.retrieve import Searcher
 from ..text import fold_for_compare, normalize, parse_article_no
 from .analysis import CaseAnalysis, analyse
@@ -36,12 +39,6 @@ IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook �
                "即可核验并引用原文")
 
 
-def validate_question(question) -> str:
-    """The question checked (falv.limits, the one check) and normalised; checked again after
-    normalising, which may leave nothing (a question of control characters only)."""
-    return check_question(normalize(check_question(question)))
-
-
 class _Timer:
     """Milliseconds per stage of one answer (Answer.timings)."""
 
@@ -60,40 +57,20 @@ class _Timer:
 
 
 class Composer:
-    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use,
-    unless the caller (the façade's context) hands in the ones it already holds."""
+    """Answers questions from the parts it is handed: the store, the searcher of the store's
+    content and the KB matcher of its knowledge base."""
 
-    def __init__(self, store, dense: bool | None = None, searcher=None, kb: KbMatcher | None = None):
+    def __init__(self, store, searcher: Searcher, kb: KbMatcher):
         self.store = store
-        self.dense = dense  # None: FALV_DENSE decides (the optional dense search stage)
-        self._searcher = searcher
-        self._kb = kb
-
-    # -- the parts ----------------------------------------------------------------------------
-
-    @property
-    def searcher(self):
-        if self._searcher is None:
-            self._searcher = Searcher(self.store, dense=self.dense)
-        return self._searcher
-
-    @property
-    def kb(self) -> KbMatcher:
-        if self._kb is None:
-            self._kb = KbMatcher.load(self.store)
-        return self._kb
-
-    # -- answer -------------------------------------------------------------------------------
-
-    def analyse(self, question: str) -> CaseAnalysis:
-        """The question's case analysis (domain, frame, steps, KB matches), read once."""
-        return analyse(validate_question(question), self.kb, self.store)
+        self.searcher = searcher
+        self.kb = kb
 
     # radon E, 77 lines: left whole for issue 23's composer rework (handed its parts, input checked once)
     def answer(self, question: str, analysis: CaseAnalysis | None = None) -> Answer:
-        """The answer to a question; `analysis`: its case analysis when the caller holds it."""
+        """The answer to a question the façade has checked; `analysis`: its case analysis when
+        the caller holds it."""
         timer = _Timer()
-        text = validate_question(question)
+        text = normalize(question)
         case = analysis if analysis is not None else analyse(question, self.kb, self.store)
         frame, steps, kb_matches = case.frame, case.steps, case.kb
         timer.mark("understand")
