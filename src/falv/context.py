@@ -162,3 +162,12 @@ def kb_key(store) -> tuple:
             " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
     except sqlite3.OperationalError:
         return (0, None, 0, None)
+
+
+def read_revision(store) -> str | None:
+    """The store's revision: the meta row every write moves on (None: never written)."""
+    try:
+        row = store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    except sqlite3.OperationalError:  # a store without the meta table has never been written
+        return None
+    return row[0] if row else None

@@ -27,56 +27,35 @@ most one runs (search/index.py's own lock keeps index builds of one process one 
 
 from __future__ import annotations
 
-import difflib
 import logging
 import sqlite3
 import threading
-from pathlib import Path
 
 from . import __version__, limits
 from . import results as r
 from .answer.analysis import analyse_scenario
-from .answer.bridges import POOL, bridge, lent_articles, lent_hits
+from .answer.bridges import POOL, bridge, lent_articles, lent_hits, search_result
 from .answer.kbmatch import KbMatcher
 from .answer.letters import letter_for_case
-from .answer.render import RENDERERS
 from .answer.routing import list_scenarios, route_of
-from .domain.drafts import FORMATS, draft_kinds, render_draft, templates
-from .domain.kinds import kinds
-from .domain.personal_info.severity import PRIORS, categories
-from .domain.registry import scenario_owners, severity
-from .errors import InputError, NotFoundError
-from .context import Context, KbPart, kb_key, new_context
+from .domain.drafts import draft_kinds, render_draft
+from .domain.registry import severity
+from .errors import InputError
+from .context import Context, KbPart, kb_key, new_context, read_revision
 from .fairlock import FairLock
 from .kb.ingest import ingest_files, ingest_texts, reverify
 from .law.dataversion import data_info
 from .law.importer import import_files, import_texts, remove_law
-from .law.models import FULL_TEXT, Article
-from .law.resolve import Resolver, resolver_for
+from .law.resolve import lookup_article
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, TextCheck
 from .kb.store import Entry, KnowledgeBase
 from .search import index as index_mod
-from .search.index import is_law_kind
-from .search.retrieve import Hit, Searcher
-from .text import canonical_article_no, normalize
+from .search.retrieve import Searcher
+from .text import normalize
 
 
 GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
-LAWS_GROUP = "法律"
-
-
-def _hit(h: Hit, group: str | None = None) -> r.SearchHit:
-    """A ranked article as its result model: in the group of its own kind (法律 for the ranking)."""
-    kind = h.article.law.doc_type
-    return r.SearchHit.model_validate(
-        dict(h.to_dict(), group=group or (LAWS_GROUP if is_law_kind(kind) else kind)))
-
-
-def _search_result(query: str, hits: list[Hit], groups) -> r.SearchResult:
-    return r.SearchResult(query=query, hits=[_hit(h) for h in hits],
-                          groups=[r.SearchGroup(kind=kind, hits=[_hit(h, kind) for h in members])
-                                  for kind, members in groups])
 
 
 def _kb_row(e: Entry) -> r.KbEntryRow:
@@ -87,64 +66,11 @@ def _kb_row(e: Entry) -> r.KbEntryRow:
                         annotations=len(e.annotations))
 
 
-def choices() -> dict[str, tuple[str, ...]]:
-    """The closed sets of the façade's parameters, read from the data files: the adapters publish
-    them (MCP enums, CLI help) instead of keeping lists of their own."""
-    return {
-        "draft_kind": tuple(templates()),
-        "draft_format": FORMATS,
-        "scenario": tuple(scenario_owners()),
-        "severity_category": tuple(categories()),
-        "prior": tuple(dict.fromkeys(PRIORS.values())),
-        "answer_format": tuple(RENDERERS),
-    }
-
-
-def draft_titles() -> dict[str, str]:
-    """Letter kind → its title (every domain's templates)."""
-    return {kind: t.title for kind, t in templates().items()}
-
-
-def covered_kinds() -> list[str]:
-    """The kinds of problem falv answers with rules of its own (data/kinds.toml), in words; any
-    other question gets the honest floor."""
-    return [spec.label for kid, spec in kinds().items() if kid != "other"]
-
-
 def checked_question(question) -> str:
     """The one check of a question (ask, route, draft, search): falv.limits' check, then again
     after normalising, which may leave nothing (a question of control characters only). The
     normalised text; the layers below (context, composer, analysis) trust it."""
     return limits.check_question(normalize(limits.check_question(question)))
-
-
-def lookup_article(store, law: str, article: str, version: str | None = None,
-                   resolver: Resolver | None = None) -> Article:
-    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling, or 全文) → the stored
-    Article of the version the name (or `version`) points to; NotFoundError with the nearest
-    titles/articles/versions otherwise."""
-    limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
-    limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
-    res = resolver or resolver_for(store)
-    title = res.resolve_title(law)
-    if title is None:
-        near = res.nearest_titles(law, n=5)
-        raise NotFoundError(f"法规库中没有《{law}》",
-                            hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
-    found = res.law_for(title, law)
-    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
-        found = store.law_version(title, version)
-        if found is None:
-            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
-            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
-    art = store.article(found.law_id, article_no)
-    if art is None:
-        numbers = [a.article_no for a in store.articles(found.law_id)]
-        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
-        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
-                            hint="最接近的条文：" + "、".join(near) if near else None)
-    return art
 
 
 KEEP_SEARCHERS = 3  # searchers kept per content (an import/remove loop alternates two contents)
@@ -163,23 +89,16 @@ class Engine:
         self._refresher: threading.Thread | None = None  # at most one (started under self.lock)
         self._stale = False  # the context's searcher / KB matcher are older than the store's rows
         self._searchers: dict = {}  # content hash → Searcher, most recently used last
-        self._context = new_context(self.store, self._read_revision(), dense)
+        self._context = new_context(self.store, read_revision(self.store), dense)
 
     # -- the context ------------------------------------------------------------------------------
-
-    def _read_revision(self) -> str | None:
-        try:
-            row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        except sqlite3.OperationalError:  # a store without the meta table has never been written
-            return None
-        return row[0] if row else None
 
     def context(self) -> Context:
         """The context of the store's current revision (call with the lock held). A write made
         since, here or by another process, reloads the rows at once (articles, verify and health
         see it) and starts a new context that keeps the old searcher and KB matcher until the ones
         for the new content, built in the background, are swapped in."""
-        revision = self._read_revision()
+        revision = read_revision(self.store)
         if revision != self._context.revision:
             self.store.reload()
             old_searcher, old_kb = self._context.searcher_cell.built, self._context.kb_cell.built
@@ -319,12 +238,12 @@ class Engine:
             ctx = self.context()
             searcher = ctx.searcher
             if law:
-                return _search_result(query, searcher.search(query, top=top, law=law), [])
+                return search_result(query, searcher.search(query, top=top, law=law), [])
             lent = lent_hits(searcher, lent_articles(ctx.analysis(query), ctx.crimes))
             hits = searcher.search(query, top=max(top, POOL) if lent else top)
             groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)
-            return _search_result(query, hits, groups)
+            return search_result(query, hits, groups)
 
     def article(self, law: str, article: str, version: str | None = None) -> r.Article:
         """The stored article (exact title or alias; `version`: another stored version), with
@@ -487,7 +406,7 @@ class Engine:
     def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> r.ImportResult:
         """files: uploaded (name, text) pairs, imported as one batch from memory (never written
         to a temporary folder: nothing to leave behind, no folder around them to read)."""
-        uploads = _uploads(files)
+        uploads = limits.check_uploads(files)
         with self._write_lock:
             report = import_texts(self.store.store_path, uploads, dry_run=dry_run)
         if not dry_run:
@@ -496,30 +415,10 @@ class Engine:
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> r.IngestResult:
         """Uploaded Q&A documents, ingested from memory; provenance records the uploaded names."""
-        uploads = _uploads(files)
+        uploads = limits.check_uploads(files)
         report = self._on_side(lambda side: ingest_texts(side, uploads))
         self._after_write()
         return r.IngestResult.model_validate(report.to_dict())
-
-
-def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
-    """Uploaded (name, text) pairs checked — a file name of the kinds imported, no directories,
-    no NUL or lone surrogate — as (name, UTF-8 bytes)."""
-    if not files:
-        raise InputError("没有要导入的文件")
-    if len(files) > limits.MAX_FILES:
-        raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
-    out = []
-    for i, (name, text) in enumerate(files):
-        limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
-        base = Path(name or f"file{i}.md").name  # no directories from the client
-        if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
-            raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
-        if not isinstance(text, str):
-            raise InputError(f"文件 {base} 的内容必须是文本")
-        limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
-        out.append((base, text.encode("utf-8")))
-    return out
 
 
 _engine: Engine | None = None

@@ -23,7 +23,8 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, ValidationError
 from .. import __version__
 from .. import results as r
 from ..db import as_store_error
-from ..engine import Engine, choices, covered_kinds, draft_titles, get_engine
+from ..answer.choices import choices, covered_kinds, draft_titles
+from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
 from ..limits import MAX_MCP_LINE_BYTES, MAX_QUESTION_CHARS, MAX_TOP
 from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
@@ -107,7 +108,7 @@ def _ok(result):
 
 
 def _enum(values) -> Any:
-    """A closed set of the façade's (falv.engine.choices) as a type: a JSON Schema `enum`."""
+    """A closed set of the façade's (falv.answer.choices) as a type: a JSON Schema `enum`."""
     return Literal[tuple(values)]
 
 
