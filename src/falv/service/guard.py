@@ -62,55 +62,17 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        raw_headers = scope.get("headers") or []
-        if self.hosts is not None:
-            given = [v.decode("latin-1") for k, v in raw_headers if k == b"host"]
-            if len(given) != 1 or _host_name(given[0]) not in self.hosts:
-                shown = given[0][:80] if given else "（无）"
-                return await json_error(
-                    421, "host_not_allowed", f"不接受的 Host：{shown}",
-                    hint="只接受 " + "、".join(sorted(self.hosts)) + "；用 FALV_ALLOWED_HOSTS 或 "
-                         "falv serve --allowed-hosts 设置")(scope, receive, send)
-        if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
-            # the middleware and FastAPI's security dependency would read different ones
-            return await json_error(400, "bad_request", "Authorization 头重复：只能有一个")(scope, receive, send)
-        headers = dict(raw_headers)
-        path = scope.get("path", "")
-        if path in ADMIN_PATHS:
-            denied = _admin_denied(headers.get(b"authorization", b"").decode("latin-1"))
-            if denied is not None:
-                return await denied(scope, receive, send)
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                too_big = int(length) > self.max_bytes
-            except ValueError:
-                return await json_error(400, "bad_request", "Content-Length 无效")(scope, receive, send)
-            if too_big:
-                return await self._too_large(scope, receive, send)
-        if scope.get("method") not in ("POST", "PUT", "PATCH") or path.startswith("/mcp"):
+        refused = self._refused(scope)
+        if refused is not None:
+            return await refused(scope, receive, send)
+        if scope.get("method") not in ("POST", "PUT", "PATCH") or scope.get("path", "").startswith("/mcp"):
             return await self.app(scope, receive, send)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                return await self._too_large(scope, receive, send)
-            chunks.append(body)
-            if not message.get("more_body"):
-                break
-        data = b"".join(chunks)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return await json_error(422, "invalid_input",
-                                     f"请求体不是有效的 UTF-8 文本（第 {exc.start} 字节）")(scope, receive, send)
-        problem = shape_problem(text)
-        if problem:  # json.loads would raise RecursionError / ValueError: FastAPI's English 400
-            return await json_error(422, "invalid_input", f"请求无效：{problem}")(scope, receive, send)
+        data = await self._read_body(receive)
+        if data is None:  # the client went away
+            return
+        refused = self._too_large() if data is _TOO_LARGE else _body_problem(data)
+        if refused is not None:
+            return await refused(scope, receive, send)
         sent = False
 
         async def replay():
@@ -122,9 +84,65 @@ class BodyGuard:
 
         return await self.app(scope, replay, send)
 
-    async def _too_large(self, scope, receive, send):
-        return await json_error(413, "payload_too_large",
-                                 f"请求体过大（上限 {self.max_bytes} 字节）")(scope, receive, send)
+    def _refused(self, scope) -> JSONResponse | None:
+        """What the headers alone refuse: the Host, a second Authorization, a write without the
+        admin token, a Content-Length over the cap."""
+        raw_headers = scope.get("headers") or []
+        if self.hosts is not None:
+            given = [v.decode("latin-1") for k, v in raw_headers if k == b"host"]
+            if len(given) != 1 or _host_name(given[0]) not in self.hosts:
+                shown = given[0][:80] if given else "（无）"
+                return json_error(
+                    421, "host_not_allowed", f"不接受的 Host：{shown}",
+                    hint="只接受 " + "、".join(sorted(self.hosts)) + "；用 FALV_ALLOWED_HOSTS 或 "
+                         "falv serve --allowed-hosts 设置")
+        if sum(1 for k, _ in raw_headers if k == b"authorization") > 1:
+            # the middleware and FastAPI's security dependency would read different ones
+            return json_error(400, "bad_request", "Authorization 头重复：只能有一个")
+        headers = dict(raw_headers)
+        if scope.get("path", "") in ADMIN_PATHS:
+            denied = _admin_denied(headers.get(b"authorization", b"").decode("latin-1"))
+            if denied is not None:
+                return denied
+        length = headers.get(b"content-length")
+        if length is None:
+            return None
+        try:
+            return self._too_large() if int(length) > self.max_bytes else None
+        except ValueError:
+            return json_error(400, "bad_request", "Content-Length 无效")
+
+    async def _read_body(self, receive):
+        """The whole body; _TOO_LARGE past the cap; None if the client disconnected."""
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                return _TOO_LARGE
+            chunks.append(body)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    def _too_large(self) -> JSONResponse:
+        return json_error(413, "payload_too_large", f"请求体过大（上限 {self.max_bytes} 字节）")
+
+
+_TOO_LARGE = object()  # BodyGuard._read_body: the body passed the cap
+
+
+def _body_problem(data: bytes) -> JSONResponse | None:
+    """A body that is not UTF-8, or whose JSON is nested too deep or holds a number too long to
+    parse (json.loads would raise RecursionError / ValueError: FastAPI's English 400): 422."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return json_error(422, "invalid_input", f"请求体不是有效的 UTF-8 文本（第 {exc.start} 字节）")
+    problem = shape_problem(text)
+    return json_error(422, "invalid_input", f"请求无效：{problem}") if problem else None
 
 
 def _admin_token() -> str | None:
