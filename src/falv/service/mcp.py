@@ -112,6 +112,9 @@ def _enum(values) -> Any:
     return Literal[tuple(values)]
 
 
+# 95 lines: seven tool declarations (signature, descriptions, one call each) whose parameter types
+# (enums of the data files' closed sets) and engine are made per server; apart, each tool's
+# signature would sit away from the description and types it is published with.
 def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily).
 
