@@ -38,10 +38,10 @@ from .answer.bridges import POOL, bridge, lent_articles, lent_hits, search_resul
 from .answer.kbmatch import KbMatcher
 from .answer.letters import letter_for_case
 from .answer.routing import list_scenarios, route_of
+from .context import Context, KbPart, kb_key, new_context, read_revision
 from .domain.drafts import draft_kinds, render_draft
 from .domain.registry import severity
 from .errors import InputError
-from .context import Context, KbPart, kb_key, new_context, read_revision
 from .fairlock import FairLock
 from .kb.ingest import ingest_files, ingest_texts, reverify
 from .law.dataversion import data_info
