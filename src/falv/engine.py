@@ -15,7 +15,8 @@ Context with them. A context is never changed, only replaced by one assignment o
 
 Locks. `Engine.lock` (a FairLock: first come, first served) guards `_context` and everything
 reached through it — the store's shared SQLite connection, the searcher, KB matcher and their
-caches — plus `_stale`, `_searchers` and `_refresher`; every read method holds it for its whole
+caches — plus `_stale`, `_searchers` and `_refresher` (the refresher looks in `_searchers`
+without it, only to skip building an index it holds); every read method holds it for its whole
 call (verify: per batch of limits.VERIFY_BATCH citations), the refresher only to read what to
 build and to install the result, so nothing unbounded runs under it. `Engine._write_lock` makes
 this process's writes (imports, removals, ingests, KB import and reverify) one at a time; a write
