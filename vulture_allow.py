@@ -11,12 +11,7 @@ _ = object  # stands for any object whose attribute is named below
 
 _.list_commands  # click.Group method `falv --help` calls (src/falv/cli.py)
 jsonl  # typer option of `falv kb export --jsonl`, the one format, accepted as a flag (commands/kb.py)
-falv_error  # FastAPI exception handlers, registered by decorator (service/api.py)
-store_failed
-invalid
-http_error
-crash
-statutes_import  # FastAPI route, registered by decorator (service/api.py)
+statutes_import  # FastAPI route, registered by decorator (service/views.py)
 app_factory  # uvicorn --factory falv.service.api:app_factory (service/api.py)
 _.total_tokens  # anyio's default thread limiter, set at start-up (service/api.py)
 search_statutes  # MCP tools, registered by decorator (service/mcp.py)

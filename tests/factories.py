@@ -129,3 +129,15 @@ def store_rows(conn) -> list[tuple]:
     out += [("articles", *r) for r in conn.execute(
         "SELECT law_id, article_no, text FROM articles ORDER BY law_id, article_no")]
     return out
+
+
+# -- answering ------------------------------------------------------------------------------------
+
+def composer(store):
+    """A Composer over `store` handed the parts the façade's context would give it: the searcher
+    of the store's content and the KB matcher of its knowledge base (the composer loads none)."""
+    from falv.answer.compose import Composer
+    from falv.answer.kbmatch import KbMatcher
+    from falv.search.retrieve import Searcher
+
+    return Composer(store, Searcher(store), KbMatcher.load(store))

@@ -4,7 +4,7 @@ and answers stay short. Runs on the store with the ../shared instruments importe
 
 import pytest
 
-from falv.answer.compose import Composer
+from factories import composer as composer_for
 
 C, M, X, Z = ("中华人民共和国个人信息保护法", "中华人民共和国民法典", "中华人民共和国刑法",
               "中华人民共和国治安管理处罚法")
@@ -39,7 +39,7 @@ CASES = [
 
 @pytest.fixture
 def composer(imported_store):
-    return Composer(imported_store)
+    return composer_for(imported_store)
 
 
 @pytest.mark.parametrize("question,key,first", CASES, ids=[c[0][:10] for c in CASES])
@@ -109,7 +109,7 @@ def seeded(imported_store):
 
 
 def test_kb_points_keep_their_own_basis_and_mark_outdated_wording(seeded):
-    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    ans = composer_for(seeded).answer("个人信息泄露找什么部门投诉")
     kb = [p for p in ans.analysis if p.source == "kb"]
     first = kb[0]
     # ㈠'s 法律依据 (民法典1038, 消法29) supports its third point, which names those laws — not the first
@@ -127,7 +127,7 @@ def test_kb_points_keep_their_own_basis_and_mark_outdated_wording(seeded):
 
 
 def test_repealed_law_named_in_a_kb_point_is_marked_after_its_title(seeded):
-    ans = Composer(seeded).answer("快递信息泄露了怎么办")
+    ans = composer_for(seeded).answer("快递信息泄露了怎么办")
     assert any("《侵权责任法》〔现为" in p.text for p in ans.analysis)
 
 

@@ -12,7 +12,8 @@ from falv import db
 from falv.answer.routing import route
 from falv.domain.drafts import render_draft
 from falv.domain.personal_info.severity import severity
-from falv.engine import Engine, lookup_article
+from falv.engine import Engine
+from falv.law.resolve import lookup_article
 from falv.results import (Article, DraftResult, KbEntryList, ReverifyResult, RouteResult, SearchResult,
                           SeverityResult, StatutesResult, VerifyResult)
 from falv.errors import ImportRejected, InputError, NotFoundError

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from falv.answer.compose import Composer
+from factories import composer as composer_for
 from falv.errors import InputError
 from falv.results import SCHEMA_VERSION, AnalysisPoint, Answer, BasisArticle
 
@@ -14,7 +14,7 @@ from falv.results import SCHEMA_VERSION, AnalysisPoint, Answer, BasisArticle
 
 @pytest.fixture
 def composer(store):
-    return Composer(store)
+    return composer_for(store)
 
 
 def test_express_leak_answer_is_grounded_and_verbatim(composer, store):
@@ -43,7 +43,7 @@ def test_missing_instruments_are_listed_once_not_shown_as_basis(composer):
 
 
 def test_imported_interpretation_is_quoted(imported_store):
-    ans = Composer(imported_store).answer("有人卖我的个人信息，会判刑吗")
+    ans = composer_for(imported_store).answer("有人卖我的个人信息，会判刑吗")
     two_high = [b for b in ans.basis if "侵犯公民个人信息刑事案件" in b.law]
     assert two_high and all(b.verdict == "ok" and b.text for b in two_high)
 
@@ -71,9 +71,12 @@ def test_outdated_term_in_question_is_noted(composer):
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "问" * 2001, "\x00"])
-def test_bad_questions_are_rejected(composer, bad):
+def test_bad_questions_are_rejected(store, bad):
+    """Checked once, at the façade (the composer below it trusts its question)."""
+    from falv.engine import Engine
+
     with pytest.raises(InputError):
-        composer.answer(bad)
+        Engine(store).ask(bad)
 
 
 def test_json_schema(composer):
@@ -121,7 +124,7 @@ def seeded(imported_store):
 @pytest.mark.parametrize("question,entry_marker", [
     ("个人信息泄露找什么部门投诉", "㈠"), ("快递信息泄露了怎么办", "㈡"), ("信息泄露怎么处理怎么举报", "㈢")])
 def test_seed_questions_answer_with_seed_points(seeded, question, entry_marker):
-    ans = Composer(seeded).answer(question)
+    ans = composer_for(seeded).answer(question)
     assert ans.grounded and ans.kb_entries  # the entry asking it; general ones of its kind may follow
     assert ans.kb_entries[0].question == question
     kb_points = [p for p in ans.analysis if p.source == "kb"]
@@ -142,7 +145,7 @@ def test_seed_questions_answer_with_seed_points(seeded, question, entry_marker):
 
 
 def test_merged_entry_answers_keep_each_source(seeded):
-    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    ans = composer_for(seeded).answer("个人信息泄露找什么部门投诉")
     markers = {getattr(prov, "entry", None) for p in ans.analysis if p.source == "kb" for prov in p.provenance}
     assert {"㈠", "㈣", "㈤"} <= markers
 
@@ -150,14 +153,14 @@ def test_merged_entry_answers_keep_each_source(seeded):
 def test_a_point_that_restates_points_above_it_is_merged_into_them(seeded):
     """㈤'s one point (删除 … 或者向公安部门、互联网管理部门等投诉举报) says what ㈠'s 删除 point and
     its 投诉举报 point say: it is not shown again, and both of them name ㈤ as a source."""
-    ans = Composer(seeded).answer("个人信息泄露找什么部门投诉")
+    ans = composer_for(seeded).answer("个人信息泄露找什么部门投诉")
     kb_points = [p for p in ans.analysis if p.source == "kb"]
     assert not any({getattr(x, "entry", None) for x in p.provenance} == {"㈤"} for p in kb_points)
     assert sum(1 for p in kb_points if "㈤" in {getattr(x, "entry", None) for x in p.provenance}) >= 2
 
 
 def test_other_scenario_entry_does_not_answer(seeded):
-    ans = Composer(seeded).answer("我的个人信息泄露了怎么办")
+    ans = composer_for(seeded).answer("我的个人信息泄露了怎么办")
     assert "快递信息泄露了怎么办" not in [k.question for k in ans.kb_entries]
 
 
@@ -229,7 +232,7 @@ def test_consumer_questions_get_no_personal_information_frame(composer, question
 def test_demands_on_the_holder_come_before_stored_answers_and_complaints_after(seeded):
     """What to ask of whoever holds the information (the rules' urgency ≤ 2) comes first; the seed's
     points next; the complaint to the regulator and the evidence step after them."""
-    ans = Composer(seeded).answer("快递信息泄露了怎么办")
+    ans = composer_for(seeded).answer("快递信息泄露了怎么办")
     sources = [p.source for p in ans.analysis]
     assert sources[0] == "rule" and "快递企业" in ans.analysis[0].text
     first_kb = sources.index("kb")

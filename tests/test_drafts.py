@@ -168,7 +168,7 @@ def test_render_draft_rejects_malformed_api_input(store):
 def test_draft_from_a_question_fills_the_facts_like_the_answer_does(store):
     """`falv draft KIND --question` and the web letter panel fill a letter by one mechanism: the
     values an answer's letter carries are the values the draft gets; --fill overrides them."""
-    from falv.answer.compose import Composer
+    from factories import composer as composer_for
     from falv.answer.analysis import analyse
     from falv.answer.letters import letter_for_case
 
@@ -176,7 +176,7 @@ def test_draft_from_a_question_fills_the_facts_like_the_answer_does(store):
         return letter_for_case(kind, analyse(question, store=store), store, fill, fmt)
 
     question = "快递员把我的手机号和住址卖给了别人，一共卖了600条行踪轨迹信息，获利8000元"
-    letters = {l.kind: l.to_dict() for l in Composer(store).answer(question).letters}
+    letters = {l.kind: l.to_dict() for l in composer_for(store).answer(question).letters}
     for kind in ("delete", "complaint"):
         drafted = letter_for_question(kind, question, store, fmt="text")
         assert drafted["prefilled"] == letters[kind]["fill"]

@@ -122,7 +122,7 @@ def test_every_parameter_is_described(published):
 
 
 def test_closed_sets_are_enums_from_the_data(published):
-    from falv.engine import choices
+    from falv.answer.choices import choices
 
     sets = choices()
     draft, severity = published["draft"].input_schema["properties"], published["severity"].input_schema["properties"]
@@ -149,7 +149,7 @@ def test_output_schemas_are_the_result_models(published):
 def test_ask_says_what_it_covers(published):
     """ask names every kind of problem with rules of its own, and says other questions get the
     honest floor."""
-    from falv.engine import covered_kinds
+    from falv.answer.choices import covered_kinds
 
     description = published["ask"].description
     assert all(kind in description for kind in covered_kinds())

@@ -1,75 +1,64 @@
 """The façade: one public method per verb, for the CLI, the HTTP API and the MCP server alike.
 
 Why one façade: each adapter used to call the library its own way and got its own JSON shape.
-Here every input is checked once (falv.limits), every call runs against one Context (store,
-resolver, searcher, KB matcher, composer) and every result is one of the models of falv.results
-(pydantic; `to_dict()` is its JSON). The adapters parse their arguments, call a method and render
-what it returns; the same call gives the same JSON through all three.
+Here every input is checked once (falv.limits; a question by checked_question — the layers below
+trust it), every call runs against one Context (falv.context: store, resolver, searcher, KB
+matcher, crime names, composer) and every result is one of the models of falv.results (pydantic;
+`to_dict()` is its JSON). The adapters parse their arguments, call a method and render what it
+returns; the same call gives the same JSON through all three.
 
 The Context is keyed by one revision: the store's meta row that every write moves on. A new
-revision (a write in this or another process) reloads the store and starts a new Context; nothing
-else is invalidated by hand. One lock (first come, first served) serialises reads, because the
-SQLite connections and the index caches below are shared by the server's threads; nothing
-unbounded runs under it. Readers never wait for writers: a write runs on its own connection, and
-the search index and KB matcher of the new content are built beside the old ones (the index in a
-child process) and swapped into the context when ready, while requests keep using the old ones.
+revision (a write in this or another process) reloads the store's rows and installs a new Context
+that keeps the old searcher and KB matcher; a background thread (the refresher) builds those of
+the new content on a second connection (the index in a child process) and installs another new
+Context with them. A context is never changed, only replaced by one assignment of `_context`.
+
+Locks. `Engine.lock` (a FairLock: first come, first served) guards `_context` and everything
+reached through it — the store's shared SQLite connection, the searcher, KB matcher and their
+caches — plus `_stale`, `_searchers` and `_refresher` (the refresher looks in `_searchers`
+without it, only to skip building an index it holds); every read method holds it for its whole
+call (verify: per batch of limits.VERIFY_BATCH citations), the refresher only to read what to
+build and to install the result, so nothing unbounded runs under it. `Engine._write_lock` makes
+this process's writes (imports, removals, ingests, KB import and reverify) one at a time; a write
+holds it for its transaction, on a connection of its own, never under `lock`, so readers do not
+wait for writers. `_engine_lock` makes get_engine create the process's engine once. There is no
+lock for rebuilds: the refresher thread is started under `lock` only when none is alive, so at
+most one runs (search/index.py's own lock keeps index builds of one process one at a time).
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import logging
 import sqlite3
 import threading
-from functools import cached_property
-from pathlib import Path
 
 from . import __version__, limits
 from . import results as r
-from .answer.analysis import CaseAnalysis, analyse, analyse_scenario
-from .answer.bridges import POOL, bridge, lent_articles, lent_hits
-from .answer.compose import Composer, validate_question
+from .answer.analysis import analyse_scenario
+from .answer.bridges import POOL, bridge, lent_articles, lent_hits, search_result
 from .answer.kbmatch import KbMatcher
 from .answer.letters import letter_for_case
-from .answer.render import RENDERERS
 from .answer.routing import list_scenarios, route_of
-from .domain.drafts import FORMATS, draft_kinds, render_draft, templates
-from .domain.kinds import kinds
-from .domain.personal_info.severity import PRIORS, assess, categories
-from .domain.registry import scenario_owners, severity
-from .errors import InputError, NotFoundError
+from .context import Context, KbPart, kb_key, new_context, read_revision
+from .domain.drafts import draft_kinds, render_draft
+from .domain.personal_info.severity import assess
+from .domain.registry import severity
+from .errors import InputError
 from .fairlock import FairLock
 from .kb.ingest import ingest_files, ingest_texts, reverify
-from .law.crimes import CrimeNames, crime_names
 from .law.dataversion import data_info
 from .law.importer import import_files, import_texts, remove_law
-from .law.models import FULL_TEXT, Article
-from .law.resolve import Resolver, resolver_for
+from .law.resolve import lookup_article
 from .law.store import StatuteStore
 from .law.verify import CheckedCitation, TextCheck
 from .kb.store import Entry, KnowledgeBase
 from .search import index as index_mod
-from .search.index import is_law_kind
-from .search.retrieve import Hit, Searcher
-from .text import canonical_article_no
+from .search.retrieve import Searcher
+from .text import normalize
 
 
 GROUP_TOP = 5  # hits per group of other kinds (司法解释, 行政法规, 部门规章)
-LAWS_GROUP = "法律"
-
-
-def _hit(h: Hit, group: str | None = None) -> r.SearchHit:
-    """A ranked article as its result model: in the group of its own kind (法律 for the ranking)."""
-    kind = h.article.law.doc_type
-    return r.SearchHit.model_validate(
-        dict(h.to_dict(), group=group or (LAWS_GROUP if is_law_kind(kind) else kind)))
-
-
-def _search_result(query: str, hits: list[Hit], groups) -> r.SearchResult:
-    return r.SearchResult(query=query, hits=[_hit(h) for h in hits],
-                          groups=[r.SearchGroup(kind=kind, hits=[_hit(h, kind) for h in members])
-                                  for kind, members in groups])
 
 
 def _kb_row(e: Entry) -> r.KbEntryRow:
@@ -80,143 +69,14 @@ def _kb_row(e: Entry) -> r.KbEntryRow:
                         annotations=len(e.annotations))
 
 
-def choices() -> dict[str, tuple[str, ...]]:
-    """The closed sets of the façade's parameters, read from the data files: the adapters publish
-    them (MCP enums, CLI help) instead of keeping lists of their own."""
-    return {
-        "draft_kind": tuple(templates()),
-        "draft_format": FORMATS,
-        "scenario": tuple(scenario_owners()),
-        "severity_category": tuple(categories()),
-        "prior": tuple(dict.fromkeys(PRIORS.values())),
-        "answer_format": tuple(RENDERERS),
-    }
+def checked_question(question) -> str:
+    """The one check of a question (ask, route, draft, search): falv.limits' check, then again
+    after normalising, which may leave nothing (a question of control characters only). The
+    normalised text; the layers below (context, composer, analysis) trust it."""
+    return limits.check_question(normalize(limits.check_question(question)))
 
 
-def draft_titles() -> dict[str, str]:
-    """Letter kind → its title (every domain's templates)."""
-    return {kind: t.title for kind, t in templates().items()}
-
-
-def covered_kinds() -> list[str]:
-    """The kinds of problem falv answers with rules of its own (data/kinds.toml), in words; any
-    other question gets the honest floor."""
-    return [spec.label for kid, spec in kinds().items() if kid != "other"]
-
-
-# -- one context per store revision -------------------------------------------------------------
-
-class Context:
-    """What one revision of the store derives, each part built on first use. A new context may
-    start with the previous one's searcher and KB matcher (stale) until the engine swaps in the
-    ones built for its content."""
-
-    def __init__(self, store: StatuteStore, revision: str | None, dense: bool | None,
-                 searcher: Searcher | None = None, kb: KbMatcher | None = None, kb_key=None):
-        self.store = store
-        self.revision = revision
-        self.dense = dense
-        self.kb_key = kb_key  # what the KB held when the KB matcher was loaded (_kb_key)
-        if searcher is not None:
-            self.__dict__["searcher"] = searcher
-        if kb is not None:
-            self.__dict__["kb"] = kb
-
-    @property
-    def resolver(self) -> Resolver:
-        return resolver_for(self.store)  # cached per store generation, which reload() moves on
-
-    @cached_property
-    def searcher(self) -> Searcher:
-        return Searcher(self.store, dense=self.dense)
-
-    @cached_property
-    def kb(self) -> KbMatcher:
-        self.kb_key = _kb_key(self.store)
-        return KbMatcher.load(self.store)
-
-    @cached_property
-    def crimes(self) -> CrimeNames:
-        return crime_names(self.store)
-
-    @cached_property
-    def composer(self) -> Composer:
-        return Composer(self.store, dense=self.dense, searcher=self.searcher, kb=self.kb)
-
-    @cached_property
-    def _analyses(self) -> dict:
-        return {}
-
-    def analysis(self, question: str) -> CaseAnalysis:
-        """The question's case analysis, read once per context: `ask`, `route`, search's
-        bridges and the letters of the same question share it."""
-        validate_question(question)
-        key = question.strip()
-        cache = self._analyses
-        case = cache.pop(key, None)
-        if case is None:
-            case = analyse(question, self.kb, self.store)
-        cache[key] = case  # most recently used last
-        while len(cache) > ANALYSES_KEPT:
-            cache.pop(next(iter(cache)))
-        return case
-
-    def built(self, part: str):
-        """The part if it was built (or handed in), else None."""
-        return self.__dict__.get(part)
-
-    def swap(self, searcher: Searcher, kb: KbMatcher | None, kb_key) -> None:
-        """Install parts built for this content (under the engine lock)."""
-        self.__dict__["searcher"] = searcher
-        if kb is not None:
-            self.__dict__["kb"] = kb
-            self.kb_key = kb_key
-        self.__dict__.pop("composer", None)
-        self.__dict__.pop("_analyses", None)  # they hold the old KB matcher's matches
-
-
-def _kb_key(store) -> tuple:
-    """What the KB holds, as far as a KB matcher is concerned: its entries, and the last answer
-    (an ingest that merges into existing entries adds answers, whose points the matcher caches)."""
-    try:
-        return tuple(store.own.execute(
-            "SELECT (SELECT count(*) FROM kb_entries), (SELECT max(id) FROM kb_entries),"
-            " (SELECT count(*) FROM kb_answers), (SELECT max(id) FROM kb_answers)").fetchone())
-    except sqlite3.OperationalError:
-        return (0, None, 0, None)
-
-
-def lookup_article(store, law: str, article: str, version: str | None = None,
-                   resolver: Resolver | None = None) -> Article:
-    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling, or 全文) → the stored
-    Article of the version the name (or `version`) points to; NotFoundError with the nearest
-    titles/articles/versions otherwise."""
-    limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
-    limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
-    res = resolver or resolver_for(store)
-    title = res.resolve_title(law)
-    if title is None:
-        near = res.nearest_titles(law, n=5)
-        raise NotFoundError(f"法规库中没有《{law}》",
-                            hint="相近的法规：" + "、".join(near) if near else None)
-    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
-    found = res.law_for(title, law)
-    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
-        found = store.law_version(title, version)
-        if found is None:
-            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
-            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
-    art = store.article(found.law_id, article_no)
-    if art is None:
-        numbers = [a.article_no for a in store.articles(found.law_id)]
-        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
-        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
-                            hint="最接近的条文：" + "、".join(near) if near else None)
-    return art
-
-
-KEEP_SEARCHERS = 3
-ANALYSES_KEPT = 128  # case analyses kept per context (eval asks and searches each question)  # searchers kept per content (an import/remove loop alternates two contents)
+KEEP_SEARCHERS = 3  # searchers kept per content (an import/remove loop alternates two contents)
 _log = logging.getLogger("falv.engine")
 
 
@@ -229,33 +89,24 @@ class Engine:
         self.dense = dense  # the optional dense search stage (None: FALV_DENSE decides)
         self.lock = FairLock()  # FIFO: an unfair RLock let a request wait seconds under load
         self._write_lock = threading.Lock()  # one write at a time from this process
-        self._refresh_lock = threading.Lock()  # one rebuild at a time
-        self._refresher: threading.Thread | None = None
+        self._refresher: threading.Thread | None = None  # at most one (started under self.lock)
         self._stale = False  # the context's searcher / KB matcher are older than the store's rows
         self._searchers: dict = {}  # content hash → Searcher, most recently used last
-        self._context = Context(self.store, self._read_revision(), dense)
+        self._context = new_context(self.store, read_revision(self.store), dense)
 
     # -- the context ------------------------------------------------------------------------------
-
-    def _read_revision(self) -> str | None:
-        try:
-            row = self.store.own.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        except sqlite3.OperationalError:  # a store without the meta table has never been written
-            return None
-        return row[0] if row else None
 
     def context(self) -> Context:
         """The context of the store's current revision (call with the lock held). A write made
         since, here or by another process, reloads the rows at once (articles, verify and health
         see it) and starts a new context that keeps the old searcher and KB matcher until the ones
         for the new content, built in the background, are swapped in."""
-        revision = self._read_revision()
+        revision = read_revision(self.store)
         if revision != self._context.revision:
             self.store.reload()
-            old = self._context
-            self._context = Context(self.store, revision, self.dense, searcher=old.built("searcher"),
-                                    kb=old.built("kb"), kb_key=old.kb_key)
-            self._stale = old.built("searcher") is not None or old.built("kb") is not None
+            old_searcher, old_kb = self._context.searcher_cell.built, self._context.kb_cell.built
+            self._context = new_context(self.store, revision, self.dense, searcher=old_searcher, kb=old_kb)
+            self._stale = old_searcher is not None or old_kb is not None
         if self._stale and (self._refresher is None or not self._refresher.is_alive()):
             self._refresher = threading.Thread(target=self._refresh, daemon=True, name="falv-refresh")
             self._refresher.start()
@@ -270,36 +121,36 @@ class Engine:
             _log.info("index rebuild abandoned: the store was closed")
 
     def _rebuild(self) -> None:
-        with self._refresh_lock:
-            while True:
-                with self.lock:
-                    if not self._stale:
-                        return
-                    current = self._context.built("searcher")
-                    if current is not None:  # kept: the content may come back (import, remove)
-                        self._searchers.setdefault(current.content_hash, current)
-                    kb_key = self._context.kb_key
-                try:
-                    content, idx, new_key, kb = self._build_parts(kb_key)
-                except Exception:  # e.g. the new content has no current article: the next ask says so
-                    _log.warning("index rebuild failed", exc_info=True)
-                    with self.lock:
-                        self._context = Context(self.store, self._context.revision, self.dense)
-                        self._stale = False
+        while True:
+            with self.lock:
+                if not self._stale:
                     return
+                current = self._context.searcher_cell.built
+                if current is not None:  # kept: the content may come back (import, remove)
+                    self._searchers.setdefault(current.content_hash, current)
+                held_key = self._context.kb_key
+            try:
+                content, idx, new_key, kb = self._build_parts(held_key)
+            except Exception:  # e.g. the new content has no current article: the next ask says so
+                _log.warning("index rebuild failed", exc_info=True)
                 with self.lock:
-                    ctx = self.context()  # rows of the latest write, for the Searcher
-                    if (self.store.content_hash(), _kb_key(self.store)) != (content, new_key):
-                        continue  # a write landed while building: build for it instead
-                    try:
-                        ctx.swap(self._searcher_for(content, idx), kb, new_key)
-                    except Exception:
-                        _log.warning("index swap failed", exc_info=True)
-                        self._context = Context(self.store, ctx.revision, self.dense)
+                    self._context = new_context(self.store, self._context.revision, self.dense)
                     self._stale = False
-                    return
+                return
+            with self.lock:
+                ctx = self.context()  # rows of the latest write, for the Searcher
+                if (self.store.content_hash(), kb_key(self.store)) != (content, new_key):
+                    continue  # a write landed while building: build for it instead
+                try:
+                    self._context = ctx.with_parts(self._searcher_for(content, idx),
+                                                   KbPart(kb, new_key) if kb is not None else None)
+                except Exception:
+                    _log.warning("index swap failed", exc_info=True)
+                    self._context = new_context(self.store, ctx.revision, self.dense)
+                self._stale = False
+                return
 
-    def _build_parts(self, kb_key):
+    def _build_parts(self, held_key):
         """(content hash, index parts or None, KB key, KB matcher or None): what the store's
         content needs, None where the engine already holds it."""
         side = self._side_store()
@@ -308,12 +159,12 @@ class Engine:
             # instrument of a kind removed after its law row was read — is the next build's, not
             # an index of no articles ("index rebuild failed", issue 22)
             side.own.execute("BEGIN")
-            content, new_key = side.content_hash(), _kb_key(side)
+            content, new_key = side.content_hash(), kb_key(side)
             idx = None
             if content not in self._searchers:
                 index_mod.build_in_child(side)  # the tokenising loop must not take the server's GIL
                 idx = {part: index_mod.load_or_build(side, part) for part in index_mod.parts_needed(side)}
-            kb = None if new_key == kb_key else KbMatcher.load(side)
+            kb = None if new_key == held_key else KbMatcher.load(side)
             if kb is not None:
                 kb.kb = KnowledgeBase(self.store.own)  # read through the engine's connection
             return content, idx, new_key, kb
@@ -368,7 +219,7 @@ class Engine:
         return r.VersionResult(version=__version__, data=self.data_info())
 
     def ask(self, question: str) -> r.Answer:
-        limits.check_question(question)
+        checked_question(question)
         with self.lock:
             ctx = self.context()
             return ctx.composer.answer(question, ctx.analysis(question))
@@ -384,16 +235,18 @@ class Engine:
         per_group = limits.check_top(per_group)
         if law:  # "" or None: every law
             limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS)
+        else:  # the rest of checked_question: the bridges read the question's case analysis
+            limits.check_question(normalize(query))
         with self.lock:
             ctx = self.context()
             searcher = ctx.searcher
             if law:
-                return _search_result(query, searcher.search(query, top=top, law=law), [])
+                return search_result(query, searcher.search(query, top=top, law=law), [])
             lent = lent_hits(searcher, lent_articles(ctx.analysis(query), ctx.crimes))
             hits = searcher.search(query, top=max(top, POOL) if lent else top)
             groups = searcher.groups(query, per_group=per_group)
             hits, groups = bridge(hits, groups, lent, top)
-            return _search_result(query, hits, groups)
+            return search_result(query, hits, groups)
 
     def article(self, law: str, article: str, version: str | None = None) -> r.Article:
         """The stored article (exact title or alias; `version`: another stored version), with
@@ -428,7 +281,7 @@ class Engine:
         if scenario:  # a named scenario wins over the question
             limits.check_text(scenario, "场景", limits.MAX_SCENARIO_CHARS)
         elif question is not None:
-            limits.check_question(question)
+            checked_question(question)
         with self.lock:
             ctx = self.context()
             if scenario:
@@ -452,7 +305,7 @@ class Engine:
         """A letter; with `question`, filled from its facts the way an answer's letters are
         (answer/letters.py), `fill` overriding them."""
         if question is not None:
-            limits.check_question(question)
+            checked_question(question)
         with self.lock:
             ctx = self.context()
             if question is not None:
@@ -556,7 +409,7 @@ class Engine:
     def import_statutes(self, files: list[tuple[str, str]], dry_run: bool = False) -> r.ImportResult:
         """files: uploaded (name, text) pairs, imported as one batch from memory (never written
         to a temporary folder: nothing to leave behind, no folder around them to read)."""
-        uploads = _uploads(files)
+        uploads = limits.check_uploads(files)
         with self._write_lock:
             report = import_texts(self.store.store_path, uploads, dry_run=dry_run)
         if not dry_run:
@@ -565,30 +418,10 @@ class Engine:
 
     def kb_ingest(self, files: list[tuple[str, str]]) -> r.IngestResult:
         """Uploaded Q&A documents, ingested from memory; provenance records the uploaded names."""
-        uploads = _uploads(files)
+        uploads = limits.check_uploads(files)
         report = self._on_side(lambda side: ingest_texts(side, uploads))
         self._after_write()
         return r.IngestResult.model_validate(report.to_dict())
-
-
-def _uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
-    """Uploaded (name, text) pairs checked — a file name of the kinds imported, no directories,
-    no NUL or lone surrogate — as (name, UTF-8 bytes)."""
-    if not files:
-        raise InputError("没有要导入的文件")
-    if len(files) > limits.MAX_FILES:
-        raise InputError(f"一次最多导入 {limits.MAX_FILES} 个文件")
-    out = []
-    for i, (name, text) in enumerate(files):
-        limits.check_encodable(name or "", f"第 {i + 1} 个文件名")
-        base = Path(name or f"file{i}.md").name  # no directories from the client
-        if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
-            raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
-        if not isinstance(text, str):
-            raise InputError(f"文件 {base} 的内容必须是文本")
-        limits.check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
-        out.append((base, text.encode("utf-8")))
-    return out
 
 
 def _defaults(fn, kinds=(inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)) -> dict:

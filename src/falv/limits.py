@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from pathlib import PurePath
 from fractions import Fraction
 
 from .errors import InputError
@@ -247,3 +248,23 @@ def check_question(value, what: str = "问题") -> str:
     """A question (ask, search, route): at most MAX_QUESTION_CHARS characters."""
     return check_text(value, what, MAX_QUESTION_CHARS, empty_hint=QUESTION_HINT,
                       long_hint="请概括后再提问")
+
+
+def check_uploads(files: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """Uploaded (name, text) pairs checked — a file name of the kinds imported, no directories,
+    no NUL or lone surrogate — as (name, UTF-8 bytes)."""
+    if not files:
+        raise InputError("没有要导入的文件")
+    if len(files) > MAX_FILES:
+        raise InputError(f"一次最多导入 {MAX_FILES} 个文件")
+    out = []
+    for i, (name, text) in enumerate(files):
+        check_encodable(name or "", f"第 {i + 1} 个文件名")
+        base = PurePath(name or f"file{i}.md").name  # no directories from the client
+        if not base or base.startswith(".") or not base.endswith((".md", ".jsonl", ".txt")):
+            raise InputError(f"文件名不可用：{name!r}", hint="应为 *.md、*.jsonl 或 *.txt")
+        if not isinstance(text, str):
+            raise InputError(f"文件 {base} 的内容必须是文本")
+        check_encodable(text.replace("\x00", " "), f"文件 {base} 的内容")  # NUL: the importer's message
+        out.append((base, text.encode("utf-8")))
+    return out

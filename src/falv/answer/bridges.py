@@ -33,11 +33,14 @@ from ..domain.basis import resolve_title
 from ..errors import InputError
 from ..law.crimes import CRIMINAL_LAW, CrimeNames
 from ..law.models import Ref
+from ..results import SearchGroup, SearchHit, SearchResult
+from ..search.index import is_law_kind
 from ..search.retrieve import Hit, Searcher
 from ..text import canonical_article_no
 from .analysis import URGENT, CaseAnalysis
 
 MAX_LENT = 6  # lent articles placed ahead of the ranking; the ranking keeps the other places
+LAWS_GROUP = "法律"  # the group of the ranking (laws); other kinds are groups of their own
 POOL = 100  # how deep a lent article counts as found by the ranking too (the re-ranked candidates)
 
 
@@ -139,3 +142,17 @@ def bridge(hits: list[Hit], groups: list[tuple[str, list[Hit]]], lent: list[Hit]
     merged += [h for key, h in ranked.items() if key not in shown]
     groups = [(kind, [h for h in members if _key(h) not in shown]) for kind, members in groups]
     return merged[:top], [(kind, members) for kind, members in groups if members]
+
+
+def search_result(query: str, hits: list[Hit], groups) -> SearchResult:
+    """The bridged ranking and its groups ((kind, hits) pairs) as the result `search` returns."""
+    return SearchResult(query=query, hits=[_hit(h) for h in hits],
+                        groups=[SearchGroup(kind=kind, hits=[_hit(h, kind) for h in members])
+                                for kind, members in groups])
+
+
+def _hit(h: Hit, group: str | None = None) -> SearchHit:
+    """A ranked article as its result model: in the group of its own kind (法律 for the ranking)."""
+    kind = h.article.law.doc_type
+    return SearchHit.model_validate(
+        dict(h.to_dict(), group=group or (LAWS_GROUP if is_law_kind(kind) else kind)))

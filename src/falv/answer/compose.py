@@ -1,7 +1,11 @@
 """Compose a grounded Answer: knowledge-base answers and domain rules give the 法律分析 points,
-the store gives the 法律依据 texts, the verifier gives each one's verdict, retrieval adds the
-best-ranked articles above a confidence threshold. Nothing here writes analysis of its own:
-with no matching entry, rule or confident article the answer says so and lists related articles.
+the store gives the 法律依据 texts, the verifier gives each one's verdict, retrieval adds articles
+the question cites and lists the ranking as 相关法条. Nothing here writes analysis of its own:
+with no matching entry or rule the answer says so (a floor) and lists related articles.
+
+The composer is handed its parts (store, searcher, KB matcher) by its caller — the façade's
+context, or tests/factories.py — and loads none itself. It trusts its question: the façade
+(falv.engine) checked it once against falv.limits.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from ..errors import InputError
 from ..kb.similar import bigrams
 from ..law.currency import find_outdated
 from ..law.models import passes
-from ..limits import check_question
 from ..search.retrieve import Searcher
 from ..text import fold_for_compare, normalize, parse_article_no
 from .analysis import CaseAnalysis, analyse
@@ -36,12 +39,6 @@ IMPORT_HINT = ("该法规不在法规库中：取得其文本（如 LawRefBook �
                "即可核验并引用原文")
 
 
-def validate_question(question) -> str:
-    """The question checked (falv.limits, the one check) and normalised; checked again after
-    normalising, which may leave nothing (a question of control characters only)."""
-    return check_question(normalize(check_question(question)))
-
-
 class _Timer:
     """Milliseconds per stage of one answer (Answer.timings)."""
 
@@ -60,111 +57,92 @@ class _Timer:
 
 
 class Composer:
-    """Holds what answering needs (store, searcher, KB matcher); loads each once, on first use,
-    unless the caller (the façade's context) hands in the ones it already holds."""
+    """Answers questions from the parts it is handed: the store, the searcher of the store's
+    content and the KB matcher of its knowledge base."""
 
-    def __init__(self, store, dense: bool | None = None, searcher=None, kb: KbMatcher | None = None):
+    def __init__(self, store, searcher: Searcher, kb: KbMatcher):
         self.store = store
-        self.dense = dense  # None: FALV_DENSE decides (the optional dense search stage)
-        self._searcher = searcher
-        self._kb = kb
+        self.searcher = searcher
+        self.kb = kb
 
-    # -- the parts ----------------------------------------------------------------------------
-
-    @property
-    def searcher(self):
-        if self._searcher is None:
-            self._searcher = Searcher(self.store, dense=self.dense)
-        return self._searcher
-
-    @property
-    def kb(self) -> KbMatcher:
-        if self._kb is None:
-            self._kb = KbMatcher.load(self.store)
-        return self._kb
-
-    # -- answer -------------------------------------------------------------------------------
-
-    def analyse(self, question: str) -> CaseAnalysis:
-        """The question's case analysis (domain, frame, steps, KB matches), read once."""
-        return analyse(validate_question(question), self.kb, self.store)
-
-    # radon E, 77 lines: left whole for issue 23's composer rework (handed its parts, input checked once)
     def answer(self, question: str, analysis: CaseAnalysis | None = None) -> Answer:
-        """The answer to a question; `analysis`: its case analysis when the caller holds it."""
+        """The answer to a question the façade has checked; `analysis`: its case analysis when
+        the caller holds it."""
         timer = _Timer()
-        text = validate_question(question)
+        text = normalize(question)
         case = analysis if analysis is not None else analyse(question, self.kb, self.store)
-        frame, steps, kb_matches = case.frame, case.steps, case.kb
         timer.mark("understand")
 
         points: list[AnalysisPoint] = _frame_points(case.urgent, case.floor)
-        for m in kb_matches:
+        for m in case.kb:
             points.extend(m.points)
         points.extend(_frame_points(case.later, case.floor))
         analysis_points = _focus(_dedupe_points(points))
 
         search_hits = self.searcher.search(text, top=SEARCH_TOP)
         timer.mark("search")
-
-        basis: dict[tuple[str, str], BasisArticle] = {}
-        missing: dict[str, dict] = {}
-        for p in analysis_points:
-            for c in p.citations:
-                if (c.law, c.article) not in basis:
-                    b = self._basis(c.law, c.article, origin="analysis")
-                    if b is None:
-                        continue
-                    if b.status == NOT_IN_STORE:  # the store lacks the instrument
-                        missing.setdefault(c.law, {"law": c.law, "articles": []})
-                        if c.article not in missing[c.law]["articles"]:
-                            missing[c.law]["articles"].append(c.article)
-                        continue
-                    basis[(c.law, c.article)] = b
-        for h in search_hits:  # articles the question itself cites
-            if h.direct:
-                key = (h.article.law.title, h.article.article_no)
-                if key not in basis:
-                    b = self._basis(*key, origin="question")
-                    if b is not None:
-                        basis[key] = b
-        for b, why in case.unplaced:  # the store's version of the law lacks the meant text
-            title = resolve_title(self.store, b.law) or b.law
-            entry = missing.setdefault(title, {"law": title, "articles": []})
-            if b.article not in entry["articles"]:
-                entry["articles"].append(b.article)
-            entry["hint"] = why
+        basis, missing = self._grounds(case, analysis_points, search_hits)
         timer.mark("verify")
 
         # grounded: a domain's rules or a stored answer fit the question (a floor does not)
         grounded = any(p.source != "floor" for p in analysis_points) or any(
             b.origin == "question" for b in basis.values())
-        # 相关法条: the ranking, without the basis; in an answer that rules or stored answers ground,
-        # only articles next to the basis (same law and chapter): a revenge-porn question's ranking
-        # also holds 法官法's 人身安全 article and 刑法's 妨害公务, which no reader of it needs
-        near = {(b.law, b.chapter) for b in basis.values()} if grounded else None
-        related = [self._related(h) for h in search_hits
-                   if (h.article.law.title, h.article.article_no) not in basis
-                   and (near is None or (h.article.law.title, h.article.chapter) in near)
-                   ][:MAX_RELATED]
-        if not grounded:
-            # the best match of each other kind (司法解释, 行政法规 …) after the laws, never instead
-            related += [self._related(members[0]) for _, members
-                        in self.searcher.groups(text, per_group=1)]
+        related = self._related_list(text, search_hits, basis, grounded)
         # the person's own words (not the normalised text) go into the letters
-        letters = (case.domain.letters(frame, question.strip(), self.store, steps)
-                   if steps and not case.floor else [])
+        letters = (case.domain.letters(case.frame, question.strip(), self.store, case.steps)
+                   if case.steps and not case.floor else [])
         notes = self._notes(text, case, analysis_points, list(basis.values()), grounded)
         ans = Answer(
             question=text, grounded=grounded, reading=case.reading.to_dict(), floor=case.floor,
             analysis=analysis_points, basis=list(basis.values()), notes=notes, related=related,
             kb_entries=[{"id": m.entry_id, "question": m.question, "score": round(m.score, 3)}
-                        for m in kb_matches],
-            timings=timer.total(), frame=frame.to_dict(), missing=list(case.missing),
+                        for m in case.kb],
+            timings=timer.total(), frame=case.frame.to_dict(), missing=list(case.missing),
             missing_instruments=[dict(m, hint=m.get("hint", IMPORT_HINT)) for m in missing.values()],
             severity=case.severity, letters=letters)
         ans._asked = question.strip()  # echoed as typed by the text outputs
         return ans
+
+    def _grounds(self, case: CaseAnalysis, points: list[AnalysisPoint], hits):
+        """(法律依据 by (law, article), instruments the store lacks by law): the articles the points
+        cite, then those the question cites itself (direct hits); an article of a law the store
+        lacks, or whose stored version lacks the meant text (case.unplaced), is listed as missing."""
+        basis: dict[tuple[str, str], BasisArticle] = {}
+        missing: dict[str, dict] = {}
+        for c in (c for p in points for c in p.citations):
+            if (c.law, c.article) in basis:
+                continue
+            b = self._basis(c.law, c.article, origin="analysis")
+            if b is None:
+                continue
+            if b.status == NOT_IN_STORE:  # the store lacks the instrument
+                _add_missing(missing, c.law, c.article)
+            else:
+                basis[(c.law, c.article)] = b
+        for h in hits:  # articles the question itself cites
+            key = (h.article.law.title, h.article.article_no)
+            if h.direct and key not in basis:
+                b = self._basis(*key, origin="question")
+                if b is not None:
+                    basis[key] = b
+        for b, why in case.unplaced:  # the store's version of the law lacks the meant text
+            _add_missing(missing, resolve_title(self.store, b.law) or b.law, b.article)["hint"] = why
+        return basis, missing
+
+    def _related_list(self, text: str, hits, basis: dict, grounded: bool) -> list[BasisArticle]:
+        """相关法条: the ranking, without the basis; in an answer that rules or stored answers
+        ground, only articles next to the basis (same law and chapter): a revenge-porn question's
+        ranking also holds 法官法's 人身安全 article and 刑法's 妨害公务, which no reader of it
+        needs. Ungrounded: the best match of each other kind (司法解释, 行政法规 …) after the laws."""
+        near = {(b.law, b.chapter) for b in basis.values()} if grounded else None
+        related = [self._related(h) for h in hits
+                   if (h.article.law.title, h.article.article_no) not in basis
+                   and (near is None or (h.article.law.title, h.article.chapter) in near)
+                   ][:MAX_RELATED]
+        if not grounded:
+            related += [self._related(members[0]) for _, members
+                        in self.searcher.groups(text, per_group=1)]
+        return related
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
         law = resolve_title(self.store, law) or law
@@ -220,6 +198,14 @@ class Composer:
         if not grounded:
             notes.append(Note(kind="scope", text=_scope_note(case)))
         return notes
+
+
+def _add_missing(missing: dict[str, dict], law: str, article: str) -> dict:
+    """The article listed under its law among the instruments the store lacks (once); the law's entry."""
+    entry = missing.setdefault(law, {"law": law, "articles": []})
+    if article not in entry["articles"]:
+        entry["articles"].append(article)
+    return entry
 
 
 def _focus(points: list[AnalysisPoint]) -> list[AnalysisPoint]:

@@ -13,11 +13,13 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
+from .. import limits
+from ..errors import NotFoundError
 from ..text import canonical_article_no
 from . import load_data
 from .amendments import renumberings
 from .find import extract
-from .models import REPEALED, Citation, Law
+from .models import FULL_TEXT, REPEALED, Article, Citation, Law
 from .names import (PRC, bare_names, fold_name, load_aliases, repealed_law, repealed_tables,
                     split_version, version_year)
 
@@ -222,3 +224,32 @@ def _renumbered(store, title: str, article_no: str, old_numbering: bool) -> list
 
 __all__ = ["Resolver", "resolver_for", "normalize_gold", "fold_name", "split_version",
            "load_aliases", "repealed_law", "repealed_tables", "bare_names"]
+
+
+def lookup_article(store, law: str, article: str, version: str | None = None,
+                   resolver: Resolver | None = None) -> Article:
+    """LAW (exact title or alias, never a substring) + ARTICLE (any spelling, or 全文) → the stored
+    Article of the version the name (or `version`) points to; NotFoundError with the nearest
+    titles/articles/versions otherwise."""
+    limits.check_text(law, "法规名称", limits.MAX_NAME_CHARS, empty_hint="请给出法规名称")
+    limits.check_text(article, "条号", limits.MAX_ARTICLE_CHARS)
+    res = resolver or resolver_for(store)
+    title = res.resolve_title(law)
+    if title is None:
+        near = res.nearest_titles(law, n=5)
+        raise NotFoundError(f"法规库中没有《{law}》",
+                            hint="相近的法规：" + "、".join(near) if near else None)
+    article_no = FULL_TEXT if article.strip() == FULL_TEXT else canonical_article_no(article)
+    found = res.law_for(title, law)
+    if version:  # `--version 2010-01-09` / `2010`: another stored version of the instrument
+        found = store.law_version(title, version)
+        if found is None:
+            labels = [v.version or v.publish_date or "?" for v in store.laws_by_title(title)]
+            raise NotFoundError(f"《{title}》没有版本 {version}", hint="已有版本：" + "、".join(labels))
+    art = store.article(found.law_id, article_no)
+    if art is None:
+        numbers = [a.article_no for a in store.articles(found.law_id)]
+        near = difflib.get_close_matches(article_no, numbers, n=3, cutoff=0.4)
+        raise NotFoundError(f"《{title}》没有{article_no}（共 {len(numbers)} 条）",
+                            hint="最接近的条文：" + "、".join(near) if near else None)
+    return art

@@ -143,7 +143,7 @@ class Searcher:
     def search(self, query: str, top: int = 10, law: str | None = None) -> list[Hit]:
         """The articles cited in the question (looked up, first), then ranked ones: at most
         `top`; `law` (a title or an alias) keeps that law's articles only."""
-        question = _check(query)
+        question = normalize(query)  # checked by the caller (the façade, or search() below)
         top = max(1, int(top))
         if law and self._others_hold(law):
             return self.others.search(query, top, law)  # --law 两高解释: that group's ranking
@@ -176,7 +176,7 @@ class Searcher:
         Kept apart from `search` so that a big import adds answers without pushing laws out."""
         if self.others is None:
             return []
-        question = _check(query)
+        question = normalize(query)  # checked by the caller
         rest = blank(question, self.others._direct(question)[1])
         if not rest.strip():
             return []
@@ -389,10 +389,6 @@ def dense_enabled(dense: bool | None = None) -> bool:
     return os.environ.get("FALV_DENSE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _check(query: str) -> str:
-    return normalize(check_question(query))
-
-
 def _longest_shared(core: str, text: str, cap: int) -> int:
     """Length of the longest substring of the question that occurs in the text (at most cap)."""
     best, n = 0, len(core)
@@ -432,5 +428,6 @@ def searcher(store, dense: bool | None = None, progress=None) -> Searcher:
 
 def search(store, query: str, top: int = 10, law: str | None = None,
            dense: bool | None = None) -> list[Hit]:
-    """Ranked current articles for a question (explicit citations first)."""
-    return searcher(store, dense).search(query, top=top, law=law)
+    """Ranked current articles for a question (explicit citations first); the library's entry
+    point, so the question is checked here (falv.limits), as the façade checks its own."""
+    return searcher(store, dense).search(check_question(query), top=top, law=law)

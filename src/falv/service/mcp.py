@@ -22,7 +22,8 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, ValidationError
 from .. import __version__
 from .. import results as r
 from ..db import as_store_error
-from ..engine import DEFAULTS, Engine, choices, covered_kinds, draft_titles, get_engine
+from ..answer.choices import choices, covered_kinds, draft_titles
+from ..engine import DEFAULTS, Engine, get_engine
 from ..errors import FalvError, InputError
 from ..limits import MAX_MCP_LINE_BYTES, MAX_QUESTION_CHARS, MAX_TOP
 from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
@@ -102,10 +103,13 @@ def _ok(result):
 
 
 def _enum(values) -> Any:
-    """A closed set of the façade's (falv.engine.choices) as a type: a JSON Schema `enum`."""
+    """A closed set of the façade's (falv.answer.choices) as a type: a JSON Schema `enum`."""
     return Literal[tuple(values)]
 
 
+# 95 lines: seven tool declarations (signature, descriptions, one call each) whose parameter types
+# (enums of the data files' closed sets) and engine are made per server; apart, each tool's
+# signature would sit away from the description and types it is published with.
 def build_server(engine: Callable[[], Engine] | None = None) -> "MCPServer":
     """engine: a callable returning the Engine (default: the process's engine, loaded lazily).
 
