@@ -416,3 +416,22 @@ def test_a_privacy_screen_protector_is_no_private_information():
 ])
 def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(question, actor):
     assert read_frame(question).actor == actor, read_frame(question).evidence
+
+
+@pytest.mark.parametrize("question,act", [
+    ("公司连员工休息室、换衣服的隔间门口都装了摄像头", "peep"),
+    ("前同事在行业群里说我是吃回扣被公司开掉的", "defame"),
+    ("查征信发现多了一条汽车金融公司的贷款审批查询记录，我没签过授权书", "credit_query"),
+    ("银行大堂经理把我卡里有多少钱、最近转给谁都告诉她了", "provide"),
+])
+def test_round_four_acts_are_read(question, act):
+    assert act in read_frame(question).acts, read_frame(question).evidence
+
+
+@pytest.mark.parametrize("question,act", [
+    ("弟弟把家里人电话全拉黑，一分钱不出，说爸住院该我一个人养", "fraud"),
+    ("我弟弟把自己的银行卡和电话卡给了网上认识的人，卡被拿去转诈骗的钱", "provide"),
+    ("我向区里申请公开补偿安置方案，他们说涉及其他住户的个人信息不予公开", "publish"),
+])
+def test_what_only_looks_like_an_act_is_not_read_as_one(question, act):
+    assert act not in read_frame(question).acts, read_frame(question).evidence
