@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..engine import DEFAULTS
+from ..defaults import DEFAULTS
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
 from . import command
