@@ -70,6 +70,7 @@ def route_cmd(
     _print_route(result)
 
 
+# radon D (22): a route printed section by section (frame, notes, severity, steps, channels)
 def _print_route(result: dict) -> None:
     frame = result["frame"]
     if result["scenario"]:
