@@ -32,14 +32,14 @@ def main(argv: list[str]) -> int:
         os.environ.pop("FALV_INDEX_DIR", None)
         os.environ.pop("FALV_BASE_DB", None)
         from falv.law.store import StatuteStore
-        from falv.search import index
+        from falv.search import indexbuild
 
         with StatuteStore() as store:
             fresh = Path(home) / "laws"
             started = time.perf_counter()
-            meta = index.build(store, fresh, "laws", prune=False)
+            meta = indexbuild.build(store, fresh, "laws", prune=False)
             seconds = time.perf_counter() - started
-            stale = index.differences(fresh, DEST)
+            stale = indexbuild.differences(fresh, DEST)
             if args.check:
                 print(json.dumps({"stale": stale, "content_hash": meta["content_hash"]}, ensure_ascii=False))
                 return 1 if stale else 0

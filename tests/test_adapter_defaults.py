@@ -2,7 +2,7 @@
 CLI, the HTTP API and the MCP tools (verify checks quotes everywhere, search returns as many hits,
 a letter comes in the same format …). Each adapter's defaults are read from what it publishes —
 the CLI's click parameters, the OpenAPI schema, the MCP tools' input schemas — and compared with
-the façade's own (falv.engine.DEFAULTS, read from its signatures); no value is listed here."""
+the façade's own (falv.defaults.DEFAULTS, read from its signatures); no value is listed here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 import pytest
 
 from falv.cli import app
-from falv.engine import DEFAULTS
+from falv.defaults import DEFAULTS
 from falv.service.api import create_app
 from falv.service.mcp import build_server
 

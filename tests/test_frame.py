@@ -97,7 +97,7 @@ def test_sensitive_and_private_kinds():
 
 
 def test_one_wrong_character_in_a_long_term_is_tolerated_but_not_two():
-    from falv.domain.rulebook import _fuzzy_find
+    from falv.domain.rulebook.reading import _fuzzy_find
 
     assert read_frame("营叶厅把我的手机号给了别人").actor == "telecom"  # 营业厅, only fuzzily
     assert read_frame("营叶厂把我的手机号给了别人").actor != "telecom"

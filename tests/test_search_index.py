@@ -8,6 +8,7 @@ import json
 from factories import add_law
 from falv import config
 from falv.law.store import StatuteStore
+from falv.search import corpus, indexbuild
 from falv.search import index as index_mod
 from falv.search.analyzer import Segmenter
 from falv.search.retrieve import Searcher, search
@@ -18,7 +19,7 @@ FAKE_LAW = "测试用暂行规定"
 
 def test_index_is_persisted_under_content_hash(small_store):
     s = Searcher(small_store)
-    path = config.index_dir() / small_store.part_hashes(index_mod.is_law_kind)[0]
+    path = config.index_dir() / small_store.part_hashes(corpus.is_law_kind)[0]
     assert s.index.path == path == index_mod.index_path(small_store)
     for name in ("meta.json", "docs.marshal", "dict.marshal", "bm25"):
         assert (path / name).exists()
@@ -65,7 +66,7 @@ def test_import_changes_hash_and_rebuilds_index(tiny_store):
     hits = search(tiny_store, "甲乙丙测试物品", top=3)
     assert hits[0].article.law.title == "测试用法"
     kept = [d for d in config.index_dir().iterdir() if d.is_dir()]
-    assert len(kept) <= index_mod.KEEP_INDEXES  # older store contents do not pile up
+    assert len(kept) <= indexbuild.KEEP_INDEXES  # older store contents do not pile up
 
 
 def test_repealed_or_quoted_instruments_are_not_indexed(tiny_store):
@@ -76,12 +77,12 @@ def test_repealed_or_quoted_instruments_are_not_indexed(tiny_store):
 def test_compact_segmenter_matches_full_on_documents(small_store):
     idx = index_mod.load_or_build(small_store)
     titles = [l.title for l in small_store.laws() if small_store.is_current(l)]
-    full = Segmenter.full({n for t in titles for n in index_mod.short_titles(t)})
+    full = Segmenter.full({n for t in titles for n in corpus.short_titles(t)})
     compact = idx.analyzer.segmenter
     for i, art in enumerate(small_store.iter_articles()):
         if i % 25:
             continue
-        text = index_mod.doc_text(art)
+        text = corpus.doc_text(art)
         assert compact.cut_for_search(text) == full.cut_for_search(text), art.key
 
 

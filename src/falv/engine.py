@@ -28,7 +28,6 @@ most one runs (search/index.py's own lock keeps index builds of one process one 
 
 from __future__ import annotations
 
-import inspect
 import logging
 import sqlite3
 import threading
@@ -42,7 +41,6 @@ from .answer.letters import letter_for_case
 from .answer.routing import list_scenarios, route_of
 from .context import Context, KbPart, kb_key, new_context, read_revision
 from .domain.drafts import draft_kinds, render_draft
-from .domain.personal_info.severity import assess
 from .domain.registry import severity
 from .errors import InputError
 from .fairlock import FairLock
@@ -422,23 +420,6 @@ class Engine:
         report = self._on_side(lambda side: ingest_texts(side, uploads))
         self._after_write()
         return r.IngestResult.model_validate(report.to_dict())
-
-
-def _defaults(fn, kinds=(inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)) -> dict:
-    return {name: p.default for name, p in inspect.signature(fn).parameters.items()
-            if p.kind in kinds and p.default is not inspect.Parameter.empty}
-
-
-# The façade's defaults, read from its signatures (severity's flags from the assessment it runs):
-# the CLI, the HTTP API and the MCP tools take theirs from here instead of restating them, so the
-# same call means the same thing through all three (tests/test_adapters.py checks they agree).
-DEFAULTS: dict[str, dict] = {
-    "search": _defaults(Engine.search),
-    "verify": _defaults(Engine.verify),
-    "route": _defaults(Engine.route),
-    "draft": _defaults(Engine.draft),
-    "severity": {**_defaults(Engine.severity), **_defaults(assess, (inspect.Parameter.KEYWORD_ONLY,))},
-}
 
 
 _engine: Engine | None = None

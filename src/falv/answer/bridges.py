@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..law.crimes import CRIMINAL_LAW, CrimeNames
 from ..law.models import Ref
 from ..results import SearchGroup, SearchHit, SearchResult
-from ..search.index import is_law_kind
+from ..search.corpus import is_law_kind
 from ..search.retrieve import Hit, Searcher
 from ..text import canonical_article_no
 from .analysis import URGENT, CaseAnalysis

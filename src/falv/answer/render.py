@@ -81,6 +81,7 @@ def _instrument_line(m: MissingInstrument) -> str:
     return f"《{m.law}》{'、'.join(m.articles)}：{m.hint}"
 
 
+# radon D (24): one branch per section of the answer, in the order printed (as render_markdown)
 def render_text(ans: Answer) -> str:
     out = [f"【问题】{ans.asked}"]  # as typed: full-width punctuation kept
     if _kind(ans):
@@ -121,6 +122,7 @@ def render_text(ans: Answer) -> str:
     return "\n".join(out)
 
 
+# radon D (23): render_text's sections in Markdown, one branch per section in the order printed
 def render_markdown(ans: Answer) -> str:
     """Markdown; every text that comes from outside the template (the question, KB answers,
     stored articles, notes) goes through md_text, so HTML in it is shown, never run."""

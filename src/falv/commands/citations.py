@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..engine import DEFAULTS
+from ..defaults import DEFAULTS
 from ..errors import InputError
 from ..files import decode_text, read_bounded
 from ..law.models import HISTORICAL, QUOTED, VerdictKind

@@ -64,6 +64,7 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) 
                    f"依据 {r.verified}/{r.basis} 核验通过\t提示 {r.annotations}")
 
 
+# radon D (23): one KB entry printed part by part (answers, points, basis, references, notes)
 def show_cmd(
     entry_id: str = typer.Argument(..., help="条目编号（falv kb list 第一列）"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..engine import DEFAULTS
+from ..defaults import DEFAULTS
 from ..evaluate import DEPTH, run
 from ..limits import MAX_TOP
 from . import command
@@ -51,6 +51,7 @@ def _status(hit) -> str:
     return f"{hit.status} · {amended}" if amended else hit.status
 
 
+# radon D (21): a command's flags, then its report (JSON, --verbose misses, the table), as printed
 def eval_cmd(
     file: Path = typer.Argument(..., help="评测集 JSONL（格式同 ../shared/eval/dev.jsonl）"),
     as_json: bool = typer.Option(False, "--json", help="只输出一个 JSON 对象（固定字段）"),

@@ -37,6 +37,7 @@ _ACTIONS = {"added": "新增", "replaced": "已更新", "unchanged": "unchanged�
 _DRY_ACTIONS = {"added": "将新增", "replaced": "将更新", "unchanged": "unchanged（未变化）"}
 
 
+# radon D (27): the import report printed part by part (laws, duplicates, rejected, summary)
 def import_cmd(
     files: list[str] = typer.Argument(..., help="Markdown（.md）/ JSONL 文件、目录（递归）或压缩包（.zip / .tar.gz），如 LawRefBook"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将导入的内容，不写入"),

@@ -12,7 +12,7 @@ from ..domain.basis import NOT_IMPORTED
 from ..domain.drafts import FORMATS
 from ..answer.routing import NO_SCENARIO
 from ..domain.personal_info.severity import parse_counts
-from ..engine import DEFAULTS
+from ..defaults import DEFAULTS
 from ..errors import InputError
 from ..law.models import passes
 from ..law.verdicts import label
@@ -70,6 +70,7 @@ def route_cmd(
     _print_route(result)
 
 
+# radon D (22): a route printed section by section (frame, notes, severity, steps, channels)
 def _print_route(result: dict) -> None:
     frame = result["frame"]
     if result["scenario"]:

@@ -2,7 +2,7 @@
 traffic, tenancy): `data/vocab.toml` (its slots and their words, the kind it answers, what counts
 as core evidence and how much each slot weighs), `data/rules.toml` (steps, their articles and
 channels, the 「还需要确认」 questions), `data/letters.toml` and `templates/` (letters a person would
-write). The shared machinery (rulebook.py) reads and validates them; nothing here is specific to
+write). The shared machinery (the rulebook package) reads and validates them; nothing here is specific to
 one area.
 """
 

@@ -89,6 +89,7 @@ def template(kind: str) -> Template:
     raise InputError(f"未知的文书类型：{kind}", hint=f"可用类型：{listing}")
 
 
+# radon D (22): input checks, then three closures (label, block, sub) sharing the cites and quotes
 def render_draft(kind: str, fill: dict | None = None, store=None, fmt: str = "markdown",
                  extra: tuple[Basis, ...] = ()) -> dict:
     """Render a draft. Returns {kind, title, format, text, fields, missing, citations}: the text

@@ -210,13 +210,7 @@ def decide(fits: list[Fit], text: str) -> KindReading:
     ranked = sorted(fits, key=lambda f: (-f.core, -f.score))
     cores = [f for f in ranked if f.core]
     if not cores:
-        topic = topic_of(text)
-        why = "没有哪一类问题的关键事实齐备" + (f"；看起来是{topic.label}问题" if topic else "")
-        guess = ranked[0] if ranked and ranked[0].score >= MIN_GUESS else None
-        if guess is not None and topic is None:
-            return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
-                               why + f"；最接近{label(guess.kind)}（{guess.missing}）")
-        return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
+        return _without_core(ranked, text)
     top = cores[0]
     rivals = [f for f in cores[1:] if f.domain != top.domain]
     rest = tuple(f for f in ranked if f is not top)
@@ -224,17 +218,34 @@ def decide(fits: list[Fit], text: str) -> KindReading:
         return KindReading(top.kind, False, top, rest, f"{label(top.kind)}的依据不足")
     paired = [f for f in rivals if frozenset({top.kind, f.kind}) in overlaps()
               and top.score - f.score < 2 * MARGIN]
-    if paired or (rivals and top.score - rivals[0].score < MARGIN):
-        other = paired[0] if paired else rivals[0]
-        if paired:  # one question, two areas: both answer
-            first = min((top, other), key=lambda f: (-f.score, _OVERLAP_ORDER.index(f.kind)
-                                                     if f.kind in _OVERLAP_ORDER else 99))
-            second = other if first is top else top
-            return KindReading(first.kind, True, first, tuple(f for f in ranked if f is not first),
-                               f"同时涉及{label(first.kind)}和{label(second.kind)}", also=second)
+    if paired:  # one question, two areas: both answer
+        return _both(top, paired[0], ranked)
+    if rivals and top.score - rivals[0].score < MARGIN:
         return KindReading(top.kind, False, top, rest,
-                           f"既像{label(top.kind)}问题，也像{label(other.kind)}问题")
+                           f"既像{label(top.kind)}问题，也像{label(rivals[0].kind)}问题")
     return KindReading(top.kind, True, top, rest, "")
+
+
+def _without_core(ranked: list[Fit], text: str) -> KindReading:
+    """No domain's core facts are all there: the closest fit as a guess (where it scores
+    MIN_GUESS and no topic is named), else the kind 'other' with the topic the words suggest."""
+    topic = topic_of(text)
+    why = "没有哪一类问题的关键事实齐备" + (f"；看起来是{topic.label}问题" if topic else "")
+    guess = ranked[0] if ranked and ranked[0].score >= MIN_GUESS else None
+    if guess is not None and topic is None:
+        return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
+                           why + f"；最接近{label(guess.kind)}（{guess.missing}）")
+    return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
+
+
+def _both(top: Fit, other: Fit, ranked: list[Fit]) -> KindReading:
+    """Two areas that overlap (data/kinds.toml) both answer: the higher score first, ties in
+    _OVERLAP_ORDER."""
+    first = min((top, other), key=lambda f: (-f.score, _OVERLAP_ORDER.index(f.kind)
+                                             if f.kind in _OVERLAP_ORDER else 99))
+    second = other if first is top else top
+    return KindReading(first.kind, True, first, tuple(f for f in ranked if f is not first),
+                       f"同时涉及{label(first.kind)}和{label(second.kind)}", also=second)
 
 
 def floor_steps(reading: KindReading, text: str) -> list[Step]:

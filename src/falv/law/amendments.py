@@ -51,6 +51,35 @@ class Renumbering:
 def parse_decision(items: list[str], new_count: int) -> dict[int, list[int]] | None:
     """The old→new map implied by an amendment decision's items. None when the items do not
     account for the current article count (a decision this parser does not understand)."""
+    added, deleted, explicit, merged = _read_items(items)
+    if not (added or explicit or merged or deleted):
+        return None
+    taken = added | set(explicit.values()) | {t for t, _, _ in merged.values()}
+    # old count: every new article comes from one old article, except added ones and merges
+    groups = {t for t, _, _ in merged.values()}
+    whole_members = sum(1 for _, partial, _ in merged.values() if not partial)
+    old_count = new_count - len(added) + len(deleted) + whole_members - len(groups)
+    mapping: dict[int, list[int]] = {}
+    pointer = 0
+    for old in range(1, old_count + 1):
+        if old in deleted:
+            mapping[old] = []
+        elif old in explicit:
+            pointer = explicit[old]
+            mapping[old] = [pointer]
+        elif old in merged:
+            mapping[old], pointer = _merged(merged[old], pointer, taken)
+        else:
+            pointer = _next_free(pointer, taken)
+            mapping[old] = [pointer]
+    if pointer != new_count:
+        return None
+    return mapping
+
+
+def _read_items(items: list[str]) -> tuple[set[int], set[int], dict[int, int], dict[int, tuple[int, bool, bool]]]:
+    """(added, deleted, moved old → new, merged old → (target, partial, last member)) as the
+    decision's items state them."""
     added: set[int] = set()
     deleted: set[int] = set()
     explicit: dict[int, int] = {}
@@ -73,37 +102,20 @@ def parse_decision(items: list[str], new_count: int) -> dict[int, list[int]] | N
         m = DELETE.match(text)
         if m:
             deleted.add(cn_to_int(m.group(1)))
-    if not (added or explicit or merged or deleted):
-        return None
-    taken = added | set(explicit.values()) | {t for t, _, _ in merged.values()}
-    # old count: every new article comes from one old article, except added ones and merges
-    groups = {t for t, _, _ in merged.values()}
-    whole_members = sum(1 for _, partial, _ in merged.values() if not partial)
-    old_count = new_count - len(added) + len(deleted) + whole_members - len(groups)
-    mapping: dict[int, list[int]] = {}
-    pointer = 0
-    for old in range(1, old_count + 1):
-        if old in deleted:
-            mapping[old] = []
-            continue
-        if old in explicit:
-            pointer = explicit[old]
-            mapping[old] = [pointer]
-            continue
-        if old in merged:
-            target, partial, last = merged[old]
-            mapping[old] = [target]
-            if last and not partial:
-                pointer = target
-            if partial:  # the rest of the article stays an article of its own
-                pointer = _next_free(pointer, taken | {target})
-                mapping[old].append(pointer)
-            continue
-        pointer = _next_free(pointer, taken)
-        mapping[old] = [pointer]
-    if pointer != new_count:
-        return None
-    return mapping
+    return added, deleted, explicit, merged
+
+
+def _merged(merge: tuple[int, bool, bool], pointer: int, taken: set[int]) -> tuple[list[int], int]:
+    """Where an old article merged into `target` goes, and the pointer after it: a partial merge
+    leaves the rest of the article an article of its own."""
+    target, partial, last = merge
+    new = [target]
+    if last and not partial:
+        pointer = target
+    if partial:  # the rest of the article stays an article of its own
+        pointer = _next_free(pointer, taken | {target})
+        new.append(pointer)
+    return new, pointer
 
 
 def _next_free(pointer: int, taken: set[int]) -> int:

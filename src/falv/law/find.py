@@ -116,8 +116,7 @@ class _Scanner:
         self.quote_until = -1
 
     def run(self, master: re.Pattern) -> list[Citation]:
-        text = self.text
-        for m in master.finditer(text):
+        for m in master.finditer(self.text):
             if len(self.out) > MAX_CITATIONS:
                 raise InputError(f"引用过多（超过 {MAX_CITATIONS} 处）", hint="请分段核验")
             kind = m.lastgroup
@@ -128,44 +127,55 @@ class _Scanner:
                 self._compact_range(m)
                 continue
             self._flush_pending()
-            if kind == "br":
-                name = m.group()[1:-1]
-                law = _Law(name, m.start(), m.end(), "bracketed")
-            elif kind == "bare":
-                law = _Law(m.group(), m.start(), m.end(), "bare")
-            elif kind == "self":
-                ref_law = self._self_law(m.start())
-                if ref_law is None:
-                    continue
-                law = _Law(ref_law.text, m.start(), m.end(), "self", ref_law.version)
-            else:  # same
-                if self.last_named is None:
-                    continue
-                law = _Law(self.last_named.text, m.start(), m.end(), "same", self.last_named.version)
-            v = _VERSION_RE.match(text, law.end)
-            if v and law.kind in ("bracketed", "bare") and _ARTICLE_AT.match(text, v.end()):
-                law.version = v.group().strip()[1:-1]
-                law.end = v.end()
-            if law.kind in ("bracketed", "bare"):
-                self.last_named = law
-            if law.kind == "bracketed" and self._is_head(law.start):
-                # a line that opens with a 《》 name ends the article quoted above it
-                self.stops.append(law.start)
-                if self.quote_until > law.start:
-                    self.quote_until = law.start
-            self.pending = law
-            if law.kind == "bracketed" and law.text.endswith("决定"):
-                item = DECISION_ITEM.match(text, law.end)
-                if item:
-                    ref = ArticleRef(cn_to_int(item.group("item")))
-                    self._emit(law, ref, law.start, item.end())
-                    self.pending = None
+            law = self._law_at(m)
+            if law is not None:
+                self._named(law)
         self._flush_pending()
         if self.quotes:
             self._attach_quotes()
         return self.out
 
     # -- pieces ---------------------------------------------------------------------------------
+
+    def _law_at(self, m: re.Match) -> _Law | None:
+        """The law a match names: 《name》, a bare name, 本法 (the law quoted or last named) or
+        该法/同法 (the last named); None where 本法/该法 has nothing to refer to."""
+        kind = m.lastgroup
+        if kind == "br":
+            return _Law(m.group()[1:-1], m.start(), m.end(), "bracketed")
+        if kind == "bare":
+            return _Law(m.group(), m.start(), m.end(), "bare")
+        if kind == "self":
+            ref_law = self._self_law(m.start())
+            if ref_law is None:
+                return None
+            return _Law(ref_law.text, m.start(), m.end(), "self", ref_law.version)
+        if self.last_named is None:  # same
+            return None
+        return _Law(self.last_named.text, m.start(), m.end(), "same", self.last_named.version)
+
+    def _named(self, law: _Law) -> None:
+        """A law named: its version (（2018年修正）) read, the last named and the quote bounds
+        updated, and it pending for the articles that follow (a 决定's item emitted at once)."""
+        text = self.text
+        v = _VERSION_RE.match(text, law.end)
+        if v and law.kind in ("bracketed", "bare") and _ARTICLE_AT.match(text, v.end()):
+            law.version = v.group().strip()[1:-1]
+            law.end = v.end()
+        if law.kind in ("bracketed", "bare"):
+            self.last_named = law
+        if law.kind == "bracketed" and self._is_head(law.start):
+            # a line that opens with a 《》 name ends the article quoted above it
+            self.stops.append(law.start)
+            if self.quote_until > law.start:
+                self.quote_until = law.start
+        self.pending = law
+        if law.kind == "bracketed" and law.text.endswith("决定"):
+            item = DECISION_ITEM.match(text, law.end)
+            if item:
+                ref = ArticleRef(cn_to_int(item.group("item")))
+                self._emit(law, ref, law.start, item.end())
+                self.pending = None
 
     def _self_law(self, pos: int) -> _Law | None:
         if self.quote_law is not None and pos < self.quote_until:

@@ -229,26 +229,33 @@ def assign_versions(laws, newer_stored=None) -> dict[str, str]:
         if law.hints is not None and law.hints.lawrefbook and not law.explicit_status:
             groups.setdefault(law.title, []).append(law)
     for versions in groups.values():
-        versions.sort(key=lambda l: l.version or l.publish_date or "")
-        live = [l for l in versions if not l.hints.expired]
-        current = live[-1] if live else None
-        newer = newer_stored(versions[-1].title, versions[-1].version or "") if newer_stored else None
-        if newer is not None:
-            for law in versions:
-                law.status = HISTORICAL
-                law.add_note(f"时效性：库中已有现行版本（{newer}），本版本为历史版本")
-            continue
+        current = _assign_group(versions, newer_stored)
         if current is not None:
             currents[current.title] = current.version or current.publish_date or ""
-        for law in versions:
-            if law is current:
-                law.status = IN_FORCE
-            elif current is None and law is versions[-1]:
-                law.status = REPEALED
-                law.add_note("时效性：LawRefBook 标注为已失效，按已废止导入")
-            else:
-                law.status = HISTORICAL
-                newer = current or versions[-1]
-                law.add_note(f"时效性：已有新版本（{newer.version or newer.publish_date or '较新版本'}），"
-                             "本版本为历史版本")
     return currents
+
+
+def _assign_group(versions: list, newer_stored) -> object | None:
+    """The statuses of one instrument's versions (see assign_versions); returns its current
+    version (None: every version expired, or a newer one is stored)."""
+    versions.sort(key=lambda l: l.version or l.publish_date or "")
+    live = [l for l in versions if not l.hints.expired]
+    current = live[-1] if live else None
+    newer = newer_stored(versions[-1].title, versions[-1].version or "") if newer_stored else None
+    if newer is not None:
+        for law in versions:
+            law.status = HISTORICAL
+            law.add_note(f"时效性：库中已有现行版本（{newer}），本版本为历史版本")
+        return None
+    for law in versions:
+        if law is current:
+            law.status = IN_FORCE
+        elif current is None and law is versions[-1]:
+            law.status = REPEALED
+            law.add_note("时效性：LawRefBook 标注为已失效，按已废止导入")
+        else:
+            law.status = HISTORICAL
+            newer = current or versions[-1]
+            law.add_note(f"时效性：已有新版本（{newer.version or newer.publish_date or '较新版本'}），"
+                         "本版本为历史版本")
+    return current

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from . import e5
-from .index import other_indexes
+from .indexbuild import other_indexes
 
 if TYPE_CHECKING:  # numpy is imported where it is used: see tests/test_imports.py
     import numpy as np
@@ -80,7 +80,7 @@ class DenseIndex:
 
 
 def corpus_texts(docs, law_titles: dict[str, str]) -> list[str]:
-    """The embedded text of every document of a lexical index (`index.Docs`), in index order."""
+    """The embedded text of every document of a lexical index (`indexfiles.Docs`), in index order."""
     return [e5.doc_text(law_titles[docs.law_ids[i]], docs.chapters[i], docs.texts[i])
             for i in range(len(docs))]
 

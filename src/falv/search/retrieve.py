@@ -30,6 +30,7 @@ from ..law.models import Article
 from ..law.resolve import resolver_for
 from ..limits import check_question
 from ..text import normalize
+from . import corpus
 from . import index as index_mod
 from .cited import blank, explicit_citations
 from .fusion import DenseStage
@@ -122,7 +123,7 @@ class Searcher:
             self._title_code.setdefault(law.title, []).append(code[lid])
         # (name as a question may write it, title), longest first
         names = {name: law.title for law in self._laws.values()
-                 for name in index_mod.short_titles(law.title)}
+                 for name in corpus.short_titles(law.title)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         self._texts = docs.texts
         self._joined: dict[int, str] = {}  # _doc_text, per document as it is first re-ranked
@@ -186,7 +187,7 @@ class Searcher:
             members = grouped.setdefault(others._laws[law_ids[doc]].doc_type, [])
             if len(members) < per_group:  # a Hit (and its Article) only for what is shown
                 members.append(others._hit(doc, score, reasons))
-        order = index_mod.kinds()["groups"]
+        order = corpus.kinds()["groups"]
         return sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
                                                        else len(order), kv[0]))
 
@@ -373,7 +374,7 @@ class Searcher:
         if text is None:
             docs = self.index.docs
             law = self._laws[docs.law_ids[doc]]
-            text = self._joined[doc] = index_mod.join_fields(law.title, docs.chapters[doc],
+            text = self._joined[doc] = corpus.join_fields(law.title, docs.chapters[doc],
                                                              docs.sections[doc], self._texts[doc])
         return text
 

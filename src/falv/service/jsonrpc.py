@@ -120,6 +120,12 @@ def check_line(raw: bytes) -> Checked:
     except (ValueError, RecursionError) as exc:
         where = f"（第 {exc.pos + 1} 个字符）" if isinstance(exc, json.JSONDecodeError) else ""
         return Checked(False, error_response(s.top_id, PARSE_ERROR, f"请求不是有效的 JSON{where}"))
+    return _check_message(msg)
+
+
+def _check_message(msg) -> Checked:
+    """A parsed message: a request or notification of JSON-RPC 2.0 with a method and object
+    params, or a response to one of the server's requests."""
     if not isinstance(msg, dict):
         if isinstance(msg, list):  # batches are not part of MCP 2025-06-18
             return Checked(False, error_response(None, INVALID_REQUEST, "请求无效：不支持批量请求（JSON 数组）"))

@@ -23,13 +23,14 @@ from .. import __version__
 from .. import results as r
 from ..db import as_store_error
 from ..answer.choices import choices, covered_kinds, draft_titles
-from ..engine import DEFAULTS, Engine, get_engine
+from ..defaults import DEFAULTS
+from ..engine import Engine, get_engine
 from ..errors import FalvError, InputError
 from ..limits import MAX_MCP_LINE_BYTES, MAX_QUESTION_CHARS, MAX_TOP
 from .jsonrpc import INVALID_REQUEST, check_line, error_response, shape
 from .models import validation_message
 
-# The façade's defaults (falv.engine.DEFAULTS, read from its signatures), never restated here.
+# The façade's defaults (falv.defaults.DEFAULTS, read from its signatures), never restated here.
 SEARCH, VERIFY, DRAFT, SEVERITY = (DEFAULTS[m] for m in ("search", "verify", "draft", "severity"))
 
 

@@ -2,7 +2,7 @@
 
 The response models are the façade's result models (falv.results): the API returns exactly
 their JSON, and /openapi.json documents them; nothing here restates a result's fields. The
-requests' defaults are the façade's (falv.engine.DEFAULTS), as the CLI's and the MCP tools' are.
+requests' defaults are the façade's (falv.defaults.DEFAULTS), as the CLI's and the MCP tools' are.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, 
                       model_validator)
 from pydantic_core import PydanticCustomError
 
-from ..engine import DEFAULTS
+from ..defaults import DEFAULTS
 from ..errors import validation_reason
 from ..limits import (MAX_AMOUNT_CHARS, MAX_COUNT, MAX_FILES, MAX_NAME_CHARS, MAX_QUESTION_CHARS,
                       MAX_SCENARIO_CHARS, MAX_TEXT_CHARS)

@@ -17,7 +17,8 @@ from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from .. import results as r
-from ..engine import DEFAULTS, Engine, get_engine
+from ..defaults import DEFAULTS
+from ..engine import Engine, get_engine
 from ..law.models import VerdictKind
 from ..law.verdicts import label
 from ..limits import (MAX_ARTICLE_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TOP, SLOW_TEXT_CHARS,

@@ -43,17 +43,10 @@ class PersonalInfo:
         from its own evidence: an act on information read next to the information (or an act
         against the person: peeping, stalking, entering the home …); an act against reputation or
         likeness; a scam. The score weighs every entry read (frame.toml `weight`, else WEIGHTS)."""
-        vocab = vocabulary()
         acts, rights = set(frame.acts), set(frame.rights)
         heard = self._only_reported(frame)
         info = [i for i in frame.info if f"info.{i}" not in heard]
-        score = 0.0
-        for key in frame.evidence:
-            dim, eid = key.split(".", 1)
-            entry = vocab[dim][eid]
-            if (dim == "actor" and not entry.get("regulator")) or key in heard:
-                continue
-            score += float(entry.get("weight", WEIGHTS.get(dim, 0.0)))
+        score = _score(frame, heard)
         evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
         out = []
         if acts & FRAUD_ACTS:
@@ -139,3 +132,17 @@ class PersonalInfo:
 
 
 DOMAIN = PersonalInfo()
+
+
+def _score(frame: Frame, heard: set[str]) -> float:
+    """The weight of every entry read (frame.toml `weight`, else WEIGHTS), leaving out actors
+    without a regulator and information only reported (`heard`)."""
+    vocab = vocabulary()
+    score = 0.0
+    for key in frame.evidence:
+        dim, eid = key.split(".", 1)
+        entry = vocab[dim][eid]
+        if (dim == "actor" and not entry.get("regulator")) or key in heard:
+            continue
+        score += float(entry.get("weight", WEIGHTS.get(dim, 0.0)))
+    return score

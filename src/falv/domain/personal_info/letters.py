@@ -48,36 +48,49 @@ def _severity_text(frame: Frame) -> str | None:
 
 def fills(kind: str, frame: Frame, question: str, steps=()) -> tuple[dict, tuple]:
     """(fill, extra articles) of one letter for this frame."""
-    entry = actor_entry(frame.actor)
-    info = _info_words(frame)
-    fill: dict[str, str] = {}
-    extra: tuple = ()
-    if kind == "delete":
-        whose = frame.wording().get("letter_whose", "本人")
-        whose_de = whose if whose.endswith("的") else whose + "的"
-        fill["删除范围"] = (whose_de + "、".join(info) + "等个人信息") if info else f"贵方处理的{whose_de}全部个人信息"
-        fill["删除理由"] = _reasons(frame)
-    elif kind == "complaint":
-        reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
-        if reg is not None:
-            fill["主管部门"] = reg.body
-        fill["事实经过"] = question
-        fill["请求事项"] = _data()["request"]["complaint"]
-        extra = tuple(entry.duty + entry.regulator_basis) if entry else ()
-    elif kind == "police":
-        fill["事实经过"] = question
-        if frame.facts:
-            counts = frame.facts["counts"]
-            if counts:
-                fill["信息种类与数量"] = "、".join(f"{k} {v} 条" for k, v in counts.items())
-            if frame.facts.get("gains") not in (None, "0"):
-                fill["违法所得"] = f"{frame.facts['gains']} 元"
-        estimate = _severity_text(frame)
-        if estimate:
-            fill["情节估算"] = estimate
-        extra = tuple(b for s in steps if "police" in s.channels or s.id.endswith("police")
-                      for b in s.basis)
+    fill, extra = _FILLS[kind](frame, question, steps) if kind in _FILLS else ({}, ())
     return {k: v for k, v in fill.items() if v}, extra
+
+
+def _delete_fill(frame: Frame, question: str, steps) -> tuple[dict, tuple]:
+    """A request to delete: which information (whose), and why."""
+    info = _info_words(frame)
+    whose = frame.wording().get("letter_whose", "本人")
+    whose_de = whose if whose.endswith("的") else whose + "的"
+    return {"删除范围": (whose_de + "、".join(info) + "等个人信息") if info else f"贵方处理的{whose_de}全部个人信息",
+            "删除理由": _reasons(frame)}, ()
+
+
+def _complaint_fill(frame: Frame, question: str, steps) -> tuple[dict, tuple]:
+    """A complaint to the actor's regulator, with the actor's duties as extra articles."""
+    entry = actor_entry(frame.actor)
+    fill: dict[str, str] = {}
+    reg = channel_table().get(entry.regulator) if entry and entry.regulator else None
+    if reg is not None:
+        fill["主管部门"] = reg.body
+    fill["事实经过"] = question
+    fill["请求事项"] = _data()["request"]["complaint"]
+    return fill, (tuple(entry.duty + entry.regulator_basis) if entry else ())
+
+
+def _police_fill(frame: Frame, question: str, steps) -> tuple[dict, tuple]:
+    """A report to the police: the facts, the counts and gains stated, the severity estimate; the
+    articles of the steps that route to the police as extra."""
+    fill = {"事实经过": question}
+    if frame.facts:
+        counts = frame.facts["counts"]
+        if counts:
+            fill["信息种类与数量"] = "、".join(f"{k} {v} 条" for k, v in counts.items())
+        if frame.facts.get("gains") not in (None, "0"):
+            fill["违法所得"] = f"{frame.facts['gains']} 元"
+    estimate = _severity_text(frame)
+    if estimate:
+        fill["情节估算"] = estimate
+    return fill, tuple(b for s in steps if "police" in s.channels or s.id.endswith("police")
+                       for b in s.basis)
+
+
+_FILLS = {"delete": _delete_fill, "complaint": _complaint_fill, "police": _police_fill}
 
 
 def letters_for(frame: Frame, question: str, store, steps=()) -> list[dict]:

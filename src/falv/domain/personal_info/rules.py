@@ -71,23 +71,35 @@ def steps_for_frame(frame: Frame, text: str) -> list[FrameStep]:
     out: list[FrameStep] = []
     seen_channels: set[str] = set()
     for r in fired[: int(book.settings.get("max_steps", 6))]:
-        basis = list(r.basis)
-        if r.attrs.get("duty") and entry is not None:  # the actor's own duty first: the most specific
-            basis = list(entry.duty) + [b for b in basis if b not in entry.duty]
-        channels = []
-        for c in r.channels:
-            cid = (entry.regulator if entry else None) if c == "{regulator}" else c
-            if cid and cid not in seen_channels:
-                seen_channels.add(cid)
-                channels.append(cid)
-        if "{regulator}" in r.channels and entry is not None:
-            basis += [b for b in entry.regulator_basis if b not in basis]
+        channels = _new_channels(r, entry, seen_channels)
         words = r.text.replace("{holder}", holder).replace("{regulator_body}", regulator)
         for key, value in wording.items():
             words = words.replace("{" + key + "}", value)
-        out.append(FrameStep(r.id, words, tuple(basis), tuple(channels), r.urgency,
+        out.append(FrameStep(r.id, words, _step_basis(r, entry), channels, r.urgency,
                              "personal_info", r.generic))
     return out
+
+
+def _step_basis(r, entry) -> tuple:
+    """A rule's basis for the actor: its own duty first where the rule says so (the most
+    specific), its regulator's basis added where the rule routes to the regulator."""
+    basis = list(r.basis)
+    if r.attrs.get("duty") and entry is not None:  # the actor's own duty first: the most specific
+        basis = list(entry.duty) + [b for b in basis if b not in entry.duty]
+    if "{regulator}" in r.channels and entry is not None:
+        basis += [b for b in entry.regulator_basis if b not in basis]
+    return tuple(basis)
+
+
+def _new_channels(r, entry, seen: set[str]) -> tuple[str, ...]:
+    """The rule's channels ({regulator}: the actor's) not on an earlier step; adds them to `seen`."""
+    channels = []
+    for c in r.channels:
+        cid = (entry.regulator if entry else None) if c == "{regulator}" else c
+        if cid and cid not in seen:
+            seen.add(cid)
+            channels.append(cid)
+    return tuple(channels)
 
 
 def missing_facts(frame: Frame, text: str = "") -> list[dict]:

@@ -130,19 +130,11 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
     t = table()
     if counts is not None and not isinstance(counts, dict):
         raise InputError("条数应为 类别→条数 的映射，例如 {\"行踪轨迹\": 60}")
-    for name, flag in (("insider", insider), ("used_for_crime", used_for_crime), ("knowing", knowing),
-                       ("grave_harm", grave_harm), ("major_loss", major_loss), ("business", business)):
-        if not isinstance(flag, bool):
-            raise InputError(f"{name} 应为 true 或 false：{flag!r}")
-    checked = {}
-    for key, value in (counts or {}).items():
-        _check_category(key)
-        checked[key] = _count(value, key)
-    counts = checked
+    _check_flags(insider=insider, used_for_crime=used_for_crime, knowing=knowing,
+                 grave_harm=grave_harm, major_loss=major_loss, business=business)
+    counts = _checked_counts(counts)
     gains = parse_gains(gains)
-    if prior is not None and prior not in PRIORS:
-        raise InputError(f"未知的前科类型：{prior!r}", hint="应为 criminal（曾受刑事处罚）或 admin（二年内受过行政处罚）")
-    prior = PRIORS.get(prior) if prior else None
+    prior = _checked_prior(prior)
     inputs = {"counts": counts, "gains": _num(gains), "insider": insider,
               "used_for_crime": used_for_crime, "knowing": knowing, "prior": prior,
               "grave_harm": grave_harm, "major_loss": major_loss, "business": business}
@@ -152,21 +144,86 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
     steps: list[str] = []
 
     tiers = [(tier, sum(counts.get(c, 0) for c in tier["categories"])) for tier in t["tier"]]
-    business_only = business and all(n == 0 for tier, n in tiers
-                                     if set(tier["categories"]) - set(t["business"]["categories"]))
+    business_only = business and _business_kinds_only(t, tiers)
     if business and not business_only:
         notes.append("第六条只适用于第五条第一款第三项、第四项以外的信息；本案含有这两项的信息，已按第五条计算")
     if business_only:
         return _business(counts, gains, prior, inputs, tiers)
 
+    agg_terms, ratio_sum, aggregation = _quantity(t, tiers, insider, rules, steps)
+    gain_limit = t["gains"]["threshold"] * _factor(t, insider)
+    if gains > 0 and gains >= gain_limit:
+        rules.append(Rule(_via(t, insider, t["gains"]["clause"]), SERIOUS,
+                          f"违法所得 {_num(gains)} 元，达到 {_num(gain_limit)} 元"
+                          + ("（第七项标准的一半，履职或提供服务中获得）" if insider else "")))
+    _conduct(t, counts, used_for_crime, knowing, prior, rules, notes)
+    # 第二款: 情节特别严重.
+    rules += _harm(t, grave_harm, major_loss)
+    tenfold = _tenfold(t, tiers, insider, len(agg_terms), ratio_sum, gains, gain_limit)
+    if tenfold:
+        rules.append(Rule(t["tenfold"]["clause"], ESPECIALLY, "；".join(tenfold)
+                          + ("（以第八项的一半标准为基数）" if insider else "")))
+        steps.append(f"十倍检验（{t['tenfold']['clause']}）：" + "；".join(tenfold))
+
+    level = ESPECIALLY if any(r.level == ESPECIALLY for r in rules) else \
+        SERIOUS if rules else NONE
+    notes.append(f"未计入的兜底情形：{t['other_serious']['clause']}（其他情节严重）、"
+                 f"{t['other_especially']['clause']}（其他情节特别严重）需由司法机关综合判断")
+    return Assessment(level, rules, steps, aggregation, notes, inputs)
+
+
+def _business_kinds_only(t: dict, tiers: list) -> bool:
+    """Whether only information 第六条 covers was bought (none of 第五条第一款第三项、第四项)."""
+    return all(n == 0 for tier, n in tiers if set(tier["categories"]) - set(t["business"]["categories"]))
+
+
+def _harm(t: dict, grave_harm: bool, major_loss: bool) -> list[Rule]:
+    """第二款第一项、第二项: the grave consequences stated."""
+    rules = []
+    if grave_harm:
+        rules.append(Rule(t["grave_harm"]["clause"], ESPECIALLY, "造成被害人死亡、重伤、精神失常或者被绑架等严重后果"))
+    if major_loss:
+        rules.append(Rule(t["major_loss"]["clause"], ESPECIALLY, "造成重大经济损失或者恶劣社会影响"))
+    return rules
+
+
+def _check_flags(**flags) -> None:
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} 应为 true 或 false：{flag!r}")
+
+
+def _checked_counts(counts: dict | None) -> dict[str, int]:
+    checked = {}
+    for key, value in (counts or {}).items():
+        _check_category(key)
+        checked[key] = _count(value, key)
+    return checked
+
+
+def _checked_prior(prior) -> str | None:
+    if prior is not None and prior not in PRIORS:
+        raise InputError(f"未知的前科类型：{prior!r}", hint="应为 criminal（曾受刑事处罚）或 admin（二年内受过行政处罚）")
+    return PRIORS.get(prior) if prior else None
+
+
+def _factor(t: dict, insider: bool) -> Fraction:
+    """The share of each threshold that counts: half for insiders (第八项), else all."""
     ins = t["insider"]
-    factor = Fraction(ins["numerator"], ins["denominator"]) if insider else Fraction(1)
-    ten = t["tenfold"]["multiplier"]
+    return Fraction(ins["numerator"], ins["denominator"]) if insider else Fraction(1)
 
-    def via(clause: str) -> str:
-        return ins["clause"] if insider else clause
 
-    # 第三项至第五项, each group alone; 第六项, proportional sum; all halved for insiders (第八项).
+def _via(t: dict, insider: bool, clause: str) -> str:
+    """The clause a serious circumstance rests on: 第八项 for insiders, else its own."""
+    return t["insider"]["clause"] if insider else clause
+
+
+def _quantity(t: dict, tiers: list, insider: bool, rules: list[Rule],
+              steps: list[str]) -> tuple[list[dict], Fraction, dict]:
+    """第三项至第五项, each group alone; 第六项, proportional sum; all halved for insiders (第八项).
+    Appends the rules that fire and the steps of the calculation; returns the terms of the sum,
+    the sum and the aggregation as reported."""
+    factor = _factor(t, insider)
     agg_terms, ratio_sum, fired_tier = [], Fraction(0), False
     for tier, n in tiers:
         limit = tier["threshold"] * factor
@@ -181,7 +238,7 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
                      + ("标准的一半" if insider else "") + f"）= {_num(ratio)}")
         if n >= limit:
             fired_tier = True
-            rules.append(Rule(via(tier["clause"]), SERIOUS,
+            rules.append(Rule(_via(t, insider, tier["clause"]), SERIOUS,
                               f"{group}信息 {n} 条，达到 {_num(limit)} 条"
                               + (f"（{tier['clause']}标准 {tier['threshold']} 条的一半，履职或提供服务中获得）" if insider else "")))
     if len(agg_terms) > 1:
@@ -191,17 +248,15 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
                    "threshold": t["aggregate"]["sum_threshold"],
                    "reached": ratio_sum >= t["aggregate"]["sum_threshold"]}
     if not fired_tier and len(agg_terms) > 1 and ratio_sum >= t["aggregate"]["sum_threshold"]:
-        rules.append(Rule(via(t["aggregate"]["clause"]), SERIOUS,
+        rules.append(Rule(_via(t, insider, t["aggregate"]["clause"]), SERIOUS,
                           f"各类信息均未单独达到标准，按相应比例合计为 {_num(ratio_sum)}，达到 1"
                           + ("（按一半标准计算，履职或提供服务中获得）" if insider else "")))
+    return agg_terms, ratio_sum, aggregation
 
-    g = t["gains"]
-    gain_limit = g["threshold"] * factor
-    if gains > 0 and gains >= gain_limit:
-        rules.append(Rule(via(g["clause"]), SERIOUS,
-                          f"违法所得 {_num(gains)} 元，达到 {_num(gain_limit)} 元"
-                          + ("（第七项标准的一半，履职或提供服务中获得）" if insider else "")))
 
+def _conduct(t: dict, counts: dict[str, int], used_for_crime: bool, knowing: bool, prior: str | None,
+             rules: list[Rule], notes: list[str]) -> None:
+    """The serious circumstances of conduct (用于犯罪, 明知, 前科): appends their rules and notes."""
     if used_for_crime:
         u = t["used_for_crime"]
         if counts.get(u["category"], 0) > 0:
@@ -216,30 +271,23 @@ def assess(counts: dict | None = None, gains=0, *, insider: bool = False,
     if prior:
         rules.append(Rule(t["prior"]["clause"], SERIOUS, t["prior"]["values"][prior] + "，又实施本行为"))
 
-    # 第二款: 情节特别严重.
-    if grave_harm:
-        rules.append(Rule(t["grave_harm"]["clause"], ESPECIALLY, "造成被害人死亡、重伤、精神失常或者被绑架等严重后果"))
-    if major_loss:
-        rules.append(Rule(t["major_loss"]["clause"], ESPECIALLY, "造成重大经济损失或者恶劣社会影响"))
+
+def _tenfold(t: dict, tiers: list, insider: bool, terms: int, ratio_sum: Fraction, gains: Fraction,
+             gain_limit: Fraction) -> list[str]:
+    """What reaches ten times a standard (第二款第三项): a group's count, else the proportional
+    sum of several groups, and the gains."""
+    ten = t["tenfold"]["multiplier"]
+    factor = _factor(t, insider)
     tenfold = []
     for tier, n in tiers:
         limit = tier["threshold"] * factor * ten
         if n and n >= limit:
             tenfold.append(f"{'、'.join(tier['categories'])}信息 {n} 条，达到 {_num(limit)} 条（{ten} 倍）")
-    if not tenfold and len(agg_terms) > 1 and ratio_sum >= ten:
+    if not tenfold and terms > 1 and ratio_sum >= ten:
         tenfold.append(f"按相应比例合计为 {_num(ratio_sum)}，达到 {ten}（{ten} 倍）")
     if gains > 0 and gains >= gain_limit * ten:
         tenfold.append(f"违法所得 {_num(gains)} 元，达到 {_num(gain_limit * ten)} 元（{ten} 倍）")
-    if tenfold:
-        rules.append(Rule(t["tenfold"]["clause"], ESPECIALLY, "；".join(tenfold)
-                          + ("（以第八项的一半标准为基数）" if insider else "")))
-        steps.append(f"十倍检验（{t['tenfold']['clause']}）：" + "；".join(tenfold))
-
-    level = ESPECIALLY if any(r.level == ESPECIALLY for r in rules) else \
-        SERIOUS if rules else NONE
-    notes.append(f"未计入的兜底情形：{t['other_serious']['clause']}（其他情节严重）、"
-                 f"{t['other_especially']['clause']}（其他情节特别严重）需由司法机关综合判断")
-    return Assessment(level, rules, steps, aggregation, notes, inputs)
+    return tenfold
 
 
 def _business(counts, gains, prior, inputs, tiers) -> Assessment:

@@ -1,0 +1,164 @@
+"""Whose act it was: which words of the actor dimension name no actor (我的单位, 物业群, 自称京东客服),
+whether an act is the asker's own, and the actors put in the order an answer should take them —
+the doer of the act complained of first (order_agents)."""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import CLAUSE_START, SENTENCE_END, inside, spans_of, start_of
+
+# An actor word in these positions names no actor: 我的单位 (information), 物业群 / 业主群 (a place)
+_NOT_ACTOR_BEFORE = ("我的", "我们的", "寄到我", "到我", "给我", "打我", "找我", "自称", "冒充", "假冒",
+                     "假装", "说是", "自称是", "冒充我")
+_NOT_ACTOR_AFTER = ("群", "圈", "姓名", "名字", "身份证", "的成绩", "的姓名",
+                    "的名字", "的信息", "的电话", "的照片", "的身份证", "的住址", "的地址", "的隐私",
+                    "的资料", "的手机")
+
+
+_IMPERSONATED = re.compile(r"(自称|冒充|假冒|假装|装成)[^，。；,;]{0,5}$")
+_POSED_AS = re.compile(r"(说是|称是|说他是|说自己是)[^，。；,;]{0,6}$")  # 对方说是某购物平台的客服
+_POSED_ROLE = re.compile(r"的?(客服|工作人员|员工|警察|民警|领导)")
+
+# a mention that only received or learnt of it (初中同学都接到了, 家人都知道了) did not do it
+_RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)|(转给|发给|告诉|提醒)我")
+_PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
+_HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知|搜到|刷到)")  # what the asker learnt of
+_ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
+                            r"我(?!的|们)(自己)?")
+
+# Words before an actor's mention that make it the object of the act, not its doer: 发给单位领导,
+# 向物业投诉, 跟中介说, 在银行办卡 (a place), 去医院, 找老板
+_OBJECT_BEFORE = re.compile(r"(给|向|对|跟|和|与|(?<![看听收接遇碰想提拿])找|问|去|(?<![看听找收接得遇碰想提拿])到|(?<![现正还都实存好])在|让|叫|请|帮|替|根据)"
+                            r"[^，。；,;给向对跟和与找问去到在让叫请帮替把被了的]{0,4}$")
+
+
+_OWNED = re.compile(r"^(的|里|里的|里面的|那边的|那里的|那个|的那个|里有|里面有|上班的|工作的|做的|当[^，。]{0,2}的)?$")
+
+Mention = tuple[int, int, str]  # (start, end, actor id)
+
+
+def names_no_actor(text: str, start: int, end: int) -> bool:
+    """Whether the actor word at start:end names no actor: 我的X (information: 我的单位被公开), X群
+    (a chat group: 发到物业群里) or the one impersonated (自称京东客服, 说是某购物平台的客服)."""
+    return bool(text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
+                or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)
+                or _IMPERSONATED.search(text, max(0, start - 8), start)
+                or (_POSED_AS.search(text, max(0, start - 8), start) and _POSED_ROLE.match(text, end)))
+
+
+def by_the_asker(text: str, start: int, found: dict, spans: dict, actors: str) -> bool:
+    """Whether the act at `start` is the asker's own (我告诉领导自己怀孕了, 我自己把快递盒扔了): its
+    clause begins with 我 as the subject and names no actor before the act."""
+    clause = start_of(CLAUSE_START, text, start)
+    head = text[clause:start]
+    if not _ASKER_SUBJECT.match(head) or "被" in head or text.startswith("被", start):
+        return False
+    if _PRONOUN.search(head) or _HEARD.search(head):  # 我听租客说他把复印件卖了: his act, not mine
+        return False
+    return not any(clause <= sp[0] < start for k in found.get(actors, [])
+                   for sp in spans.get(f"{actors}.{k}", []))
+
+
+def _owner(text: str, mentions: list[Mention], m: Mention) -> str:
+    """The actor a mention stands for: a person named right after an organisation belongs to it
+    (驿站的老板, 中介的业务员, 医院里有人, 物业前台)."""
+    while True:
+        prev = [p for p in mentions if p[1] <= m[0] and m[0] - p[1] <= 3 and p[2] != m[2]]
+        if not prev or not _OWNED.match(text[prev[-1][1]:m[0]]):
+            return m[2]
+        m = prev[-1]
+
+
+def _not_object(text: str, m: Mention) -> bool:
+    """Whether the mention is not the object of a preposition (发给单位领导, 向物业投诉)."""
+    return not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])
+
+
+def _could_do(text: str, m: Mention) -> bool:
+    """Whether the mention could be a doer: no object of a preposition, not one who only received
+    or learnt of it (同学都接到了)."""
+    return _not_object(text, m) and not _RECEIVER_AFTER.match(text, m[1])
+
+
+def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
+                 objects: tuple[str, ...] = (), first: tuple[str, ...] = (),
+                 weak: frozenset = frozenset(), strong: frozenset = frozenset(),
+                 yielding: frozenset = frozenset(), firm: frozenset = frozenset()) -> list[str]:
+    """The actors in the order an answer should take them: first the one who did the act
+    complained of (who leaked, posted, sold, called), not the first organisation named. The acts
+    are taken in the order `first` gives (selling before a phone call), then as named. The doer of
+    an act is the actor named after 被 before it (被物业泄露), else the nearest one named before it
+    in its sentence that is not the object of a preposition (发给单位领导, 向物业投诉) nor part of
+    the information (`objects`: 工作单位), a person belonging to the organisation named just before
+    (驿站的老板), else — where a pronoun stands for the doer (照片被他们发到…) — the actor named last
+    before the pronoun, else the nearest one after it in the same sentence. A `weak` doer (an
+    indefinite 有人) yields to a `strong` actor named too (the holder whose data it was), unless a
+    `firm` act was read (a scam: 有人冒充班主任 is no teacher's doing); the rest follow in the order
+    they are named."""
+    actors = found.get(dim, [])
+    firmly = any(a in firm for a in found.get(acts, []))
+    if not actors or (len(actors) < 2 and not firmly):
+        return actors
+    taken = spans_of(found, spans, objects)
+    mentions = sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
+                      if not inside(sp, taken))
+    for act in _acts_in_order(found.get(acts, []), spans, acts, first):
+        agent = _doer(text, mentions, spans[f"{acts}.{act}"][0], act in firm)
+        if agent is None:
+            continue
+        if agent in weak and act in yielding and not firmly:  # a named holder that could have done it
+            agent = _holder(text, mentions, strong, agent)
+        return [agent] + [a for a in actors if a != agent]
+    if firmly:  # a scam whose doer is unnamed (那头): the bank the money went through, the school
+        return [a for a in actors if a not in strong]  # the grandson is at, the platform that was
+        # asked, did nothing; the person described did
+    return actors
+
+
+def _acts_in_order(read: list[str], spans: dict, acts: str, first: tuple[str, ...]) -> list[str]:
+    """The acts read, in the order `first` gives, then as named."""
+    rank = {a: i for i, a in enumerate(first)}
+    return sorted(read, key=lambda a: (rank.get(a, len(rank)), spans[f"{acts}.{a}"][0][0]))
+
+
+def _holder(text: str, mentions: list[Mention], strong: frozenset, agent: str) -> str:
+    """The first `strong` actor (a holder whose data it was) named other than as the object of a
+    preposition, else `agent`."""
+    free = [m[2] for m in mentions if _not_object(text, m)]
+    return next((a for a in free if a in strong), agent)
+
+
+def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) -> str | None:
+    """The actor who did the act at `act` (see order_agents), or None when none is named — and for
+    a `firm` act (a scam) none named after it either: whoever is named after a scam is where the
+    victim turned (平台说…)."""
+    act_start, act_end = act
+    sentence = start_of(SENTENCE_END, text, act_start)
+    before = [m for m in mentions if sentence <= m[0] < act_start]
+    passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
+    pick = passive or [m for m in before if _could_do(text, m)]
+    if pick:
+        return _owner(text, mentions, pick[-1])
+    clause = start_of(CLAUSE_START, text, act_start)
+    pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
+    referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun else []
+    if referred:
+        return _owner(text, mentions, referred[-1])
+    if firm:
+        return None
+    return _named_after(text, mentions, act_start, act_end, sentence)
+
+
+def _named_after(text: str, mentions: list[Mention], act_start: int, act_end: int,
+                 sentence: int) -> str | None:
+    """The nearest actor named after the act in its sentence; where the sentence names none (no
+    subject), the doer carried over from the sentence before; None when that names none either."""
+    end = SENTENCE_END.search(text, act_start)
+    after = [m for m in mentions if act_end <= m[0] < (end.start() if end else len(text))
+             and _not_object(text, m)]
+    if after:
+        return after[0][2]
+    start = start_of(SENTENCE_END, text, max(0, sentence - 1))
+    before = [m for m in mentions if start <= m[0] < sentence and _could_do(text, m)]
+    return before[-1][2] if before else None
