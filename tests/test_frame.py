@@ -435,3 +435,9 @@ def test_round_four_acts_are_read(question, act):
 ])
 def test_what_only_looks_like_an_act_is_not_read_as_one(question, act):
     assert act not in read_frame(question).acts, read_frame(question).evidence
+
+
+def test_the_lender_named_in_an_unknown_credit_query_is_the_actor():
+    frame = read_frame("去4S店看车，销售让我填了张贷款预审表，我没签授权书。今天查征信，"
+                       "发现多了一条某汽车金融公司的贷款审批查询记录")
+    assert "credit_query" in frame.acts and frame.actor == "bank", frame.evidence

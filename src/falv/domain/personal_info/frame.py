@@ -180,11 +180,11 @@ def vocabulary() -> dict[str, dict[str, Entry]]:
 # the acts whose doer is the actor of the case, most telling first (a sale before a phone call)
 # the order in which acts name their doer as the actor; refusing a request (删除, 查阅) comes last:
 # a platform that will not take a rumour down is not the one who posted it
-AGENT_ACTS = ("sell", "provide", "publish", "doxx", "leak", "obtain", "enter_home", "overcollect",
+AGENT_ACTS = ("sell", "provide", "publish", "doxx", "leak", "credit_query", "obtain", "enter_home", "overcollect",
               "discriminate",
               "face", "monitor", "peep", "retain", "impersonate", "marketing",
               "automated", "portrait_use", "defame", "insult", "threaten", "stalk", "harass", "fraud",
-              "refuse", "correct")
+              "access_refused", "refuse", "correct")
 
 
 @lru_cache(maxsize=1)
