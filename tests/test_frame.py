@@ -441,3 +441,13 @@ def test_the_lender_named_in_an_unknown_credit_query_is_the_actor():
     frame = read_frame("去4S店看车，销售让我填了张贷款预审表，我没签授权书。今天查征信，"
                        "发现多了一条某汽车金融公司的贷款审批查询记录")
     assert "credit_query" in frame.acts and frame.actor == "bank", frame.evidence
+
+
+@pytest.mark.parametrize("question", [
+    "网友把我人肉了，扒出了我的公司和电话，好多人打电话到公司要求开除我",
+    "有人开盒了我，把我的学校和宿舍号都发出来了",
+])
+def test_where_one_works_or_studies_dug_out_is_information_not_the_actor(question):
+    """The issue's own example: 开盒 by strangers that names the victim's 单位 is no employer's act."""
+    frame = read_frame(question)
+    assert frame.actor == "stranger" and "employment" in frame.info, frame.evidence
