@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -193,3 +194,10 @@ def api_server(request, tmp_path_factory, shared_index_dir):
     server.warm()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def http(api_server):
+    """An HTTP client of the test server (api_server)."""
+    with httpx.Client(base_url=api_server.url, timeout=120) as client:
+        yield client

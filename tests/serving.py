@@ -72,3 +72,13 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def error_of(resp: httpx.Response, status: int) -> dict:
+    """The JSON error body of `resp`, which must have `status`: an error id and a message, never
+    a traceback or a server-side temporary path."""
+    assert resp.status_code == status, resp.text[:500]
+    body = resp.json()
+    assert body["error"] and body["message"], body
+    assert "Traceback" not in resp.text and "falv-upload-" not in resp.text
+    return body

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.server
 REPEALED = "依据《侵权责任法》第三十六条，网络服务提供者应当承担连带责任；另见《民法典》第一千零三十八条。"
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server.url, timeout=120) as client:
-        yield client
-
-
 def assert_error(resp: httpx.Response, status: int, code: str | None = None) -> dict:
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"].startswith("application/json")

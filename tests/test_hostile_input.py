@@ -22,25 +22,13 @@ import pytest
 
 from conftest import SEED, run_cli
 from factories import law_file, quoted
-from serving import ADMIN_TOKEN, Server
+from serving import ADMIN_TOKEN, Server, error_of
 
 CLI = [sys.executable, "-m", "falv.cli"]
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 HUGE_EXPONENT = "1e99999999999999999999"
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server.url, timeout=60) as client:
-        yield client
-
-
-def error_of(resp: httpx.Response, status: int) -> dict:
-    assert resp.status_code == status, resp.text[:500]
-    body = resp.json()
-    assert body["error"] and body["message"], body
-    assert "Traceback" not in resp.text and "falv-upload-" not in resp.text
-    return body
 
 
 def cli_error(capsys, *argv) -> str:

@@ -22,23 +22,11 @@ import pytest
 
 from conftest import run_cli
 from factories import law_file, quoted
-from serving import Server
+from serving import Server, error_of
 
 FLOOD_UNIT = "《民法典》第一千零三十八条"
 
 
-@pytest.fixture(scope="module")
-def http(api_server):
-    with httpx.Client(base_url=api_server.url, timeout=120) as client:
-        yield client
-
-
-def error_of(resp: httpx.Response, status: int) -> dict:
-    assert resp.status_code == status, resp.text[:500]
-    body = resp.json()
-    assert body["error"] and body["message"], body
-    assert "Traceback" not in resp.text
-    return body
 
 
 def cli_error(capsys, *argv) -> str:
