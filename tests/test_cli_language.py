@@ -13,7 +13,7 @@ import typer
 from conftest import SEED, run_cli
 from falv import cli
 from falv.clitext import help_rows
-from falv.commands import REGISTRY
+from falv.docgen.clidoc import commands  # every command, as the generated reference walks them
 
 ENGLISH = re.compile(r"Usage:|Options|Arguments|Commands|Error|Missing|No such|Try '|Show this message|"
                      r"\[default|\[required|Invalid value|Got unexpected|requires an argument|<bool>|<str>|<int>")
@@ -49,23 +49,10 @@ def test_bad_values_say_why(capsys):
     assert "选项 --top 需要一个值" in _usage_error(capsys, "search", "隐私", "--top")
 
 
-def _every_command():
-    """(path, command, context) of every command and group the CLI has, its groups' commands too."""
-    root_ctx = typer.Context(cli.app, info_name="falv")
-    out = [("falv", cli.app, root_ctx)]
-    for name in REGISTRY:
-        command = cli.app.get_command(root_ctx, name)
-        ctx = typer.Context(command, info_name=name, parent=root_ctx)
-        out.append((f"falv {name}", command, ctx))
-        for sub in getattr(command, "commands", {}):
-            sub_cmd = command.get_command(ctx, sub)
-            out.append((f"falv {name} {sub}", sub_cmd, typer.Context(sub_cmd, info_name=sub, parent=ctx)))
-    return out
-
 
 def test_every_help_page_is_chinese_and_shows_flags_as_flags(capsys):
     pages = 0
-    for path, command, _ in _every_command():
+    for path, command, _ in commands():
         code, out, err = run_cli(capsys, *path.split()[1:], "--help")
         assert code == 0, (path, err)
         assert out.startswith(f"用法：{path} "), out
@@ -88,7 +75,7 @@ NO_RESULT = {"falv serve", "falv mcp", "falv kb export", "falv statutes", "falv 
 
 
 def test_every_command_that_prints_a_result_has_json():
-    for path, command, ctx in _every_command():
+    for path, command, ctx in commands():
         if path in NO_RESULT:
             continue
         options = [opt for p in command.get_params(ctx) for opt in getattr(p, "opts", [])]
