@@ -18,6 +18,7 @@ SEVERITY_ACTS = frozenset({"sell", "provide", "publish", "leak"})
 PERSONALITY_ACTS = frozenset({"defame", "insult", "portrait_use"})
 PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
 FRAUD_ACTS = frozenset({"fraud", "card_stolen"})
+INFO_ACTS = frozenset({"sell", "leak", "provide"})  # what was done with the information itself
 REPORT_END = re.compile(r"[，。；！？,;!?]")
 LIKENESS = frozenset({"portrait", "name", "intimate", "account"})  # what a personality right protects as such
 WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5,
@@ -50,7 +51,10 @@ class PersonalInfo:
         evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
         out = []
         if acts & FRAUD_ACTS:
-            out.append(Fit("fraud", self.id, score + 1, True, evidence))
+            # a scam leads, unless it is only the calls that followed a leak the question is about
+            # (no money lost, the information sold or leaked is what is asked)
+            led = "money_lost" in frame.harms or not acts & INFO_ACTS
+            out.append(Fit("fraud", self.id, score + (1 if led else -0.5), True, evidence))
         likeness_only = bool(info) and set(info) <= LIKENESS
         if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS or (
                 "impersonate" in acts and likeness_only):

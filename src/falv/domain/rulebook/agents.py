@@ -22,6 +22,8 @@ _POSED_ROLE = re.compile(r"的?(客服|工作人员|员工|警察|民警|领导)
 
 # a mention that only received or learnt of it (初中同学都接到了, 家人都知道了) did not do it
 _RECEIVER_AFTER = re.compile(r"(都|也|全|全都)?(接到|收到|看到|知道|看见|听说)|(转给|发给|告诉|提醒)我")
+# a mention the asker rules out in its own clause: 不是物业泄露的, 原以为是快递员 (是不是 asks, it rules nothing out)
+_RULED_OUT = re.compile(r"(?<!是)(不是|并不是|并非|以为是|还以为|原以为|怀疑是)[^，。；,;]{0,4}$")
 _PRONOUN = re.compile(r"(他们|她们|他|她|对方)")  # standing for a doer named before
 _HEARD = re.compile(r"(听说|听到|听[^，。；,;]{0,8}说|发现|看到|得知|搜到|刷到)")  # what the asker learnt of
 _ASKER_SUBJECT = re.compile(r"^(刚才|昨天|今天|前天|上个月|上周|去年|前年|后来|当时|之前|然后|结果|但是?|可是?|而且?|就|也|还|又|都)?"
@@ -77,8 +79,10 @@ def _not_object(text: str, m: Mention) -> bool:
 
 def _could_do(text: str, m: Mention) -> bool:
     """Whether the mention could be a doer: no object of a preposition, not one who only received
-    or learnt of it (同学都接到了)."""
-    return _not_object(text, m) and not _RECEIVER_AFTER.match(text, m[1])
+    or learnt of it (同学都接到了), not one the asker says it was not or only thought it was
+    (不是骑手说出去的, 一开始以为是快递员)."""
+    return (_not_object(text, m) and not _RECEIVER_AFTER.match(text, m[1])
+            and not _RULED_OUT.search(text, max(0, start_of(CLAUSE_START, text, m[0])), m[0]))
 
 
 def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
@@ -125,7 +129,7 @@ def _acts_in_order(read: list[str], spans: dict, acts: str, first: tuple[str, ..
 def _holder(text: str, mentions: list[Mention], strong: frozenset, agent: str) -> str:
     """The first `strong` actor (a holder whose data it was) named other than as the object of a
     preposition, else `agent`."""
-    free = [m[2] for m in mentions if _not_object(text, m)]
+    free = [m[2] for m in mentions if _could_do(text, m)]
     return next((a for a in free if a in strong), agent)
 
 
@@ -136,11 +140,13 @@ def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) 
     act_start, act_end = act
     sentence = start_of(SENTENCE_END, text, act_start)
     before = [m for m in mentions if sentence <= m[0] < act_start]
+    clause = start_of(CLAUSE_START, text, act_start)
+    if any(m[0] >= clause and _RULED_OUT.search(text, clause, m[0]) for m in before):
+        return None  # 原以为是网贷平台卖了: what the asker wrongly believed, not the act
     passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
     pick = passive or [m for m in before if _could_do(text, m)]
     if pick:
         return _owner(text, mentions, pick[-1])
-    clause = start_of(CLAUSE_START, text, act_start)
     pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
     referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun else []
     if referred:
