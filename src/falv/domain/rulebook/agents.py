@@ -77,12 +77,17 @@ def _not_object(text: str, m: Mention) -> bool:
     return not _OBJECT_BEFORE.search(text[max(0, m[0] - 6):m[0]])
 
 
+_PIVOT_BEFORE = re.compile(r"(找|让|叫|请|托|求|拜托)[^，。；,;找让叫请托求]{0,6}$")  # 找派出所的哥们查的: he did the 查
+_PREDICATE_AFTER = re.compile(r"的?[，。；,;]")  # 柜台的小姑娘是我们村的，: a description, not a doer
+
+
 def _could_do(text: str, m: Mention) -> bool:
     """Whether the mention could be a doer: no object of a preposition, not one who only received
     or learnt of it (同学都接到了), not one the asker says it was not or only thought it was
     (不是骑手说出去的, 一开始以为是快递员)."""
     return (_not_object(text, m) and not _RECEIVER_AFTER.match(text, m[1])
-            and not _RULED_OUT.search(text, max(0, start_of(CLAUSE_START, text, m[0])), m[0]))
+            and not _RULED_OUT.search(text, max(0, start_of(CLAUSE_START, text, m[0])), m[0])
+            and not (text[max(0, m[0] - 1):m[0]] == "是" and _PREDICATE_AFTER.match(text, m[1])))
 
 
 def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
@@ -105,8 +110,8 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
     if not actors or (len(actors) < 2 and not firmly):
         return actors
     taken = spans_of(found, spans, objects)
-    mentions = sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
-                      if not inside(sp, taken))
+    mentions = _coreferent(text, sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
+                                        if not inside(sp, taken)))
     for act in _acts_in_order(found.get(acts, []), spans, acts, first):
         agent = _doer(text, mentions, spans[f"{acts}.{act}"][0], act in firm)
         if agent is None:
@@ -118,6 +123,18 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
         return [a for a in actors if a not in strong]  # the grandson is at, the platform that was
         # asked, did nothing; the person described did
     return actors
+
+
+def _coreferent(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A shorter mention that repeats the end of an earlier one stands for the same actor (大堂经理 …
+    经理居然把…: the bank's manager, not an employer's)."""
+    out = []
+    for m in mentions:
+        words = text[m[0]:m[1]]
+        same = [p for p in out if p[2] != m[2] and p[1] <= m[0] and p[1] - p[0] > len(words)
+                and text[p[0]:p[1]].endswith(words)]
+        out.append((m[0], m[1], same[-1][2]) if same else m)
+    return out
 
 
 def _acts_in_order(read: list[str], spans: dict, acts: str, first: tuple[str, ...]) -> list[str]:
@@ -144,7 +161,8 @@ def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) 
     if any(m[0] >= clause and _RULED_OUT.search(text, clause, m[0]) for m in before):
         return None  # 原以为是网贷平台卖了: what the asker wrongly believed, not the act
     passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
-    pick = passive or [m for m in before if _could_do(text, m)]
+    pivot = [m for m in before if act_start - m[1] <= 2 and _PIVOT_BEFORE.search(text, sentence, m[0])]
+    pick = passive or pivot or [m for m in before if _could_do(text, m)]
     if pick:
         return _owner(text, mentions, pick[-1])
     pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
