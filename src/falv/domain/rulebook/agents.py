@@ -113,7 +113,9 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
     mentions = _coreferent(text, sorted((sp[0], sp[1], a) for a in actors for sp in spans[f"{dim}.{a}"]
                                         if not inside(sp, taken)))
     for act in _acts_in_order(found.get(acts, []), spans, acts, first):
-        agent = _doer(text, mentions, spans[f"{acts}.{act}"][0], act in firm)
+        # the first place the act is named whose doer is read (以为是物业给的，后来才知道是中介卖的)
+        agent = next((a for sp in spans[f"{acts}.{act}"]
+                      if (a := _doer(text, mentions, sp, act in firm)) is not None), None)
         if agent is None:
             continue
         if agent in weak and act in yielding and not firmly:  # a named holder that could have done it
@@ -166,6 +168,8 @@ def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) 
     if pick:
         return _owner(text, mentions, pick[-1])
     pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
+    if pronoun and _RULED_OUT.search(text, clause, pronoun.start()):
+        return None  # 物业说不是他们装的: ruled out
     referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun else []
     if referred:
         return _owner(text, mentions, referred[-1])
