@@ -11,7 +11,8 @@ are read as personal-information answers when rules or stored answers gave steps
 answers otherwise) and writes one line per question. `--typos N` adds N variants of every
 question, each with one character (a CJK character, not punctuation) replaced by a character
 drawn at random from the set's own questions (seeded: the same variants every run). `score` scores
-dumps with falv.evaluate's reading metrics. Default sets: tests/fixtures/blind/*.jsonl.
+dumps with falv.evaluate's reading metrics. Default sets: tests/fixtures/blind/*.jsonl. The
+tuning sets (tests/fixtures/tuning/t*.jsonl: kind, `also` for kind_also, actor) score the same way.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def dump(out: Path, sets: list[Path], typos: int) -> None:
                 for suffix, q in variants:
                     ans = engine.ask(q).to_dict()
                     row = {"set": path.name, "id": it["id"] + suffix, "typo": bool(suffix),
-                           "question": q, "label": {k: it.get(k) for k in ("kind", "kind_also", "actor")},
+                           "question": q, "label": {"kind": it.get("kind"), "actor": it.get("actor"),
+                                     "kind_also": it.get("kind_also", it.get("also"))},
                            "gold": it.get("gold_citations", []), "reading": _reading(ans),
                            "basis": [[b["law"], b["article"]] for b in ans.get("basis", [])]}
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
