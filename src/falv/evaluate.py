@@ -50,7 +50,8 @@ READING_KEYS = ("labelled", "kind_accuracy", "actor_accuracy", "confident_wrong"
                 "pi_on_general", "pi_basis_precision", "pi_basis_recall")
 PI_KINDS = frozenset({"personal_info", "personality", "fraud"})  # answered by personal_info
 # label actor ids (blind sets) that name the same actor as a frame's actor id
-SAME_ACTOR = {"community": "government", "scammer": "stranger", "matchmaker": "agency"}
+SAME_ACTOR = {"community": "government", "scammer": "stranger", "matchmaker": "agency",
+              "spouse": "acquaintance"}  # the label schema's acquaintance takes in a spouse
 SCAMMER = frozenset({"stranger", "acquaintance"})  # a scammer is read as a stranger or a contact
 
 

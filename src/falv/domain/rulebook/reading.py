@@ -49,6 +49,15 @@ def _spans(term: str, text: str, ordered: bool) -> list[tuple[int, int]]:
 _NEGATED = re.compile(r"(?<![是有])(没有|并没有|没|未曾|并未|未|不是|从没|从来没有|从未|并非)$")
 
 
+# words quoted as someone's accusation or claim (投诉我'辱骂司机', 说我"家暴"): not facts of the case
+_CLAIMED = re.compile(r"((投诉|举报|诬告|指责|污蔑|定性|通报)(我|他|她|我们)?|(说|称|告)(我|他|她|我们))(是|为|说|了)?"
+                      r"[“‘'\"「『](?P<said>[^“”‘’'\"「」『』]{1,30})[”’'\"」』]")
+
+
+def _claimed(text: str, start: int, end: int) -> bool:
+    return any(m.start("said") <= start and end <= m.end("said") for m in _CLAIMED.finditer(text))
+
+
 def _negated(text: str, start: int) -> bool:
     """Whether the words at `start` are negated (快递员没有泄露: no leak was said)."""
     return bool(_NEGATED.search(text[max(0, start - 4):start]))
@@ -57,7 +66,8 @@ def _negated(text: str, start: int) -> bool:
 def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool = False,
            avoid: tuple[tuple[int, int], ...] = ()) -> list[Hit]:
     """(words, start, end) of every occurrence that fires the entry; [] when an exclude vetoes it.
-    In a `negatable` dimension (acts, issues) a negated occurrence does not count. A fuzzy
+    In a `negatable` dimension (acts, issues) a negated occurrence does not count, nor one quoted as
+    someone's accusation (投诉我'辱骂司机'). A fuzzy
     occurrence never overlaps an `avoid` span (an actor's words: 银行客户 is no 银行账户)."""
     if any(p.search(text) for p in entry.exclude):
         return []
@@ -70,7 +80,7 @@ def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool 
                 if not any(a < i + len(w) and i < b for a, b in avoid):
                     hits.append((w, i, i + len(w)))
     if negatable:
-        hits = [h for h in hits if not _negated(text, h[1])]
+        hits = [h for h in hits if not _negated(text, h[1]) and not _claimed(text, h[1], h[2])]
     return hits
 
 
