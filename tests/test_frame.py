@@ -451,3 +451,22 @@ def test_where_one_works_or_studies_dug_out_is_information_not_the_actor(questio
     """The issue's own example: 开盒 by strangers that names the victim's 单位 is no employer's act."""
     frame = read_frame(question)
     assert frame.actor == "stranger" and "employment" in frame.info, frame.evidence
+
+
+# -- whose act it was, when the question does not say ------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "对门装了个门铃摄像头对着我家门口，我找物业，物业说不是他们装的，是对门自己买的",
+])
+def test_a_doer_only_guessed_from_another_sentence_routes_nowhere_and_is_asked(question):
+    """Where the only actor the act could be pinned on is named after it (here in a later clause,
+    after another actor that says it was not them), the reading names no actor (no regulator of a
+    guess) and 还需要确认 asks who did it."""
+    frame = read_frame(question)
+    assert frame.actor is None, frame.actors
+    assert "who_did" in [m["id"] for m in missing_facts(frame, question)]
+
+
+def test_a_doer_named_before_the_act_is_still_read():
+    frame = read_frame("物业把我的手机号和房号发到了业主群里。")
+    assert frame.actor == "property"

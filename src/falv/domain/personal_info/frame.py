@@ -216,7 +216,7 @@ def read_frame(question: str) -> Frame:
     text = prepare(_vocab(), question)
     r = read_slots(_vocab(), text, agent_of="act", objects=("info",), first=AGENT_ACTS,
                    weak=frozenset({"stranger"}), strong=_holders(), yielding=HOLDER_ACTS,
-                   firm=frozenset({"fraud"}))
+                   firm=frozenset({"fraud"}), ask_when_unsure=True)
     found, evidence = r.slots, r.evidence
     facts = facts_from_text(text)
     return Frame(actors=tuple(found["actor"]), info=tuple(found["info"]), acts=tuple(found["act"]),

@@ -78,6 +78,7 @@ def _not_object(text: str, m: Mention) -> bool:
 
 
 _PIVOT_BEFORE = re.compile(r"(找|让|叫|请|托|求|拜托)[^，。；,;找让叫请托求]{0,6}$")  # 找派出所的哥们查的: he did the 查
+_POSSESSOR = re.compile(r"的")  # 某汽车金融公司的查询记录: the one whose act it is
 _PREDICATE_AFTER = re.compile(r"的?[，。；,;]")  # 柜台的小姑娘是我们村的，: a description, not a doer
 
 
@@ -93,7 +94,8 @@ def _could_do(text: str, m: Mention) -> bool:
 def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
                  objects: tuple[str, ...] = (), first: tuple[str, ...] = (),
                  weak: frozenset = frozenset(), strong: frozenset = frozenset(),
-                 yielding: frozenset = frozenset(), firm: frozenset = frozenset()) -> list[str]:
+                 yielding: frozenset = frozenset(), firm: frozenset = frozenset(),
+                 ask_when_unsure: bool = False) -> list[str]:
     """The actors in the order an answer should take them: first the one who did the act
     complained of (who leaked, posted, sold, called), not the first organisation named. The acts
     are taken in the order `first` gives (selling before a phone call), then as named. The doer of
@@ -104,7 +106,9 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
     before the pronoun, else the nearest one after it in the same sentence. A `weak` doer (an
     indefinite 有人) yields to a `strong` actor named too (the holder whose data it was), unless a
     `firm` act was read (a scam: 有人冒充班主任 is no teacher's doing); the rest follow in the order
-    they are named."""
+    they are named. With `ask_when_unsure`, a doer read only from an actor named after the act or
+    in the sentence before gives no actor at all: the answer asks who did it instead of routing to
+    a guess."""
     actors = found.get(dim, [])
     firmly = any(a in firm for a in found.get(acts, []))
     if not actors or (len(actors) < 2 and not firmly):
@@ -114,17 +118,27 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
                                         if not inside(sp, taken)))
     for act in _acts_in_order(found.get(acts, []), spans, acts, first):
         # the first place the act is named whose doer is read (以为是物业给的，后来才知道是中介卖的)
-        agent = next((a for sp in spans[f"{acts}.{act}"]
-                      if (a := _doer(text, mentions, sp, act in firm)) is not None), None)
-        if agent is None:
+        read = next((r for sp in spans[f"{acts}.{act}"]
+                     if (r := _doer(text, mentions, sp, act in firm))[0] is not None), None)
+        if read is None:
             continue
-        if agent in weak and act in yielding and not firmly:  # a named holder that could have done it
-            agent = _holder(text, mentions, strong, agent)
-        return [agent] + [a for a in actors if a != agent]
+        agent, sure = read
+        if not sure and not firmly and ask_when_unsure:  # only named after the act or in another
+            return []  # sentence: whose act it was is not said — ask (还需要确认), route to no guess
+        return _first(text, mentions, actors, agent, act, weak, strong, yielding, firmly)
     if firmly:  # a scam whose doer is unnamed (那头): the bank the money went through, the school
         return [a for a in actors if a not in strong]  # the grandson is at, the platform that was
         # asked, did nothing; the person described did
     return actors
+
+
+def _first(text: str, mentions: list[Mention], actors: list[str], agent: str, act: str,
+           weak: frozenset, strong: frozenset, yielding: frozenset, firmly: bool) -> list[str]:
+    """The actors with the doer first; a `weak` doer of a `yielding` act gives way to a named
+    holder that could have done it."""
+    if agent in weak and act in yielding and not firmly:
+        agent = _holder(text, mentions, strong, agent)
+    return [agent] + [a for a in actors if a != agent]
 
 
 def _coreferent(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -152,30 +166,38 @@ def _holder(text: str, mentions: list[Mention], strong: frozenset, agent: str) -
     return next((a for a in free if a in strong), agent)
 
 
-def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) -> str | None:
-    """The actor who did the act at `act` (see order_agents), or None when none is named — and for
-    a `firm` act (a scam) none named after it either: whoever is named after a scam is where the
-    victim turned (平台说…)."""
+def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) -> tuple[str | None, bool]:
+    """(The actor who did the act at `act` (see order_agents), whether the sentence says so): None
+    when none is named — and for a `firm` act (a scam) none named after it either: whoever is named
+    after a scam is where the victim turned (平台说…). Not sure: only an actor named after the act
+    or in the sentence before."""
     act_start, act_end = act
+    within = [m for m in mentions if act_start <= m[0] and m[1] <= act_end
+              and "被" in text[max(act_start, m[0] - 3):m[0]]]
+    if within:  # the act's own words name it (被别人查到, 被物业泄露)
+        return _owner(text, mentions, within[0]), True
     sentence = start_of(SENTENCE_END, text, act_start)
     before = [m for m in mentions if sentence <= m[0] < act_start]
     clause = start_of(CLAUSE_START, text, act_start)
     if any(m[0] >= clause and _RULED_OUT.search(text, clause, m[0]) for m in before):
-        return None  # 原以为是网贷平台卖了: what the asker wrongly believed, not the act
+        return None, True  # 原以为是网贷平台卖了: what the asker wrongly believed, not the act
     passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
     pivot = [m for m in before if act_start - m[1] <= 2 and _PIVOT_BEFORE.search(text, sentence, m[0])]
     pick = passive or pivot or [m for m in before if _could_do(text, m)]
     if pick:
-        return _owner(text, mentions, pick[-1])
+        return _owner(text, mentions, pick[-1]), True
     pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
     if pronoun and _RULED_OUT.search(text, clause, pronoun.start()):
-        return None  # 物业说不是他们装的: ruled out
+        return None, True  # 物业说不是他们装的: ruled out
     referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun else []
     if referred:
-        return _owner(text, mentions, referred[-1])
+        return _owner(text, mentions, referred[-1]), True
     if firm:
-        return None
-    return _named_after(text, mentions, act_start, act_end, sentence)
+        return None, True
+    after = _named_after(text, mentions, act_start, act_end, sentence)
+    owner = [m for m in mentions if act_end <= m[0] and m[2] == after and _POSSESSOR.match(text, m[1])
+             and act_start <= m[1] + 8]
+    return after, bool(owner)  # X的查询记录 names X; the rest is a guess
 
 
 def _named_after(text: str, mentions: list[Mention], act_start: int, act_end: int,
