@@ -56,15 +56,14 @@ def main() -> None:
         build, build_rss = child([FALV, "ask", EXTRA[0]], env)  # first use: builds the index
         colds = [child([FALV, "ask", q], env) for q in EXTRA[:3] * 2]
         os.environ["FALV_HOME"] = home
-        from falv.answer.compose import Composer
-        from falv.law.store import StatuteStore
+        from falv.engine import Engine  # the façade every adapter uses
 
-        composer = Composer(StatuteStore())
-        composer.answer(EXTRA[0])  # load
+        engine = Engine()
+        engine.ask(EXTRA[0])  # load
         times = []
         for q in questions:
             t0 = time.perf_counter()
-            composer.answer(q)
+            engine.ask(q)
             times.append((time.perf_counter() - t0) * 1000)
     print(f"questions: {len(questions)} (imported statutes: {len(statutes)}, seed ingested)")
     print(f"first ask (builds the index): {build:.2f} s, peak RSS {build_rss:.0f} MB")
