@@ -177,27 +177,41 @@ def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) 
     if within:  # the act's own words name it (被别人查到, 被物业泄露)
         return _owner(text, mentions, within[0]), True
     sentence = start_of(SENTENCE_END, text, act_start)
-    before = [m for m in mentions if sentence <= m[0] < act_start]
     clause = start_of(CLAUSE_START, text, act_start)
+    before = [m for m in mentions if sentence <= m[0] < act_start]
     if any(m[0] >= clause and _RULED_OUT.search(text, clause, m[0]) for m in before):
         return None, True  # 原以为是网贷平台卖了: what the asker wrongly believed, not the act
+    pick = _picked(text, before, sentence, act_start)
+    if pick is not None:
+        return _owner(text, mentions, pick), True
+    told, agent = _by_pronoun(text, mentions, sentence, clause, act_start)
+    if told or firm:
+        return agent, True
+    after = _named_after(text, mentions, act_start, act_end, sentence)
+    possessor = any(m[0] >= act_end and m[2] == after and _POSSESSOR.match(text, m[1]) for m in mentions)
+    return after, possessor  # X的查询记录 names X; the rest is a guess
+
+
+def _picked(text: str, before: list[Mention], sentence: int, act_start: int) -> Mention | None:
+    """The doer among the mentions before the act in its sentence: after 被, the one a pivot sends
+    (找X查), else the nearest that could have done it."""
     passive = [m for m in before if "被" in text[max(sentence, m[0] - 3):m[0]]]
     pivot = [m for m in before if act_start - m[1] <= 2 and _PIVOT_BEFORE.search(text, sentence, m[0])]
     pick = passive or pivot or [m for m in before if _could_do(text, m)]
-    if pick:
-        return _owner(text, mentions, pick[-1]), True
+    return pick[-1] if pick else None
+
+
+def _by_pronoun(text: str, mentions: list[Mention], sentence: int, clause: int,
+                act_start: int) -> tuple[bool, str | None]:
+    """(Whether a pronoun before the act settles it, the actor it stands for): the actor named last
+    before it; a pronoun the asker rules out (不是他们装的) settles it as nobody."""
     pronoun = _PRONOUN.search(text, max(sentence, clause - 1), act_start)
-    if pronoun and _RULED_OUT.search(text, clause, pronoun.start()):
-        return None, True  # 物业说不是他们装的: ruled out
-    referred = [m for m in mentions if m[1] <= pronoun.start()] if pronoun else []
-    if referred:
-        return _owner(text, mentions, referred[-1]), True
-    if firm:
-        return None, True
-    after = _named_after(text, mentions, act_start, act_end, sentence)
-    owner = [m for m in mentions if act_end <= m[0] and m[2] == after and _POSSESSOR.match(text, m[1])
-             and act_start <= m[1] + 8]
-    return after, bool(owner)  # X的查询记录 names X; the rest is a guess
+    if pronoun is None:
+        return False, None
+    if _RULED_OUT.search(text, clause, pronoun.start()):
+        return True, None
+    referred = [m for m in mentions if m[1] <= pronoun.start()]
+    return (True, _owner(text, mentions, referred[-1])) if referred else (False, None)
 
 
 def _named_after(text: str, mentions: list[Mention], act_start: int, act_end: int,
