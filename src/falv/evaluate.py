@@ -276,8 +276,7 @@ def summarize_reading(results: list[ItemResult]) -> dict:
     pi = [r for r in labelled if r.item.label.get("kind") == "personal_info"]
     pi = [r for r in pi if r.item.all_gold]  # a set without gold articles has no basis to score
     precs = [len(r.item.all_gold & set(r.basis)) / len(r.basis) for r in pi if r.basis]
-    recs = [len(r.item.all_gold & set(r.basis or [])) / len(r.item.all_gold)
-            for r in pi if r.item.all_gold]
+    recs = [len(r.item.all_gold & set(r.basis or [])) / len(r.item.all_gold) for r in pi]
     return {"labelled": len(labelled), "kind_accuracy": share([r.kind_ok for r in labelled]),
             "actor_accuracy": share(actors),
             "confident_wrong": sum(r.confident_wrong for r in labelled),

@@ -78,7 +78,6 @@ def _not_object(text: str, m: Mention) -> bool:
 
 
 _PIVOT_BEFORE = re.compile(r"(找|让|叫|请|托|求|拜托)[^，。；,;找让叫请托求]{0,6}$")  # 找派出所的哥们查的: he did the 查
-_POSSESSOR = re.compile(r"的")  # 某汽车金融公司的查询记录: the one whose act it is
 _PREDICATE_AFTER = re.compile(r"的?[，。；,;]")  # 柜台的小姑娘是我们村的，: a description, not a doer
 
 
@@ -188,8 +187,9 @@ def _doer(text: str, mentions: list[Mention], act: tuple[int, int], firm: bool) 
     if told or firm:
         return agent, True
     after = _named_after(text, mentions, act_start, act_end, sentence)
-    possessor = any(m[0] >= act_end and m[2] == after and _POSSESSOR.match(text, m[1]) for m in mentions)
-    return after, possessor  # X的查询记录 names X; the rest is a guess
+    # 某汽车金融公司的查询记录: the possessor of the act named after it is its doer; the rest is a guess
+    possessor = any(m[0] >= act_end and m[2] == after and text.startswith("的", m[1]) for m in mentions)
+    return after, possessor
 
 
 def _picked(text: str, before: list[Mention], sentence: int, act_start: int) -> Mention | None:
