@@ -470,3 +470,14 @@ def test_a_doer_only_guessed_from_another_sentence_routes_nowhere_and_is_asked(q
 def test_a_doer_named_before_the_act_is_still_read():
     frame = read_frame("物业把我的手机号和房号发到了业主群里。")
     assert frame.actor == "property"
+
+
+def test_an_injury_asked_about_is_no_personal_information_case():
+    """A fall at school whose video a teacher posted, with 学校要不要赔: the injury is the case —
+    no personal-information answer; the floor names 学生在校受伤 and its articles."""
+    from falv.answer.analysis import analyse
+    case = analyse("孩子在学校体育课上摔断了胳膊，老师把视频发在班级群里说是孩子自己不小心，学校要不要赔")
+    assert case.floor and case.reading.kind == "other" and case.reading.topic == "学生在校受伤"
+    assert case.domain.id != "personal_info"
+    kept = analyse("老师把我女儿在学校摔倒的视频发到了家长群，我要求删掉")
+    assert kept.domain.id == "personal_info" and not kept.floor

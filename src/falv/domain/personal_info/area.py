@@ -19,6 +19,7 @@ PERSONALITY_ACTS = frozenset({"defame", "insult", "portrait_use"})
 PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
 FRAUD_ACTS = frozenset({"fraud", "card_stolen"})
 INFO_ACTS = frozenset({"sell", "leak", "provide"})  # what was done with the information itself
+SPREAD_ACTS = frozenset({"publish", "provide"})  # passing on or posting what was seen
 REPORT_END = re.compile(r"[，。；！？,;!?]")
 LIKENESS = frozenset({"portrait", "name", "intimate", "account"})  # what a personality right protects as such
 WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5,
@@ -55,6 +56,9 @@ class PersonalInfo:
             # (no money lost, the information sold or leaked is what is asked)
             led = "money_lost" in frame.harms or not acts & INFO_ACTS
             out.append(Fit("fraud", self.id, score + (1 if led else -0.5), True, evidence))
+        if self._injury_asked(frame):  # 摔断了胳膊, 老师把视频发在群里, 学校要不要赔: the injury is the case
+            return [Fit("personal_info", self.id, score, False, evidence,
+                        "问的是人身损害的赔偿，信息只是顺带提到")]
         likeness_only = bool(info) and set(info) <= LIKENESS
         if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS or (
                 "impersonate" in acts and likeness_only):
@@ -68,6 +72,13 @@ class PersonalInfo:
         out.append(Fit("personal_info", self.id, score, core, evidence,
                        "" if core else "没有同时说到个人信息和对它做了什么"))
         return out
+
+    @staticmethod
+    def _injury_asked(frame: Frame) -> bool:
+        """Compensation asked for a bodily injury, where what was done with information is only
+        that it was passed on or posted (a video of the fall in the class group)."""
+        return ("injury" in frame.harms and "compensation" in frame.wishes
+                and set(frame.acts) <= SPREAD_ACTS | PERSONALITY_ACTS)
 
     def _only_reported(self, frame: Frame) -> set[str]:
         """Information keys read only inside a rumour or an insult (造谣说我出轨): what someone
