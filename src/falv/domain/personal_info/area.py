@@ -50,15 +50,15 @@ class PersonalInfo:
         info = [i for i in frame.info if f"info.{i}" not in heard]
         score = _score(frame, heard)
         evidence = tuple(f"{k}：{'、'.join(v)}" for k, v in frame.evidence.items())
+        if self._injury_asked(frame):  # 摔断了胳膊, 老师把视频发在群里, 学校要不要赔: the injury is the case
+            return [Fit("personal_info", self.id, score, False, evidence,
+                        "问的是人身损害的赔偿，信息只是顺带提到")]
         out = []
         if acts & FRAUD_ACTS:
             # a scam leads, unless it is only the calls that followed a leak the question is about
             # (no money lost, the information sold or leaked is what is asked)
             led = "money_lost" in frame.harms or not acts & INFO_ACTS
             out.append(Fit("fraud", self.id, score + (1 if led else -0.5), True, evidence))
-        if self._injury_asked(frame):  # 摔断了胳膊, 老师把视频发在群里, 学校要不要赔: the injury is the case
-            return [Fit("personal_info", self.id, score, False, evidence,
-                        "问的是人身损害的赔偿，信息只是顺带提到")]
         likeness_only = bool(info) and set(info) <= LIKENESS
         if acts & PERSONALITY_ACTS or rights & PERSONALITY_RIGHTS or (
                 "impersonate" in acts and likeness_only):
@@ -66,9 +66,7 @@ class PersonalInfo:
             # information (病历, 身份证号, 住址 …) is handled too, the information reading leads
             shift = 0.5 if likeness_only else (-0.5 if info else 0.0)
             out.append(Fit("personality", self.id, score + shift, True, evidence))
-        core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS) or bool(rights - PERSONALITY_RIGHTS)
-        if core and likeness_only and acts <= PERSONALITY_ACTS | FRAUD_ACTS | {"impersonate", "publish"}:
-            core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS - {"impersonate"}) or "privacy" in rights
+        core = _information_core(acts, rights, likeness_only)
         out.append(Fit("personal_info", self.id, score, core, evidence,
                        "" if core else "没有同时说到个人信息和对它做了什么"))
         return out
@@ -147,6 +145,15 @@ class PersonalInfo:
 
 
 DOMAIN = PersonalInfo()
+
+
+def _information_core(acts: set[str], rights: set[str], likeness_only: bool) -> bool:
+    """Whether something was done with the information itself (or a privacy right is at stake):
+    a likeness or a name only posted or used is a personality matter, not an information one."""
+    core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS) or bool(rights - PERSONALITY_RIGHTS)
+    if core and likeness_only and acts <= PERSONALITY_ACTS | FRAUD_ACTS | {"impersonate", "publish"}:
+        core = bool(acts - PERSONALITY_ACTS - FRAUD_ACTS - {"impersonate"}) or "privacy" in rights
+    return core
 
 
 def _score(frame: Frame, heard: set[str]) -> float:
