@@ -9,7 +9,9 @@ kind with core evidence and the best score wins when it leads the next by a marg
 that stay close, or none with core evidence, are not picked: the answer is the honest floor for
 the likeliest kind, and 「还需要确认」 says what would decide it. Why not one classifier: the
 evidence a domain needs is its own (a 给了 means nothing without information given), and each
-reading stays explainable (`alternatives`: why the other kinds lost).
+reading stays explainable (`alternatives`: why the other kinds lost). Only where no domain's
+reading leads to any kind does a model of the wording (domain.kindmodel) name the likely kind of
+the floor answer, with the words that weighed most.
 
 The kinds, their labels and their floors (the routes that are always right for a kind, the facts
 that decide it) are data: data/kinds.toml.
@@ -17,16 +19,18 @@ that decide it) are data: data/kinds.toml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .basis import Basis, parse_basis
 from .channels import channel_table
+from .kindmodel import KindModel, load
 from .rulebook import DataFile, RulebookError, Step
 
 MIN_SCORE = 1.0  # the weakest reading an answer may rest on (one act against the person)
 MARGIN = 1.0  # how far the chosen kind must lead the next one with core evidence
 MIN_GUESS = 2.0  # without core evidence, the score a kind needs to be named as a guess
+WORDED_P = 0.7  # without any reading, the probability the wording model needs to name a kind
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,27 @@ def _without_core(ranked: list[Fit], text: str) -> KindReading:
     if guess is not None and topic is None:
         return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
                            why + f"；最接近{label(guess.kind)}（{guess.missing}）")
+    worded = _worded(ranked, text) if topic is None else None
+    if worded is not None:
+        return KindReading(worded.kind, False, worded, tuple(f for f in ranked if f.kind != worded.kind),
+                           why + f"；从用词看像{label(worded.kind)}问题（{worded.evidence[-1]}）")
     return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
+
+
+def _worded(ranked: list[Fit], text: str) -> Fit | None:
+    """The kind the wording model (domain.kindmodel) gives at least WORDED_P, as the fit of the
+    domain that answers it, with the words that weighed most as its last evidence."""
+    guess = kind_model().guess(text)
+    fit = next((f for f in ranked if f.kind == guess.kind), None)
+    if guess.p < WORDED_P or fit is None or not guess.words:
+        return None
+    return replace(fit, evidence=fit.evidence + (f"用词：{'、'.join(guess.words)}",))
+
+
+@lru_cache(maxsize=1)
+def kind_model() -> KindModel:
+    """The wording model (data/kind_model.npz), checked against the kinds of data/kinds.toml."""
+    return load(set(kinds()))
 
 
 def _both(top: Fit, other: Fit, ranked: list[Fit]) -> KindReading:
