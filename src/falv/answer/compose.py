@@ -14,7 +14,7 @@ import time
 
 from ..domain.basis import Basis, check_basis, resolve_title
 from ..domain.channels import channel_table
-from ..domain.kinds import label
+from ..domain.kinds import floor_scope, label
 from ..errors import InputError
 from ..kb.similar import bigrams
 from ..law.currency import find_outdated
@@ -30,6 +30,7 @@ SEARCH_TOP = 10
 # whoever holds the information) come before the knowledge base's points; complaints, police
 # reports for a sale, compensation and evidence (rules.toml urgency 3–5) after them.
 MAX_RELATED = 5
+SCOPED_DEPTH = 40  # how deep one law's ranking is read for the articles of a scope's range
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 MAX_BASIS = 7  # 【法律依据】: the articles the steps rest on, at most this many
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
@@ -87,7 +88,9 @@ class Composer:
         # grounded: a domain's rules or a stored answer fit the question (a floor does not)
         grounded = any(p.source != "floor" for p in analysis_points) or any(
             b.origin == "question" for b in basis.values())
-        related = self._related_list(text, search_hits, basis, grounded)
+        scope = floor_scope(case.reading, case.text) if case.floor and case.reading else ()
+        related = (self._scoped(text, scope, basis) if scope else []) or self._related_list(
+            text, search_hits, basis, grounded)
         # the person's own words (not the normalised text) go into the letters
         letters = (case.domain.letters(case.frame, question.strip(), self.store, case.steps)
                    if case.steps and not case.floor else [])
@@ -143,6 +146,31 @@ class Composer:
             related += [self._related(members[0]) for _, members
                         in self.searcher.groups(text, per_group=1)]
         return related
+
+    def _scoped(self, text: str, scope, basis: dict) -> list[BasisArticle]:
+        """相关法条 of a floor answer whose kind (or topic) names where its law is (data/kinds.toml
+        `scope`): the best matches within those laws and article ranges — a tenancy question's
+        ranking over the whole store holds 海商法's 光船租赁 and 融资租赁, which no tenant needs. Laws
+        by score, then the best match of each other instrument (司法解释, 行政法规 …); [] when the
+        store holds none of them (the caller lists the whole ranking)."""
+        laws, others, seen = [], [], set(basis)
+        for sc in scope:
+            title = resolve_title(self.store, sc.law)
+            if title is None:
+                continue
+            depth = SEARCH_TOP if not sc.hi else SCOPED_DEPTH
+            hits = [h for h in self.searcher.search(text, top=depth, law=title)
+                    if sc.holds(h.article.article_no)
+                    and (h.article.law.title, h.article.article_no) not in seen]
+            if not hits:
+                continue
+            if hits[0].article.law.doc_type == "法律":  # the laws' own index: scores compare
+                laws += hits
+            else:
+                others.append(hits[0])
+            seen.update((h.article.law.title, h.article.article_no) for h in hits)
+        laws.sort(key=lambda h: -h.score)
+        return [self._related(h) for h in laws[:MAX_RELATED] + others]
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):
         law = resolve_title(self.store, law) or law

@@ -19,12 +19,15 @@ that decide it) are data: data/kinds.toml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .basis import Basis, parse_basis
 from .channels import channel_table
 from .kindmodel import KindModel, load
+from ..errors import InputError
+from ..text import parse_article_no
 from .rulebook import DataFile, RulebookError, Step
 
 MIN_SCORE = 1.0  # the weakest reading an answer may rest on (one act against the person)
@@ -85,11 +88,33 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Where a floor's 相关法条 are searched: a law (full title), all of it or articles lo–hi."""
+
+    law: str
+    lo: int = 0
+    hi: int = 0  # 0: the whole law
+
+    def holds(self, article_no: str) -> bool:
+        if not self.hi:
+            return True
+        try:
+            number = parse_article_no(article_no)[0]
+        except InputError:
+            return False
+        return self.lo <= number <= self.hi
+
+
+_SCOPE = re.compile(r"^(?P<law>\S+)(?: (?P<lo>\d+)-(?P<hi>\d+))?$")
+
+
+@dataclass(frozen=True)
 class KindSpec:
     id: str
     label: str
     steps: tuple[Step, ...]  # the floor: routes that are always right for this kind
     facts: tuple[Fact, ...]  # what would decide a question of this kind
+    scope: tuple[Scope, ...] = ()  # where its floor's 相关法条 are searched
 
 
 @dataclass(frozen=True)
@@ -101,6 +126,7 @@ class Topic:
     terms: tuple[str, ...]
     steps: tuple[Step, ...]
     facts: tuple[Fact, ...]
+    scope: tuple[Scope, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -141,27 +167,43 @@ def _facts(file: DataFile, owner: str, specs: list) -> tuple[Fact, ...]:
     return tuple(out)
 
 
+def _scope(file: DataFile, owner: str, specs: list) -> tuple[Scope, ...]:
+    out = []
+    for spec in specs:
+        m = _SCOPE.match(spec) if isinstance(spec, str) else None
+        if m is None or (m["lo"] and int(m["lo"]) > int(m["hi"])):
+            raise file.error(f"{owner}: scope 的一项应为「法律全称」或「法律全称 起-止条号」：{spec!r}", owner)
+        out.append(Scope(m["law"], int(m["lo"] or 0), int(m["hi"] or 0)))
+    return tuple(out)
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, KindSpec], tuple[Topic, ...], dict]:
     file = _file()
     known = frozenset(channel_table())
     kinds = {}
     for kid, spec in file.data.get("kind", {}).items():
-        unknown = set(spec) - {"label", "floor", "facts"}
+        unknown = set(spec) - {"label", "floor", "facts", "scope"}
         if unknown:
             raise file.error(f"kind.{kid}: 未知的键 {sorted(unknown)[0]!r}", f"[kind.{kid}]")
         kinds[kid] = KindSpec(kid, spec["label"],
                               _floor_steps(file, f"[kind.{kid}]", spec.get("floor", []), known),
-                              _facts(file, f"[kind.{kid}]", spec.get("facts", [])))
+                              _facts(file, f"[kind.{kid}]", spec.get("facts", [])),
+                              _scope(file, f"[kind.{kid}]", spec.get("scope", [])))
     if "other" not in kinds:
         raise RulebookError(f"{file.name}: 缺少 [kind.other]")
-    topics = tuple(Topic(tid, t["label"], tuple(t.get("terms", [])),
-                         _floor_steps(file, f"[topic.{tid}]", t.get("floor", []), known),
-                         _facts(file, f"[topic.{tid}]", t.get("facts", [])))
-                   for tid, t in file.data.get("topic", {}).items())
+    topics = []
+    for tid, t in file.data.get("topic", {}).items():
+        unknown = set(t) - {"label", "terms", "floor", "facts", "scope"}
+        if unknown:
+            raise file.error(f"topic.{tid}: 未知的键 {sorted(unknown)[0]!r}", f"[topic.{tid}]")
+        topics.append(Topic(tid, t["label"], tuple(t.get("terms", [])),
+                            _floor_steps(file, f"[topic.{tid}]", t.get("floor", []), known),
+                            _facts(file, f"[topic.{tid}]", t.get("facts", [])),
+                            _scope(file, f"[topic.{tid}]", t.get("scope", []))))
     stakes = {sid: (tuple(s.get("terms", [])), _floor_steps(file, f"[stake.{sid}]", s.get("floor", []), known))
               for sid, s in file.data.get("stake", {}).items()}
-    return kinds, topics, stakes
+    return kinds, tuple(topics), stakes
 
 
 _OVERLAP_ORDER = ("family", "labour", "tenancy", "consumer", "lending", "traffic", "personal_info",
@@ -292,6 +334,16 @@ def floor_steps(reading: KindReading, text: str) -> list[Step]:
     return out
 
 
+def floor_scope(reading: KindReading, text: str) -> tuple[Scope, ...]:
+    """Where the 相关法条 of a floor answer are searched: the topic's laws for kind 'other' (继承:
+    民法典 继承编), else the kind's; () where neither names any (the whole ranking)."""
+    if reading.kind == "other":
+        topic = topic_of(text)
+        return topic.scope if topic is not None else ()
+    spec = kinds().get(reading.kind)
+    return spec.scope if spec is not None else ()
+
+
 def floor_facts(reading: KindReading, text: str) -> list[str]:
     """The two or three facts that would decide a question of the kind (or topic)."""
     topic = topic_of(text) if reading.kind == "other" else None
@@ -300,5 +352,5 @@ def floor_facts(reading: KindReading, text: str) -> list[str]:
     return [f.ask for f in facts if not any(w in text for w in f.answered)]
 
 
-__all__ = ["Fit", "KindReading", "Basis", "decide", "floor_steps", "floor_facts", "kinds", "label",
-           "stakes_of", "topic_of", "MIN_SCORE", "MARGIN"]
+__all__ = ["Fit", "KindReading", "Basis", "Scope", "decide", "floor_steps", "floor_facts",
+           "floor_scope", "kinds", "label", "stakes_of", "topic_of", "MIN_SCORE", "MARGIN"]
