@@ -369,6 +369,9 @@ def test_a_scam_whose_caller_is_unnamed_routes_to_no_bystander():
 @pytest.mark.parametrize("question", [
     "朋友借了我六万，还给了我一张他身份证复印件，现在联系不上了",  # handed to the asker
     "朋友让我把支付宝账号和登录权限给了他用，现在我的卡被冻结了",  # the asker lent an account
+    "邻居说我把小区门禁密码给了外卖员，物业要罚我款",  # the asker's own giving
+    "签合同那天房本和我的身份证照片也给了他，现在他说合同不算数",
+    "我也把家里钥匙交给了保姆",
 ])
 def test_what_the_asker_was_given_or_lent_is_not_their_information_provided(question):
     assert "provide" not in read_frame(question).acts, read_frame(question).evidence
