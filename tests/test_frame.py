@@ -449,6 +449,8 @@ def test_the_lender_named_in_an_unknown_credit_query_is_the_actor():
 @pytest.mark.parametrize("question", [
     "网友把我人肉了，扒出了我的公司和电话，好多人打电话到公司要求开除我",
     "有人开盒了我，把我的学校和宿舍号都发出来了",
+    "网友把我的姓名、公司、手机号全挂到了论坛上",  # listed among the items exposed
+    "陌生人在贴吧发了我的照片、单位和家里地址",
 ])
 def test_where_one_works_or_studies_dug_out_is_information_not_the_actor(question):
     """The issue's own example: 开盒 by strangers that names the victim's 单位 is no employer's act."""
