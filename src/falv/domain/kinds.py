@@ -274,28 +274,23 @@ def decide(fits: list[Fit], text: str) -> KindReading:
 
 def _without_core(ranked: list[Fit], text: str) -> KindReading:
     """No domain's core facts are all there: the closest fit as a guess (where it scores
-    MIN_GUESS and no topic is named), else the kind 'other' with the topic the words suggest."""
+    MIN_GUESS and no topic is named), else the kind the wording model (domain.kindmodel) gives at
+    least WORDED_P (with the words that weighed most; the fit of the domain that reads that kind,
+    where it has one), else the kind 'other' with the topic the words suggest."""
     topic = topic_of(text)
     why = "没有哪一类问题的关键事实齐备" + (f"；看起来是{topic.label}问题" if topic else "")
     guess = ranked[0] if ranked and ranked[0].score >= MIN_GUESS else None
     if guess is not None and topic is None:
         return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
                            why + f"；最接近{label(guess.kind)}（{guess.missing}）")
-    worded = _worded(ranked, text) if topic is None else None
-    if worded is not None:
-        return KindReading(worded.kind, False, worded, tuple(f for f in ranked if f.kind != worded.kind),
-                           why + f"；从用词看像{label(worded.kind)}问题（{worded.evidence[-1]}）")
+    guess = kind_model().guess(text) if topic is None else None
+    if guess is not None and guess.kind != "other" and guess.p >= WORDED_P and guess.words:
+        words = f"用词：{'、'.join(guess.words)}"
+        fit = next((f for f in ranked if f.kind == guess.kind), None)  # its domain's reading
+        fit = replace(fit, evidence=fit.evidence + (words,)) if fit is not None else None
+        return KindReading(guess.kind, False, fit, tuple(f for f in ranked if f.kind != guess.kind),
+                           why + f"；从用词看像{label(guess.kind)}问题（{words}）")
     return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
-
-
-def _worded(ranked: list[Fit], text: str) -> Fit | None:
-    """The kind the wording model (domain.kindmodel) gives at least WORDED_P, as the fit of the
-    domain that answers it, with the words that weighed most as its last evidence."""
-    guess = kind_model().guess(text)
-    fit = next((f for f in ranked if f.kind == guess.kind), None)
-    if guess.p < WORDED_P or fit is None or not guess.words:
-        return None
-    return replace(fit, evidence=fit.evidence + (f"用词：{'、'.join(guess.words)}",))
 
 
 @lru_cache(maxsize=1)
