@@ -486,3 +486,16 @@ def test_an_injury_asked_about_is_no_personal_information_case():
     assert case.domain.id != "personal_info"
     kept = analyse("老师把我女儿在学校摔倒的视频发到了家长群，我要求删掉")
     assert kept.domain.id == "personal_info" and not kept.floor
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("申请公开征收补偿的名单，街道说涉及个人隐私不予公开，我能怎么办", "政府信息公开"),
+    ("去派出所给孩子报出生登记，民警说材料不全不给办", "户口登记"),
+])
+def test_privacy_named_by_an_authority_is_an_administrative_matter(question, topic):
+    """Privacy given as a reason to refuse disclosure, or papers asked for a registration, is no
+    personal-information case: the floor names the topic and the administrative remedies."""
+    from falv.answer.analysis import analyse
+    case = analyse(question)
+    assert case.floor and case.reading.kind == "other" and case.reading.topic == topic
+    assert "admin_review" in case.channel_ids()
