@@ -426,6 +426,7 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("前同事在行业群里说我是吃回扣被公司开掉的", "defame"),
     ("查征信发现多了一条汽车金融公司的贷款审批查询记录，我没签过授权书", "credit_query"),
     ("银行大堂经理把我卡里有多少钱、最近转给谁都告诉她了", "provide"),
+    ("催收的一天打几十个电话给我，还半夜来敲门", "harass"),
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
@@ -435,6 +436,8 @@ def test_round_four_acts_are_read(question, act):
     ("弟弟把家里人电话全拉黑，一分钱不出，说爸住院该我一个人养", "fraud"),
     ("我弟弟把自己的银行卡和电话卡给了网上认识的人，卡被拿去转诈骗的钱", "provide"),
     ("我向区里申请公开补偿安置方案，他们说涉及其他住户的个人信息不予公开", "publish"),
+    ("对门装修到半夜，我去敲门跟他们说了两次也没用", "harass"),  # the asker knocked
+    ("老人在护理院摔了一跤，护工拖了一天才通知我们，也没打电话", "harass"),  # late, not often
 ])
 def test_what_only_looks_like_an_act_is_not_read_as_one(question, act):
     assert act not in read_frame(question).acts, read_frame(question).evidence
