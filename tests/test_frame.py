@@ -502,3 +502,12 @@ def test_privacy_named_by_an_authority_is_an_administrative_matter(question, top
     case = analyse(question)
     assert case.floor and case.reading.kind == "other" and case.reading.topic == topic
     assert "admin_review" in case.channel_ids()
+
+
+@pytest.mark.parametrize("question", [
+    "有人冒充客服打电话说我大学时办过校园贷要注销，让我转账，我被骗了八千",  # a time of life
+    "骗子连我毕业学校和身份证号都说对了，我被骗了两万",  # information
+])
+def test_a_school_named_as_a_time_or_as_information_is_no_scammer(question):
+    frame = read_frame(question)
+    assert "fraud" in frame.acts and frame.actor != "school", frame.evidence

@@ -10,12 +10,16 @@ from .clauses import CLAUSE_START, SENTENCE_END, inside, spans_of, start_of
 
 # An actor word in these positions names no actor: 我的单位 (information), 物业群 / 业主群 (a place)
 _NOT_ACTOR_BEFORE = ("我的", "我们的", "寄到我", "到我", "给我", "打我", "找我", "自称", "冒充", "假冒",
-                     "假装", "说是", "自称是", "冒充我")
-_NOT_ACTOR_AFTER = ("群", "圈", "姓名", "名字", "身份证", "的成绩", "的姓名",
+                     "假装", "说是", "自称是", "冒充我", "毕业")
+# … and 学校毕业 (information)
+_NOT_ACTOR_AFTER = ("群", "圈", "毕业", "姓名", "名字", "身份证", "的成绩", "的姓名",
                     "的名字", "的信息", "的电话", "的照片", "的身份证", "的住址", "的地址", "的隐私",
                     "的资料", "的手机")
 
 
+# 大学时 / 上高中的时候: a time of the asker's life, no school acting
+_SCHOOL_YEARS = ("大学", "中学", "小学", "高中", "初中")
+_TIME_AFTER = re.compile(r"(时|的时候|那会|那年|期间)")
 _IMPERSONATED = re.compile(r"(自称|冒充|假冒|假装|装成)[^，。；,;]{0,5}$")
 _POSED_AS = re.compile(r"(说是|称是|说他是|说自己是)[^，。；,;]{0,6}$")  # 对方说是某购物平台的客服
 _POSED_ROLE = re.compile(r"的?(客服|工作人员|员工|警察|民警|领导)")
@@ -42,9 +46,11 @@ Mention = tuple[int, int, str]  # (start, end, actor id)
 
 def names_no_actor(text: str, start: int, end: int) -> bool:
     """Whether the actor word at start:end names no actor: 我的X (information: 我的单位被公开), X群
-    (a chat group: 发到物业群里) or the one impersonated (自称京东客服, 说是某购物平台的客服)."""
+    (a chat group: 发到物业群里), a time of life (大学时) or the one impersonated (自称京东客服,
+    说是某购物平台的客服)."""
     return bool(text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
                 or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)
+                or (text[start:end] in _SCHOOL_YEARS and _TIME_AFTER.match(text, end))
                 or _IMPERSONATED.search(text, max(0, start - 8), start)
                 or (_POSED_AS.search(text, max(0, start - 8), start) and _POSED_ROLE.match(text, end)))
 
@@ -126,8 +132,10 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
             return []  # sentence: whose act it was is not said — ask (还需要确认), route to no guess
         return _first(text, mentions, actors, agent, act, weak, strong, yielding, firmly)
     if firmly:  # a scam whose doer is unnamed (那头): the bank the money went through, the school
-        return [a for a in actors if a not in strong]  # the grandson is at, the platform that was
-        # asked, did nothing; the person described did
+        # the grandson is at, the platform that was asked, the shop the fake tasks were for
+        # (给网店点赞刷单) did nothing; the person described did
+        return [a for a in actors if a not in strong
+                and any(m[2] == a and _could_do(text, m) for m in mentions)]
     return actors
 
 
