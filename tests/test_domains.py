@@ -212,7 +212,7 @@ def _data_texts() -> list[tuple[str, str]]:
 # terms of art a question and a rule may share without one being written from the other
 LEGAL_TERMS = ("人身安全保护令", "拒不支付劳动报酬", "无固定期限劳动合同", "侵犯公民个人信息", "交通事故认定书",
                "劳动人事争议仲裁委员会", "个人信息保护法", "夫妻共同债务", "应当承担侵权责任", "道路交通事故",
-               "法定代表人")
+               "法定代表人", "转移夫妻共同财产")
 
 
 def test_no_phrase_of_an_evaluation_set_is_inside_the_data_files(store):
