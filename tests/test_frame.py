@@ -427,6 +427,7 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("查征信发现多了一条汽车金融公司的贷款审批查询记录，我没签过授权书", "credit_query"),
     ("银行大堂经理把我卡里有多少钱、最近转给谁都告诉她了", "provide"),
     ("催收的一天打几十个电话给我，还半夜来敲门", "harass"),
+    ("诊所的医生看了我的化验单，转头就跟我同事说了", "leak"),  # told to the people around
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
