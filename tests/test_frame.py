@@ -428,6 +428,7 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("银行大堂经理把我卡里有多少钱、最近转给谁都告诉她了", "provide"),
     ("催收的一天打几十个电话给我，还半夜来敲门", "harass"),
     ("诊所的医生看了我的化验单，转头就跟我同事说了", "leak"),  # told to the people around
+    ("隔壁大妈到处说我家闺女在外头卖身", "defame"),
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
@@ -512,3 +513,16 @@ def test_privacy_named_by_an_authority_is_an_administrative_matter(question, top
 def test_a_school_named_as_a_time_or_as_information_is_no_scammer(question):
     frame = read_frame(question)
     assert "fraud" in frame.acts and frame.actor != "school", frame.evidence
+
+
+@pytest.mark.parametrize("question, topic, channel", [
+    ("我爸手术后感染没治好，想复印病历追究医院的责任，医院说护理记录不能给", "医疗纠纷", "health_authority"),
+    ("买重疾险时健康告知没问甲状腺结节，现在保险公司说我没如实告知，不赔", "保险合同", "financial_regulator"),
+    ("我自己拍的摄影照片被一家公司拿去做了海报，水印也被裁了", "著作权", None),
+])
+def test_a_medical_an_insurance_or_a_copyright_question_is_its_topic_not_personal_information(
+        question, topic, channel):
+    from falv.answer.analysis import analyse
+    case = analyse(question)
+    assert case.reading.kind == "other" and case.reading.topic == topic, case.reading.to_dict()
+    assert channel is None or channel in case.channel_ids()
