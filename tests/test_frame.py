@@ -526,3 +526,17 @@ def test_a_medical_an_insurance_or_a_copyright_question_is_its_topic_not_persona
     case = analyse(question)
     assert case.reading.kind == "other" and case.reading.topic == topic, case.reading.to_dict()
     assert channel is None or channel in case.channel_ids()
+
+
+@pytest.mark.parametrize("question, first", [
+    ("租的房子卫生间插座里发现针孔摄像头，房东承认是他装的，我要退租，押金能全退吗", "tenancy"),
+    ("正在跟老婆打离婚官司，发现她在我车上装了定位器，天天知道我去哪", "family"),
+])
+def test_a_hidden_camera_or_a_tracker_is_answered_with_the_area_it_happens_in(question, first):
+    """However much the tenancy or the divorce leads, a hidden camera or a tracker (grave acts)
+    is answered too: both readings, the area first, a personal-information step among the steps."""
+    from falv.answer.analysis import analyse
+    case = analyse(question)
+    kinds_read = {case.reading.kind, case.reading.also.kind if case.reading.also else None}
+    assert case.reading.confident and kinds_read == {first, "personal_info"}, case.reading.to_dict()
+    assert case.steps[0].domain == "personal_info"  # the most urgent: stop it, keep the evidence

@@ -46,6 +46,8 @@ class Fit:
     core: bool  # the evidence the domain needs to answer is there
     evidence: tuple[str, ...] = ()  # "dim.id：words" behind the score
     missing: str = ""  # when not core: what the reading lacks, in words
+    grave: bool = False  # an act a lawyer never leaves out (a hidden camera, a tracker): where
+    # its kind overlaps the leading one, both answer however far apart their scores are
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "label": label(self.kind), "domain": self.domain,
@@ -263,7 +265,7 @@ def decide(fits: list[Fit], text: str) -> KindReading:
     if top.score < MIN_SCORE:
         return KindReading(top.kind, False, top, rest, f"{label(top.kind)}的依据不足")
     paired = [f for f in rivals if frozenset({top.kind, f.kind}) in overlaps()
-              and top.score - f.score < 2 * MARGIN]
+              and (top.score - f.score < 2 * MARGIN or f.grave)]
     if paired:  # one question, two areas: both answer
         return _both(top, paired[0], ranked)
     if rivals and top.score - rivals[0].score < MARGIN:

@@ -20,6 +20,7 @@ PERSONALITY_RIGHTS = frozenset({"portrait", "reputation", "name"})
 FRAUD_ACTS = frozenset({"fraud", "card_stolen"})
 INFO_ACTS = frozenset({"sell", "leak", "provide"})  # what was done with the information itself
 SPREAD_ACTS = frozenset({"publish", "provide"})  # passing on or posting what was seen
+GRAVE_ACTS = frozenset({"peep", "monitor"})  # a hidden camera, a tracker: never left out of an answer
 REPORT_END = re.compile(r"[，。；！？,;!?]")
 LIKENESS = frozenset({"portrait", "name", "intimate", "account"})  # what a personality right protects as such
 WEIGHTS = {"act": 2.0, "info": 1.0, "right": 2.0, "actor": 0.5, "harm": 0.5, "place": 0.5,
@@ -68,7 +69,8 @@ class PersonalInfo:
             out.append(Fit("personality", self.id, score + shift, True, evidence))
         core = _information_core(acts, rights, likeness_only)
         out.append(Fit("personal_info", self.id, score, core, evidence,
-                       "" if core else "没有同时说到个人信息和对它做了什么"))
+                       "" if core else "没有同时说到个人信息和对它做了什么",
+                       grave=core and bool(acts & GRAVE_ACTS)))
         return out
 
     @staticmethod
