@@ -540,3 +540,19 @@ def test_a_hidden_camera_or_a_tracker_is_answered_with_the_area_it_happens_in(qu
     kinds_read = {case.reading.kind, case.reading.also.kind if case.reading.also else None}
     assert case.reading.confident and kinds_read == {first, "personal_info"}, case.reading.to_dict()
     assert case.steps[0].domain == "personal_info"  # the most urgent: stop it, keep the evidence
+
+
+def test_a_sensitive_fact_is_never_read_from_a_word_one_character_off():
+    """开卡记录 (the record of a SIM card opened) is no 开房记录 (where one stayed): one character
+    off is tolerated for actors and acts, never for sensitive information a step then names."""
+    frame = read_frame("查了开卡记录才知道，营业员用我的身份证多开了两张卡")
+    assert "location" not in frame.info, frame.evidence
+    assert "location" in read_frame("酒店把我的开房记录给了我老婆").info
+
+
+@pytest.mark.parametrize("question", [
+    "单位规定每个人手机都要下一个考勤软件，下班以后它还一直在定位",
+    "老板要求我们安装一个打卡app，周末也能看到我们在哪",
+])
+def test_an_app_the_employer_makes_staff_install_is_the_employers_doing(question):
+    assert read_frame(question).actor == "employer", read_frame(question).evidence

@@ -80,7 +80,9 @@ def _fired(entry: Entry, text: str, fuzzy: bool, ordered: bool, negatable: bool 
         return []
     hits = [(t, s, e) for t in entry.terms for s, e in _spans(t, text, ordered)]
     hits += [(m.group(0), m.start(), m.end()) for p in entry.patterns for m in p.finditer(text)]
-    if fuzzy:  # a longer term with one character wrong (培训几构), where it was not found as typed
+    # a longer term with one character wrong (培训几构), where it was not found as typed — never
+    # for sensitive information, which a step then names as a fact (开卡记录 is no 开房记录)
+    if fuzzy and not entry.get("sensitive"):
         for t in entry.terms:
             if len(t) >= FUZZY_MIN_LEN and t not in text and (w := _fuzzy_find(t, text)):
                 i = text.find(w)
