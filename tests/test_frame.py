@@ -434,6 +434,11 @@ def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
 
 
+@pytest.mark.parametrize("question", ["会员到期了，我让店里把我录的指纹删喽，他们说删不了"])
+def test_asking_to_delete_in_any_wording_is_the_wish_to_delete(question):
+    assert "delete" in read_frame(question).wishes, read_frame(question).evidence
+
+
 @pytest.mark.parametrize("question,act", [
     ("弟弟把家里人电话全拉黑，一分钱不出，说爸住院该我一个人养", "fraud"),
     ("我弟弟把自己的银行卡和电话卡给了网上认识的人，卡被拿去转诈骗的钱", "provide"),
