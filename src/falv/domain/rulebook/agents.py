@@ -131,12 +131,18 @@ def order_agents(text: str, dim: str, found: dict, spans: dict, acts: str,
         if not sure and not firmly and ask_when_unsure:  # only named after the act or in another
             return []  # sentence: whose act it was is not said — ask (还需要确认), route to no guess
         return _first(text, mentions, actors, agent, act, weak, strong, yielding, firmly)
-    if firmly:  # a scam whose doer is unnamed (那头): the bank the money went through, the school
-        # the grandson is at, the platform that was asked, the shop the fake tasks were for
-        # (给网店点赞刷单) did nothing; the person described did
-        return [a for a in actors if a not in strong
-                and any(m[2] == a and _could_do(text, m) for m in mentions)]
+    if firmly:
+        return _bystanders_dropped(text, mentions, actors, strong)
     return actors
+
+
+def _bystanders_dropped(text: str, mentions: list[Mention], actors: list[str],
+                        strong: frozenset) -> list[str]:
+    """The actors of a scam whose doer is unnamed (那头): the bank the money went through, the
+    school the grandson is at, the platform that was asked, the shop the fake tasks were for
+    (给网店点赞刷单) did nothing; the person described did."""
+    return [a for a in actors if a not in strong
+            and any(m[2] == a and _could_do(text, m) for m in mentions)]
 
 
 def _first(text: str, mentions: list[Mention], actors: list[str], agent: str, act: str,
