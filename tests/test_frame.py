@@ -562,3 +562,8 @@ def test_a_sensitive_fact_is_never_read_from_a_word_one_character_off():
 ])
 def test_an_app_the_employer_makes_staff_install_is_the_employers_doing(question):
     assert read_frame(question).actor == "employer", read_frame(question).evidence
+
+
+def test_a_game_played_is_a_pastime_not_the_doer():
+    frame = read_frame("打游戏跟人吵了几句，第二天有个账号把我的真名、学校和电话全发出来了")
+    assert frame.actor == "stranger", frame.evidence

@@ -46,11 +46,12 @@ Mention = tuple[int, int, str]  # (start, end, actor id)
 
 def names_no_actor(text: str, start: int, end: int) -> bool:
     """Whether the actor word at start:end names no actor: 我的X (information: 我的单位被公开), X群
-    (a chat group: 发到物业群里), a time of life (大学时) or the one impersonated (自称京东客服,
-    说是某购物平台的客服)."""
+    (a chat group: 发到物业群里), a time of life (大学时), a pastime (打游戏) or the one
+    impersonated (自称京东客服, 说是某购物平台的客服)."""
     return bool(text[max(0, start - 3):start].endswith(_NOT_ACTOR_BEFORE)
                 or text[end:end + 3].startswith(_NOT_ACTOR_AFTER)
                 or (text[start:end] in _SCHOOL_YEARS and _TIME_AFTER.match(text, end))
+                or (text[start:end] == "游戏" and text[max(0, start - 1):start] in ("打", "玩"))
                 or _IMPERSONATED.search(text, max(0, start - 8), start)
                 or (_POSED_AS.search(text, max(0, start - 8), start) and _POSED_ROLE.match(text, end)))
 
