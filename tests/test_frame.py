@@ -429,6 +429,8 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("催收的一天打几十个电话给我，还半夜来敲门", "harass"),
     ("诊所的医生看了我的化验单，转头就跟我同事说了", "leak"),  # told to the people around
     ("隔壁大妈到处说我家闺女在外头卖身", "defame"),
+    ("小区门口的摄像头会抓拍人脸，物业说是为了识别外来人员", "face"),
+    ("面试前HR让填婚否、父母的工作单位，还要附上银行卡号", "overcollect"),
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
