@@ -65,3 +65,17 @@ def test_a_scope_entry_that_does_not_parse_is_refused_with_the_file_named(entry)
     file = DataFile("x/data/kinds.toml", tomllib.loads(text), tuple(text.splitlines()))
     with pytest.raises(RulebookError, match=r"^x/data/kinds.toml:\d+: .*scope"):
         _scope(file, "[kind.x]", file.data["kind"]["x"]["scope"])
+
+
+def test_a_scoped_search_ranks_only_the_articles_in_scope_in_one_ranking(store):
+    from falv.search.retrieve import searcher
+    s = searcher(store)
+    scopes = [("中华人民共和国民法典", 703, 734), ("中华人民共和国消费者权益保护法", 0, 0)]
+    hits = s.search_within("房东不退押金，还说墙弄脏了", scopes, top=8)
+    assert hits
+    for h in hits:
+        law, no = h.article.law.title, h.article.article_no
+        assert any(law == t and (not hi or Scope(t, lo, hi).holds(no)) for t, lo, hi in scopes), (law, no)
+    scores = [h.score for h in hits if h.article.law.doc_type == "法律"]
+    assert scores == sorted(scores, reverse=True)
+    assert s.search_within("房东不退押金", [("没有这部法", 1, 2)]) == []

@@ -30,7 +30,6 @@ SEARCH_TOP = 10
 # whoever holds the information) come before the knowledge base's points; complaints, police
 # reports for a sale, compensation and evidence (rules.toml urgency 3–5) after them.
 MAX_RELATED = 5
-SCOPED_DEPTH = 40  # how deep one law's ranking is read for the articles of a scope's range
 MAX_POINTS = 6  # 【法律分析】 of a one-line question: the most urgent six
 MAX_BASIS = 7  # 【法律依据】: the articles the steps rest on, at most this many
 NEAR_DUPLICATE = 0.85  # share of the shorter point's bigrams found in the other
@@ -153,23 +152,20 @@ class Composer:
         ranking over the whole store holds 海商法's 光船租赁 and 融资租赁, which no tenant needs. Laws
         by score, then the best match of each other instrument (司法解释, 行政法规 …); [] when the
         store holds none of them (the caller lists the whole ranking)."""
-        laws, others, seen = [], [], set(basis)
-        for sc in scope:
-            title = resolve_title(self.store, sc.law)
-            if title is None:
+        scopes = [(title, sc.lo, sc.hi) for sc in scope
+                  if (title := resolve_title(self.store, sc.law)) is not None]
+        if not scopes:
+            return []
+        laws, others, instruments = [], [], set()
+        for h in self.searcher.search_within(text, scopes, top=MAX_RELATED + len(basis)):
+            key = (h.article.law.title, h.article.article_no)
+            if key in basis:
                 continue
-            depth = SEARCH_TOP if not sc.hi else SCOPED_DEPTH
-            hits = [h for h in self.searcher.search(text, top=depth, law=title)
-                    if sc.holds(h.article.article_no)
-                    and (h.article.law.title, h.article.article_no) not in seen]
-            if not hits:
-                continue
-            if hits[0].article.law.doc_type == "法律":  # the laws' own index: scores compare
-                laws += hits
-            else:
-                others.append(hits[0])
-            seen.update((h.article.law.title, h.article.article_no) for h in hits)
-        laws.sort(key=lambda h: -h.score)
+            if h.article.law.doc_type == "法律":  # the laws' own index: ranked together
+                laws.append(h)
+            elif key[0] not in instruments:  # the best match of each other instrument
+                instruments.add(key[0])
+                others.append(h)
         return [self._related(h) for h in laws[:MAX_RELATED] + others]
 
     def _basis(self, law: str, article: str, origin: str, score: float | None = None):

@@ -60,14 +60,14 @@ class DenseStage:
         terms = dict.fromkeys(self.searcher.index.analyzer.expansions.expand(question))
         return question + ("（" + " ".join(terms) + "）" if terms else "")
 
-    def fuse(self, question: str, ranked: list[tuple[int, float, tuple]], law_title: str | None
+    def fuse(self, question: str, ranked: list[tuple[int, float, tuple]], mask
              ) -> list[tuple[int, float, tuple]]:
-        """The lexical ranking (doc, score, reasons) joined with embedding candidates, re-scored."""
+        """The lexical ranking (doc, score, reasons) joined with embedding candidates (of the
+        documents `mask` keeps, all without one), re-scored."""
         import numpy as np
         b = self.blend
         sims = self.vectors.scores(self.encoder.query(self.query_text(question)))
         s = self.searcher
-        mask = np.isin(s._doc_law, s._title_code.get(law_title, [])) if law_title else None
         pool = {doc: (score, why) for doc, score, why in ranked}
         for doc in self.vectors.top(sims, b.depth, mask).tolist():
             pool.setdefault(doc, (None, ()))

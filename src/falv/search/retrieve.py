@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..law.models import Article
 from ..law.resolve import resolver_for
 from ..limits import check_question
-from ..text import normalize
+from ..text import normalize, parse_article_no
 from . import corpus
 from . import index as index_mod
 from .cited import blank, explicit_citations
@@ -151,13 +151,28 @@ class Searcher:
         law_title = self._resolve_law(law) if law else None
         hits, seen, spans = self._direct_hits(question, law_title)
         # the citation text itself (第二百五十三条之一) would only match other articles' numbers
-        for doc, score, reasons in self._ranked_fused(blank(question, spans), law_title):
+        for doc, score, reasons in self._ranked_fused(blank(question, spans), self._mask(law_title)):
             if len(hits) >= top:
                 break
             if doc not in seen:
                 seen.add(doc)
                 hits.append(self._hit(doc, score, reasons))
         return hits[:top]
+
+    def search_within(self, query: str, scopes, top: int = 10) -> list[Hit]:
+        """The ranked articles of the laws `scopes` names — (title, lo, hi): the whole law when
+        hi is 0, else its articles lo–hi — at most `top` from this index, then at most `top` from
+        the other kinds' (an interpretation, a regulation), each index ranked once over all its
+        scopes. Where a floor's 相关法条 are searched (data/kinds.toml `scope`)."""
+        question = normalize(query)  # checked by the caller (the façade)
+        hits: list[Hit] = []
+        for s in (self, self.others):
+            mask = s._scope_mask(scopes) if s is not None else None
+            if mask is None:
+                continue
+            ranked = s._ranked_fused(question, mask)[:max(1, int(top))]
+            hits += [s._hit(doc, score, reasons) for doc, score, reasons in ranked]
+        return hits
 
     def lookup(self, title: str, article_no: str) -> Hit | None:
         """The indexed current article (canonical title, article number) as an unranked Hit, from
@@ -215,25 +230,58 @@ class Searcher:
                 hits.append(self.others._hit(doc, 0.0, ("direct",), direct=True))
         return hits, seen, spans
 
-    def _ranked_fused(self, rest: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
+    def _ranked_fused(self, rest: str, mask: np.ndarray | None) -> list[tuple[int, float, tuple]]:
         """The ranking of what the question says besides its citations (with the dense stage
-        when on); nothing when it says nothing else."""
+        when on), of the documents `mask` keeps (all without one); nothing when it says nothing
+        else."""
         if not rest.strip():
             return []
-        ranked = self._ranked(rest, law_title)
+        ranked = self._ranked(rest, mask)
         if self.fusion is not None:
-            ranked = self.fusion.fuse(rest, ranked, law_title)
+            ranked = self.fusion.fuse(rest, ranked, mask)
         return ranked
 
-    def _ranked(self, question: str, law_title: str | None) -> list[tuple[int, float, tuple]]:
-        import numpy as np
+    def _ranked(self, question: str, mask: np.ndarray | None) -> list[tuple[int, float, tuple]]:
         scores, known = self._bm25(question)
-        if law_title:
-            mask = np.isin(self._doc_law, self._title_code.get(law_title, []))
+        if mask is not None:
             scores[~mask] = 0.0
         if not known:
             return []
         return self._rerank(question, scores, known, self._law_scores(known))
+
+    def _mask(self, law_title: str | None) -> np.ndarray | None:
+        """The documents of one law (a canonical title); None: no filter."""
+        import numpy as np
+        if not law_title:
+            return None
+        return np.isin(self._doc_law, self._title_code.get(law_title, []))
+
+    def _scope_mask(self, scopes) -> np.ndarray | None:
+        """The documents of the (title, lo, hi) scopes this index holds; None when it holds none."""
+        import numpy as np
+        held = [(t, lo, hi) for t, lo, hi in scopes if t in self._title_code]
+        if not held:
+            return None
+        mask = np.zeros(self._n, dtype=bool)
+        for title, lo, hi in held:
+            part = np.isin(self._doc_law, self._title_code[title])
+            if hi:
+                part &= (self._doc_numbers >= lo) & (self._doc_numbers <= hi)
+            mask |= part
+        return mask
+
+    @cached_property
+    def _doc_numbers(self) -> np.ndarray:
+        """Each document's article number (第二百五十三条之一 → 253; 0 where none parses), for
+        article ranges; built on the first scoped search."""
+        import numpy as np
+        out = np.zeros(self._n, dtype=np.int32)
+        for i, no in enumerate(self.index.docs.article_nos):
+            try:
+                out[i] = parse_article_no(no)[0]
+            except InputError:
+                pass
+        return out
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
