@@ -502,7 +502,7 @@ def test_an_injury_asked_about_is_no_personal_information_case():
 
 
 @pytest.mark.parametrize("question, topic", [
-    ("申请公开征收补偿的名单，街道说涉及个人隐私不予公开，我能怎么办", "政府信息公开"),
+    ("想看拆迁补偿的名单，街道说里面有别人的隐私，不予公开，我能怎么办", "政府信息公开"),
     ("去派出所给孩子报出生登记，民警说材料不全不给办", "户口登记"),
 ])
 def test_privacy_named_by_an_authority_is_an_administrative_matter(question, topic):
@@ -538,7 +538,7 @@ def test_a_medical_an_insurance_or_a_copyright_question_is_its_topic_not_persona
 
 @pytest.mark.parametrize("question, first", [
     ("租的房子卫生间插座里发现针孔摄像头，房东承认是他装的，我要退租，押金能全退吗", "tenancy"),
-    ("正在跟老婆打离婚官司，发现她在我车上装了定位器，天天知道我去哪", "family"),
+    ("在打离婚官司，发现她偷偷在我车底下放了个定位器，天天知道我去哪", "family"),
 ])
 def test_a_hidden_camera_or_a_tracker_is_answered_with_the_area_it_happens_in(question, first):
     """However much the tenancy or the divorce leads, a hidden camera or a tracker (grave acts)
@@ -553,7 +553,7 @@ def test_a_hidden_camera_or_a_tracker_is_answered_with_the_area_it_happens_in(qu
 def test_a_sensitive_fact_is_never_read_from_a_word_one_character_off():
     """开卡记录 (the record of a SIM card opened) is no 开房记录 (where one stayed): one character
     off is tolerated for actors and acts, never for sensitive information a step then names."""
-    frame = read_frame("查了开卡记录才知道，营业员用我的身份证多开了两张卡")
+    frame = read_frame("翻了开卡记录才发现，营业厅的人拿我证件多办了两张卡")
     assert "location" not in frame.info, frame.evidence
     assert "location" in read_frame("酒店把我的开房记录给了我老婆").info
 
@@ -567,5 +567,5 @@ def test_an_app_the_employer_makes_staff_install_is_the_employers_doing(question
 
 
 def test_a_game_played_is_a_pastime_not_the_doer():
-    frame = read_frame("打游戏跟人吵了几句，第二天有个账号把我的真名、学校和电话全发出来了")
+    frame = read_frame("玩游戏时和人起了口角，隔天一个账号把我的真名、学校和电话都挂到了网上")
     assert frame.actor == "stranger", frame.evidence

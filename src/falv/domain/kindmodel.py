@@ -1,8 +1,8 @@
 """A second opinion on the kind of problem, from the wording of the question as a whole.
 
 The domains read a question from the facts they need (domain.kinds). Where none of them finds
-its core facts, the question still has a kind a lawyer would see at once (俺男人一喝酒就打俺，想跟他离
-is a family matter although no rule's words are there), and the floor answer is better for
+its core facts, the question still has a kind a lawyer would see at once (他一喝完酒就动手，这日子
+没法过了 is a family matter although no rule's words are there), and the floor answer is better for
 naming it. This is a linear model over the question's characters and character pairs, trained
 by `bench/train_kinds.py` on the labelled questions in tests/fixtures (the tuning sets and the
 dev parts of the blind sets; never a holdout). It never answers on its own: it names the likely
@@ -18,10 +18,12 @@ import io
 import json
 from dataclasses import dataclass
 from importlib import resources
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .rulebook import RulebookError
+
+if TYPE_CHECKING:  # numpy is imported where it is used: `falv verify` never loads it
+    import numpy as np
 
 MODEL_FILE = "kind_model.npz"
 
@@ -55,6 +57,7 @@ class KindModel:
     meta: dict  # how it was trained (bench/train_kinds.py)
 
     def probabilities(self, text: str) -> tuple[np.ndarray, list[int]]:
+        import numpy as np
         rows = sorted({self.index[g] for g in grams(text) if g in self.index})
         z = self.bias.astype(np.float64).copy()
         if rows:
@@ -68,17 +71,18 @@ class KindModel:
         p, rows = self.probabilities(text)
         k = int(p.argmax())
         weighed = sorted(rows, key=lambda r: -float(self.weights[r, k]))
-        words = [self.features[r] for r in weighed if self.weights[r, k] > 0 and _worded(self.features[r])]
+        words = [self.features[r] for r in weighed
+                 if self.weights[r, k] > 0 and _worded(self.features[r])]
         return KindGuess(self.kinds[k], float(p[k]), tuple(words[:most_words]))
 
 
 def _check(kinds: tuple[str, ...], features: list[str], weights, bias, known: set[str]) -> None:
     if set(kinds) != known:
-        raise RulebookError(f"{MODEL_FILE}: 模型的问题类型 {sorted(kinds)} 与 kinds.toml 的 {sorted(known)} 不一致；"
-                            "请运行 bench/train_kinds.py 重新训练")
+        raise RulebookError(f"{MODEL_FILE}: 模型的问题类型 {sorted(kinds)} 与 kinds.toml 的 "
+                            f"{sorted(known)} 不一致；请运行 bench/train_kinds.py 重新训练")
     if weights.shape != (len(features), len(kinds)) or bias.shape != (len(kinds),):
-        raise RulebookError(f"{MODEL_FILE}: 权重的形状 {weights.shape}/{bias.shape} 与 {len(features)} 个特征、"
-                            f"{len(kinds)} 个类型不符")
+        raise RulebookError(f"{MODEL_FILE}: 权重的形状 {weights.shape}/{bias.shape} 与 "
+                            f"{len(features)} 个特征、{len(kinds)} 个类型不符")
     if len(set(features)) != len(features):
         raise RulebookError(f"{MODEL_FILE}: 特征有重复")
 
@@ -86,6 +90,7 @@ def _check(kinds: tuple[str, ...], features: list[str], weights, bias, known: se
 def load(known: set[str], data: bytes | None = None) -> KindModel:
     """The model from its file (or from `data`, the bytes of one), checked against `known`, the
     kinds of data/kinds.toml."""
+    import numpy as np
     if data is None:
         data = (resources.files(__package__) / "data" / MODEL_FILE).read_bytes()
     try:
@@ -97,4 +102,5 @@ def load(known: set[str], data: bytes | None = None) -> KindModel:
     except (KeyError, ValueError, OSError) as exc:
         raise RulebookError(f"{MODEL_FILE}: 无法读取模型（{exc}）") from None
     _check(kind_ids, features, weights, bias, known)
-    return KindModel(kind_ids, tuple(features), {g: i for i, g in enumerate(features)}, weights, bias, meta)
+    return KindModel(kind_ids, tuple(features), {g: i for i, g in enumerate(features)}, weights,
+                     bias, meta)
