@@ -448,6 +448,7 @@ def test_asking_to_delete_in_any_wording_is_the_wish_to_delete(question):
     ("对门装修到半夜，我去敲门跟他们说了两次也没用", "harass"),  # the asker knocked
     ("老人在护理院摔了一跤，护工拖了一天才通知我们，也没打电话", "harass"),  # late, not often
     ("老公最近老是背着我打电话，手机也设了密码", "harass"),  # his secret calls
+    ("住院做完手术，医院只给了出院小结，别的病历不给复印", "provide"),  # only gave
 ])
 def test_what_only_looks_like_an_act_is_not_read_as_one(question, act):
     assert act not in read_frame(question).acts, read_frame(question).evidence
