@@ -431,6 +431,9 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("隔壁大妈到处说我家闺女在外头卖身", "defame"),
     ("小区门口的摄像头会抓拍人脸，物业说是为了识别外来人员", "face"),
     ("面试前HR让填婚否、父母的工作单位，还要附上银行卡号", "overcollect"),
+    ("有人建了个群，头像和名字跟我们老板一模一样，让财务转了十万", "fraud"),
+    ("贷款早就结清销户了，征信上却显示那张卡后来还逾期过", "correct"),
+    ("超市收银员跟别人说的，说我每周都来买验孕棒", "leak"),
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
@@ -570,3 +573,10 @@ def test_an_app_the_employer_makes_staff_install_is_the_employers_doing(question
 def test_a_game_played_is_a_pastime_not_the_doer():
     frame = read_frame("玩游戏时和人起了口角，隔天一个账号把我的真名、学校和电话都挂到了网上")
     assert frame.actor == "stranger", frame.evidence
+
+
+def test_a_partnership_dispute_is_its_topic():
+    from falv.answer.analysis import analyse
+    case = analyse("和同学合伙开了家小饭馆，他管账，半年没给我看过流水，分红也不给了")
+    assert case.reading.kind == "other" and case.reading.topic == "合伙", case.reading.to_dict()
+    assert "court" in case.channel_ids()
