@@ -580,3 +580,12 @@ def test_a_partnership_dispute_is_its_topic():
     case = analyse("和同学合伙开了家小饭馆，他管账，半年没给我看过流水，分红也不给了")
     assert case.reading.kind == "other" and case.reading.topic == "合伙", case.reading.to_dict()
     assert "court" in case.channel_ids()
+
+
+def test_a_property_fee_dispute_is_its_topic_with_the_rule_against_cutting_water():
+    """The property company pressing its fees by phone is a fee dispute, not harassment; the floor
+    says it may sue but not cut the water (民法典944)."""
+    from falv.answer.analysis import analyse
+    case = analyse("小区电梯坏了半年没人修，我们就没交物业费，物业每天打电话来催，说再不交就停水")
+    assert case.reading.kind == "other" and case.reading.topic == "物业服务", case.reading.to_dict()
+    assert any(b.article == "第九百四十四条" for s in case.steps for b in s.basis)
