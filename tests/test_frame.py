@@ -434,6 +434,7 @@ def test_a_scam_routes_to_the_one_who_ran_it_never_to_where_the_victim_turned(qu
     ("有人建了个群，头像和名字跟我们老板一模一样，让财务转了十万", "fraud"),
     ("贷款早就结清销户了，征信上却显示那张卡后来还逾期过", "correct"),
     ("超市收银员跟别人说的，说我每周都来买验孕棒", "leak"),
+    ("宾馆房间的插座有点怪，拆开一看，里面是个摄像头", "peep"),
 ])
 def test_round_four_acts_are_read(question, act):
     assert act in read_frame(question).acts, read_frame(question).evidence
