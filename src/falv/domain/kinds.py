@@ -285,13 +285,13 @@ def _without_core(ranked: list[Fit], text: str) -> KindReading:
     if guess is not None and topic is None:
         return KindReading(guess.kind, False, guess, tuple(ranked[1:]),
                            why + f"；最接近{label(guess.kind)}（{guess.missing}）")
-    guess = kind_model().guess(text) if topic is None else None
-    if guess is not None and guess.kind != "other" and guess.p >= WORDED_P and guess.words:
-        words = f"用词：{'、'.join(guess.words)}"
-        fit = next((f for f in ranked if f.kind == guess.kind), None)  # its domain's reading
+    worded = kind_model().guess(text) if topic is None else None
+    if worded is not None and worded.kind != "other" and worded.p >= WORDED_P and worded.words:
+        words = f"用词：{'、'.join(worded.words)}"
+        fit = next((f for f in ranked if f.kind == worded.kind), None)  # its domain's reading
         fit = replace(fit, evidence=fit.evidence + (words,)) if fit is not None else None
-        return KindReading(guess.kind, False, fit, tuple(f for f in ranked if f.kind != guess.kind),
-                           why + f"；从用词看像{label(guess.kind)}问题（{words}）")
+        return KindReading(worded.kind, False, fit, tuple(f for f in ranked if f.kind != worded.kind),
+                           why + f"；从用词看像{label(worded.kind)}问题（{words}）")
     return KindReading("other", False, None, tuple(ranked), why, topic.label if topic else "")
 
 

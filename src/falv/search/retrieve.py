@@ -275,13 +275,14 @@ class Searcher:
         """Each document's article number (第二百五十三条之一 → 253; 0 where none parses), for
         article ranges; built on the first scoped search."""
         import numpy as np
-        out = np.zeros(self._n, dtype=np.int32)
-        for i, no in enumerate(self.index.docs.article_nos):
+        numbers: dict[str, int] = {}  # each distinct article number parsed once (第一条 recurs in every law)
+        for no in set(self.index.docs.article_nos):
             try:
-                out[i] = parse_article_no(no)[0]
+                numbers[no] = parse_article_no(no)[0]
             except InputError:
-                pass
-        return out
+                numbers[no] = 0
+        return np.fromiter((numbers[no] for no in self.index.docs.article_nos), dtype=np.int32,
+                           count=self._n)
 
     def _bm25(self, question: str) -> tuple[np.ndarray, dict[str, float]]:
         """Weighted BM25 over all documents, and the query terms the index knows (term → weight)."""
