@@ -23,11 +23,11 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..errors import InputError
+from ..text import parse_article_no
 from .basis import Basis, parse_basis
 from .channels import channel_table
 from .kindmodel import KindModel, load
-from ..errors import InputError
-from ..text import parse_article_no
 from .rulebook import DataFile, RulebookError, Step
 
 MIN_SCORE = 1.0  # the weakest reading an answer may rest on (one act against the person)
@@ -174,7 +174,8 @@ def _scope(file: DataFile, owner: str, specs: list) -> tuple[Scope, ...]:
     for spec in specs:
         m = _SCOPE.match(spec) if isinstance(spec, str) else None
         if m is None or (m["lo"] and int(m["lo"]) > int(m["hi"])):
-            raise file.error(f"{owner}: scope 的一项应为「法律全称」或「法律全称 起-止条号」：{spec!r}", owner)
+            raise file.error(f"{owner}: scope 的一项应为「法律全称」或「法律全称 起-止条号」：{spec!r}",
+                             owner)
         out.append(Scope(m["law"], int(m["lo"] or 0), int(m["hi"] or 0)))
     return tuple(out)
 

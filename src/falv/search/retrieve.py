@@ -275,7 +275,7 @@ class Searcher:
         """Each document's article number (第二百五十三条之一 → 253; 0 where none parses), for
         article ranges; built on the first scoped search."""
         import numpy as np
-        numbers: dict[str, int] = {}  # each distinct article number parsed once (第一条 recurs in every law)
+        numbers: dict[str, int] = {}  # each distinct number parsed once (第一条 is in every law)
         for no in set(self.index.docs.article_nos):
             try:
                 numbers[no] = parse_article_no(no)[0]
